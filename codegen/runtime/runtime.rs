@@ -1,0 +1,610 @@
+//! The runtime every generated client module shares: building requests,
+//! applying credentials, sending, and reading answers into typed results.
+//!
+//! Generated methods stay small because the work is here, written once.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+pub use bytes::Bytes;
+pub use reqwest::header::HeaderMap;
+pub use reqwest::{Method, StatusCode};
+
+// ---------------------------------------------------------------------------
+// Secrets and credentials
+
+/// A credential that never shows itself in `Debug` or `Display` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(\"***\")")
+    }
+}
+
+/// Where an API key goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// How one security scheme of the spec is satisfied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth2 and OpenID Connect access tokens).
+    Bearer(Secret),
+    /// `Authorization: Basic ...`.
+    Basic { username: String, password: Secret },
+    /// An API key in a header, query parameter or cookie.
+    ApiKey { location: KeyLocation, name: &'static str, value: Secret },
+}
+
+// ---------------------------------------------------------------------------
+// The client core
+
+/// Connection settings shared by every generated `Client`.
+#[derive(Clone, Debug)]
+pub struct ClientCore {
+    http: reqwest::Client,
+    base_url: String,
+    credentials: BTreeMap<&'static str, Credential>,
+}
+
+/// A connect timeout keeps a dead host from hanging a call; the whole-request
+/// time is left to the caller's `reqwest::Client`, since downloads may be long.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+fn default_http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .build()
+        .unwrap_or_default()
+}
+
+impl ClientCore {
+    pub fn new(base_url: String) -> Self {
+        ClientCore { http: default_http_client(), base_url, credentials: BTreeMap::new() }
+    }
+
+    pub fn set_http_client(&mut self, http: reqwest::Client) {
+        self.http = http;
+    }
+
+    pub fn set_credential(&mut self, scheme: &'static str, credential: Credential) {
+        self.credentials.insert(scheme, credential);
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Sends `request`, authenticated by the first of `security`'s
+    /// alternatives whose schemes all have credentials, and reads the whole
+    /// answer.
+    pub async fn execute<E>(&self, request: Request, security: &[&[&'static str]]) -> Result<RawResponse, Error<E>> {
+        let Request { method, path, mut query, mut headers, mut cookies, body, error } = request;
+        if let Some(message) = error {
+            return Err(Error::InvalidRequest(message));
+        }
+        let chosen = security
+            .iter()
+            .find(|alternative| alternative.iter().all(|s| self.credentials.contains_key(s)));
+        let mut basic = None;
+        for scheme in chosen.into_iter().flat_map(|a| a.iter()) {
+            match &self.credentials[scheme] {
+                Credential::Bearer(token) => {
+                    let value = header_value(&format!("Bearer {}", token.expose()), true)
+                        .map_err(|_| Error::InvalidRequest(format!("the token for `{scheme}` is not a valid header value")))?;
+                    headers.insert(reqwest::header::AUTHORIZATION, value);
+                }
+                Credential::Basic { username, password } => basic = Some((username, password)),
+                Credential::ApiKey { location, name, value } => match location {
+                    KeyLocation::Header => {
+                        let v = header_value(value.expose(), true)
+                            .map_err(|_| Error::InvalidRequest(format!("the key for `{scheme}` is not a valid header value")))?;
+                        let n = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                            .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))?;
+                        headers.insert(n, v);
+                    }
+                    KeyLocation::Query => query.push((Cow::Borrowed(*name), value.expose().to_string())),
+                    KeyLocation::Cookie => cookies.push((*name, value.expose().to_string())),
+                },
+            }
+        }
+        if !cookies.is_empty() {
+            let joined = cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={}", percent_encoding::utf8_percent_encode(v, COOKIE_VALUE)))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let value = header_value(&joined, true).map_err(|_| Error::InvalidRequest("invalid cookie".into()))?;
+            headers.insert(reqwest::header::COOKIE, value);
+        }
+
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url.trim_end_matches('/'), path))
+            .map_err(|e| Error::InvalidRequest(format!("invalid URL from base `{}`: {e}", self.base_url)))?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
+        }
+
+        let mut builder = self.http.request(method, url).headers(headers);
+        if let Some((username, password)) = basic {
+            builder = builder.basic_auth(username, Some(password.expose()));
+        }
+        if let Some((content_type, bytes)) = body {
+            builder = builder.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes);
+        }
+        let response = builder.send().await.map_err(Error::Transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(Error::Transport)?;
+        Ok(RawResponse { status, headers, body })
+    }
+}
+
+fn header_value(value: &str, sensitive: bool) -> Result<reqwest::header::HeaderValue, reqwest::header::InvalidHeaderValue> {
+    let mut v = reqwest::header::HeaderValue::from_str(value)?;
+    v.set_sensitive(sensitive);
+    Ok(v)
+}
+
+// ---------------------------------------------------------------------------
+// Requests
+
+/// Everything but RFC 3986 unreserved characters is escaped in a path
+/// segment, so a value can never change which path is requested.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+const COOKIE_VALUE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
+/// A path parameter, percent-encoded as one segment.
+pub fn path_segment<V: ParamValue + ?Sized>(value: &V) -> String {
+    percent_encoding::utf8_percent_encode(&value.to_param(), PATH_SEGMENT).to_string()
+}
+
+/// A request being assembled by a generated method.
+#[derive(Debug)]
+pub struct Request {
+    method: Method,
+    path: String,
+    query: Vec<(Cow<'static, str>, String)>,
+    headers: HeaderMap,
+    cookies: Vec<(&'static str, String)>,
+    body: Option<(&'static str, Bytes)>,
+    /// The first problem found while building; reported before anything is sent.
+    error: Option<String>,
+}
+
+impl Request {
+    pub fn new(method: Method, path: String) -> Self {
+        Request {
+            method,
+            path,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            body: None,
+            error: None,
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        self.error.get_or_insert(message);
+    }
+
+    pub fn query<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        self.query.push((Cow::Borrowed(name), value.to_param().into_owned()));
+    }
+
+    /// An array: `a=1&a=2` when exploded, else `a=1,2`.
+    pub fn query_list<V: ParamValue>(&mut self, name: &'static str, values: &[V], explode: bool) {
+        if explode {
+            for v in values {
+                self.query(name, v);
+            }
+        } else {
+            let joined = values.iter().map(|v| v.to_param().into_owned()).collect::<Vec<_>>().join(",");
+            self.query.push((Cow::Borrowed(name), joined));
+        }
+    }
+
+    /// Values that cannot be a header (CR, LF, other controls) fail the call
+    /// before anything is sent.
+    pub fn header<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        let name = match reqwest::header::HeaderName::from_bytes(name.as_bytes()) {
+            Ok(n) => n,
+            Err(_) => return self.fail(format!("`{name}` is not a valid header name")),
+        };
+        match header_value(&value.to_param(), false) {
+            Ok(v) => {
+                self.headers.append(name, v);
+            }
+            Err(_) => self.fail(format!("the value for header `{name}` contains characters a header cannot hold")),
+        }
+    }
+
+    pub fn header_list<V: ParamValue>(&mut self, name: &'static str, values: &[V]) {
+        let joined = values.iter().map(|v| v.to_param().into_owned()).collect::<Vec<_>>().join(",");
+        self.header(name, joined.as_str());
+    }
+
+    pub fn cookie<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        self.cookies.push((name, value.to_param().into_owned()));
+    }
+
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some((content_type, Bytes::from(bytes))),
+            Err(e) => self.fail(format!("the request body cannot be serialized: {e}")),
+        }
+    }
+
+    pub fn raw_body(&mut self, content_type: &'static str, body: Bytes) {
+        self.body = Some((content_type, body));
+    }
+}
+
+/// How a parameter value is written into a path, query, header or cookie.
+pub trait ParamValue {
+    fn to_param(&self) -> Cow<'_, str>;
+}
+
+impl<T: ParamValue + ?Sized> ParamValue for &T {
+    fn to_param(&self) -> Cow<'_, str> {
+        (**self).to_param()
+    }
+}
+
+impl ParamValue for str {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl ParamValue for String {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+macro_rules! display_param {
+    ($($t:ty),*) => {$(
+        impl ParamValue for $t {
+            fn to_param(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+    )*};
+}
+
+display_param!(bool, i32, i64, u32, u64, f32, f64, chrono::NaiveDate, url::Url);
+
+impl ParamValue for chrono::DateTime<chrono::Utc> {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    }
+}
+
+impl ParamValue for serde_json::Value {
+    fn to_param(&self) -> Cow<'_, str> {
+        match self {
+            serde_json::Value::String(s) => Cow::Borrowed(s),
+            other => Cow::Owned(other.to_string()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Responses
+
+/// A whole HTTP answer: status, headers and the body as received.
+#[derive(Clone)]
+pub struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RawResponse {
+    pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        RawResponse { status, headers, body }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The `Content-Type` without parameters, lower-cased.
+    pub fn media_type(&self) -> Option<String> {
+        let ct = self.headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
+        Some(ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+    }
+
+    /// Does the `Content-Type` match `pattern` (`text/csv`, `text/*`, `*/*`)?
+    pub fn media_type_is(&self, pattern: &str) -> bool {
+        let Some(actual) = self.media_type() else { return false };
+        match pattern.split_once('/') {
+            Some(("*", "*")) => true,
+            Some((kind, "*")) => actual.split('/').next() == Some(kind),
+            _ => actual == pattern.to_ascii_lowercase(),
+        }
+    }
+
+    /// Reads the body as JSON; on failure, says where in the body it failed.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, DecodeError> {
+        let de = &mut serde_json::Deserializer::from_slice(&self.body);
+        serde_path_to_error::deserialize(de).map_err(|e| DecodeError {
+            path: e.path().to_string(),
+            message: e.inner().to_string(),
+            response: self.clone(),
+        })
+    }
+
+    /// Reads the body as UTF-8 text.
+    pub fn text(&self) -> Result<String, DecodeError> {
+        String::from_utf8(self.body.to_vec()).map_err(|e| DecodeError {
+            path: ".".into(),
+            message: e.to_string(),
+            response: self.clone(),
+        })
+    }
+
+    #[doc(hidden)]
+    pub fn into_response<T>(self, body: T) -> Response<T> {
+        Response { status: self.status, headers: self.headers, body }
+    }
+
+    #[doc(hidden)]
+    pub fn api_error<T, E>(self, body: E) -> Result<T, Error<E>> {
+        Err(Error::Api(ApiError { body, response: self }))
+    }
+
+    #[doc(hidden)]
+    pub fn unexpected_status<T, E>(self) -> Result<T, Error<E>> {
+        Err(Error::UnexpectedStatus(self))
+    }
+
+    #[doc(hidden)]
+    pub fn unexpected_content_type<T, E>(self) -> Result<T, Error<E>> {
+        Err(Error::UnexpectedContentType(self))
+    }
+}
+
+/// Long bodies are cut in `Debug`, and credentials never shown.
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 512;
+        let text = String::from_utf8_lossy(&self.body[..self.body.len().min(SHOWN)]);
+        let mut headers = self.headers.clone();
+        for h in [reqwest::header::SET_COOKIE, reqwest::header::AUTHORIZATION] {
+            if headers.contains_key(&h) {
+                headers.insert(h, reqwest::header::HeaderValue::from_static("***"));
+            }
+        }
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &headers)
+            .field("body", &text)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// A successful answer: the typed body, with status and headers at hand.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> Response<T> {
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// A header as text, if present and readable.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+
+    /// The `Location` header (where a job or a created resource can be found).
+    pub fn location(&self) -> Option<&str> {
+        self.header("location")
+    }
+
+    /// How long the server asks the caller to wait (`Retry-After`, seconds or HTTP date).
+    pub fn retry_after(&self) -> Option<Duration> {
+        retry_after(&self.headers)
+    }
+
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+}
+
+impl<T> std::ops::Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+/// `Retry-After` as a wait from now: delay-seconds, or an HTTP date
+/// (a date in the past means "now").
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+
+/// Why a call failed. `E` is the operation's documented error bodies.
+#[derive(Debug)]
+pub enum Error<E> {
+    /// The request could not be built (a header value with a line break,
+    /// a body that cannot be serialized, a bad base URL); nothing was sent.
+    InvalidRequest(String),
+    /// No answer: connection, TLS or protocol failure, or a timeout.
+    Transport(reqwest::Error),
+    /// A status the spec documents as an error, with its typed body.
+    Api(ApiError<E>),
+    /// A status the spec does not document for this operation.
+    UnexpectedStatus(RawResponse),
+    /// A documented status with a `Content-Type` the spec does not list for it.
+    UnexpectedContentType(RawResponse),
+    /// A documented answer whose body does not match the spec.
+    Decode(DecodeError),
+}
+
+/// A documented error answer.
+#[derive(Debug)]
+pub struct ApiError<E> {
+    pub body: E,
+    pub response: RawResponse,
+}
+
+/// A body that did not match: where in it, and why.
+#[derive(Debug)]
+pub struct DecodeError {
+    /// Where in the body decoding failed, e.g. `data.accounts[0].id`.
+    pub path: String,
+    pub message: String,
+    pub response: RawResponse,
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when there was an answer.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.raw_response().map(RawResponse::status).or_else(|| match self {
+            Error::Transport(e) => e.status(),
+            _ => None,
+        })
+    }
+
+    /// The answer as received, when there was one.
+    pub fn raw_response(&self) -> Option<&RawResponse> {
+        match self {
+            Error::Api(e) => Some(&e.response),
+            Error::UnexpectedStatus(r) | Error::UnexpectedContentType(r) => Some(r),
+            Error::Decode(e) => Some(&e.response),
+            Error::InvalidRequest(_) | Error::Transport(_) => None,
+        }
+    }
+
+    /// The documented error body, if this is a documented error.
+    pub fn api_body(&self) -> Option<&E> {
+        match self {
+            Error::Api(e) => Some(&e.body),
+            _ => None,
+        }
+    }
+}
+
+impl<E> From<DecodeError> for Error<E> {
+    fn from(e: DecodeError) -> Self {
+        Error::Decode(e)
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::Api(e) => write!(f, "error response: {}", e.response.status),
+            Error::UnexpectedStatus(r) => write!(f, "unexpected status: {}", r.status),
+            Error::UnexpectedContentType(r) => write!(
+                f,
+                "unexpected content type `{}` with status {}",
+                r.media_type().unwrap_or_default(),
+                r.status
+            ),
+            Error::Decode(e) => write!(
+                f,
+                "response body (status {}) does not match the spec at `{}`: {}",
+                e.response.status, e.path, e.message
+            ),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Serde helpers for generated types
+
+/// `Option<Option<T>>` fields: absent is `None`, `null` is `Some(None)`.
+pub mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}

@@ -1,0 +1,408 @@
+//! Emits `Client`: construction, credentials, and one async method per
+//! operation. Each method builds a `runtime::Request`, sends it, and maps the
+//! status (and, where one status has several bodies, the content type) to a
+//! typed result. The work itself is in the runtime.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{body_ty, doc_attrs, docs, ident, ty};
+use crate::model::*;
+use crate::name::{Names, OpNames};
+
+pub(super) fn client(api: &Api, names: &Names) -> TokenStream {
+    let default_server = api.servers.iter().find(|s| is_absolute(&s.url));
+    let constructors = match default_server {
+        Some(server) => {
+            let url = &server.url;
+            let url_doc = doc_attrs(&format!("The first server the spec lists: `{url}`."), false);
+            quote! {
+                #url_doc
+                pub const DEFAULT_BASE_URL: &'static str = #url;
+
+                /// A client for [`Self::DEFAULT_BASE_URL`].
+                pub fn new() -> Self {
+                    Self::with_base_url(Self::DEFAULT_BASE_URL)
+                }
+            }
+        }
+        None => quote!(),
+    };
+    let default_impl = default_server.map(|_| {
+        quote! {
+            impl ::std::default::Default for Client {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
+    let auth = api.security_schemes.iter().zip(&names.auth).map(|(s, m)| auth_method(s, m));
+    let methods = api.operations.iter().zip(&names.ops).map(|(op, on)| operation(op, on, names));
+    let doc = doc_attrs(&format!("A client for {} (version {}).", api.title, api.version), false);
+    quote! {
+        #doc
+        ///
+        /// Cheap to clone: clones share one connection pool.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            core: crate::runtime::ClientCore,
+        }
+
+        #default_impl
+
+        impl Client {
+            #constructors
+
+            /// A client for another server (a proxy, a mock, a regional endpoint).
+            pub fn with_base_url(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self { core: crate::runtime::ClientCore::new(base_url.into()) }
+            }
+
+            /// Sends requests through `http` (your timeouts, proxies, TLS settings).
+            pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
+                self.core.set_http_client(http);
+                self
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+
+            #(#auth)*
+
+            #(#methods)*
+        }
+    }
+}
+
+fn is_absolute(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
+}
+
+fn auth_method(s: &SecurityScheme, method: &str) -> TokenStream {
+    let m = ident(method);
+    let scheme = &s.name;
+    let scheme_doc = docs(s.docs.as_deref());
+    let what = match &s.kind {
+        SecurityKind::Bearer => format!("Authenticates with a bearer token (security scheme `{scheme}`)."),
+        SecurityKind::Basic => format!("Authenticates with HTTP basic auth (security scheme `{scheme}`)."),
+        SecurityKind::ApiKey { location, param } => {
+            let loc = match location {
+                ApiKeyLocation::Header => "header",
+                ApiKeyLocation::Query => "query parameter",
+                ApiKeyLocation::Cookie => "cookie",
+            };
+            format!("Sends an API key in the `{param}` {loc} (security scheme `{scheme}`).")
+        }
+        SecurityKind::OAuth2 { token_url } => {
+            let from = token_url.as_deref().map(|u| format!(" Tokens are issued by `{u}`.")).unwrap_or_default();
+            format!("Authenticates with an OAuth2 access token, sent as a bearer token (security scheme `{scheme}`).{from}")
+        }
+    };
+    let what = doc_attrs(&what, false);
+    let sep = if s.docs.is_some() { quote!(#[doc = ""]) } else { quote!() };
+    let (args, credential) = match &s.kind {
+        SecurityKind::Bearer | SecurityKind::OAuth2 { .. } => (
+            quote!(token: impl ::std::convert::Into<::std::string::String>),
+            quote!(crate::runtime::Credential::Bearer(crate::runtime::Secret::new(token))),
+        ),
+        SecurityKind::Basic => (
+            quote!(
+                username: impl ::std::convert::Into<::std::string::String>,
+                password: impl ::std::convert::Into<::std::string::String>
+            ),
+            quote!(crate::runtime::Credential::Basic {
+                username: username.into(),
+                password: crate::runtime::Secret::new(password),
+            }),
+        ),
+        SecurityKind::ApiKey { location, param } => {
+            let loc = match location {
+                ApiKeyLocation::Header => quote!(Header),
+                ApiKeyLocation::Query => quote!(Query),
+                ApiKeyLocation::Cookie => quote!(Cookie),
+            };
+            (
+                quote!(key: impl ::std::convert::Into<::std::string::String>),
+                quote!(crate::runtime::Credential::ApiKey {
+                    location: crate::runtime::KeyLocation::#loc,
+                    name: #param,
+                    value: crate::runtime::Secret::new(key),
+                }),
+            )
+        }
+    };
+    quote! {
+        #what
+        #sep
+        #scheme_doc
+        pub fn #m(mut self, #args) -> Self {
+            self.core.set_credential(#scheme, #credential);
+            self
+        }
+    }
+}
+
+/// How a parameter is passed to the method.
+fn param_ty(t: &Ty, required: bool, names: &Names) -> TokenStream {
+    let types = quote!(types::);
+    let base = match t {
+        Ty::String => quote!(&str),
+        Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::DateTime | Ty::Date => ty(t, names, &types),
+        Ty::List(item) => {
+            let item = ty(item, names, &types);
+            quote!(&[#item])
+        }
+        other => {
+            let t = ty(other, names, &types);
+            quote!(&#t)
+        }
+    };
+    if required {
+        base
+    } else {
+        quote!(::std::option::Option<#base>)
+    }
+}
+
+fn operation(op: &Operation, on: &OpNames, names: &Names) -> TokenStream {
+    let types = quote!(types::);
+    let method_name = ident(&on.method);
+
+    // Docs: summary, description, the HTTP line, then the parameters.
+    let mut text = String::new();
+    for part in [op.summary.as_deref(), op.description.as_deref()].into_iter().flatten() {
+        if !part.trim().is_empty() && !text.contains(part.trim()) {
+            text.push_str(part.trim());
+            text.push_str("\n\n");
+        }
+    }
+    text.push_str(&format!("`{} {}`", op.method.as_str(), op.path));
+    if op.deprecated {
+        text.push_str("\n\n**Deprecated** by the API.");
+    }
+    let documented: Vec<_> = op
+        .params
+        .iter()
+        .zip(&on.params)
+        .filter_map(|(p, n)| p.docs.as_deref().map(|d| format!("- `{}`: {}", crate::ident::bare(n), d.trim())))
+        .collect();
+    if !documented.is_empty() {
+        text.push_str("\n\n# Parameters\n\n");
+        text.push_str(&documented.join("\n"));
+    }
+    let doc = doc_attrs(&text, false);
+
+    let mut args = Vec::new();
+    for (p, n) in op.params.iter().zip(&on.params) {
+        let n = ident(n);
+        let t = param_ty(&p.ty, p.required, names);
+        args.push(quote!(#n: #t));
+    }
+    let body_name = ident(&on.body);
+    let body_stmt = op.body.as_ref().map(|b| {
+        let ct = &b.media_type;
+        let (t, send) = match &b.kind {
+            BodyKind::Json(t) => {
+                let t = ty(t, names, &types);
+                (quote!(&#t), quote!(req.json(#ct, body)))
+            }
+            BodyKind::Text => (quote!(&str), quote!(req.raw_body(#ct, crate::runtime::Bytes::copy_from_slice(body.as_bytes())))),
+            BodyKind::Bytes => (quote!(crate::runtime::Bytes), quote!(req.raw_body(#ct, body))),
+        };
+        if b.required {
+            args.push(quote!(#body_name: #t));
+            quote! { let body = #body_name; #send; }
+        } else {
+            args.push(quote!(#body_name: ::std::option::Option<#t>));
+            quote! { if let ::std::option::Option::Some(body) = #body_name { #send; } }
+        }
+    });
+
+    let path_pieces = op.path_parts.iter().map(|part| match part {
+        PathPart::Literal(l) => quote!(#l),
+        PathPart::Param(i) => {
+            let n = ident(&on.params[*i]);
+            quote!(&crate::runtime::path_segment(&#n))
+        }
+    });
+    let param_stmts: Vec<TokenStream> = op.params.iter().zip(&on.params).filter(|(p, _)| p.location != ParamLocation::Path).map(|(p, n)| {
+        let n = ident(n);
+        let wire = &p.name;
+        let explode = p.explode;
+        let call = |v: TokenStream| match (&p.location, &p.ty) {
+            (ParamLocation::Query, Ty::List(_)) => quote!(req.query_list(#wire, #v, #explode)),
+            (ParamLocation::Query, _) => quote!(req.query(#wire, &#v)),
+            (ParamLocation::Header, Ty::List(_)) => quote!(req.header_list(#wire, #v)),
+            (ParamLocation::Header, _) => quote!(req.header(#wire, &#v)),
+            (ParamLocation::Cookie, _) => quote!(req.cookie(#wire, &#v)),
+            (ParamLocation::Path, _) => unreachable!("filtered out above"),
+        };
+        if p.required {
+            let c = call(quote!(#n));
+            quote!(#c;)
+        } else {
+            let c = call(quote!(value));
+            quote! { if let ::std::option::Option::Some(value) = #n { #c; } }
+        }
+    }).collect();
+    let mutable = (!param_stmts.is_empty() || body_stmt.is_some()).then(|| quote!(mut));
+
+    let method = ident(&op.method.as_str().to_ascii_uppercase());
+    let security = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
+
+    let (ok_ty, success_arms) = success_arms(op, on, names);
+    let (err_ty, error_arms) = error_arms(op, on, names);
+
+    quote! {
+        #doc
+        pub async fn #method_name(&self, #(#args),*)
+            -> ::std::result::Result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err_ty>>
+        {
+            let #mutable req = crate::runtime::Request::new(
+                crate::runtime::Method::#method,
+                [#(#path_pieces),*].concat(),
+            );
+            #(#param_stmts)*
+            #body_stmt
+            let raw = self.core.execute(req, &[#(#security),*]).await?;
+            match raw.status().as_u16() {
+                #success_arms
+                #error_arms
+                _ => raw.unexpected_status(),
+            }
+        }
+    }
+}
+
+/// Outcomes grouped by status in spec order: codes, then ranges, then default.
+fn by_status<'a>(outcomes: &'a [Outcome], variants: &'a [String]) -> Vec<(StatusKey, Vec<(&'a Outcome, &'a String)>)> {
+    let mut groups: Vec<(StatusKey, Vec<(&Outcome, &String)>)> = Vec::new();
+    for (o, v) in outcomes.iter().zip(variants) {
+        match groups.iter_mut().find(|(s, _)| *s == o.status) {
+            Some((_, g)) => g.push((o, v)),
+            None => groups.push((o.status, vec![(o, v)])),
+        }
+    }
+    groups.sort_by_key(|(s, _)| match s {
+        StatusKey::Code(_) => 0,
+        StatusKey::Range(_) => 1,
+        StatusKey::Default => 2,
+    });
+    groups
+}
+
+fn status_pattern(s: StatusKey) -> TokenStream {
+    match s {
+        StatusKey::Code(c) => {
+            let c = proc_macro2::Literal::u16_unsuffixed(c);
+            quote!(#c)
+        }
+        StatusKey::Range(r) => {
+            let lo = proc_macro2::Literal::u16_unsuffixed(r * 100);
+            let hi = proc_macro2::Literal::u16_unsuffixed(r * 100 + 99);
+            quote!(#lo..=#hi)
+        }
+        StatusKey::Default => quote!(_),
+    }
+}
+
+/// Match arms for one status: one arm, or one per content type plus a
+/// fallback when the spec lists several bodies for it.
+fn arms(
+    status: StatusKey,
+    group: &[(&Outcome, &String)],
+    wrap: impl Fn(Option<&String>, Option<TokenStream>) -> TokenStream,
+) -> TokenStream {
+    let pat = status_pattern(status);
+    let guard = match status {
+        StatusKey::Default => quote!(if !raw.status().is_success()),
+        _ => quote!(),
+    };
+    let decode = |o: &Outcome, v: &String| {
+        let value = o.content.as_ref().map(|c| match c.kind {
+            BodyKind::Json(_) => quote!(raw.json()?),
+            BodyKind::Text => quote!(raw.text()?),
+            BodyKind::Bytes => quote!(raw.body().clone()),
+        });
+        wrap(Some(v), value)
+    };
+    if group.len() == 1 {
+        let body = decode(group[0].0, group[0].1);
+        return quote!(#pat #guard => { #body });
+    }
+    let per_media = group.iter().map(|(o, v)| {
+        let media = &o.content.as_ref().expect("several outcomes for one status all have content").media_type;
+        let body = decode(o, v);
+        let guard = match status {
+            StatusKey::Default => quote!(if !raw.status().is_success() && raw.media_type_is(#media)),
+            _ => quote!(if raw.media_type_is(#media)),
+        };
+        quote!(#pat #guard => { #body })
+    });
+    quote! {
+        #(#per_media)*
+        #pat #guard => raw.unexpected_content_type(),
+    }
+}
+
+fn success_arms(op: &Operation, on: &OpNames, names: &Names) -> (TokenStream, TokenStream) {
+    let types = quote!(types::);
+    if op.success.is_empty() {
+        // The spec documents no success: any 2xx is read as raw bytes.
+        return (
+            quote!(crate::runtime::Bytes),
+            quote!(200..=299 => { let body = raw.body().clone(); ::std::result::Result::Ok(raw.into_response(body)) }),
+        );
+    }
+    let ok_ty = match &on.success {
+        Some(name) => {
+            let n = ident(name);
+            quote!(types::#n)
+        }
+        None => match &op.success[0].content {
+            Some(c) => body_ty(&c.kind, names, &types),
+            None => quote!(()),
+        },
+    };
+    let enum_name = on.success.as_deref().map(ident);
+    let groups = by_status(&op.success, &on.success_variants);
+    let arms = groups.iter().map(|(status, group)| {
+        arms(*status, group, |variant, value| {
+            let wrapped = match (&enum_name, variant, value) {
+                (Some(e), Some(v), Some(value)) => {
+                    let v = ident(v);
+                    quote!(types::#e::#v(#value))
+                }
+                (Some(e), Some(v), None) => {
+                    let v = ident(v);
+                    quote!(types::#e::#v)
+                }
+                (None, _, Some(value)) => value,
+                (None, _, None) | (Some(_), None, _) => quote!(()),
+            };
+            quote! { let body = #wrapped; ::std::result::Result::Ok(raw.into_response(body)) }
+        })
+    });
+    (ok_ty, quote!(#(#arms)*))
+}
+
+fn error_arms(op: &Operation, on: &OpNames, _names: &Names) -> (TokenStream, TokenStream) {
+    let Some(name) = &on.error else {
+        return (quote!(::std::convert::Infallible), quote!());
+    };
+    let e = ident(name);
+    let groups = by_status(&op.errors, &on.error_variants);
+    let arms = groups.iter().map(|(status, group)| {
+        arms(*status, group, |variant, value| {
+            let v = ident(variant.expect("error variants are named"));
+            match value {
+                Some(value) => quote! { let body = #value; raw.api_error(types::#e::#v(body)) },
+                None => quote! { raw.api_error(types::#e::#v) },
+            }
+        })
+    });
+    (quote!(types::#e), quote!(#(#arms)*))
+}

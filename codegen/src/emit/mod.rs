@@ -1,0 +1,141 @@
+//! Stage 6, emit: model + names -> Rust tokens. Emitters only iterate; every
+//! decision (order, names, boxing) was made by an earlier stage.
+//!
+//! Spec text reaches the output only as string literals and doc attributes
+//! built by `quote`/`proc_macro2`, which escape it, and as identifiers minted
+//! by `ident`. Nothing from a spec is ever parsed as Rust.
+
+mod client;
+mod types;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::model::*;
+use crate::name::Names;
+
+/// The tokens of one API module.
+pub fn module(api: &Api, names: &Names) -> TokenStream {
+    let docs = doc_attrs(&module_docs(api), true);
+    let types = types::types(api, names);
+    let client = client::client(api, names);
+    quote! {
+        #docs
+        // Vendor prose becomes doc comments and vendor names become enum
+        // variants; these lints judge style the spec decides, not we.
+        #![allow(
+            clippy::large_enum_variant,
+            clippy::too_many_arguments,
+            clippy::enum_variant_names,
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::tabs_in_doc_comments,
+            clippy::empty_docs,
+            rustdoc::bare_urls,
+            rustdoc::broken_intra_doc_links,
+            rustdoc::invalid_html_tags,
+            rustdoc::invalid_rust_codeblocks
+        )]
+
+        /// Types for the schemas, request bodies and responses of this API.
+        pub mod types {
+            #types
+        }
+
+        #client
+    }
+}
+
+fn module_docs(api: &Api) -> String {
+    let mut d = format!("{} (version {})", api.title, api.version);
+    if let Some(desc) = api.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        d.push_str("\n\n");
+        d.push_str(desc);
+    }
+    d
+}
+
+/// An identifier minted by the `name` stage (`r#type` becomes a raw ident).
+pub(crate) fn ident(s: &str) -> Ident {
+    match s.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(s, Span::call_site()),
+    }
+}
+
+/// Doc text, one attribute per line. Characters that could reorder how the
+/// text displays (bidi controls) or that rustc rejects are dropped.
+pub(crate) fn doc_attrs(text: &str, inner: bool) -> TokenStream {
+    let text = clean_text(text);
+    let lines: Vec<String> = text.lines().map(|l| format!(" {}", l.trim_end())).collect();
+    // Trim leading and trailing blank lines.
+    let start = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(lines.len());
+    let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(start, |e| e + 1);
+    let lines = &lines[start..end];
+    if inner {
+        quote! { #( #![doc = #lines] )* }
+    } else {
+        quote! { #( #[doc = #lines] )* }
+    }
+}
+
+pub(crate) fn docs(text: Option<&str>) -> TokenStream {
+    text.map(|t| doc_attrs(t, false)).unwrap_or_default()
+}
+
+fn clean_text(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .filter(|c| {
+            !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+                && (!c.is_control() || *c == '\n' || *c == '\t')
+        })
+        .collect()
+}
+
+/// A type expression; `prefix` is how to reach the `types` module from
+/// where the tokens go (empty inside it).
+pub(crate) fn ty(t: &Ty, names: &Names, prefix: &TokenStream) -> TokenStream {
+    match t {
+        Ty::String => quote!(::std::string::String),
+        Ty::Bool => quote!(bool),
+        Ty::Int(IntWidth::I32) => quote!(i32),
+        Ty::Int(IntWidth::I64) => quote!(i64),
+        Ty::Int(IntWidth::U32) => quote!(u32),
+        Ty::Int(IntWidth::U64) => quote!(u64),
+        Ty::Float(FloatWidth::F32) => quote!(f32),
+        Ty::Float(FloatWidth::F64) => quote!(f64),
+        Ty::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        Ty::Date => quote!(::chrono::NaiveDate),
+        Ty::Url => quote!(::url::Url),
+        Ty::Json => quote!(::serde_json::Value),
+        Ty::Map(v) if **v == Ty::Json => {
+            quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
+        }
+        Ty::Map(v) => {
+            let v = ty(v, names, prefix);
+            quote!(::std::collections::BTreeMap<::std::string::String, #v>)
+        }
+        Ty::List(item) => {
+            let item = ty(item, names, prefix);
+            quote!(::std::vec::Vec<#item>)
+        }
+        Ty::Nullable(inner) => {
+            let inner = ty(inner, names, prefix);
+            quote!(::std::option::Option<#inner>)
+        }
+        Ty::Named(id) => {
+            let name = ident(&names.types[id.0].ident);
+            quote!(#prefix #name)
+        }
+    }
+}
+
+/// The Rust type of an answer's body in a variant or return type.
+pub(crate) fn body_ty(kind: &BodyKind, names: &Names, prefix: &TokenStream) -> TokenStream {
+    match kind {
+        BodyKind::Json(t) => ty(t, names, prefix),
+        BodyKind::Text => quote!(::std::string::String),
+        BodyKind::Bytes => quote!(crate::runtime::Bytes),
+    }
+}

@@ -1,0 +1,169 @@
+//! Emits the `types` module: one item per schema type, then the per-operation
+//! success and error enums.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{body_ty, docs, ident, ty};
+use crate::model::*;
+use crate::name::Names;
+
+pub(super) fn types(api: &Api, names: &Names) -> TokenStream {
+    let defs = api.types.iter().enumerate().map(|(i, def)| type_def(i, def, names));
+    let ops = api.operations.iter().enumerate().map(|(i, op)| op_enums(op, i, names));
+    quote! { #(#defs)* #(#ops)* }
+}
+
+fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
+    let tn = &names.types[i];
+    let name = ident(&tn.ident);
+    let doc = docs(def.docs.as_deref());
+    let here = TokenStream::new();
+    match &def.kind {
+        TypeKind::Alias(t) => {
+            let t = ty(t, names, &here);
+            quote! { #doc pub type #name = #t; }
+        }
+        TypeKind::Struct(s) => {
+            let all_optional = s.fields.iter().all(|f| !f.required || f.nullable);
+            let fields = s.fields.iter().zip(&tn.members).map(|(f, member)| field(f, member, def.in_request, names));
+            let extra = s.additional.as_ref().map(|a| {
+                let fname = ident(tn.extra.as_deref().expect("named with the struct"));
+                let v = ty(&Ty::Map(Box::new(a.clone())), names, &here);
+                quote! {
+                    /// Properties beside the declared ones.
+                    #[serde(flatten)]
+                    pub #fname: #v,
+                }
+            });
+            let default = all_optional.then(|| quote!(Default,));
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+                pub struct #name {
+                    #(#fields)*
+                    #extra
+                }
+            }
+        }
+        TypeKind::Enum(e) => {
+            let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
+            let values = &e.values;
+            let other = ident(tn.extra.as_deref().expect("named with the enum"));
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+                pub enum #name {
+                    #( #[serde(rename = #values)] #variants, )*
+                    /// A value not known when this client was generated, kept as received.
+                    #[serde(untagged)]
+                    #other(::std::string::String),
+                }
+
+                impl #name {
+                    /// The value as it is written on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #( Self::#variants => #values, )*
+                            Self::#other(value) => value,
+                        }
+                    }
+                }
+
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl crate::runtime::ParamValue for #name {
+                    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+                        ::std::borrow::Cow::Borrowed(self.as_str())
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> TokenStream {
+    let name = ident(member);
+    let doc = docs(f.docs.as_deref());
+    let mut t = ty(&f.ty, names, &TokenStream::new());
+    if f.boxed {
+        t = quote!(::std::boxed::Box<#t>);
+    }
+    let wire = &f.name;
+    let rename = (crate::ident::bare(member) != wire).then(|| quote!(#[serde(rename = #wire)]));
+    let (t, attrs) = match (f.required, f.nullable) {
+        (true, false) => (t, quote!()),
+        // Required but nullable: always sent, as `null` when `None`.
+        (true, true) => (quote!(::std::option::Option<#t>), quote!()),
+        // Where absent and null both mean something to the server, keep them apart.
+        (false, true) if in_request => (
+            quote!(::std::option::Option<::std::option::Option<#t>>),
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::runtime::double_option")]),
+        ),
+        (false, _) => (
+            quote!(::std::option::Option<#t>),
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+        ),
+    };
+    quote! {
+        #doc
+        #rename
+        #attrs
+        pub #name: #t,
+    }
+}
+
+/// Outcome doc: status, media type, then the spec's description.
+fn outcome_doc(o: &Outcome) -> TokenStream {
+    let status = match o.status {
+        StatusKey::Code(c) => c.to_string(),
+        StatusKey::Range(r) => format!("{r}XX"),
+        StatusKey::Default => "Any other status".to_string(),
+    };
+    let media = o.content.as_ref().map(|c| format!(" `{}`", c.media_type)).unwrap_or_default();
+    let text = match o.docs.as_deref() {
+        Some(d) => format!("{status}{media}: {d}"),
+        None => format!("{status}{media}"),
+    };
+    super::doc_attrs(&text, false)
+}
+
+fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
+    let on = &names.ops[i];
+    let here = TokenStream::new();
+    let enum_of = |name: &str, outcomes: &[Outcome], variants: &[String], what: &str| {
+        let name = ident(name);
+        let doc = super::doc_attrs(&format!("{what} of `{}` (`{} {}`).", op.id, op.method.as_str(), op.path), false);
+        let vs = outcomes.iter().zip(variants).map(|(o, v)| {
+            let v = ident(v);
+            let d = outcome_doc(o);
+            match &o.content {
+                Some(c) => {
+                    let t = body_ty(&c.kind, names, &here);
+                    quote! { #d #v(#t), }
+                }
+                None => quote! { #d #v, },
+            }
+        });
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#vs)*
+            }
+        }
+    };
+    let success = on
+        .success
+        .as_deref()
+        .map(|n| enum_of(n, &op.success, &on.success_variants, "The successful answers"));
+    let error = on
+        .error
+        .as_deref()
+        .map(|n| enum_of(n, &op.errors, &on.error_variants, "The documented error answers"));
+    quote! { #success #error }
+}

@@ -1,0 +1,109 @@
+//! OpenAPI 3 -> typed async Rust clients.
+//!
+//! A pipeline of small stages, data flowing one way (see ARCHITECTURE.md):
+//!
+//! load -> resolve -> lower -> analyze -> name -> emit -> format -> output
+//!
+//! `generate_module` runs the stages for one spec and returns its source;
+//! `output` turns modules into the files of a crate and writes or checks
+//! them. Nothing here writes to disk except `output::sync`.
+
+pub mod analyze;
+pub mod emit;
+pub mod error;
+pub mod format;
+pub mod ident;
+pub mod load;
+pub mod lower;
+pub mod model;
+pub mod name;
+pub mod output;
+pub mod overlay;
+pub mod pointer;
+pub mod resolve;
+
+use std::path::Path;
+
+pub use error::{Error, ErrorKind, Result};
+pub use output::{File, Mode, Module, Stale};
+
+/// Runs the pipeline on the spec at `path` (plus its overlay, if any) and
+/// returns the formatted source of its module, named `module_name`.
+pub fn generate_module(path: &Path, module_name: &str) -> Result<Module> {
+    let doc = load::load_file(path)?;
+    module_from_document(&doc, module_name, &path.display().to_string())
+}
+
+/// The same for a spec held in memory (`name` is used in messages).
+pub fn generate_module_from_str(text: &str, name: &Path, module_name: &str) -> Result<Module> {
+    let doc = load::load_str(text, name)?;
+    module_from_document(&doc, module_name, &name.display().to_string())
+}
+
+fn module_from_document(doc: &load::Document, module_name: &str, source: &str) -> Result<Module> {
+    let in_file = |e: Error| e.in_file(&doc.file);
+    let mut api = lower::lower(doc).map_err(in_file)?;
+    analyze::analyze(&mut api);
+    let names = name::name(&api);
+    let tokens = emit::module(&api, &names);
+    let source = format::format(tokens, source).map_err(in_file)?;
+    Ok(Module { name: module_name.to_string(), title: format!("{} (version {})", api.title, api.version), source })
+}
+
+/// The module name for a spec file: its file stem in snake case.
+pub fn module_name_for(path: &Path) -> String {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+    let name = ident::snake(stem, "api");
+    match name.strip_prefix("r#") {
+        // `pub mod r#type;` works but reads badly; `type_api` does not.
+        Some(keyword) => format!("{keyword}_api"),
+        None => name,
+    }
+}
+
+/// The spec files in `dir`: YAML and JSON files that are not overlays,
+/// sorted by name so that module order never depends on the file system.
+pub fn spec_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Error::new(ErrorKind::Io, &pointer::Pointer::root(), format!("cannot list specs: {e}")).in_file(dir)
+    })?;
+    let mut specs: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
+        })
+        .filter(|p| !overlay::is_overlay(p))
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+/// The files of the workspace's `generated` crate: every spec in
+/// `root/specs`, one module each. Paths in the output are relative to `root`.
+pub fn workspace_crate(root: &Path) -> Result<Vec<File>> {
+    let mut modules = Vec::new();
+    for spec in spec_files(&root.join("specs"))? {
+        let rel = spec.strip_prefix(root).unwrap_or(&spec);
+        let doc = load::load_file(&spec).map_err(|e| relative(e, root))?;
+        let module = module_from_document(&doc, &module_name_for(&spec), &rel.display().to_string())
+            .map_err(|e| relative(e, root))?;
+        modules.push(module);
+    }
+    Ok(output::crate_files("generated", &modules))
+}
+
+/// A standalone crate for one spec, named after `out`'s last component.
+pub fn standalone_crate(spec: &Path, out: &Path) -> Result<Vec<File>> {
+    let module = generate_module(spec, &module_name_for(spec))?;
+    let crate_name = out.file_name().and_then(|n| n.to_str()).unwrap_or("generated-client");
+    Ok(output::crate_files(crate_name, &[module]))
+}
+
+fn relative(mut e: Error, root: &Path) -> Error {
+    if let Ok(rel) = e.file.strip_prefix(root) {
+        e.file = rel.to_path_buf();
+    }
+    e
+}

@@ -1,0 +1,275 @@
+//! The intermediate model: what the API *means*, in terms that a Rust emitter
+//! needs, with no trace of how the spec spelled it (no openapiv3 types) and no
+//! Rust tokens. Names here are the spec's own strings; the `name` stage turns
+//! them into Rust identifiers.
+//!
+//! Types live in an arena (`Api::types`) and refer to each other by `TypeId`,
+//! so recursive schemas are just ids, and order is settled once, here.
+
+use crate::pointer::Pointer;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// Absolute base URLs, in the spec's order; the first is the default.
+    pub servers: Vec<Server>,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    pub url: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: NameHint,
+    pub docs: Option<String>,
+    pub kind: TypeKind,
+    /// Where the schema sits in the spec (for errors and for readers).
+    pub pointer: Pointer,
+    /// Reachable from a request body: here "absent" and "null" mean different
+    /// things to the server, so optional nullable fields keep them apart.
+    pub in_request: bool,
+}
+
+/// Where a type's name comes from. Spec names win collisions over place names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameHint {
+    /// The key under `#/components/schemas`.
+    Component(String),
+    /// The path of names leading to an inline schema, e.g.
+    /// `["getDataExportStatus", "Response", "data"]`.
+    Place(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum. Generated enums always read values added later.
+    Enum(StringEnum),
+    /// A named schema that is just another type (`type: string`, an array...).
+    Alias(Ty),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// `additionalProperties` beside declared properties: the extra entries.
+    pub additional: Option<Ty>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The property name as it appears on the wire.
+    pub name: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub nullable: bool,
+    pub docs: Option<String>,
+    /// Set by analysis: the field closes a cycle of by-value containment.
+    pub boxed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StringEnum {
+    pub values: Vec<String>,
+}
+
+/// A type expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    String,
+    Bool,
+    Int(IntWidth),
+    Float(FloatWidth),
+    DateTime,
+    Date,
+    Url,
+    /// Any JSON value.
+    Json,
+    /// A free-form or `additionalProperties` object.
+    Map(Box<Ty>),
+    List(Box<Ty>),
+    /// A nullable type in a position where no field flags can say so
+    /// (array items, map values, aliases).
+    Nullable(Box<Ty>),
+    Named(TypeId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntWidth {
+    I32,
+    I64,
+    U32,
+    U64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FloatWidth {
+    F32,
+    F64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId`, or one made from method and path.
+    pub id: String,
+    pub method: Method,
+    pub path: String,
+    pub path_parts: Vec<PathPart>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub success: Vec<Outcome>,
+    pub errors: Vec<Outcome>,
+    /// Alternatives; each is a set of scheme names that together satisfy it.
+    /// Empty: no auth. An empty alternative: auth is optional.
+    pub security: Vec<Vec<String>>,
+    pub pointer: Pointer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub const ALL: [Method; 8] = [
+        Method::Get,
+        Method::Put,
+        Method::Post,
+        Method::Delete,
+        Method::Options,
+        Method::Head,
+        Method::Patch,
+        Method::Trace,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Literal(String),
+    /// Index into `Operation::params`.
+    Param(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: Ty,
+    pub docs: Option<String>,
+    /// For arrays in the query: repeat the key (`a=1&a=2`) or join with commas.
+    pub explode: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub media_type: String,
+    pub kind: BodyKind,
+    pub required: bool,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    Json(Ty),
+    Text,
+    Bytes,
+}
+
+/// One way an operation can answer: a status (or range) with one media type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub status: StatusKey,
+    pub docs: Option<String>,
+    pub content: Option<Content>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Content {
+    pub media_type: String,
+    pub kind: BodyKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusKey {
+    Code(u16),
+    /// `2XX` is `Range(2)`.
+    Range(u16),
+    Default,
+}
+
+impl StatusKey {
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusKey::Code(c) => (200..300).contains(&c),
+            StatusKey::Range(r) => r == 2,
+            StatusKey::Default => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// The key under `#/components/securitySchemes`.
+    pub name: String,
+    pub kind: SecurityKind,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityKind {
+    Bearer,
+    Basic,
+    ApiKey { location: ApiKeyLocation, param: String },
+    /// OAuth2 or OpenID Connect: the client sends an access token as bearer.
+    OAuth2 { token_url: Option<String> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+    Cookie,
+}

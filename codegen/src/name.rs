@@ -1,0 +1,198 @@
+//! Stage 5, name: every Rust identifier the emitter will write, decided once.
+//!
+//! Spec names (component keys, operationIds) are asked for before names made
+//! from a place, so a vendor's own type names stay as they are and an inline
+//! schema that happens to produce the same name is the one that gets a
+//! suffix. Nothing is ever merged because two names collide.
+
+use crate::ident::{self, camel, camel_path, snake, Namespace};
+use crate::model::*;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Names {
+    pub types: Vec<TypeNames>,
+    pub ops: Vec<OpNames>,
+    /// Builder method per security scheme, e.g. `with_bearer_token`.
+    pub auth: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TypeNames {
+    pub ident: String,
+    /// Struct fields or enum variants, in model order.
+    pub members: Vec<String>,
+    /// A struct's `additionalProperties` field, or an enum's catch-all variant.
+    pub extra: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpNames {
+    pub method: String,
+    pub params: Vec<String>,
+    pub body: String,
+    /// The success enum, when there is more than one way to succeed.
+    pub success: Option<String>,
+    pub success_variants: Vec<String>,
+    /// The error enum, when the spec documents any error response.
+    pub error: Option<String>,
+    pub error_variants: Vec<String>,
+}
+
+/// Methods every generated `Client` has; operations never take these names.
+pub const CLIENT_METHODS: &[&str] = &["new", "default", "with_base_url", "with_http_client", "base_url", "clone", "fmt"];
+
+pub fn name(api: &Api) -> Names {
+    let mut type_ns = Namespace::default();
+    let mut types: Vec<TypeNames> = vec![TypeNames::default(); api.types.len()];
+
+    // Spec names first, in document order.
+    for (i, def) in api.types.iter().enumerate() {
+        if let NameHint::Component(n) = &def.name {
+            types[i].ident = type_ns.claim(camel(n, "Type", "T"), "");
+        }
+    }
+    // Then the per-operation enums, whose names users type most.
+    let mut op_type_names = Vec::with_capacity(api.operations.len());
+    for op in &api.operations {
+        let base = camel(&op.id, "Operation", "Op");
+        let base = ident::bare(&base).to_string();
+        let success = (op.success.len() > 1).then(|| type_ns.claim(format!("{base}Success"), ""));
+        let error = (!op.errors.is_empty()).then(|| type_ns.claim(format!("{base}Error"), ""));
+        op_type_names.push((success, error));
+    }
+    // Then names from places.
+    for (i, def) in api.types.iter().enumerate() {
+        if let NameHint::Place(parts) = &def.name {
+            types[i].ident = type_ns.claim(camel_path(parts), "");
+        }
+    }
+
+    for (i, def) in api.types.iter().enumerate() {
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                let raw: Vec<&str> = s.fields.iter().map(|f| f.name.as_str()).collect();
+                let (members, mut ns) = member_names(&raw, |r| snake(r, "field"), "_");
+                types[i].members = members;
+                if s.additional.is_some() {
+                    types[i].extra = Some(ns.claim("additional_properties".to_string(), "_"));
+                }
+            }
+            TypeKind::Enum(e) => {
+                let raw: Vec<&str> = e.values.iter().map(String::as_str).collect();
+                let (members, mut ns) = member_names(&raw, |r| camel(r, "Empty", "V"), "");
+                types[i].members = members;
+                let catch_all = ["Other", "Unknown", "UnknownValue"]
+                    .into_iter()
+                    .find(|c| !ns.is_taken(c))
+                    .map(str::to_string)
+                    .unwrap_or_else(|| ns.claim("Other".to_string(), ""));
+                types[i].extra = Some(catch_all);
+            }
+            TypeKind::Alias(_) => {}
+        }
+    }
+
+    let mut method_ns = Namespace::default();
+    for m in CLIENT_METHODS {
+        method_ns.reserve(m);
+    }
+    let auth = auth_method_names(&api.security_schemes, &mut method_ns);
+
+    let ops = api
+        .operations
+        .iter()
+        .zip(op_type_names)
+        .map(|(op, (success, error))| {
+            let method = method_ns.claim(snake(&op.id, "operation"), "_");
+            let mut param_ns = Namespace::default();
+            param_ns.reserve("self");
+            let params: Vec<String> =
+                op.params.iter().map(|p| param_ns.claim(snake(&p.name, "param"), "_")).collect();
+            let body = param_ns.claim("body".to_string(), "_");
+            OpNames {
+                method,
+                params,
+                body,
+                success,
+                success_variants: outcome_variants(&op.success),
+                error,
+                error_variants: outcome_variants(&op.errors),
+            }
+        })
+        .collect();
+
+    Names { types, ops, auth }
+}
+
+/// Members whose identifier spells their wire name exactly claim first, so
+/// `meta` keeps `meta` and `_meta` becomes `meta_2`, whatever their order.
+fn member_names(raw: &[&str], mint: impl Fn(&str) -> String, sep: &str) -> (Vec<String>, Namespace) {
+    let minted: Vec<String> = raw.iter().map(|r| mint(r)).collect();
+    let mut ns = Namespace::default();
+    let mut out: Vec<Option<String>> = vec![None; raw.len()];
+    for (i, m) in minted.iter().enumerate() {
+        if ident::bare(m) == raw[i] && !ns.is_taken(m) {
+            out[i] = Some(ns.claim(m.clone(), sep));
+        }
+    }
+    for (i, m) in minted.into_iter().enumerate() {
+        if out[i].is_none() {
+            out[i] = Some(ns.claim(m, sep));
+        }
+    }
+    (out.into_iter().map(|o| o.expect("every member named")).collect(), ns)
+}
+
+fn status_word(status: StatusKey) -> String {
+    match status {
+        StatusKey::Code(c) => http::StatusCode::from_u16(c)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .map(|r| camel(r, "Status", "Status"))
+            .unwrap_or_else(|| format!("Status{c}")),
+        StatusKey::Range(r) => format!("Status{r}xx"),
+        StatusKey::Default => "Default".to_string(),
+    }
+}
+
+/// `Ok`, `NotFound`; `OkJson` and `OkCsv` when one status has several bodies.
+fn outcome_variants(outcomes: &[Outcome]) -> Vec<String> {
+    let mut ns = Namespace::default();
+    outcomes
+        .iter()
+        .map(|o| {
+            let mut name = status_word(o.status);
+            let shared = outcomes.iter().filter(|x| x.status == o.status).count() > 1;
+            if let (true, Some(c)) = (shared, &o.content) {
+                let sub = c.media_type.split(';').next().unwrap_or("").rsplit('/').next().unwrap_or("");
+                name.push_str(ident::bare(&camel(sub, "Body", "Media")));
+            }
+            ns.claim(name, "")
+        })
+        .collect()
+}
+
+fn auth_method_names(schemes: &[SecurityScheme], ns: &mut Namespace) -> Vec<String> {
+    let preferred: Vec<String> = schemes
+        .iter()
+        .map(|s| match &s.kind {
+            SecurityKind::Bearer => "with_bearer_token".to_string(),
+            SecurityKind::Basic => "with_basic_auth".to_string(),
+            SecurityKind::ApiKey { param, .. } => format!("with_{}", ident::bare(&snake(param, "api_key"))),
+            SecurityKind::OAuth2 { .. } => "with_access_token".to_string(),
+        })
+        .collect();
+    preferred
+        .iter()
+        .zip(schemes)
+        .map(|(p, s)| {
+            // Two schemes of one kind: name each after its scheme.
+            let name = if preferred.iter().filter(|q| *q == p).count() > 1 {
+                format!("{p}_{}", ident::bare(&snake(&s.name, "scheme")))
+            } else {
+                p.clone()
+            };
+            ns.claim(name, "_")
+        })
+        .collect()
+}

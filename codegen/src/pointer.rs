@@ -1,0 +1,74 @@
+//! JSON pointers (RFC 6901) in URI-fragment form, built while walking the
+//! document so that every error can say exactly where it is.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Pointer(String);
+
+impl Pointer {
+    pub fn root() -> Self {
+        Pointer(String::new())
+    }
+
+    /// Parses the fragment of a local `$ref` (`#/components/schemas/Foo`).
+    pub fn from_fragment(fragment: &str) -> Option<Self> {
+        let rest = fragment.strip_prefix('#')?;
+        if rest.is_empty() || rest.starts_with('/') {
+            Some(Pointer(rest.to_string()))
+        } else {
+            None
+        }
+    }
+
+    /// A child pointer; `segment` is a raw key, escaped here.
+    pub fn push(&self, segment: impl AsRef<str>) -> Self {
+        let seg = segment.as_ref().replace('~', "~0").replace('/', "~1");
+        Pointer(format!("{}/{}", self.0, seg))
+    }
+
+    pub fn index(&self, i: usize) -> Self {
+        Pointer(format!("{}/{}", self.0, i))
+    }
+
+    /// The unescaped segments, for walking a `serde_json::Value`.
+    pub fn segments(&self) -> impl Iterator<Item = String> + '_ {
+        self.0
+            .split('/')
+            .skip(1)
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+    }
+
+    /// The pointer as `serde_json::Value::pointer` wants it (no leading `#`).
+    pub fn as_json_pointer(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_slashes_and_tildes() {
+        let p = Pointer::root().push("paths").push("/exports/{id}").push("get").push("a~b");
+        assert_eq!(p.to_string(), "#/paths/~1exports~1{id}/get/a~0b");
+        let segs: Vec<_> = p.segments().collect();
+        assert_eq!(segs, ["paths", "/exports/{id}", "get", "a~b"]);
+    }
+
+    #[test]
+    fn parses_ref_fragments() {
+        assert_eq!(
+            Pointer::from_fragment("#/components/schemas/A").unwrap(),
+            Pointer::root().push("components").push("schemas").push("A")
+        );
+        assert!(Pointer::from_fragment("other.yaml#/x").is_none());
+    }
+}

@@ -1,0 +1,126 @@
+//! Stage 2, resolve: follow `$ref`s. Any local pointer works, not only
+//! `#/components/...`: the target is looked up in the raw tree and read as the
+//! kind of object the referring position expects. Chains of refs are followed
+//! and loops are reported.
+
+use std::borrow::Cow;
+
+use openapiv3::ReferenceOr;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::pointer::Pointer;
+
+/// How many `$ref` hops before we call it a loop.
+const MAX_HOPS: usize = 64;
+
+pub struct Resolver<'a> {
+    raw: &'a Value,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(raw: &'a Value) -> Self {
+        Resolver { raw }
+    }
+
+    /// The pointer a `$ref` string names, or an error saying what is supported.
+    pub fn target(&self, reference: &str, at: &Pointer) -> Result<Pointer> {
+        Pointer::from_fragment(reference).ok_or_else(|| {
+            let feature = if reference.contains('#') || !reference.starts_with('#') {
+                format!("external $ref `{reference}`")
+            } else {
+                format!("$ref `{reference}`")
+            };
+            let mut e = Error::unsupported(
+                &at.push("$ref"),
+                feature,
+                "local references of the form `#/components/...` (any JSON pointer into the same document)",
+            );
+            e.kind = ErrorKind::Reference;
+            e
+        })
+    }
+
+    /// The item behind `r`, with the pointer where it really lives.
+    pub fn item<'b, T>(&self, r: &'b ReferenceOr<T>, at: &Pointer, what: &str) -> Result<(Cow<'b, T>, Pointer)>
+    where
+        T: DeserializeOwned + Clone,
+    {
+        match r {
+            ReferenceOr::Item(item) => Ok((Cow::Borrowed(item), at.clone())),
+            ReferenceOr::Reference { reference } => {
+                let (value, target) = self.follow(reference, at)?;
+                let item = serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+                    let mut ptr = target.clone();
+                    for seg in e.path().iter() {
+                        if let serde_path_to_error::Segment::Map { key } = seg {
+                            ptr = ptr.push(key);
+                        }
+                    }
+                    Error::invalid(&ptr, format!("the {what} that `{reference}` points to is not valid: {}", e.inner()))
+                })?;
+                Ok((Cow::Owned(item), target))
+            }
+        }
+    }
+
+    /// Follows a chain of `$ref`s to the first value that is not a `$ref`.
+    pub fn follow(&self, reference: &str, at: &Pointer) -> Result<(&'a Value, Pointer)> {
+        let mut reference = reference.to_string();
+        let mut from = at.clone();
+        for _ in 0..MAX_HOPS {
+            let target = self.target(&reference, &from)?;
+            let value = self.raw.pointer(target.as_json_pointer()).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Reference,
+                    &from.push("$ref"),
+                    format!("`{reference}` points to nothing: there is no {target} in this document"),
+                )
+            })?;
+            match value.get("$ref").and_then(Value::as_str) {
+                Some(next) => {
+                    reference = next.to_string();
+                    from = target;
+                }
+                None => return Ok((value, target)),
+            }
+        }
+        Err(Error::new(ErrorKind::Reference, &at.push("$ref"), format!("`$ref` chain from here loops (more than {MAX_HOPS} hops)")))
+    }
+
+    pub fn raw(&self) -> &'a Value {
+        self.raw
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn dangling_refs_name_the_referring_place() {
+        let raw = json!({"components": {"schemas": {}}});
+        let r = Resolver::new(&raw);
+        let at = Pointer::root().push("paths").push("/a");
+        let e = r.follow("#/components/schemas/Nope", &at).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Reference);
+        assert_eq!(e.pointer.to_string(), "#/paths/~1a/$ref");
+        assert!(e.message.contains("#/components/schemas/Nope"), "{}", e.message);
+    }
+
+    #[test]
+    fn ref_loops_are_errors() {
+        let raw = json!({"a": {"$ref": "#/b"}, "b": {"$ref": "#/a"}});
+        let r = Resolver::new(&raw);
+        assert!(r.follow("#/a", &Pointer::root()).unwrap_err().message.contains("loops"));
+    }
+
+    #[test]
+    fn external_refs_say_what_is_supported() {
+        let raw = json!({});
+        let e = Resolver::new(&raw).follow("other.yaml#/x", &Pointer::root()).unwrap_err();
+        assert!(e.to_string().contains("external $ref"), "{e}");
+    }
+}

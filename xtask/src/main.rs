@@ -1,0 +1,91 @@
+//! `cargo xtask codegen [--check]` and `cargo xtask codegen --spec PATH --out DIR`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage:
+  cargo xtask codegen            regenerate generated/ from specs/
+  cargo xtask codegen --check    fail, with a diff, if generated/ is stale
+  cargo xtask codegen --spec PATH --out DIR
+                                 generate one spec into a standalone crate at DIR";
+
+fn run(args: &[String]) -> Result<(), String> {
+    let (task, rest) = args.split_first().ok_or_else(|| USAGE.to_string())?;
+    match task.as_str() {
+        "codegen" => codegen(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown task `{other}`\n{USAGE}")),
+    }
+}
+
+fn codegen(args: &[String]) -> Result<(), String> {
+    let mut check = false;
+    let mut spec = None;
+    let mut out = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--check" => check = true,
+            "--spec" => spec = Some(PathBuf::from(it.next().ok_or("--spec needs a path")?)),
+            "--out" => out = Some(PathBuf::from(it.next().ok_or("--out needs a directory")?)),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    let mode = if check { codegen::Mode::Check } else { codegen::Mode::Write };
+    let started = Instant::now();
+    match (spec, out) {
+        (Some(spec), Some(out)) => {
+            let files = codegen::standalone_crate(&spec, &out).map_err(|e| e.to_string())?;
+            let stale = codegen::output::sync(&out, &files, Some(Path::new("src")), mode).map_err(|e| e.to_string())?;
+            report(&stale, mode, &out.display().to_string(), started)
+        }
+        (None, None) => {
+            let root = project_root();
+            let files = codegen::workspace_crate(&root).map_err(|e| e.to_string())?;
+            let generated = root.join("generated");
+            let stale =
+                codegen::output::sync(&generated, &files, Some(Path::new("src")), mode).map_err(|e| e.to_string())?;
+            report(&stale, mode, "generated/", started)
+        }
+        _ => Err("--spec and --out go together".into()),
+    }
+}
+
+fn report(stale: &[codegen::Stale], mode: codegen::Mode, target: &str, started: Instant) -> Result<(), String> {
+    let elapsed = started.elapsed();
+    match mode {
+        codegen::Mode::Check if !stale.is_empty() => {
+            for s in stale {
+                eprintln!("{}", s.diff);
+            }
+            Err(format!("{} file(s) in {target} are stale: run `cargo xtask codegen` and commit", stale.len()))
+        }
+        codegen::Mode::Check => {
+            eprintln!("{target} is up to date ({:.0?})", elapsed);
+            Ok(())
+        }
+        codegen::Mode::Write => {
+            eprintln!("wrote {} changed file(s) to {target} in {:.0?}", stale.len(), elapsed);
+            Ok(())
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace root").to_path_buf()
+}
