@@ -24,8 +24,12 @@ pub enum ErrorKind {
     Output,
 }
 
+/// Boxed so that `Result`s stay one pointer wide on the happy path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<Details>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Details {
     pub kind: ErrorKind,
     pub file: PathBuf,
     /// Where in the document; `#` for the whole document.
@@ -37,16 +41,30 @@ pub struct Error {
     pub location: Option<(usize, usize)>,
 }
 
+impl std::ops::Deref for Error {
+    type Target = Details;
+
+    fn deref(&self) -> &Details {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut Details {
+        &mut self.0
+    }
+}
+
 impl Error {
     pub fn new(kind: ErrorKind, pointer: &Pointer, message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(Details {
             kind,
             file: PathBuf::new(),
             pointer: pointer.clone(),
             message: message.into(),
             supported: None,
             location: None,
-        }
+        }))
     }
 
     pub fn invalid(pointer: &Pointer, message: impl Into<String>) -> Self {

@@ -389,7 +389,6 @@ impl Client {
             crate::runtime::Method::POST,
             ["/api/data-exports"].concat(),
         );
-        let body = body;
         req.json("application/json", body);
         let raw = self.core.execute(req, &[&["default"]]).await?;
         match raw.status().as_u16() {

@@ -156,7 +156,7 @@ impl ClientCore {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(Error::Transport)?;
-        Ok(RawResponse { status, headers, body })
+        Ok(RawResponse::new(status, headers, body))
     }
 }
 
@@ -326,8 +326,13 @@ impl ParamValue for serde_json::Value {
 // Responses
 
 /// A whole HTTP answer: status, headers and the body as received.
+///
+/// Boxed inside, so that errors carrying it stay small.
 #[derive(Clone)]
-pub struct RawResponse {
+pub struct RawResponse(Box<RawParts>);
+
+#[derive(Clone)]
+struct RawParts {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
@@ -335,24 +340,24 @@ pub struct RawResponse {
 
 impl RawResponse {
     pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
-        RawResponse { status, headers, body }
+        RawResponse(Box::new(RawParts { status, headers, body }))
     }
 
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.0.status
     }
 
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        &self.0.headers
     }
 
     pub fn body(&self) -> &Bytes {
-        &self.body
+        &self.0.body
     }
 
     /// The `Content-Type` without parameters, lower-cased.
     pub fn media_type(&self) -> Option<String> {
-        let ct = self.headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
+        let ct = self.0.headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
         Some(ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
     }
 
@@ -368,7 +373,7 @@ impl RawResponse {
 
     /// Reads the body as JSON; on failure, says where in the body it failed.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, DecodeError> {
-        let de = &mut serde_json::Deserializer::from_slice(&self.body);
+        let de = &mut serde_json::Deserializer::from_slice(&self.0.body);
         serde_path_to_error::deserialize(de).map_err(|e| DecodeError {
             path: e.path().to_string(),
             message: e.inner().to_string(),
@@ -378,7 +383,7 @@ impl RawResponse {
 
     /// Reads the body as UTF-8 text.
     pub fn text(&self) -> Result<String, DecodeError> {
-        String::from_utf8(self.body.to_vec()).map_err(|e| DecodeError {
+        String::from_utf8(self.0.body.to_vec()).map_err(|e| DecodeError {
             path: ".".into(),
             message: e.to_string(),
             response: self.clone(),
@@ -387,12 +392,13 @@ impl RawResponse {
 
     #[doc(hidden)]
     pub fn into_response<T>(self, body: T) -> Response<T> {
-        Response { status: self.status, headers: self.headers, body }
+        let RawParts { status, headers, .. } = *self.0;
+        Response { status, headers, body }
     }
 
     #[doc(hidden)]
     pub fn api_error<T, E>(self, body: E) -> Result<T, Error<E>> {
-        Err(Error::Api(ApiError { body, response: self }))
+        Err(Error::Api(Box::new(ApiError { body, response: self })))
     }
 
     #[doc(hidden)]
@@ -410,18 +416,18 @@ impl RawResponse {
 impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const SHOWN: usize = 512;
-        let text = String::from_utf8_lossy(&self.body[..self.body.len().min(SHOWN)]);
-        let mut headers = self.headers.clone();
+        let text = String::from_utf8_lossy(&self.0.body[..self.0.body.len().min(SHOWN)]);
+        let mut headers = self.0.headers.clone();
         for h in [reqwest::header::SET_COOKIE, reqwest::header::AUTHORIZATION] {
             if headers.contains_key(&h) {
                 headers.insert(h, reqwest::header::HeaderValue::from_static("***"));
             }
         }
         f.debug_struct("RawResponse")
-            .field("status", &self.status)
+            .field("status", &self.0.status)
             .field("headers", &headers)
             .field("body", &text)
-            .field("body_len", &self.body.len())
+            .field("body_len", &self.0.body.len())
             .finish()
     }
 }
@@ -502,7 +508,7 @@ pub enum Error<E> {
     /// No answer: connection, TLS or protocol failure, or a timeout.
     Transport(reqwest::Error),
     /// A status the spec documents as an error, with its typed body.
-    Api(ApiError<E>),
+    Api(Box<ApiError<E>>),
     /// A status the spec does not document for this operation.
     UnexpectedStatus(RawResponse),
     /// A documented status with a `Content-Type` the spec does not list for it.
@@ -566,18 +572,18 @@ impl<E> fmt::Display for Error<E> {
         match self {
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
-            Error::Api(e) => write!(f, "error response: {}", e.response.status),
-            Error::UnexpectedStatus(r) => write!(f, "unexpected status: {}", r.status),
+            Error::Api(e) => write!(f, "error response: {}", e.response.status()),
+            Error::UnexpectedStatus(r) => write!(f, "unexpected status: {}", r.status()),
             Error::UnexpectedContentType(r) => write!(
                 f,
                 "unexpected content type `{}` with status {}",
                 r.media_type().unwrap_or_default(),
-                r.status
+                r.status()
             ),
             Error::Decode(e) => write!(
                 f,
                 "response body (status {}) does not match the spec at `{}`: {}",
-                e.response.status, e.path, e.message
+                e.response.status(), e.path, e.message
             ),
         }
     }

@@ -207,17 +207,20 @@ fn operation(op: &Operation, on: &OpNames, names: &Names) -> TokenStream {
         let (t, send) = match &b.kind {
             BodyKind::Json(t) => {
                 let t = ty(t, names, &types);
-                (quote!(&#t), quote!(req.json(#ct, body)))
+                (quote!(&#t), quote!(req.json(#ct, #body_name)))
             }
-            BodyKind::Text => (quote!(&str), quote!(req.raw_body(#ct, crate::runtime::Bytes::copy_from_slice(body.as_bytes())))),
-            BodyKind::Bytes => (quote!(crate::runtime::Bytes), quote!(req.raw_body(#ct, body))),
+            BodyKind::Text => (
+                quote!(&str),
+                quote!(req.raw_body(#ct, crate::runtime::Bytes::copy_from_slice(#body_name.as_bytes()))),
+            ),
+            BodyKind::Bytes => (quote!(crate::runtime::Bytes), quote!(req.raw_body(#ct, #body_name))),
         };
         if b.required {
             args.push(quote!(#body_name: #t));
-            quote! { let body = #body_name; #send; }
+            quote! { #send; }
         } else {
             args.push(quote!(#body_name: ::std::option::Option<#t>));
-            quote! { if let ::std::option::Option::Some(body) = #body_name { #send; } }
+            quote! { if let ::std::option::Option::Some(#body_name) = #body_name { #send; } }
         }
     });
 
