@@ -83,15 +83,19 @@ pub fn spec_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
 /// The files of the workspace's `generated` crate: every spec in
 /// `root/specs`, one module each. Paths in the output are relative to `root`.
 pub fn workspace_crate(root: &Path) -> Result<Vec<File>> {
-    let mut modules = Vec::new();
-    for spec in spec_files(&root.join("specs"))? {
-        let rel = spec.strip_prefix(root).unwrap_or(&spec);
-        let doc = load::load_file(&spec).map_err(|e| relative(e, root))?;
-        let module = module_from_document(&doc, &module_name_for(&spec), &rel.display().to_string())
-            .map_err(|e| relative(e, root))?;
-        modules.push(module);
-    }
+    let modules = spec_files(&root.join("specs"))?
+        .iter()
+        .map(|spec| workspace_module(root, spec))
+        .collect::<Result<Vec<_>>>()?;
     Ok(output::crate_files("generated", &modules))
+}
+
+/// One module of the workspace crate, exactly as `workspace_crate` writes
+/// it: messages and the preamble name the spec relative to `root`.
+pub fn workspace_module(root: &Path, spec: &Path) -> Result<Module> {
+    let rel = spec.strip_prefix(root).unwrap_or(spec);
+    let doc = load::load_file(spec).map_err(|e| relative(e, root))?;
+    module_from_document(&doc, &module_name_for(spec), &rel.display().to_string()).map_err(|e| relative(e, root))
 }
 
 /// A standalone crate for one spec, named after `out`'s last component.

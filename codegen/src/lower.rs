@@ -127,28 +127,41 @@ impl<'a> Lowerer<'a> {
                     return Ok((Ty::Named(*id), false));
                 }
                 let resolved = resolved.into_owned();
-                let nullable = resolved.schema_data.nullable;
-                match self.schema(&resolved, &target, place)? {
-                    Lowered::Ty(t) => Ok((t, nullable)),
-                    Lowered::Kind(kind) => {
-                        let id = self.new_type(NameHint::Place(place.to_vec()), docs(&resolved.schema_data), target.clone(), kind);
-                        self.by_pointer.insert(target, id);
-                        Ok((Ty::Named(id), nullable))
-                    }
-                }
+                let ty = self.inline(&resolved, &target, place, true)?;
+                Ok((ty, resolved.schema_data.nullable))
             }
-            ReferenceOr::Item(s) => {
-                let nullable = s.schema_data.nullable;
-                let ty = match self.schema(s, at, place)? {
-                    Lowered::Ty(t) => t,
-                    Lowered::Kind(kind) => {
-                        let id = self.new_type(NameHint::Place(place.to_vec()), docs(&s.schema_data), at.clone(), kind);
-                        Ty::Named(id)
-                    }
-                };
-                Ok((ty, nullable))
-            }
+            ReferenceOr::Item(s) => Ok((self.inline(s, at, place, false)?, s.schema_data.nullable)),
         }
+    }
+
+    /// An inline schema: a plain type, or a new type named from `place`.
+    /// The new type's id is taken before its children are lowered, so that
+    /// parents come before children in the arena (and in the output).
+    fn inline(&mut self, s: &Schema, at: &Pointer, place: &[String], memoize: bool) -> Result<Ty> {
+        let named = match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) => st.enumeration.iter().any(Option::is_some),
+            SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
+            SchemaKind::Any(a) => !a.properties.is_empty(),
+            _ => false,
+        };
+        if !named {
+            return match self.schema(s, at, place)? {
+                Lowered::Ty(t) => Ok(t),
+                Lowered::Kind(kind) => {
+                    let id = self.new_type(NameHint::Place(place.to_vec()), docs(&s.schema_data), at.clone(), kind);
+                    Ok(Ty::Named(id))
+                }
+            };
+        }
+        let id = self.new_type(NameHint::Place(place.to_vec()), docs(&s.schema_data), at.clone(), TypeKind::Alias(Ty::Json));
+        if memoize {
+            self.by_pointer.insert(at.clone(), id);
+        }
+        self.types[id.0].kind = match self.schema(s, at, place)? {
+            Lowered::Kind(kind) => kind,
+            Lowered::Ty(t) => TypeKind::Alias(t),
+        };
+        Ok(Ty::Named(id))
     }
 
     fn boxed_ty(&mut self, schema: &ReferenceOr<Box<Schema>>, at: &Pointer, place: &[String]) -> Result<(Ty, bool)> {

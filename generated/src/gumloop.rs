@@ -16,6 +16,25 @@
 )]
 /// Types for the schemas, request bodies and responses of this API.
 pub mod types {
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ExportStatusResponse {
+        /// The unique identifier of the data export job.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub data_export_id: ::std::option::Option<::std::string::String>,
+        /// Current state of the export job:
+        /// - `REQUESTED` — The export has been created and is queued for processing.
+        /// - `IN_PROGRESS` — The export is currently being processed.
+        /// - `COMPLETED` — The export finished successfully and is available for download.
+        /// - `FAILED` — The export encountered an error.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<ExportStatusResponseState>,
+        /// Timestamp when the export was created (ISO 8601).
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_ts: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        /// Timestamp when the export finished (ISO 8601). Only present when the state is `COMPLETED` or `FAILED`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub finished_ts: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    }
     /// Current state of the export job:
     /// - `REQUESTED` — The export has been created and is queued for processing.
     /// - `IN_PROGRESS` — The export is currently being processed.
@@ -66,25 +85,6 @@ pub mod types {
         fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
-    }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct ExportStatusResponse {
-        /// The unique identifier of the data export job.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_export_id: ::std::option::Option<::std::string::String>,
-        /// Current state of the export job:
-        /// - `REQUESTED` — The export has been created and is queued for processing.
-        /// - `IN_PROGRESS` — The export is currently being processed.
-        /// - `COMPLETED` — The export finished successfully and is available for download.
-        /// - `FAILED` — The export encountered an error.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<ExportStatusResponseState>,
-        /// Timestamp when the export was created (ISO 8601).
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_ts: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        /// Timestamp when the export finished (ISO 8601). Only present when the state is `COMPLETED` or `FAILED`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub finished_ts: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     }
     /// The successful answers of `exportStatus` (`GET /export_status`).
     #[derive(Debug, Clone, PartialEq)]
@@ -201,7 +201,7 @@ impl Client {
     > {
         let mut req = crate::runtime::Request::new(
             crate::runtime::Method::GET,
-            ["/export_status"].concat(),
+            ::std::string::String::from("/export_status"),
         );
         req.query("user_id", &user_id);
         req.query("data_export_id", &data_export_id);

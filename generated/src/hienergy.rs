@@ -18,6 +18,55 @@
 )]
 /// Types for the schemas, request bodies and responses of this API.
 pub mod types {
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct GetExportReportResponse {
+        /// Generative export report (chunked Excel/CSV) summary.
+        pub export: GetExportReportResponseExport,
+        /// True when the create request was answered by a previously-completed identical export within the dedupe window.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub deduped: ::std::option::Option<bool>,
+    }
+    /// Generative export report (chunked Excel/CSV) summary.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct GetExportReportResponseExport {
+        pub id: i64,
+        pub report_type: GetExportReportResponseExportReportType,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        pub status: GetExportReportResponseExportStatus,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_display: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub parameters: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub filename: ::std::option::Option<::std::string::String>,
+        /// Presigned S3 GET URL valid for download_expires_in_seconds.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub download_url: ::std::option::Option<::url::Url>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub download_expires_in_seconds: ::std::option::Option<i64>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Set on chunked export parents; reports completed-vs-total chunk counts.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub progress: ::std::option::Option<GetExportReportResponseExportProgress>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub parent_report_id: ::std::option::Option<i64>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub chunked_export: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_url: ::std::option::Option<::url::Url>,
+    }
     #[derive(
         Debug,
         Clone,
@@ -117,55 +166,6 @@ pub mod types {
         pub parts_ready: ::std::option::Option<i64>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub total_parts: ::std::option::Option<i64>,
-    }
-    /// Generative export report (chunked Excel/CSV) summary.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct GetExportReportResponseExport {
-        pub id: i64,
-        pub report_type: GetExportReportResponseExportReportType,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_name: ::std::option::Option<::std::string::String>,
-        pub status: GetExportReportResponseExportStatus,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub status_display: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub parameters: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub filename: ::std::option::Option<::std::string::String>,
-        /// Presigned S3 GET URL valid for download_expires_in_seconds.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub download_url: ::std::option::Option<::url::Url>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub download_expires_in_seconds: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub error_message: ::std::option::Option<::std::string::String>,
-        /// Set on chunked export parents; reports completed-vs-total chunk counts.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub progress: ::std::option::Option<GetExportReportResponseExportProgress>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent_report_id: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub chunked_export: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub status_url: ::std::option::Option<::url::Url>,
-    }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct GetExportReportResponse {
-        /// Generative export report (chunked Excel/CSV) summary.
-        pub export: GetExportReportResponseExport,
-        /// True when the create request was answered by a previously-completed identical export within the dedupe window.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub deduped: ::std::option::Option<bool>,
     }
     /// The documented error answers of `getExportReport` (`GET /exports/{id}`).
     #[derive(Debug, Clone, PartialEq)]

@@ -16,6 +16,33 @@
 )]
 /// Types for the schemas, request bodies and responses of this API.
 pub mod types {
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct CreateDataExportRequest {
+        /// The type of data to export
+        pub r#type: CreateDataExportRequestType,
+        /// Array of account prefixed IDs to export data from. Not required for `public_profiles` type.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// The start date for the export (ISO 8601 format).
+        pub start_date: ::std::string::String,
+        /// The end date for the export (ISO 8601 format).
+        pub end_date: ::std::string::String,
+        /// Array of column names to include in the export (optional, defaults to all columns for the export type)
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub export_columns: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        /// The output file format. Supported formats vary by export type: `csv` or `xlsx` for transactions, chat_messages, trial_links, tracking_links, smart_links, payouts, chargebacks, public_profiles, fans, followings; `zip` for media_vault.
+        pub file_type: CreateDataExportRequestFileType,
+        /// Type-specific export options. For `chat_messages`: `maxMessages` (required per account, max 10,000,000), `maxChats` (optional per-account chat scrape limit), `skipMassMessages` (optional, bool), `chatIds` (optional array of numeric fan/chat IDs; filters output and can drastically reduce totals). For `media_vault`: `mediaType` (required, one of: `all`, `photo`, `gif`, `video`, `audio`). For `fans`: `type` (required, one of: `all`, `active`, `expired`, `latest`). For `followings`: `type` (required, one of: `all`, `active`, `expired`). For `public_profiles`: `query` (optional, full-text search), `gender` (optional, filter: male, female, trans, couple), `minSubscribePrice` (optional, USD), `maxSubscribePrice` (optional, USD), `location` (optional), `minPostsCount` (optional, minimum posts), `minPhotosCount` (optional, minimum photos), `minVideosCount` (optional, minimum videos), `minSubscribersCount` (optional, minimum subscribers), `minJoinDate` (optional, ISO 8601 date), `minLastSeenAt` (optional, ISO 8601 date), `createdAtFrom` (optional, ISO 8601 date, profile added to DB after), `createdAtTo` (optional, ISO 8601 date, profile added to DB before), `instagram` (optional), `twitter` (optional), `tiktok` (optional), `maxResults` (optional, limit results).
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub options: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        /// When true, automatically starts the export after creation.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub auto_start: ::std::option::Option<bool>,
+    }
     /// The type of data to export
     #[derive(
         Debug,
@@ -128,32 +155,16 @@ pub mod types {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct CreateDataExportRequest {
-        /// The type of data to export
-        pub r#type: CreateDataExportRequestType,
-        /// Array of account prefixed IDs to export data from. Not required for `public_profiles` type.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct CreateDataExportResponse {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /// The start date for the export (ISO 8601 format).
-        pub start_date: ::std::string::String,
-        /// The end date for the export (ISO 8601 format).
-        pub end_date: ::std::string::String,
-        /// Array of column names to include in the export (optional, defaults to all columns for the export type)
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub export_columns: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        /// The output file format. Supported formats vary by export type: `csv` or `xlsx` for transactions, chat_messages, trial_links, tracking_links, smart_links, payouts, chargebacks, public_profiles, fans, followings; `zip` for media_vault.
-        pub file_type: CreateDataExportRequestFileType,
-        /// Type-specific export options. For `chat_messages`: `maxMessages` (required per account, max 10,000,000), `maxChats` (optional per-account chat scrape limit), `skipMassMessages` (optional, bool), `chatIds` (optional array of numeric fan/chat IDs; filters output and can drastically reduce totals). For `media_vault`: `mediaType` (required, one of: `all`, `photo`, `gif`, `video`, `audio`). For `fans`: `type` (required, one of: `all`, `active`, `expired`, `latest`). For `followings`: `type` (required, one of: `all`, `active`, `expired`). For `public_profiles`: `query` (optional, full-text search), `gender` (optional, filter: male, female, trans, couple), `minSubscribePrice` (optional, USD), `maxSubscribePrice` (optional, USD), `location` (optional), `minPostsCount` (optional, minimum posts), `minPhotosCount` (optional, minimum photos), `minVideosCount` (optional, minimum videos), `minSubscribersCount` (optional, minimum subscribers), `minJoinDate` (optional, ISO 8601 date), `minLastSeenAt` (optional, ISO 8601 date), `createdAtFrom` (optional, ISO 8601 date, profile added to DB after), `createdAtTo` (optional, ISO 8601 date, profile added to DB before), `instagram` (optional), `twitter` (optional), `tiktok` (optional), `maxResults` (optional, limit results).
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub options: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        /// When true, automatically starts the export after creation.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub auto_start: ::std::option::Option<bool>,
+        pub data: ::std::option::Option<CreateDataExportResponseData>,
+        #[serde(
+            rename = "_meta",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub meta: ::std::option::Option<CreateDataExportResponseMeta>,
     }
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CreateDataExportResponseData {
@@ -175,6 +186,27 @@ pub mod types {
         pub requires_scraping: ::std::option::Option<bool>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub credit_calculation_note: ::std::option::Option<::std::string::String>,
+    }
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct CreateDataExportResponseMeta {
+        #[serde(
+            rename = "_credits",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub credits: ::std::option::Option<CreateDataExportResponseMetaCredits>,
+        #[serde(
+            rename = "_cache",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cache: ::std::option::Option<CreateDataExportResponseMetaCache>,
+        #[serde(
+            rename = "_rate_limits",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rate_limits: ::std::option::Option<CreateDataExportResponseMetaRateLimits>,
     }
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CreateDataExportResponseMetaCredits {
@@ -206,31 +238,15 @@ pub mod types {
         pub notice: ::std::option::Option<::std::string::String>,
     }
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct CreateDataExportResponseMeta {
-        #[serde(rename = "_credits")]
+    pub struct GetDataExportStatusResponse {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub credits: ::std::option::Option<CreateDataExportResponseMetaCredits>,
-        #[serde(rename = "_cache")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub cache: ::std::option::Option<CreateDataExportResponseMetaCache>,
-        #[serde(rename = "_rate_limits")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub rate_limits: ::std::option::Option<CreateDataExportResponseMetaRateLimits>,
-    }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct CreateDataExportResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<CreateDataExportResponseData>,
-        #[serde(rename = "_meta")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub meta: ::std::option::Option<CreateDataExportResponseMeta>,
-    }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct GetDataExportStatusResponseDataAccountsItem {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_name: ::std::option::Option<::std::string::String>,
+        pub data: ::std::option::Option<GetDataExportStatusResponseData>,
+        #[serde(
+            rename = "_meta",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub meta: ::std::option::Option<GetDataExportStatusResponseMeta>,
     }
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GetDataExportStatusResponseData {
@@ -272,6 +288,36 @@ pub mod types {
         pub failed_reason: ::std::option::Option<::std::string::String>,
     }
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct GetDataExportStatusResponseDataAccountsItem {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub display_name: ::std::option::Option<::std::string::String>,
+    }
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct GetDataExportStatusResponseMeta {
+        #[serde(
+            rename = "_credits",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub credits: ::std::option::Option<GetDataExportStatusResponseMetaCredits>,
+        #[serde(
+            rename = "_cache",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cache: ::std::option::Option<GetDataExportStatusResponseMetaCache>,
+        #[serde(
+            rename = "_rate_limits",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rate_limits: ::std::option::Option<
+            GetDataExportStatusResponseMetaRateLimits,
+        >,
+    }
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GetDataExportStatusResponseMetaCredits {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub used: ::std::option::Option<i64>,
@@ -299,28 +345,6 @@ pub mod types {
         pub remaining_day: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub notice: ::std::option::Option<::std::string::String>,
-    }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct GetDataExportStatusResponseMeta {
-        #[serde(rename = "_credits")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub credits: ::std::option::Option<GetDataExportStatusResponseMetaCredits>,
-        #[serde(rename = "_cache")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub cache: ::std::option::Option<GetDataExportStatusResponseMetaCache>,
-        #[serde(rename = "_rate_limits")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub rate_limits: ::std::option::Option<
-            GetDataExportStatusResponseMetaRateLimits,
-        >,
-    }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct GetDataExportStatusResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<GetDataExportStatusResponseData>,
-        #[serde(rename = "_meta")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub meta: ::std::option::Option<GetDataExportStatusResponseMeta>,
     }
 }
 /// A client for OnlyFans API (version 1.0.0).
@@ -387,7 +411,7 @@ impl Client {
     > {
         let mut req = crate::runtime::Request::new(
             crate::runtime::Method::POST,
-            ["/api/data-exports"].concat(),
+            ::std::string::String::from("/api/data-exports"),
         );
         req.json("application/json", body);
         let raw = self.core.execute(req, &[&["default"]]).await?;

@@ -44,8 +44,11 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Links {
         /// The URL of the current page of results.
-        #[serde(rename = "self")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            rename = "self",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
         pub self_: ::std::option::Option<::std::string::String>,
         /// The URL of the first page of results.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

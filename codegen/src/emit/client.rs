@@ -224,13 +224,21 @@ fn operation(op: &Operation, on: &OpNames, names: &Names) -> TokenStream {
         }
     });
 
-    let path_pieces = op.path_parts.iter().map(|part| match part {
-        PathPart::Literal(l) => quote!(#l),
-        PathPart::Param(i) => {
-            let n = ident(&on.params[*i]);
-            quote!(&crate::runtime::path_segment(&#n))
-        }
-    });
+    let path_pieces: Vec<TokenStream> = op
+        .path_parts
+        .iter()
+        .map(|part| match part {
+            PathPart::Literal(l) => quote!(#l),
+            PathPart::Param(i) => {
+                let n = ident(&on.params[*i]);
+                quote!(&crate::runtime::path_segment(&#n))
+            }
+        })
+        .collect();
+    let path = match op.path_parts.as_slice() {
+        [PathPart::Literal(l)] => quote!(::std::string::String::from(#l)),
+        _ => quote!([#(#path_pieces),*].concat()),
+    };
     let param_stmts: Vec<TokenStream> = op.params.iter().zip(&on.params).filter(|(p, _)| p.location != ParamLocation::Path).map(|(p, n)| {
         let n = ident(n);
         let wire = &p.name;
@@ -266,7 +274,7 @@ fn operation(op: &Operation, on: &OpNames, names: &Names) -> TokenStream {
         {
             let #mutable req = crate::runtime::Request::new(
                 crate::runtime::Method::#method,
-                [#(#path_pieces),*].concat(),
+                #path,
             );
             #(#param_stmts)*
             #body_stmt

@@ -94,24 +94,27 @@ fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> TokenStrea
         t = quote!(::std::boxed::Box<#t>);
     }
     let wire = &f.name;
-    let rename = (crate::ident::bare(member) != wire).then(|| quote!(#[serde(rename = #wire)]));
-    let (t, attrs) = match (f.required, f.nullable) {
-        (true, false) => (t, quote!()),
+    let mut serde: Vec<TokenStream> = Vec::new();
+    if crate::ident::bare(member) != wire {
+        serde.push(quote!(rename = #wire));
+    }
+    let t = match (f.required, f.nullable) {
+        (true, false) => t,
         // Required but nullable: always sent, as `null` when `None`.
-        (true, true) => (quote!(::std::option::Option<#t>), quote!()),
+        (true, true) => quote!(::std::option::Option<#t>),
         // Where absent and null both mean something to the server, keep them apart.
-        (false, true) if in_request => (
-            quote!(::std::option::Option<::std::option::Option<#t>>),
-            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::runtime::double_option")]),
-        ),
-        (false, _) => (
-            quote!(::std::option::Option<#t>),
-            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
-        ),
+        (false, true) if in_request => {
+            serde.push(quote!(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::runtime::double_option"));
+            quote!(::std::option::Option<::std::option::Option<#t>>)
+        }
+        (false, _) => {
+            serde.push(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
+            quote!(::std::option::Option<#t>)
+        }
     };
+    let attrs = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     quote! {
         #doc
-        #rename
         #attrs
         pub #name: #t,
     }

@@ -1,0 +1,11 @@
+//! One integration-test binary for the whole workspace (links once).
+
+mod codegen_errors;
+mod examples;
+mod fresh;
+mod http_gumloop;
+mod http_hienergy;
+mod http_onlyfansapi;
+mod http_vantage;
+mod snapshots;
+mod support;
