@@ -7,5 +7,6 @@ mod http_gumloop;
 mod http_hienergy;
 mod http_onlyfansapi;
 mod http_vantage;
+mod send_sync;
 mod snapshots;
 mod support;
