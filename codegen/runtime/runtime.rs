@@ -9,6 +9,8 @@ use std::fmt;
 use std::time::Duration;
 
 pub use bytes::Bytes;
+/// A `multipart/form-data` body: build the parts the operation documents.
+pub use reqwest::multipart::Form as Multipart;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::{Method, StatusCode};
 
@@ -147,8 +149,12 @@ impl ClientCore {
         if let Some((username, password)) = basic {
             builder = builder.basic_auth(username, Some(password.expose()));
         }
-        if let Some((content_type, bytes)) = body {
-            builder = builder.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes);
+        match body {
+            Some(Body::Raw(content_type, bytes)) => {
+                builder = builder.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes);
+            }
+            Some(Body::Multipart(form)) => builder = builder.multipart(form),
+            None => {}
         }
         let response = builder.send().await.map_err(Error::Transport)?;
         let status = response.status();
@@ -188,6 +194,12 @@ pub fn path_segment<V: ParamValue + ?Sized>(value: &V) -> String {
     percent_encoding::utf8_percent_encode(&value.to_param(), PATH_SEGMENT).to_string()
 }
 
+#[derive(Debug)]
+enum Body {
+    Raw(&'static str, Bytes),
+    Multipart(Multipart),
+}
+
 /// A request being assembled by a generated method.
 #[derive(Debug)]
 pub struct Request {
@@ -196,7 +208,7 @@ pub struct Request {
     query: Vec<(Cow<'static, str>, String)>,
     headers: HeaderMap,
     cookies: Vec<(&'static str, String)>,
-    body: Option<(&'static str, Bytes)>,
+    body: Option<Body>,
     /// The first problem found while building; reported before anything is sent.
     error: Option<String>,
 }
@@ -260,13 +272,62 @@ impl Request {
 
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some((content_type, Bytes::from(bytes))),
+            Ok(bytes) => self.body = Some(Body::Raw(content_type, Bytes::from(bytes))),
             Err(e) => self.fail(format!("the request body cannot be serialized: {e}")),
         }
     }
 
     pub fn raw_body(&mut self, content_type: &'static str, body: Bytes) {
-        self.body = Some((content_type, body));
+        self.body = Some(Body::Raw(content_type, body));
+    }
+
+    /// `application/x-www-form-urlencoded`; nested objects cannot be encoded
+    /// and fail the call before sending.
+    pub fn form<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) {
+        match serde_urlencoded::to_string(body) {
+            Ok(text) => self.body = Some(Body::Raw(content_type, Bytes::from(text))),
+            Err(e) => self.fail(format!("the request body cannot be form-encoded: {e}")),
+        }
+    }
+
+    pub fn multipart(&mut self, form: Multipart) {
+        self.body = Some(Body::Multipart(form));
+    }
+
+    /// An object or array in the query: `style: form` (one pair per property
+    /// when exploded, else `name=k1,v1,k2,v2`) or `style: deepObject`
+    /// (`name[key]=value`). Values that are themselves objects go as JSON.
+    pub fn query_object<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, explode: bool, deep: bool) {
+        let value = match serde_json::to_value(value) {
+            Ok(v) => v,
+            Err(e) => return self.fail(format!("query parameter `{name}` cannot be serialized: {e}")),
+        };
+        match value {
+            serde_json::Value::Object(map) if deep => {
+                for (k, v) in map.iter().filter(|(_, v)| !v.is_null()) {
+                    self.query.push((Cow::Owned(format!("{name}[{k}]")), v.to_param().into_owned()));
+                }
+            }
+            serde_json::Value::Object(map) if explode => {
+                for (k, v) in map.iter().filter(|(_, v)| !v.is_null()) {
+                    self.query.push((Cow::Owned(k.clone()), v.to_param().into_owned()));
+                }
+            }
+            serde_json::Value::Object(map) => {
+                let joined: Vec<String> = map
+                    .iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .flat_map(|(k, v)| [k.clone(), v.to_param().into_owned()])
+                    .collect();
+                self.query.push((Cow::Borrowed(name), joined.join(",")));
+            }
+            serde_json::Value::Array(items) => {
+                let items: Vec<String> = items.iter().map(|v| v.to_param().into_owned()).collect();
+                self.query_list(name, &items, explode);
+            }
+            serde_json::Value::Null => {}
+            other => self.query(name, &other),
+        }
     }
 }
 
@@ -598,6 +659,16 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 
 // ---------------------------------------------------------------------------
 // Serde helpers for generated types
+
+/// A parameter value that is not a scalar, as JSON text.
+pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Decodes a tagged union's chosen variant, with the deserializer's error type.
+pub fn from_json_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(value: serde_json::Value) -> Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
+}
 
 /// `Option<Option<T>>` fields: absent is `None`, `null` is `Some(None)`.
 pub mod double_option {

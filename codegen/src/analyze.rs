@@ -25,25 +25,33 @@ fn by_value_edges(def: &TypeDef) -> Vec<TypeId> {
     match &def.kind {
         TypeKind::Struct(s) => s.fields.iter().filter(|f| !f.boxed).for_each(|f| by_value(&f.ty, &mut out)),
         TypeKind::Alias(t) => by_value(t, &mut out),
+        TypeKind::Union(u) => u.variants.iter().filter(|v| !v.boxed).for_each(|v| by_value(&v.ty, &mut out)),
         TypeKind::Enum(_) => {}
     }
     out
 }
 
+/// A field or variant is boxed when its type leads back, by value, to the
+/// type that holds it.
 fn mark_boxed(api: &mut Api) {
     for owner in 0..api.types.len() {
-        let field_count = match &api.types[owner].kind {
+        let members = match &api.types[owner].kind {
             TypeKind::Struct(s) => s.fields.len(),
+            TypeKind::Union(u) => u.variants.len(),
             _ => continue,
         };
-        for f in 0..field_count {
+        for m in 0..members {
             let mut start = Vec::new();
-            if let TypeKind::Struct(s) = &api.types[owner].kind {
-                by_value(&s.fields[f].ty, &mut start);
+            match &api.types[owner].kind {
+                TypeKind::Struct(s) => by_value(&s.fields[m].ty, &mut start),
+                TypeKind::Union(u) => by_value(&u.variants[m].ty, &mut start),
+                _ => {}
             }
             if reaches(api, start, TypeId(owner)) {
-                if let TypeKind::Struct(s) = &mut api.types[owner].kind {
-                    s.fields[f].boxed = true;
+                match &mut api.types[owner].kind {
+                    TypeKind::Struct(s) => s.fields[m].boxed = true,
+                    TypeKind::Union(u) => u.variants[m].boxed = true,
+                    _ => {}
                 }
             }
         }
@@ -75,7 +83,7 @@ fn all_named(ty: &Ty, out: &mut Vec<TypeId>) {
 fn mark_in_request(api: &mut Api) {
     let mut stack = Vec::new();
     for op in &api.operations {
-        if let Some(Body { kind: BodyKind::Json(ty), .. }) = &op.body {
+        if let Some(Body { kind: BodyKind::Json(ty) | BodyKind::Form(ty), .. }) = &op.body {
             all_named(ty, &mut stack);
         }
     }
@@ -92,6 +100,7 @@ fn mark_in_request(api: &mut Api) {
                 }
             }
             TypeKind::Alias(t) => all_named(t, &mut stack),
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| all_named(&v.ty, &mut stack)),
             TypeKind::Enum(_) => {}
         }
     }

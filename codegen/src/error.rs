@@ -82,6 +82,11 @@ impl Error {
         e
     }
 
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
     pub fn with_pointer(mut self, pointer: Pointer) -> Self {
         self.pointer = pointer;
         self

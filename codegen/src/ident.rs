@@ -78,8 +78,9 @@ pub fn camel(raw: &str, fallback: &str, prefix: &str) -> String {
 /// Joins the parts of a place (`["getFoo", "Response", "_meta"]`) into one
 /// type name, `GetFooResponseMeta`.
 pub fn camel_path(parts: &[String]) -> String {
-    let joined: String = parts.iter().map(|p| words(p).to_upper_camel_case()).collect();
-    camel(&joined, "Type", "T")
+    // One conversion over all parts, so `put /a/{b}` + `Response` reads the
+    // same as `put /a/{b}` alone plus a suffix.
+    camel(&parts.join(" "), "Type", "T")
 }
 
 /// The identifier without a raw prefix, for building derived names.
@@ -109,7 +110,8 @@ impl Namespace {
         if self.taken.insert(bare(&ident).to_string()) {
             return ident;
         }
-        let base = bare(&ident).to_string();
+        // `self_` + 2 is `self_2`, not `self__2`; `Self_` + 2 is `Self2`.
+        let base = bare(&ident).trim_end_matches('_').to_string();
         (2..)
             .map(|n| format!("{base}{sep}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
@@ -161,5 +163,9 @@ mod tests {
         assert_eq!(ns.claim("Foo".into(), ""), "Foo3");
         assert_eq!(ns.claim("r#type".into(), "_"), "r#type");
         assert_eq!(ns.claim("r#type".into(), "_"), "type_2");
+        assert_eq!(ns.claim("self_".into(), "_"), "self_");
+        assert_eq!(ns.claim("self_".into(), "_"), "self_2");
+        assert_eq!(ns.claim("Self_".into(), ""), "Self_");
+        assert_eq!(ns.claim("Self_".into(), ""), "Self2");
     }
 }

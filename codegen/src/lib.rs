@@ -21,6 +21,7 @@ pub mod output;
 pub mod overlay;
 pub mod pointer;
 pub mod resolve;
+pub mod upgrade;
 
 use std::path::Path;
 
@@ -86,14 +87,32 @@ pub fn spec_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
     Ok(specs)
 }
 
-/// The files of the workspace's `generated` crate: every spec in
-/// `root/specs`, one module each. Paths in the output are relative to `root`.
-pub fn workspace_crate(root: &Path) -> Result<Vec<File>> {
-    let modules = spec_files(&root.join("specs"))?
+/// A crate the workspace keeps generated: specs from one directory, written
+/// into another.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkspaceCrate {
+    pub name: &'static str,
+    /// Where its specs are, relative to the workspace root.
+    pub specs: &'static str,
+    /// Where the crate is written, relative to the workspace root.
+    pub dir: &'static str,
+}
+
+/// `generated/` from the vendored specs, for users; `tests/fixtures/` from
+/// specs written to test the generator (never shipped).
+pub const WORKSPACE_CRATES: [WorkspaceCrate; 2] = [
+    WorkspaceCrate { name: "generated", specs: "specs", dir: "generated" },
+    WorkspaceCrate { name: "fixtures", specs: "tests/specs", dir: "tests/fixtures" },
+];
+
+/// The files of one workspace crate: every spec in its directory, one
+/// module each. Messages name specs relative to `root`.
+pub fn workspace_crate(root: &Path, krate: &WorkspaceCrate) -> Result<Vec<File>> {
+    let modules = spec_files(&root.join(krate.specs))?
         .iter()
         .map(|spec| workspace_module(root, spec))
         .collect::<Result<Vec<_>>>()?;
-    Ok(output::crate_files("generated", &modules))
+    Ok(output::crate_files(krate.name, &modules))
 }
 
 /// One module of the workspace crate, exactly as `workspace_crate` writes

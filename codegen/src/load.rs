@@ -16,6 +16,9 @@ use crate::pointer::Pointer;
 #[derive(Debug)]
 pub struct Document {
     pub file: PathBuf,
+    /// The `openapi` version the document declares (3.1 documents are
+    /// rewritten to 3.0 before `api` is read; see `upgrade`).
+    pub version: String,
     pub raw: Value,
     pub api: openapiv3::OpenAPI,
 }
@@ -121,8 +124,10 @@ fn yaml_to_json(v: serde_yaml::Value, at: &Pointer) -> Result<Value> {
     })
 }
 
-fn from_value(raw: Value, file: &Path) -> Result<Document> {
+fn from_value(mut raw: Value, file: &Path) -> Result<Document> {
     check_version(&raw).map_err(|e| e.in_file(file))?;
+    let declared = raw.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string();
+    crate::upgrade::to_3_0(&mut raw);
     let api: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&raw) {
         Ok(api) => api,
         Err(e) => {
@@ -132,29 +137,31 @@ fn from_value(raw: Value, file: &Path) -> Result<Document> {
             return Err(locate(&raw).unwrap_or(shallow).in_file(file));
         }
     };
-    Ok(Document { file: file.to_path_buf(), raw, api })
+    Ok(Document { file: file.to_path_buf(), version: declared, raw, api })
 }
 
 fn check_version(raw: &Value) -> Result<()> {
     let root = Pointer::root();
     let obj = raw
         .as_object()
-        .ok_or_else(|| Error::invalid(&root, "the document is not an object").with_supported("OpenAPI 3.0.x"))?;
+        .ok_or_else(|| Error::invalid(&root, "the document is not an object").with_supported("OpenAPI 3.0.x and 3.1.x"))?;
     if let Some(v) = obj.get("swagger") {
         return Err(Error::unsupported(
             &root.push("swagger"),
-            format!("Swagger {}", v.as_str().unwrap_or("2.0")),
-            "OpenAPI 3.0.x; convert Swagger 2.0 documents to OpenAPI 3 first",
-        ));
+            "Swagger 2.0",
+            "OpenAPI 3.0.x and 3.1.x; convert Swagger 2.0 documents to OpenAPI 3 first",
+        )
+        .with_message(format!("Swagger {} is not OpenAPI 3", v.as_str().unwrap_or("2.0"))));
     }
     let at = root.push("openapi");
     match obj.get("openapi") {
         None => Err(Error::invalid(&root, "no `openapi` field: this is not an OpenAPI 3 document")
-            .with_supported("OpenAPI 3.0.x")),
-        Some(Value::String(v)) if v.starts_with("3.0") => Ok(()),
-        Some(Value::String(v)) => Err(Error::unsupported(&at, format!("OpenAPI {v}"), "OpenAPI 3.0.x")),
+            .with_supported("OpenAPI 3.0.x and 3.1.x")),
+        Some(Value::String(v)) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(()),
+        Some(Value::String(v)) => Err(Error::unsupported(&at, "OpenAPI version", "OpenAPI 3.0.x and 3.1.x")
+            .with_message(format!("OpenAPI {v} is not supported"))),
         Some(other) => Err(Error::invalid(&at, format!("`openapi` must be a version string, not {other}"))
-            .with_supported("OpenAPI 3.0.x")),
+            .with_supported("OpenAPI 3.0.x and 3.1.x")),
     }
 }
 

@@ -138,6 +138,14 @@ impl<'a> Lowerer<'a> {
     /// The new type's id is taken before its children are lowered, so that
     /// parents come before children in the arena (and in the output).
     fn inline(&mut self, s: &Schema, at: &Pointer, place: &[String], memoize: bool) -> Result<Ty> {
+        let merged;
+        let s = match &s.schema_kind {
+            SchemaKind::AllOf { all_of } => {
+                merged = self.merge_all_of(all_of, None, &s.schema_data, at)?;
+                &merged
+            }
+            _ => s,
+        };
         let named = match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) => st.enumeration.iter().any(Option::is_some),
             SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
@@ -214,39 +222,208 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Object(o)) => {
                 self.object(&o.properties, &o.required, o.additional_properties.as_ref(), at, place)
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                // `allOf: [$ref]` is how 3.0 specs attach a description to a reference.
-                let (t, nullable) = self.ty(&all_of[0], &at.push("allOf").index(0), place)?;
-                Ok(Lowered::Ty(nullable_if(t, nullable)))
+            SchemaKind::AllOf { all_of } => {
+                let merged = self.merge_all_of(all_of, None, &s.schema_data, at)?;
+                self.schema(&merged, at, place)
             }
-            SchemaKind::AllOf { .. } => Err(unsupported_composition(at, "allOf")),
-            SchemaKind::OneOf { .. } => Err(unsupported_composition(at, "oneOf")),
-            SchemaKind::AnyOf { .. } => Err(unsupported_composition(at, "anyOf")),
-            SchemaKind::Not { .. } => Err(Error::unsupported(&at.push("not"), "`not` schemas", "type, properties, items, enum")),
-            SchemaKind::Any(any) => {
-                if !any.one_of.is_empty() || !any.all_of.is_empty() || !any.any_of.is_empty() {
-                    let which = if !any.one_of.is_empty() {
-                        "oneOf"
-                    } else if !any.all_of.is_empty() {
-                        "allOf"
-                    } else {
-                        "anyOf"
-                    };
-                    return Err(unsupported_composition(at, which));
+            SchemaKind::OneOf { one_of } => self.union(one_of, s.schema_data.discriminator.as_ref(), &at.push("oneOf"), place),
+            SchemaKind::AnyOf { any_of } => self.union(any_of, s.schema_data.discriminator.as_ref(), &at.push("anyOf"), place),
+            SchemaKind::Not { .. } => Ok(Lowered::Ty(Ty::Json)),
+            SchemaKind::Any(any) => self.any(s, any, at, place),
+        }
+    }
+
+    /// openapiv3 files a schema as "any" when its keywords do not fit one
+    /// type exactly (`minLength` on an integer, an `enum` of mixed values,
+    /// `allOf` beside `properties`). Read it by its `type`, leniently.
+    fn any(&mut self, s: &Schema, any: &openapiv3::AnySchema, at: &Pointer, place: &[String]) -> Result<Lowered> {
+        if !any.all_of.is_empty() {
+            let merged = self.merge_all_of(&any.all_of, Some(s), &s.schema_data, at)?;
+            return self.schema(&merged, at, place);
+        }
+        let discriminator = s.schema_data.discriminator.as_ref();
+        if !any.one_of.is_empty() {
+            return self.union(&any.one_of, discriminator, &at.push("oneOf"), place);
+        }
+        if !any.any_of.is_empty() {
+            return self.union(&any.any_of, discriminator, &at.push("anyOf"), place);
+        }
+        if !any.properties.is_empty() || any.typ.as_deref() == Some("object") || any.additional_properties.is_some() {
+            return self.object(&any.properties, &any.required, any.additional_properties.as_ref(), at, place);
+        }
+        let format = any.format.as_deref().unwrap_or("");
+        Ok(Lowered::Ty(match any.typ.as_deref() {
+            Some("string") => {
+                let values: Vec<String> = dedup(any.enumeration.iter().filter(|v| !v.is_null()).map(|v| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                }));
+                if !values.is_empty() {
+                    return Ok(Lowered::Kind(TypeKind::Enum(StringEnum { values })));
                 }
-                if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
-                    return self.object(&any.properties, &any.required, any.additional_properties.as_ref(), at, place);
+                match format {
+                    "date-time" => Ty::DateTime,
+                    "date" => Ty::Date,
+                    "uri" | "url" => Ty::Url,
+                    _ => Ty::String,
                 }
-                match any.typ.as_deref() {
-                    None => Ok(Lowered::Ty(Ty::Json)),
-                    Some(t) => Err(Error::unsupported(
-                        &at.push("type"),
-                        format!("schema of type `{t}` with keywords that do not belong to that type"),
-                        "the keywords OpenAPI 3.0 defines for each type",
-                    )),
+            }
+            Some("integer") => Ty::Int(match format {
+                "int32" => IntWidth::I32,
+                "uint32" => IntWidth::U32,
+                "uint64" => IntWidth::U64,
+                _ => IntWidth::I64,
+            }),
+            Some("number") => Ty::Float(if format == "float" { FloatWidth::F32 } else { FloatWidth::F64 }),
+            Some("boolean") => Ty::Bool,
+            Some("array") => {
+                let item = match &any.items {
+                    Some(items) => {
+                        let (t, nullable) = self.boxed_ty(items, &at.push("items"), &place_with(place, "Item"))?;
+                        nullable_if(t, nullable)
+                    }
+                    None => Ty::Json,
+                };
+                Ty::List(Box::new(item))
+            }
+            Some("null") | None => Ty::Json,
+            Some(other) => {
+                return Err(Error::unsupported(
+                    &at.push("type"),
+                    "unknown schema type",
+                    "string, number, integer, boolean, array, object",
+                )
+                .with_message(format!("schema type `{other}` is not an OpenAPI type")))
+            }
+        }))
+    }
+
+    /// `allOf`: every member's keywords in one schema. Members are resolved
+    /// (nested `allOf`s flattened), `properties` and `required` are unioned,
+    /// other keywords are taken from the first member that has them, and the
+    /// outer schema's own description and nullability win.
+    fn merge_all_of(
+        &self,
+        members: &[ReferenceOr<Schema>],
+        outer: Option<&Schema>,
+        outer_data: &openapiv3::SchemaData,
+        at: &Pointer,
+    ) -> Result<Schema> {
+        use serde_json::{Map, Value};
+        let mut acc = Map::new();
+        let mut seen = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            let value = match m {
+                ReferenceOr::Reference { reference } => {
+                    let (v, target) = self.resolver.follow(reference, &at.push("allOf").index(i))?;
+                    if seen.contains(&target) {
+                        continue;
+                    }
+                    seen.push(target);
+                    v.clone()
+                }
+                ReferenceOr::Item(s) => serde_json::to_value(s).unwrap_or(Value::Null),
+            };
+            self.merge_value(&mut acc, value, &at.push("allOf").index(i), 0)?;
+        }
+        if let Some(outer) = outer {
+            // `allOf` beside its own `properties`: those count as one more member.
+            let mut own = serde_json::to_value(outer).unwrap_or(Value::Null);
+            if let Some(o) = own.as_object_mut() {
+                o.remove("allOf");
+            }
+            self.merge_value(&mut acc, own, at, 0)?;
+        }
+        for key in ["description", "title", "nullable", "example", "default", "readOnly", "writeOnly"] {
+            acc.remove(key);
+        }
+        let mut merged: Schema = serde_json::from_value(Value::Object(acc)).map_err(|e| {
+            Error::invalid(&at.push("allOf"), format!("the members of this `allOf` do not merge into one schema: {e}"))
+        })?;
+        merged.schema_data = openapiv3::SchemaData { discriminator: None, ..outer_data.clone() };
+        Ok(merged)
+    }
+
+    fn merge_value(&self, acc: &mut serde_json::Map<String, serde_json::Value>, value: serde_json::Value, at: &Pointer, depth: usize) -> Result<()> {
+        use serde_json::Value;
+        if depth > 32 {
+            return Err(Error::invalid(at, "`allOf` nests more than 32 levels deep (a cycle?)"));
+        }
+        let Value::Object(mut obj) = value else { return Ok(()) };
+        if let Some(Value::Array(inner)) = obj.remove("allOf") {
+            for (i, m) in inner.into_iter().enumerate() {
+                let m = match m.get("$ref").and_then(Value::as_str) {
+                    Some(r) => self.resolver.follow(r, &at.push("allOf").index(i))?.0.clone(),
+                    None => m,
+                };
+                self.merge_value(acc, m, &at.push("allOf").index(i), depth + 1)?;
+            }
+        }
+        for (k, v) in obj {
+            match (k.as_str(), acc.get_mut(&k)) {
+                ("properties", Some(Value::Object(existing))) => {
+                    if let Value::Object(props) = v {
+                        existing.extend(props);
+                    }
+                }
+                ("required", Some(Value::Array(existing))) => {
+                    for r in v.as_array().into_iter().flatten() {
+                        if !existing.contains(r) {
+                            existing.push(r.clone());
+                        }
+                    }
+                }
+                (_, Some(_)) => {}
+                (_, None) => {
+                    acc.insert(k, v);
                 }
             }
         }
+        if acc.contains_key("properties") && !acc.contains_key("type") {
+            acc.insert("type".into(), Value::String("object".into()));
+        }
+        Ok(())
+    }
+
+    /// `oneOf` / `anyOf`. A single member, or one member beside `{type: null}`
+    /// style placeholders, is just that member.
+    fn union(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
+        at: &Pointer,
+        place: &[String],
+    ) -> Result<Lowered> {
+        let mut variants: Vec<Variant> = Vec::with_capacity(members.len());
+        let mut any_nullable = false;
+        for (i, m) in members.iter().enumerate() {
+            let (ty, nullable) = self.ty(m, &at.index(i), &place_with(place, &format!("Variant{i}")))?;
+            any_nullable |= nullable;
+            let tag_value = match (discriminator, m) {
+                (Some(d), ReferenceOr::Reference { reference }) => Some(
+                    d.mapping
+                        .iter()
+                        .find(|(_, target)| *target == reference || reference.rsplit('/').next() == Some(target.as_str()))
+                        .map(|(value, _)| value.clone())
+                        .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or(reference).to_string()),
+                ),
+                _ => None,
+            };
+            if !variants.iter().any(|v| v.ty == ty) {
+                variants.push(Variant { ty, tag_value, boxed: false });
+            }
+        }
+        if variants.len() == 1 {
+            let only = variants.pop().expect("one variant").ty;
+            return Ok(Lowered::Ty(nullable_if(only, any_nullable)));
+        }
+        let tag = discriminator
+            .filter(|_| variants.iter().all(|v| v.tag_value.is_some()))
+            .map(|d| d.property_name.clone());
+        if tag.is_none() {
+            variants.iter_mut().for_each(|v| v.tag_value = None);
+        }
+        Ok(Lowered::Kind(TypeKind::Union(Union { variants, tag })))
     }
 
     fn object(
@@ -389,10 +566,11 @@ impl<'a> Lowerer<'a> {
 
     fn param(&mut self, op_id: &str, p: &Parameter, at: &Pointer) -> Result<Param> {
         let d = p.parameter_data_ref();
+        let deep_object = matches!(p, Parameter::Query { style: openapiv3::QueryStyle::DeepObject, .. });
         let (location, explode) = match p {
             Parameter::Query { style, .. } => (
                 ParamLocation::Query,
-                d.explode.unwrap_or(matches!(style, openapiv3::QueryStyle::Form)),
+                d.explode.unwrap_or(matches!(style, openapiv3::QueryStyle::Form | openapiv3::QueryStyle::DeepObject)),
             ),
             Parameter::Header { .. } => (ParamLocation::Header, d.explode.unwrap_or(false)),
             Parameter::Path { .. } => (ParamLocation::Path, d.explode.unwrap_or(false)),
@@ -402,13 +580,15 @@ impl<'a> Lowerer<'a> {
             ParameterSchemaOrContent::Schema(s) => {
                 self.ty(s, &at.push("schema"), &[op_id.to_string(), d.name.clone()])?
             }
-            ParameterSchemaOrContent::Content(_) => {
-                return Err(Error::unsupported(
-                    &at.push("content"),
-                    "parameters described by `content`",
-                    "parameters described by `schema`",
-                ))
-            }
+            // `content` parameters are serialized as the media type says; JSON
+            // (nearly always the one given) is what `Ty::Json` sends.
+            ParameterSchemaOrContent::Content(content) => match content.first() {
+                Some((media, mt)) if is_json(media) => match &mt.schema {
+                    Some(s) => self.ty(s, &at.push("content").push(media).push("schema"), &[op_id.to_string(), d.name.clone()])?,
+                    None => (Ty::Json, false),
+                },
+                _ => (Ty::String, false),
+            },
         };
         // A null parameter cannot be sent; nullable only means "may be left out".
         let _ = nullable;
@@ -419,6 +599,7 @@ impl<'a> Lowerer<'a> {
             ty,
             docs: d.description.clone(),
             explode,
+            deep_object,
         })
     }
 
@@ -431,21 +612,25 @@ impl<'a> Lowerer<'a> {
             .content
             .iter()
             .find(|(m, _)| is_json(m))
-            .or_else(|| rb.content.iter().find(|(m, _)| media_kind_supported_for_request(m)));
-        let Some((media, mt)) = chosen else {
-            let (media, _) = rb.content.first().expect("checked non-empty");
-            return Err(Error::unsupported(
-                &at.push("content").push(media),
-                format!("request bodies of type `{media}`"),
-                "application/json (and +json), text/*, application/octet-stream and other raw bodies",
-            ));
-        };
+            .or_else(|| rb.content.iter().find(|(m, _)| is_form(m)))
+            .or_else(|| rb.content.first());
+        let Some((media, mt)) = chosen else { return Ok(None) };
         let media_at = at.push("content").push(media);
         let kind = self.content_kind(media, mt, &media_at, &[op_id.to_string(), "Request".to_string()])?;
         Ok(Some(Body { media_type: media.clone(), kind, required: rb.required, docs: rb.description.clone() }))
     }
 
     fn content_kind(&mut self, media: &str, mt: &openapiv3::MediaType, at: &Pointer, place: &[String]) -> Result<BodyKind> {
+        if is_form(media) {
+            let ty = match &mt.schema {
+                Some(s) => self.ty(s, &at.push("schema"), place)?.0,
+                None => Ty::Map(Box::new(Ty::Json)),
+            };
+            return Ok(BodyKind::Form(ty));
+        }
+        if media.to_ascii_lowercase().starts_with("multipart/") {
+            return Ok(BodyKind::Multipart);
+        }
         if is_json(media) {
             let ty = match &mt.schema {
                 Some(s) => {
@@ -521,7 +706,12 @@ impl<'a> Lowerer<'a> {
                         place.push(media.clone());
                     }
                 }
-                let kind = self.content_kind(media, mt, &r_at.push("content").push(media), &place)?;
+                // A form or multipart *answer* is rare; it is handed over as bytes.
+                let kind = if is_form(media) || media.to_ascii_lowercase().starts_with("multipart/") {
+                    BodyKind::Bytes
+                } else {
+                    self.content_kind(media, mt, &r_at.push("content").push(media), &place)?
+                };
                 outcomes.push(Outcome {
                     status: key,
                     docs: docs.clone(),
@@ -594,22 +784,13 @@ fn dedup(values: impl Iterator<Item = String>) -> Vec<String> {
     out
 }
 
-fn unsupported_composition(at: &Pointer, which: &str) -> Error {
-    Error::unsupported(
-        &at.push(which),
-        format!("`{which}` with more than one schema"),
-        "a single-schema `allOf` (a reference with a description); composition is planned",
-    )
-}
-
 pub(crate) fn is_json(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
 }
 
-fn media_kind_supported_for_request(media: &str) -> bool {
-    let m = media.to_ascii_lowercase();
-    !(m.starts_with("multipart/") || m.starts_with("application/x-www-form-urlencoded"))
+fn is_form(media: &str) -> bool {
+    media.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded")
 }
 
 /// Splits `/a/{id}/b` into literals and parameter references. A template
@@ -637,6 +818,7 @@ fn path_template(path: &str, params: &mut Vec<Param>) -> Vec<PathPart> {
                     ty: Ty::String,
                     docs: None,
                     explode: false,
+                    deep_object: false,
                 });
                 params.len() - 1
             }

@@ -58,6 +58,26 @@ pub enum TypeKind {
     Enum(StringEnum),
     /// A named schema that is just another type (`type: string`, an array...).
     Alias(Ty),
+    /// `oneOf` / `anyOf`: one of several types. Always reads a value that
+    /// matches none of them (kept as JSON) rather than failing.
+    Union(Union),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    pub variants: Vec<Variant>,
+    /// The `discriminator.propertyName`, when every variant has a tag value:
+    /// the variant is then chosen by that property, not by trying each.
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub ty: Ty,
+    /// The discriminator value that selects this variant.
+    pub tag_value: Option<String>,
+    /// Set by analysis, as for fields.
+    pub boxed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -199,8 +219,11 @@ pub struct Param {
     pub required: bool,
     pub ty: Ty,
     pub docs: Option<String>,
-    /// For arrays in the query: repeat the key (`a=1&a=2`) or join with commas.
+    /// For arrays in the query: repeat the key (`a=1&a=2`) or join with commas;
+    /// for objects: one pair per property, or `name=k1,v1,k2,v2`.
     pub explode: bool,
+    /// `style: deepObject`: objects as `name[key]=value`.
+    pub deep_object: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -214,6 +237,10 @@ pub struct Body {
 #[derive(Debug, Clone, PartialEq)]
 pub enum BodyKind {
     Json(Ty),
+    /// `application/x-www-form-urlencoded`, from a typed value.
+    Form(Ty),
+    /// `multipart/form-data`: the caller builds the parts.
+    Multipart,
     Text,
     Bytes,
 }

@@ -79,7 +79,8 @@ pub fn name(api: &Api) -> Names {
             }
             TypeKind::Enum(e) => {
                 let raw: Vec<&str> = e.values.iter().map(String::as_str).collect();
-                let (members, mut ns) = member_names(&raw, |r| camel(r, "Empty", "V"), "");
+                let (members, mut ns) =
+                    member_names(&raw, |r| camel(r, if r.is_empty() { "Empty" } else { "Value" }, "V"), "");
                 types[i].members = members;
                 let catch_all = ["Other", "Unknown", "UnknownValue"]
                     .into_iter()
@@ -87,6 +88,19 @@ pub fn name(api: &Api) -> Names {
                     .map(str::to_string)
                     .unwrap_or_else(|| ns.claim("Other".to_string(), ""));
                 types[i].extra = Some(catch_all);
+            }
+            TypeKind::Union(u) => {
+                let raw: Vec<String> = u.variants.iter().map(|v| variant_hint(&v.ty, &types)).collect();
+                let raw: Vec<&str> = raw.iter().map(String::as_str).collect();
+                let (members, mut ns) = member_names(&raw, |r| camel(r, "Variant", "V"), "");
+                types[i].members = members;
+                types[i].extra = Some(
+                    ["Other", "Unknown", "UnknownValue"]
+                        .into_iter()
+                        .find(|c| !ns.is_taken(c))
+                        .map(str::to_string)
+                        .unwrap_or_else(|| ns.claim("Other".to_string(), "")),
+                );
             }
             TypeKind::Alias(_) => {}
         }
@@ -141,6 +155,24 @@ fn member_names(raw: &[&str], mint: impl Fn(&str) -> String, sep: &str) -> (Vec<
         }
     }
     (out.into_iter().map(|o| o.expect("every member named")).collect(), ns)
+}
+
+/// A union variant is named after what it holds.
+fn variant_hint(ty: &Ty, types: &[TypeNames]) -> String {
+    match ty {
+        Ty::Named(id) => types[id.0].ident.clone(),
+        Ty::String => "String".into(),
+        Ty::Bool => "Boolean".into(),
+        Ty::Int(_) => "Integer".into(),
+        Ty::Float(_) => "Number".into(),
+        Ty::DateTime => "DateTime".into(),
+        Ty::Date => "Date".into(),
+        Ty::Url => "Url".into(),
+        Ty::Json => "Value".into(),
+        Ty::Map(_) => "Map".into(),
+        Ty::List(item) => format!("{}List", ident::bare(&variant_hint(item, types))),
+        Ty::Nullable(inner) => variant_hint(inner, types),
+    }
 }
 
 fn status_word(status: StatusKey) -> String {

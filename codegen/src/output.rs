@@ -77,9 +77,11 @@ doctest = false
 
 [dependencies]
 # HTTP client; rustls keeps TLS free of system OpenSSL.
-reqwest = {{ version = "0.13", default-features = false, features = ["rustls", "http2"] }}
+reqwest = {{ version = "0.13", default-features = false, features = ["rustls", "http2", "multipart"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
+# `application/x-www-form-urlencoded` bodies.
+serde_urlencoded = "0.7"
 # Decode errors say where in the body they failed.
 serde_path_to_error = "0.1"
 # `format: date-time` and `format: date`.

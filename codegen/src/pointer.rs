@@ -12,10 +12,13 @@ impl Pointer {
     }
 
     /// Parses the fragment of a local `$ref` (`#/components/schemas/Foo`).
+    /// A fragment is a URI fragment, so it may be percent-encoded
+    /// (`#/paths/~1jobs~1%7Bid%7D`; RFC 6901, section 6).
     pub fn from_fragment(fragment: &str) -> Option<Self> {
         let rest = fragment.strip_prefix('#')?;
+        let rest = percent_encoding::percent_decode_str(rest).decode_utf8().ok()?;
         if rest.is_empty() || rest.starts_with('/') {
-            Some(Pointer(rest.to_string()))
+            Some(Pointer(rest.into_owned()))
         } else {
             None
         }
@@ -70,5 +73,9 @@ mod tests {
             Pointer::root().push("components").push("schemas").push("A")
         );
         assert!(Pointer::from_fragment("other.yaml#/x").is_none());
+        assert_eq!(
+            Pointer::from_fragment("#/paths/~1jobs~1%7Bid%7D").unwrap(),
+            Pointer::root().push("paths").push("/jobs/{id}")
+        );
     }
 }

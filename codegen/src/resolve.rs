@@ -27,18 +27,17 @@ impl<'a> Resolver<'a> {
     /// The pointer a `$ref` string names, or an error saying what is supported.
     pub fn target(&self, reference: &str, at: &Pointer) -> Result<Pointer> {
         Pointer::from_fragment(reference).ok_or_else(|| {
-            let feature = if reference.contains('#') || !reference.starts_with('#') {
-                format!("external $ref `{reference}`")
+            let (feature, what) = if reference.starts_with('#') {
+                ("$ref that is not a JSON pointer", format!("`{reference}` is not a JSON pointer"))
             } else {
-                format!("$ref `{reference}`")
+                ("external $ref", format!("external $ref `{reference}` is not supported"))
             };
-            let mut e = Error::unsupported(
+            Error::unsupported(
                 &at.push("$ref"),
                 feature,
                 "local references of the form `#/components/...` (any JSON pointer into the same document)",
-            );
-            e.kind = ErrorKind::Reference;
-            e
+            )
+            .with_message(what)
         })
     }
 
@@ -121,6 +120,7 @@ mod tests {
     fn external_refs_say_what_is_supported() {
         let raw = json!({});
         let e = Resolver::new(&raw).follow("other.yaml#/x", &Pointer::root()).unwrap_err();
-        assert!(e.to_string().contains("external $ref"), "{e}");
+        assert!(matches!(&e.kind, ErrorKind::Unsupported { feature } if feature == "external $ref"), "{e}");
+        assert!(e.to_string().contains("external $ref `other.yaml#/x`"), "{e}");
     }
 }

@@ -88,13 +88,13 @@ fn an_invalid_operation_says_where() {
 #[test]
 fn unsupported_features_name_feature_pointer_and_alternative() {
     let (_, e) = generate(
-        "oneof.yaml",
-        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Pet:\n      oneOf:\n        - type: string\n        - type: integer\n"),
+        "external.yaml",
+        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Pet:\n      $ref: 'pets.yaml#/Pet'\n"),
     );
-    let ErrorKind::Unsupported { feature } = &e.kind else { panic!("{e}") };
-    assert!(feature.contains("oneOf"), "{feature}");
-    assert_eq!(e.pointer.to_string(), "#/components/schemas/Pet/oneOf");
-    assert!(e.supported.is_some());
+    assert_eq!(e.kind, ErrorKind::Unsupported { feature: "external $ref".into() });
+    assert_eq!(e.pointer.to_string(), "#/components/schemas/Pet/$ref");
+    assert!(e.message.contains("external $ref `pets.yaml#/Pet`"), "{}", e.message);
+    assert!(e.supported.as_deref().is_some_and(|s| s.contains("local references")), "{e}");
 }
 
 #[test]

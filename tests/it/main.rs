@@ -6,6 +6,7 @@ mod fresh;
 mod http_gumloop;
 mod http_hienergy;
 mod http_onlyfansapi;
+mod hostile;
 mod http_vantage;
 mod send_sync;
 mod snapshots;

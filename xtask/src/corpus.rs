@@ -55,7 +55,9 @@ struct Row {
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let opts = parse(root, args)?;
+    let mut opts = parse(root, args)?;
+    std::fs::create_dir_all(&opts.work).map_err(|e| e.to_string())?;
+    opts.work = opts.work.canonicalize().map_err(|e| e.to_string())?;
     let dir = match &opts.dir {
         Some(d) => d.clone(),
         None => fetch_directory(root)?,
@@ -313,7 +315,7 @@ pub fn one(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let spec = Path::new(spec);
     let result = codegen::load::load_file(spec).and_then(|doc| {
-        let version = doc.api.openapi.clone();
+        let version = doc.version.clone();
         codegen::module_from_document(&doc, module, &spec.display().to_string()).map(|m| (m, version))
     });
     let millis = started.elapsed().as_millis() as u64;
@@ -436,7 +438,8 @@ fn cargo_check(check_dir: &Path) -> Result<Vec<(String, String)>, String> {
     let mut child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["check", "--workspace", "--message-format=json", "--quiet"])
         .current_dir(check_dir)
-        .env("CARGO_TARGET_DIR", check_dir.parent().unwrap().join("target"))
+        // One target dir for every corpus run: dependencies are built once.
+        .env("CARGO_TARGET_DIR", corpus_target())
         .env("CARGO_INCREMENTAL", "0")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -462,6 +465,10 @@ fn cargo_check(check_dir: &Path) -> Result<Vec<(String, String)>, String> {
         return Err("cargo check failed without a compiler error (see above)".into());
     }
     Ok(failures)
+}
+
+fn corpus_target() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is in the workspace").join("target/corpus/target")
 }
 
 fn is_31(row: &Row) -> bool {

@@ -63,11 +63,18 @@ fn codegen(args: &[String]) -> Result<(), String> {
         }
         (None, None) => {
             let root = project_root();
-            let files = codegen::workspace_crate(&root).map_err(|e| e.to_string())?;
-            let generated = root.join("generated");
-            let stale =
-                codegen::output::sync(&generated, &files, Some(Path::new("src")), mode).map_err(|e| e.to_string())?;
-            report(&stale, mode, "generated/", started)
+            let mut stale = Vec::new();
+            for krate in &codegen::WORKSPACE_CRATES {
+                let files = codegen::workspace_crate(&root, krate).map_err(|e| e.to_string())?;
+                let dir = root.join(krate.dir);
+                let changed =
+                    codegen::output::sync(&dir, &files, Some(Path::new("src")), mode).map_err(|e| e.to_string())?;
+                stale.extend(changed.into_iter().map(|mut s| {
+                    s.path = Path::new(krate.dir).join(&s.path);
+                    s
+                }));
+            }
+            report(&stale, mode, "generated/ and tests/fixtures/", started)
         }
         _ => Err("--spec and --out go together".into()),
     }

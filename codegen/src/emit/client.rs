@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{body_ty, doc_attrs, docs, ident, ty};
+use super::{body_ty, doc_attrs, docs, ident, is_scalar, ty};
 use crate::model::*;
 use crate::name::{Names, OpNames};
 
@@ -38,7 +38,7 @@ pub(super) fn client(api: &Api, names: &Names) -> TokenStream {
         }
     });
     let auth = api.security_schemes.iter().zip(&names.auth).map(|(s, m)| auth_method(s, m));
-    let methods = api.operations.iter().zip(&names.ops).map(|(op, on)| operation(op, on, names));
+    let methods = api.operations.iter().zip(&names.ops).map(|(op, on)| operation(api, op, on, names));
     let doc = doc_attrs(&format!("A client for {} (version {}).", api.title, api.version), false);
     quote! {
         #doc
@@ -167,7 +167,7 @@ fn param_ty(t: &Ty, required: bool, names: &Names) -> TokenStream {
     }
 }
 
-fn operation(op: &Operation, on: &OpNames, names: &Names) -> TokenStream {
+fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names) -> TokenStream {
     let types = quote!(types::);
     let method_name = ident(&on.method);
 
@@ -214,6 +214,11 @@ fn operation(op: &Operation, on: &OpNames, names: &Names) -> TokenStream {
                 quote!(req.raw_body(#ct, crate::runtime::Bytes::copy_from_slice(#body_name.as_bytes()))),
             ),
             BodyKind::Bytes => (quote!(crate::runtime::Bytes), quote!(req.raw_body(#ct, #body_name))),
+            BodyKind::Form(t) => {
+                let t = ty(t, names, &types);
+                (quote!(&#t), quote!(req.form(#ct, #body_name)))
+            }
+            BodyKind::Multipart => (quote!(crate::runtime::Multipart), quote!(req.multipart(#body_name))),
         };
         if b.required {
             args.push(quote!(#body_name: #t));
@@ -231,7 +236,11 @@ fn operation(op: &Operation, on: &OpNames, names: &Names) -> TokenStream {
             PathPart::Literal(l) => quote!(#l),
             PathPart::Param(i) => {
                 let n = ident(&on.params[*i]);
-                quote!(&crate::runtime::path_segment(&#n))
+                if is_scalar(&op.params[*i].ty, api) {
+                    quote!(&crate::runtime::path_segment(&#n))
+                } else {
+                    quote!(&crate::runtime::path_segment(&crate::runtime::json_text(&#n)))
+                }
             }
         })
         .collect();
@@ -243,13 +252,19 @@ fn operation(op: &Operation, on: &OpNames, names: &Names) -> TokenStream {
         let n = ident(n);
         let wire = &p.name;
         let explode = p.explode;
-        let call = |v: TokenStream| match (&p.location, &p.ty) {
-            (ParamLocation::Query, Ty::List(_)) => quote!(req.query_list(#wire, #v, #explode)),
-            (ParamLocation::Query, _) => quote!(req.query(#wire, &#v)),
-            (ParamLocation::Header, Ty::List(_)) => quote!(req.header_list(#wire, #v)),
-            (ParamLocation::Header, _) => quote!(req.header(#wire, &#v)),
-            (ParamLocation::Cookie, _) => quote!(req.cookie(#wire, &#v)),
-            (ParamLocation::Path, _) => unreachable!("filtered out above"),
+        let deep = p.deep_object;
+        let scalar_list = matches!(&p.ty, Ty::List(item) if is_scalar(item, api));
+        let scalar = is_scalar(&p.ty, api);
+        let call = |v: TokenStream| match p.location {
+            ParamLocation::Query if scalar_list => quote!(req.query_list(#wire, #v, #explode)),
+            ParamLocation::Query if scalar => quote!(req.query(#wire, &#v)),
+            ParamLocation::Query => quote!(req.query_object(#wire, &#v, #explode, #deep)),
+            ParamLocation::Header if scalar_list => quote!(req.header_list(#wire, #v)),
+            ParamLocation::Header if scalar => quote!(req.header(#wire, &#v)),
+            ParamLocation::Header => quote!(req.header(#wire, &crate::runtime::json_text(&#v))),
+            ParamLocation::Cookie if scalar => quote!(req.cookie(#wire, &#v)),
+            ParamLocation::Cookie => quote!(req.cookie(#wire, &crate::runtime::json_text(&#v))),
+            ParamLocation::Path => unreachable!("filtered out above"),
         };
         if p.required {
             let c = call(quote!(#n));
@@ -334,9 +349,9 @@ fn arms(
     };
     let decode = |o: &Outcome, v: &String| {
         let value = o.content.as_ref().map(|c| match c.kind {
-            BodyKind::Json(_) => quote!(raw.json()?),
+            BodyKind::Json(_) | BodyKind::Form(_) => quote!(raw.json()?),
             BodyKind::Text => quote!(raw.text()?),
-            BodyKind::Bytes => quote!(raw.body().clone()),
+            BodyKind::Bytes | BodyKind::Multipart => quote!(raw.body().clone()),
         });
         wrap(Some(v), value)
     };

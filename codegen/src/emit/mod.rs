@@ -87,7 +87,9 @@ fn clean_text(text: &str) -> String {
     text.replace("\r\n", "\n")
         .chars()
         .filter(|c| {
-            !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+            // Bidi controls (which reorder how text displays) and zero-width
+            // characters (which hide text) have no place in docs.
+            !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{2060}' | '\u{FEFF}')
                 && (!c.is_control() || *c == '\n' || *c == '\t')
         })
         .collect()
@@ -131,11 +133,25 @@ pub(crate) fn ty(t: &Ty, names: &Names, prefix: &TokenStream) -> TokenStream {
     }
 }
 
+/// Can this type be written into a path, query, header or cookie as one
+/// value (`runtime::ParamValue`)? Objects and unions cannot.
+pub(crate) fn is_scalar(t: &Ty, api: &Api) -> bool {
+    match t {
+        Ty::String | Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::DateTime | Ty::Date | Ty::Url | Ty::Json => true,
+        Ty::Named(id) => match &api.types[id.0].kind {
+            TypeKind::Enum(_) => true,
+            TypeKind::Alias(inner) => is_scalar(inner, api),
+            TypeKind::Struct(_) | TypeKind::Union(_) => false,
+        },
+        Ty::Map(_) | Ty::List(_) | Ty::Nullable(_) => false,
+    }
+}
+
 /// The Rust type of an answer's body in a variant or return type.
 pub(crate) fn body_ty(kind: &BodyKind, names: &Names, prefix: &TokenStream) -> TokenStream {
     match kind {
-        BodyKind::Json(t) => ty(t, names, prefix),
+        BodyKind::Json(t) | BodyKind::Form(t) => ty(t, names, prefix),
         BodyKind::Text => quote!(::std::string::String),
-        BodyKind::Bytes => quote!(crate::runtime::Bytes),
+        BodyKind::Bytes | BodyKind::Multipart => quote!(crate::runtime::Bytes),
     }
 }

@@ -46,6 +46,7 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
                 }
             }
         }
+        TypeKind::Union(u) => union(u, &name, tn, doc, names),
         TypeKind::Enum(e) => {
             let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
             let values = &e.values;
@@ -80,6 +81,68 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
                     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
                         ::std::borrow::Cow::Borrowed(self.as_str())
                     }
+                }
+            }
+        }
+    }
+}
+
+/// A `oneOf`/`anyOf`. Without a discriminator serde tries the variants in
+/// order; with one, the tag picks the variant, so a value never lands in the
+/// wrong variant because its shape happens to fit.
+fn union(u: &Union, name: &proc_macro2::Ident, tn: &crate::name::TypeNames, doc: TokenStream, names: &Names) -> TokenStream {
+    let here = TokenStream::new();
+    let other = ident(tn.extra.as_deref().expect("named with the union"));
+    let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
+    let tys: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let t = ty(&v.ty, names, &here);
+            if v.boxed {
+                quote!(::std::boxed::Box<#t>)
+            } else {
+                t
+            }
+        })
+        .collect();
+    let other_doc = quote!(#[doc = " A value that matches none of the variants, kept as received."]);
+    let Some(tag) = &u.tag else {
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #( #variants(#tys), )*
+                #other_doc
+                #other(::serde_json::Value),
+            }
+        };
+    };
+    let arms = u.variants.iter().zip(&variants).map(|(v, var)| {
+        let value = v.tag_value.as_deref().expect("tagged unions tag every variant");
+        let wrap = if v.boxed { quote!(|v| Self::#var(::std::boxed::Box::new(v))) } else { quote!(Self::#var) };
+        quote!(::std::option::Option::Some(#value) => crate::runtime::from_json_value(value).map(#wrap),)
+    });
+    let tag_doc = super::doc_attrs(&format!("Chosen by the `{tag}` property."), false);
+    quote! {
+        #doc
+        #[doc = ""]
+        #tag_doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #variants(#tys), )*
+            #other_doc
+            #other(::serde_json::Value),
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                match value.get(#tag).and_then(::serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => ::std::result::Result::Ok(Self::#other(value)),
                 }
             }
         }

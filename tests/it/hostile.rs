@@ -1,0 +1,124 @@
+//! `tests/specs/hostile.yaml` puts quotes, comment ends, attributes, braces,
+//! keywords, bidi and zero-width characters and TOML where a careless
+//! generator would paste them into code. The generated crate compiles
+//! (`tests/fixtures` is a workspace member), and here we check that it holds
+//! nothing the spec did not ask for.
+
+use std::collections::BTreeSet;
+
+use crate::support::project_root;
+
+fn module() -> syn::File {
+    let text = std::fs::read_to_string(project_root().join("tests/fixtures/src/hostile.rs")).unwrap();
+    syn::parse_file(&text).expect("generated code parses")
+}
+
+fn attr_names(attrs: &[syn::Attribute], out: &mut BTreeSet<String>) {
+    for a in attrs {
+        out.insert(a.path().segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::"));
+    }
+}
+
+/// Every kind of item and attribute in the module, recursively.
+fn inventory(items: &[syn::Item], kinds: &mut BTreeSet<String>, attrs: &mut BTreeSet<String>) {
+    for item in items {
+        let kind = match item {
+            syn::Item::Mod(m) => {
+                attr_names(&m.attrs, attrs);
+                if let Some((_, inner)) = &m.content {
+                    inventory(inner, kinds, attrs);
+                }
+                "mod"
+            }
+            syn::Item::Struct(s) => {
+                attr_names(&s.attrs, attrs);
+                s.fields.iter().for_each(|f| attr_names(&f.attrs, attrs));
+                "struct"
+            }
+            syn::Item::Enum(e) => {
+                attr_names(&e.attrs, attrs);
+                e.variants.iter().for_each(|v| attr_names(&v.attrs, attrs));
+                "enum"
+            }
+            syn::Item::Impl(i) => {
+                attr_names(&i.attrs, attrs);
+                for ii in &i.items {
+                    if let syn::ImplItem::Fn(f) = ii {
+                        attr_names(&f.attrs, attrs);
+                    }
+                    if let syn::ImplItem::Const(c) = ii {
+                        attr_names(&c.attrs, attrs);
+                    }
+                }
+                "impl"
+            }
+            syn::Item::Type(t) => {
+                attr_names(&t.attrs, attrs);
+                "type"
+            }
+            other => panic!("unexpected item: {}", quote::ToTokens::to_token_stream(other)),
+        };
+        kinds.insert(kind.to_string());
+    }
+}
+
+#[test]
+fn only_the_items_and_attributes_a_client_needs() {
+    let file = module();
+    let mut kinds = BTreeSet::new();
+    let mut attrs = BTreeSet::new();
+    attr_names(&file.attrs, &mut attrs);
+    inventory(&file.items, &mut kinds, &mut attrs);
+    assert_eq!(kinds, ["enum", "impl", "mod", "struct", "type"].map(String::from).into());
+    assert_eq!(attrs, ["allow", "derive", "doc", "serde"].map(String::from).into());
+    // The one `allow` is the module's own list, whatever the spec says.
+    let allow = file.attrs.iter().filter(|a| a.path().is_ident("allow")).count();
+    assert_eq!(allow, 1);
+}
+
+#[test]
+fn no_bidi_or_zero_width_characters_survive_in_docs() {
+    let text = std::fs::read_to_string(project_root().join("tests/fixtures/src/hostile.rs")).unwrap();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("//") {
+            assert!(
+                !line.chars().any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}')),
+                "line {}: {line:?}",
+                i + 1
+            );
+        }
+    }
+    // In string literals they are escaped, so the source has none at all.
+    assert!(!text.contains('\u{202E}'));
+}
+
+#[test]
+fn the_manifest_holds_no_spec_text() {
+    let text = std::fs::read_to_string(project_root().join("tests/fixtures/Cargo.toml")).unwrap();
+    let manifest: toml::Table = toml::from_str(&text).expect("valid TOML");
+    assert_eq!(manifest["package"]["name"].as_str(), Some("fixtures"));
+    assert_eq!(manifest["package"]["version"].as_str(), Some("0.1.0"));
+    let deps: BTreeSet<&str> = manifest["dependencies"].as_table().unwrap().keys().map(String::as_str).collect();
+    let expected: BTreeSet<&str> = [
+        "bytes", "chrono", "httpdate", "percent-encoding", "reqwest", "serde", "serde_json", "serde_path_to_error",
+        "serde_urlencoded", "url",
+    ]
+    .into();
+    assert_eq!(deps, expected);
+    assert!(!text.contains("evil"), "{text}");
+    let tables: BTreeSet<&str> = manifest.keys().map(String::as_str).collect();
+    assert_eq!(tables, ["dependencies", "lib", "package"].into());
+}
+
+#[test]
+fn hostile_values_round_trip_as_data() {
+    use fixtures::hostile::types::{Crate, CrateEnumField};
+    let json = serde_json::json!({
+        "self": "\"; evil(); \"", "Self": 1, "super": true, "type": "#[x]",
+        "enum_field": "*/", "kebab-case": "a", "kebab_case": "b", "KebabCase": "c", "1st": "d"
+    });
+    let value: Crate = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(value.self_, "\"; evil(); \"");
+    assert_eq!(value.enum_field, Some(CrateEnumField::Value));
+    assert_eq!(serde_json::to_value(&value).unwrap(), json);
+}
