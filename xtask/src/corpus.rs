@@ -475,7 +475,15 @@ fn is_31(row: &Row) -> bool {
     row.openapi.as_deref().is_some_and(|v| v.starts_with("3.1"))
 }
 
-fn summary(rows: &[Row]) -> (BTreeMap<String, usize>, Vec<(String, usize)>, [(usize, usize); 2]) {
+struct Summary {
+    by_outcome: BTreeMap<String, usize>,
+    /// Most common first.
+    features: Vec<(String, usize)>,
+    /// (ok, all) for OpenAPI 3.0 and 3.1.
+    versions: [(usize, usize); 2],
+}
+
+fn summary(rows: &[Row]) -> Summary {
     let mut by_outcome = BTreeMap::new();
     let mut by_feature: BTreeMap<String, usize> = BTreeMap::new();
     let mut versions = [(0, 0); 2];
@@ -492,7 +500,7 @@ fn summary(rows: &[Row]) -> (BTreeMap<String, usize>, Vec<(String, usize)>, [(us
     }
     let mut features: Vec<(String, usize)> = by_feature.into_iter().collect();
     features.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    (by_outcome, features, versions)
+    Summary { by_outcome, features, versions }
 }
 
 fn pct(n: usize, d: usize) -> f64 {
@@ -504,7 +512,7 @@ fn pct(n: usize, d: usize) -> f64 {
 }
 
 fn print_summary(rows: &[Row]) {
-    let (by_outcome, features, versions) = summary(rows);
+    let Summary { by_outcome, features, versions } = summary(rows);
     println!("{} specs", rows.len());
     for (o, n) in &by_outcome {
         println!("  {o:<13} {n:>5}  {:5.1}%", pct(*n, rows.len()));
@@ -517,7 +525,7 @@ fn print_summary(rows: &[Row]) {
 }
 
 fn write_report(work: &Path, rows: &[Row], gen_time: Duration, check_time: Duration) -> Result<(), String> {
-    let (by_outcome, features, versions) = summary(rows);
+    let Summary { by_outcome, features, versions } = summary(rows);
     let json_rows: Vec<Value> = rows
         .iter()
         .map(|r| {
@@ -588,7 +596,7 @@ impl Progress {
             let filled = width * done / self.total.max(1);
             eprint!("\r[{}{}] {done}/{} {:.0?}", "#".repeat(filled), " ".repeat(width - filled), self.total, self.started.elapsed());
             let _ = std::io::stderr().flush();
-        } else if done % 100 == 0 || done == self.total {
+        } else if done.is_multiple_of(100) || done == self.total {
             eprintln!("corpus: {done}/{} specs generated ({:.0?})", self.total, self.started.elapsed());
         }
     }
