@@ -20,6 +20,7 @@ pub mod name;
 pub mod output;
 pub mod overlay;
 pub mod pointer;
+pub mod repair;
 pub mod resolve;
 pub mod upgrade;
 

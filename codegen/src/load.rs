@@ -128,6 +128,7 @@ fn from_value(mut raw: Value, file: &Path) -> Result<Document> {
     check_version(&raw).map_err(|e| e.in_file(file))?;
     let declared = raw.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string();
     crate::upgrade::to_3_0(&mut raw);
+    crate::repair::repair(&mut raw);
     let api: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&raw) {
         Ok(api) => api,
         Err(e) => {

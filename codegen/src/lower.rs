@@ -127,17 +127,28 @@ impl<'a> Lowerer<'a> {
                     return Ok((Ty::Named(*id), false));
                 }
                 let resolved = resolved.into_owned();
-                let ty = self.inline(&resolved, &target, place, true)?;
+                let ty = self.inline(&resolved, &target, place)?;
                 Ok((ty, resolved.schema_data.nullable))
             }
-            ReferenceOr::Item(s) => Ok((self.inline(s, at, place, false)?, s.schema_data.nullable)),
+            ReferenceOr::Item(s) => Ok((self.inline(s, at, place)?, s.schema_data.nullable)),
         }
     }
 
     /// An inline schema: a plain type, or a new type named from `place`.
     /// The new type's id is taken before its children are lowered, so that
-    /// parents come before children in the arena (and in the output).
-    fn inline(&mut self, s: &Schema, at: &Pointer, place: &[String], memoize: bool) -> Result<Ty> {
+    /// parents come before children in the arena (and in the output), and it
+    /// is remembered by pointer, so a schema reached twice (directly and via
+    /// a `$ref` or an `allOf` copy) is one type, and recursion ends.
+    fn inline(&mut self, s: &Schema, at: &Pointer, place: &[String]) -> Result<Ty> {
+        if let Some(id) = self.by_pointer.get(at) {
+            return Ok(Ty::Named(*id));
+        }
+        if let SchemaKind::AllOf { all_of } = &s.schema_kind {
+            if let Some(only) = sole_structural_member(all_of) {
+                // `allOf: [$ref]` is how 3.0 documents a reference: it *is* the referenced type.
+                return Ok(self.ty(only, &at.push("allOf"), place)?.0);
+            }
+        }
         let merged;
         let s = match &s.schema_kind {
             SchemaKind::AllOf { all_of } => {
@@ -162,9 +173,7 @@ impl<'a> Lowerer<'a> {
             };
         }
         let id = self.new_type(NameHint::Place(place.to_vec()), docs(&s.schema_data), at.clone(), TypeKind::Alias(Ty::Json));
-        if memoize {
-            self.by_pointer.insert(at.clone(), id);
-        }
+        self.by_pointer.insert(at.clone(), id);
         self.types[id.0].kind = match self.schema(s, at, place)? {
             Lowered::Kind(kind) => kind,
             Lowered::Ty(t) => TypeKind::Alias(t),
@@ -223,6 +232,10 @@ impl<'a> Lowerer<'a> {
                 self.object(&o.properties, &o.required, o.additional_properties.as_ref(), at, place)
             }
             SchemaKind::AllOf { all_of } => {
+                if let Some(only) = sole_structural_member(all_of) {
+                    let (t, nullable) = self.ty(only, &at.push("allOf"), place)?;
+                    return Ok(Lowered::Ty(nullable_if(t, nullable)));
+                }
                 let merged = self.merge_all_of(all_of, None, &s.schema_data, at)?;
                 self.schema(&merged, at, place)
             }
@@ -313,18 +326,18 @@ impl<'a> Lowerer<'a> {
         let mut acc = Map::new();
         let mut seen = Vec::new();
         for (i, m) in members.iter().enumerate() {
-            let value = match m {
+            let (value, source) = match m {
                 ReferenceOr::Reference { reference } => {
                     let (v, target) = self.resolver.follow(reference, &at.push("allOf").index(i))?;
                     if seen.contains(&target) {
                         continue;
                     }
-                    seen.push(target);
-                    v.clone()
+                    seen.push(target.clone());
+                    (v.clone(), target)
                 }
-                ReferenceOr::Item(s) => serde_json::to_value(s).unwrap_or(Value::Null),
+                ReferenceOr::Item(s) => (serde_json::to_value(s).unwrap_or(Value::Null), at.push("allOf").index(i)),
             };
-            self.merge_value(&mut acc, value, &at.push("allOf").index(i), 0)?;
+            self.merge_value(&mut acc, value, &source, 0)?;
         }
         if let Some(outer) = outer {
             // `allOf` beside its own `properties`: those count as one more member.
@@ -344,19 +357,43 @@ impl<'a> Lowerer<'a> {
         Ok(merged)
     }
 
-    fn merge_value(&self, acc: &mut serde_json::Map<String, serde_json::Value>, value: serde_json::Value, at: &Pointer, depth: usize) -> Result<()> {
+    /// Merges one member, which lives at `source` in the document. Its
+    /// subschemas are copied as `$ref`s to where they live, so each is lowered
+    /// once, at its own pointer, however many `allOf`s include it (and a
+    /// member that contains itself ends in a reference, not an endless copy).
+    fn merge_value(&self, acc: &mut serde_json::Map<String, serde_json::Value>, value: serde_json::Value, source: &Pointer, depth: usize) -> Result<()> {
         use serde_json::Value;
         if depth > 32 {
-            return Err(Error::invalid(at, "`allOf` nests more than 32 levels deep (a cycle?)"));
+            return Err(Error::invalid(source, "`allOf` nests more than 32 levels deep (a cycle?)"));
         }
         let Value::Object(mut obj) = value else { return Ok(()) };
         if let Some(Value::Array(inner)) = obj.remove("allOf") {
             for (i, m) in inner.into_iter().enumerate() {
-                let m = match m.get("$ref").and_then(Value::as_str) {
-                    Some(r) => self.resolver.follow(r, &at.push("allOf").index(i))?.0.clone(),
-                    None => m,
+                let (m, member_source) = match m.get("$ref").and_then(Value::as_str) {
+                    Some(r) => {
+                        let (v, target) = self.resolver.follow(r, &source.push("allOf").index(i))?;
+                        (v.clone(), target)
+                    }
+                    None => (m, source.push("allOf").index(i)),
                 };
-                self.merge_value(acc, m, &at.push("allOf").index(i), depth + 1)?;
+                self.merge_value(acc, m, &member_source, depth + 1)?;
+            }
+        }
+        let as_ref = |ptr: Pointer| {
+            let mut r = serde_json::Map::new();
+            r.insert("$ref".into(), Value::String(ptr.to_string()));
+            Value::Object(r)
+        };
+        if let Some(Value::Object(props)) = obj.get_mut("properties") {
+            for (name, schema) in props.iter_mut() {
+                if schema.get("$ref").is_none() {
+                    *schema = as_ref(source.push("properties").push(name));
+                }
+            }
+        }
+        for key in ["items", "additionalProperties"] {
+            if obj.get(key).is_some_and(|v| v.is_object() && v.get("$ref").is_none()) {
+                obj.insert(key.into(), as_ref(source.push(key)));
             }
         }
         for (k, v) in obj {
@@ -452,6 +489,15 @@ impl<'a> Lowerer<'a> {
             let (ty, nullable) = self.boxed_ty(prop, &prop_at, &place_with(place, name))?;
             let docs = match prop {
                 ReferenceOr::Item(s) => docs(&s.schema_data),
+                // A property copied in by `allOf` keeps its description.
+                ReferenceOr::Reference { reference } if !reference.starts_with("#/components/schemas/") => self
+                    .resolver
+                    .target(reference, &prop_at)
+                    .ok()
+                    .and_then(|t| self.resolver.raw().pointer(t.as_json_pointer()))
+                    .and_then(|v| v.get("description").or_else(|| v.get("title")))
+                    .and_then(|d| d.as_str())
+                    .map(str::to_string),
                 ReferenceOr::Reference { .. } => None,
             };
             fields.push(Field {
@@ -763,6 +809,22 @@ impl<'a> Lowerer<'a> {
             out.push(SecurityScheme { name: name.clone(), kind, docs });
         }
         Ok(out)
+    }
+}
+
+/// The one member of an `allOf` that says anything about structure, when
+/// that member is a reference and the others only add docs.
+fn sole_structural_member(members: &[ReferenceOr<Schema>]) -> Option<&ReferenceOr<Schema>> {
+    let structural: Vec<&ReferenceOr<Schema>> = members
+        .iter()
+        .filter(|m| match m {
+            ReferenceOr::Reference { .. } => true,
+            ReferenceOr::Item(s) => !matches!(&s.schema_kind, SchemaKind::Any(a) if *a == openapiv3::AnySchema::default()),
+        })
+        .collect();
+    match structural.as_slice() {
+        [only @ ReferenceOr::Reference { .. }] => Some(only),
+        _ => None,
     }
 }
 

@@ -1,0 +1,75 @@
+//! Spec defects whose meaning is unambiguous, repaired on the raw document
+//! before `openapiv3` reads it (which would otherwise reject the whole spec):
+//!
+//! - a boolean schema (JSON Schema's `true` / `false`) as a property:
+//!   `true` accepts anything (`{}`), `false` means the property never occurs
+//!   (it is dropped);
+//! - a `pattern` that is not a string (validation only; dropped);
+//! - `callbacks` (not generated; a `$ref` there, which 3.0 does not allow,
+//!   would otherwise fail the spec).
+//!
+//! Anything else that is invalid stays an error with its pointer.
+
+use serde_json::{Map, Value};
+
+pub fn repair(doc: &mut Value) {
+    walk(doc);
+}
+
+fn walk(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            repair_object(map);
+            for (k, child) in map.iter_mut() {
+                // Data is never touched.
+                if matches!(k.as_str(), "example" | "examples" | "default" | "enum") || k.starts_with("x-") {
+                    continue;
+                }
+                walk(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(walk),
+        _ => {}
+    }
+}
+
+fn repair_object(map: &mut Map<String, Value>) {
+    if let Some(Value::Object(props)) = map.get_mut("properties") {
+        props.retain(|_, schema| !matches!(schema, Value::Bool(false)));
+        for schema in props.values_mut() {
+            if matches!(schema, Value::Bool(true)) {
+                *schema = Value::Object(Map::new());
+            }
+        }
+    }
+    if map.get("pattern").is_some_and(|p| !p.is_string()) {
+        map.remove("pattern");
+    }
+    if map.contains_key("responses") && map.contains_key("callbacks") {
+        map.remove("callbacks");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn boolean_property_schemas_patterns_and_callbacks() {
+        let mut doc = json!({
+            "properties": {"a": false, "b": true, "c": {"type": "string", "pattern": 0}},
+            "example": {"properties": {"a": false}},
+            "get": {"responses": {}, "callbacks": {"x": "#/components/callbacks/y"}}
+        });
+        repair(&mut doc);
+        assert_eq!(
+            doc,
+            json!({
+                "properties": {"b": {}, "c": {"type": "string"}},
+                "example": {"properties": {"a": false}},
+                "get": {"responses": {}}
+            })
+        );
+    }
+}
