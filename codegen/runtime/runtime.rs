@@ -9,6 +9,8 @@ use std::fmt;
 use std::time::Duration;
 
 pub use bytes::Bytes;
+/// Parts for `multipart/form-data` bodies (`multipart::Part::bytes(...)`).
+pub use reqwest::multipart;
 /// A `multipart/form-data` body: build the parts the operation documents.
 pub use reqwest::multipart::Form as Multipart;
 pub use reqwest::header::HeaderMap;

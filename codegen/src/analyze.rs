@@ -1,14 +1,105 @@
 //! Stage 4, analyze: facts about the whole model that no single schema knows.
 //!
+//! - inline types that are structurally identical (same shape, same docs)
+//!   become one type: real specs repeat the same inline object or enum in
+//!   many places (Microsoft Graph repeats each `$select` list per operation);
 //! - which fields must be boxed because they close a cycle of by-value
 //!   containment (`struct A { b: Option<B> }`, `struct B { a: Option<A> }`);
 //! - which types can reach a request body, where absent and null differ.
 
 use crate::model::*;
 
+use std::collections::HashMap;
+
 pub fn analyze(api: &mut Api) {
+    dedup(api);
     mark_boxed(api);
     mark_in_request(api);
+}
+
+/// Rewrites every type reference through `f`.
+fn map_ty(ty: &mut Ty, f: &impl Fn(TypeId) -> TypeId) {
+    match ty {
+        Ty::Named(id) => *id = f(*id),
+        Ty::Nullable(t) | Ty::List(t) | Ty::Map(t) => map_ty(t, f),
+        _ => {}
+    }
+}
+
+fn map_kind(kind: &mut TypeKind, f: &impl Fn(TypeId) -> TypeId) {
+    match kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter_mut().for_each(|x| map_ty(&mut x.ty, f));
+            if let Some(a) = &mut s.additional {
+                map_ty(a, f);
+            }
+        }
+        TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| map_ty(&mut v.ty, f)),
+        TypeKind::Alias(t) => map_ty(t, f),
+        TypeKind::Enum(_) => {}
+    }
+}
+
+/// Hash-consing of inline types. Children are allocated after their parents
+/// (see `lower::inline`), so walking ids downwards classifies every child
+/// before its parent; a parent's key uses its children's classes, so two
+/// parents with equal children compare equal whichever copy each points to.
+/// Each class keeps its lowest id (the first place it was met), the rest of
+/// the arena is compacted, and every reference is rewritten.
+fn dedup(api: &mut Api) {
+    let n = api.types.len();
+    let mut class: Vec<usize> = (0..n).collect();
+    let mut seen: HashMap<(TypeKind, Option<String>), usize> = HashMap::new();
+    for id in (0..n).rev() {
+        if !matches!(api.types[id].name, NameHint::Place(_)) {
+            continue;
+        }
+        let mut key = api.types[id].kind.clone();
+        map_kind(&mut key, &|t| TypeId(class[t.0]));
+        match seen.get(&(key.clone(), api.types[id].docs.clone())) {
+            Some(&c) => class[id] = c,
+            None => {
+                seen.insert((key, api.types[id].docs.clone()), id);
+            }
+        }
+    }
+    let mut lowest: HashMap<usize, usize> = HashMap::new();
+    for (id, c) in class.iter().enumerate() {
+        lowest.entry(*c).or_insert(id);
+    }
+    let keep: Vec<bool> = (0..n).map(|id| lowest[&class[id]] == id).collect();
+    if keep.iter().all(|k| *k) {
+        return;
+    }
+    let mut new_index = vec![0; n];
+    let mut next = 0;
+    for id in 0..n {
+        if keep[id] {
+            new_index[id] = next;
+            next += 1;
+        }
+    }
+    let target: Vec<TypeId> = (0..n).map(|id| TypeId(new_index[lowest[&class[id]]])).collect();
+    let f = |t: TypeId| target[t.0];
+    let mut id = 0;
+    api.types.retain(|_| {
+        id += 1;
+        keep[id - 1]
+    });
+    for def in &mut api.types {
+        map_kind(&mut def.kind, &f);
+    }
+    for op in &mut api.operations {
+        op.params.iter_mut().for_each(|p| map_ty(&mut p.ty, &f));
+        if let Some(Body { kind: BodyKind::Json(t) | BodyKind::Form(t), .. }) = &mut op.body {
+            map_ty(t, &f);
+        }
+        for o in op.success.iter_mut().chain(op.errors.iter_mut()) {
+            if let Some(Content { kind: BodyKind::Json(t) | BodyKind::Form(t), .. }) = &mut o.content {
+                map_ty(t, &f);
+            }
+        }
+    }
 }
 
 /// The named types a type expression contains by value (not behind a Vec or map).

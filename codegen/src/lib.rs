@@ -44,18 +44,39 @@ pub fn generate_module_from_str(text: &str, name: &Path, module_name: &str) -> R
 
 /// Runs the stages after `load` on an already loaded document.
 pub fn module_from_document(doc: &load::Document, module_name: &str, source_name: &str) -> Result<Module> {
+    module_with_timings(doc, module_name, source_name).map(|(m, _)| m)
+}
+
+/// Wall time per stage, in pipeline order.
+pub type Timings = Vec<(&'static str, std::time::Duration)>;
+
+/// `module_from_document`, also saying how long each stage took.
+pub fn module_with_timings(doc: &load::Document, module_name: &str, source_name: &str) -> Result<(Module, Timings)> {
+    let mut timings = Timings::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |stage: &'static str| {
+        let now = std::time::Instant::now();
+        timings.push((stage, now - clock));
+        clock = now;
+    };
     let in_file = |e: Error| e.in_file(&doc.file);
     let mut api = lower::lower(doc).map_err(in_file)?;
+    lap("lower");
     analyze::analyze(&mut api);
+    lap("analyze");
     let names = name::name(&api);
+    lap("name");
     let tokens = emit::module(&api, &names);
+    lap("emit");
     let source = format::format(tokens, source_name).map_err(in_file)?;
-    Ok(Module {
+    lap("format");
+    let module = Module {
         name: module_name.to_string(),
         spec: source_name.to_string(),
         title: format!("{} (version {})", api.title, api.version),
         source,
-    })
+    };
+    Ok((module, timings))
 }
 
 /// The module name for a spec file: its file stem in snake case.

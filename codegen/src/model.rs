@@ -51,7 +51,7 @@ pub enum NameHint {
     Place(Vec<String>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     Struct(Struct),
     /// A string enum. Generated enums always read values added later.
@@ -63,7 +63,7 @@ pub enum TypeKind {
     Union(Union),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Union {
     pub variants: Vec<Variant>,
     /// The `discriminator.propertyName`, when every variant has a tag value:
@@ -71,7 +71,7 @@ pub struct Union {
     pub tag: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Variant {
     pub ty: Ty,
     /// The discriminator value that selects this variant.
@@ -80,14 +80,14 @@ pub struct Variant {
     pub boxed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Struct {
     pub fields: Vec<Field>,
     /// `additionalProperties` beside declared properties: the extra entries.
     pub additional: Option<Ty>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     /// The property name as it appears on the wire.
     pub name: String,
@@ -99,13 +99,13 @@ pub struct Field {
     pub boxed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StringEnum {
     pub values: Vec<String>,
 }
 
 /// A type expression.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ty {
     String,
     Bool,
@@ -125,7 +125,7 @@ pub enum Ty {
     Named(TypeId),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IntWidth {
     I32,
     I64,
@@ -133,7 +133,7 @@ pub enum IntWidth {
     U64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FloatWidth {
     F32,
     F64,

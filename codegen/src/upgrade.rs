@@ -111,6 +111,17 @@ fn rewrite_schema(o: &mut Map<String, Value>) {
         }
     }
     if let Some(c) = o.remove("const") {
+        // A constant says its own type when the schema does not.
+        let implied = match &c {
+            Value::String(_) => Some("string"),
+            Value::Bool(_) => Some("boolean"),
+            Value::Number(n) if n.is_f64() => Some("number"),
+            Value::Number(_) => Some("integer"),
+            _ => None,
+        };
+        if let (Some(t), false) = (implied, o.contains_key("type")) {
+            o.insert("type".into(), Value::String(t.into()));
+        }
         o.entry("enum").or_insert_with(|| Value::Array(vec![c]));
     }
     if let Some(Value::Array(examples)) = o.get("examples") {
@@ -159,7 +170,8 @@ mod tests {
 
     #[test]
     fn const_examples_bounds_and_tuples() {
-        assert_eq!(upgrade(json!({"const": "x"})), json!({"enum": ["x"]}));
+        assert_eq!(upgrade(json!({"const": "x"})), json!({"type": "string", "enum": ["x"]}));
+        assert_eq!(upgrade(json!({"type": "string", "const": "x"})), json!({"type": "string", "enum": ["x"]}));
         assert_eq!(upgrade(json!({"type": "integer", "examples": [3, 4]})), json!({"type": "integer", "example": 3}));
         assert_eq!(
             upgrade(json!({"type": "number", "exclusiveMinimum": 0})),

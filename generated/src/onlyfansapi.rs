@@ -246,7 +246,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub meta: ::std::option::Option<GetDataExportStatusResponseMeta>,
+        pub meta: ::std::option::Option<CreateDataExportResponseMeta>,
     }
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GetDataExportStatusResponseData {
@@ -293,58 +293,6 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub display_name: ::std::option::Option<::std::string::String>,
-    }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct GetDataExportStatusResponseMeta {
-        #[serde(
-            rename = "_credits",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub credits: ::std::option::Option<GetDataExportStatusResponseMetaCredits>,
-        #[serde(
-            rename = "_cache",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub cache: ::std::option::Option<GetDataExportStatusResponseMetaCache>,
-        #[serde(
-            rename = "_rate_limits",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub rate_limits: ::std::option::Option<
-            GetDataExportStatusResponseMetaRateLimits,
-        >,
-    }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct GetDataExportStatusResponseMetaCredits {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub used: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub balance: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub note: ::std::option::Option<::std::string::String>,
-    }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct GetDataExportStatusResponseMetaCache {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_cached: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub note: ::std::option::Option<::std::string::String>,
-    }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct GetDataExportStatusResponseMetaRateLimits {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub limit_minute: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub limit_day: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub remaining_minute: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub remaining_day: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub notice: ::std::option::Option<::std::string::String>,
     }
 }
 /// A client for OnlyFans API (version 1.0.0).

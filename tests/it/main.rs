@@ -1,6 +1,7 @@
 //! One integration-test binary for the whole workspace (links once).
 
 mod codegen_errors;
+mod composition;
 mod examples;
 mod fresh;
 mod http_gumloop;

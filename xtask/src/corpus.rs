@@ -330,14 +330,20 @@ pub fn one(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let spec = Path::new(spec);
     let result = codegen::load::load_file(spec).and_then(|doc| {
+        let load = started.elapsed();
         let version = doc.version.clone();
-        codegen::module_from_document(&doc, module, &spec.display().to_string()).map(|m| (m, version))
+        codegen::module_with_timings(&doc, module, &spec.display().to_string()).map(|(m, mut t)| {
+            t.insert(0, ("load", load));
+            (m, version, t)
+        })
     });
     let millis = started.elapsed().as_millis() as u64;
     let line = match result {
-        Ok((m, version)) => {
+        Ok((m, version, timings)) => {
             std::fs::write(out, &m.source).map_err(|e| e.to_string())?;
-            json!({"outcome": "ok", "openapi": version, "millis": millis})
+            let stages: serde_json::Map<String, Value> =
+                timings.iter().map(|(s, d)| (s.to_string(), json!(d.as_millis() as u64))).collect();
+            json!({"outcome": "ok", "openapi": version, "millis": millis, "stages_ms": stages})
         }
         Err(e) => {
             let (outcome, feature) = match &e.kind {

@@ -1,0 +1,142 @@
+//! `tests/specs/composition.yaml` and `openapi31.yaml`: allOf, oneOf/anyOf,
+//! recursion, structural de-duplication, object parameters, form and
+//! multipart bodies, and OpenAPI 3.1 keywords, through serde and real HTTP.
+
+use fixtures::composition::types::{Cat, ListPetsPage, ListShapesResponseValue, Node, NodeChild, Pet};
+use fixtures::composition::Client;
+use serde_json::json;
+use wiremock::matchers::{body_string, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+#[test]
+fn the_discriminator_picks_the_variant_and_keeps_the_tag() {
+    let cat = json!({"petType": "cat", "name": "Tom", "livesLeft": 9});
+    let pet: Pet = serde_json::from_value(cat.clone()).unwrap();
+    let Pet::Cat(c) = &pet else { panic!("{pet:?}") };
+    assert_eq!(c.lives_left, Some(9));
+    assert_eq!(serde_json::to_value(&pet).unwrap(), cat);
+
+    // A dog-shaped value tagged "cat" is read as a cat (and fails as one), never as a dog.
+    let err = serde_json::from_value::<Pet>(json!({"petType": "cat", "goodBoy": true})).unwrap_err();
+    assert!(err.to_string().contains("missing field `name`"), "{err}");
+
+    // A kind of pet added later is kept, not rejected.
+    let bird = json!({"petType": "bird", "name": "Tweety"});
+    assert_eq!(serde_json::from_value::<Pet>(bird.clone()).unwrap(), Pet::Other(bird));
+}
+
+#[test]
+fn all_of_merges_members_and_recursion_is_boxed() {
+    let cat: Cat = serde_json::from_value(json!({
+        "petType": "cat", "name": "Tom",
+        "parent": {"petType": "cat", "name": "Old Tom", "parent": {"petType": "cat", "name": "Older Tom"}},
+        "enemy": {"petType": "cat", "name": "Butch"}
+    }))
+    .unwrap();
+    assert_eq!(cat.parent.unwrap().parent.unwrap().name, "Older Tom");
+    assert_eq!(cat.enemy.unwrap().name, "Butch");
+
+    let node: Node = serde_json::from_value(json!({"child": {"child": "leaf"}})).unwrap();
+    let NodeChild::Node(inner) = *node.child else { panic!() };
+    assert_eq!(*inner.child, NodeChild::String("leaf".into()));
+}
+
+#[test]
+fn untagged_unions_try_each_variant_then_keep_the_value() {
+    let read = |v| serde_json::from_value::<ListShapesResponseValue>(v).unwrap();
+    assert_eq!(read(json!("x")), ListShapesResponseValue::String("x".into()));
+    assert_eq!(read(json!(3)), ListShapesResponseValue::Integer(3));
+    assert_eq!(read(json!(["a"])), ListShapesResponseValue::StringList(vec!["a".into()]));
+    assert_eq!(read(json!({"k": 1})), ListShapesResponseValue::Other(json!({"k": 1})));
+}
+
+#[test]
+fn identical_inline_shapes_are_one_type() {
+    // `first` and `second` have the same inline schema; both fields use one type.
+    let shapes: fixtures::composition::types::ListShapesResponse =
+        serde_json::from_value(json!({"first": {"x": 1, "y": 2}, "second": {"x": 3, "y": 4}})).unwrap();
+    let same: [Option<fixtures::composition::types::ListShapesResponseFirst>; 2] = [shapes.first, shapes.second];
+    assert_eq!(same[1].as_ref().unwrap().x, Some(3));
+}
+
+#[tokio::test]
+async fn object_parameters_go_in_the_query_as_the_style_says() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/pets"))
+        .and(query_param("filter[kind]", "cat"))
+        .and(query_param("filter[minAge]", "2"))
+        .and(query_param("size", "10"))
+        .and(query_param("cursor", "abc"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"petType": "dog", "name": "Rex", "goodBoy": true}])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let filter = fixtures::composition::types::Filter {
+        kind: Some(fixtures::composition::types::FilterKind::Cat),
+        min_age: Some(2),
+    };
+    let page = ListPetsPage { size: Some(10), cursor: Some("abc".into()) };
+    let pets = Client::with_base_url(server.uri()).list_pets(Some(&filter), Some(&page)).await.unwrap();
+    assert!(matches!(&pets.body()[0], Pet::Dog(d) if d.good_boy));
+}
+
+#[tokio::test]
+async fn form_bodies_are_url_encoded() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/pets"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string("name=Tom+Cat&age=3"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"petType": "cat", "name": "Tom Cat"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = fixtures::composition::types::CreatePetRequest { name: "Tom Cat".into(), age: Some(3) };
+    let pet = Client::with_base_url(server.uri()).create_pet(&body).await.unwrap();
+    assert!(matches!(pet.body(), Pet::Cat(c) if c.name == "Tom Cat"));
+}
+
+#[tokio::test]
+async fn multipart_bodies_send_the_parts_the_caller_built() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/pets/7/photo"))
+        .and(|req: &Request| {
+            let ct = req.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+            ct.starts_with("multipart/form-data; boundary=")
+                && String::from_utf8_lossy(&req.body).contains("name=\"file\"")
+                && String::from_utf8_lossy(&req.body).contains("PNGDATA")
+        })
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let form = generated_multipart_form();
+    let response = Client::with_base_url(server.uri()).upload_photo(7, Some(form)).await.unwrap();
+    assert_eq!(response.status(), 204);
+}
+
+fn generated_multipart_form() -> fixtures::runtime::Multipart {
+    let part = fixtures::runtime::multipart::Part::bytes(b"PNGDATA".to_vec()).file_name("cat.png");
+    fixtures::runtime::Multipart::new().part("file", part)
+}
+
+#[test]
+fn openapi_3_1_keywords() {
+    use fixtures::openapi31::types::{Thing, ThingKind};
+    let thing: Thing = serde_json::from_value(json!({
+        "id": "t_1", "kind": "thing", "note": null, "either": null, "pair": ["a", 1]
+    }))
+    .unwrap();
+    assert_eq!(thing.kind, ThingKind::Thing);
+    assert_eq!(thing.note, None);
+    assert_eq!(thing.either, None);
+    assert_eq!(thing.pair.unwrap(), [json!("a"), json!(1)]);
+    // `type: [string, "null"]` that is required is sent as null, not left out.
+    assert_eq!(serde_json::to_value(Thing { note: None, ..thing_min() }).unwrap()["note"], json!(null));
+}
+
+fn thing_min() -> fixtures::openapi31::types::Thing {
+    serde_json::from_value(json!({"id": "t", "kind": "thing", "note": "n"})).unwrap()
+}
