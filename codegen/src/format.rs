@@ -2,17 +2,87 @@
 //! formatting so that the formatter never sees it.
 
 use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::{Block, ModuleTokens, Section};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::pointer::Pointer;
 
-pub fn format(tokens: TokenStream, source: &str) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        // The emitter produced something that is not Rust: a generator bug,
-        // reported instead of written.
-        Error::new(ErrorKind::Output, &Pointer::root(), format!("internal error: generated code does not parse: {e}"))
-    })?;
-    Ok(format!("{}{}", preamble(source), prettyplease::unparse(&file)))
+pub fn format(module: ModuleTokens<'_>, source: &str) -> Result<String> {
+    let mut out = preamble(source);
+    out.push_str(&unparse(module.header)?);
+    for section in module.sections {
+        match section {
+            Section::Items(items) => out.push_str(&unparse(items)?),
+            Section::Block(block) => out.push_str(&format_block(&block)?),
+        }
+    }
+    Ok(out)
+}
+
+/// Items per chunk below which threads cost more than they save.
+const CHUNK_MIN: usize = 64;
+
+/// A block's items are built and formatted in contiguous chunks, one thread
+/// each. Every chunk is formatted inside the same block, so line widths and
+/// indentation are exactly those of the whole; the block's opening and
+/// closing lines are kept once.
+fn format_block(block: &Block<'_>) -> Result<String> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let per = block.len.div_ceil(threads).max(CHUNK_MIN);
+    let ranges: Vec<std::ops::Range<usize>> =
+        (0..block.len.max(1)).step_by(per).map(|start| start..(start + per).min(block.len)).collect();
+    let render = |range: std::ops::Range<usize>| {
+        let open = (block.open)();
+        let items = range.map(|i| (block.item)(i));
+        unparse(quote!(#open { #(#items)* }))
+    };
+    let chunks: Vec<String> = if ranges.len() == 1 {
+        vec![render(ranges[0].clone())?]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = ranges.iter().map(|r| scope.spawn(|| render(r.clone()))).collect();
+            handles.into_iter().map(|h| h.join().expect("formatting does not panic")).collect::<Result<_>>()
+        })?
+    };
+    if block.len == 0 {
+        return Ok(chunks.concat());
+    }
+    let mut out = String::new();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let (open_lines, rest) = split_open(chunk);
+        if i == 0 {
+            out.push_str(open_lines);
+        }
+        out.push_str(rest.strip_suffix("}\n").unwrap_or(rest));
+    }
+    out.push_str("}\n");
+    Ok(out)
+}
+
+/// Everything up to and including the block's opening line (`pub mod types {`),
+/// and the rest.
+fn split_open(text: &str) -> (&str, &str) {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        at += line.len();
+        if !line.starts_with([' ', '/', '#']) && line.trim_end().ends_with('{') {
+            break;
+        }
+    }
+    text.split_at(at)
+}
+
+fn unparse(tokens: TokenStream) -> Result<String> {
+    let file: syn::File = syn::parse2(tokens).map_err(not_rust)?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// The emitter produced something that is not Rust: a generator bug,
+/// reported instead of written.
+fn not_rust(e: syn::Error) -> Error {
+    Error::new(ErrorKind::Output, &Pointer::root(), format!("internal error: generated code does not parse: {e}"))
 }
 
 /// `source` names what the file was generated from; it is ours (a file

@@ -10,7 +10,7 @@ use super::{body_ty, doc_attrs, docs, ident, is_scalar, ty};
 use crate::model::*;
 use crate::name::{Names, OpNames};
 
-pub(super) fn client(api: &Api, names: &Names) -> TokenStream {
+pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'a>> {
     let default_server = api.servers.iter().find(|s| is_absolute(&s.url));
     let constructors = match default_server {
         Some(server) => {
@@ -37,44 +37,52 @@ pub(super) fn client(api: &Api, names: &Names) -> TokenStream {
             }
         }
     });
-    let auth = api.security_schemes.iter().zip(&names.auth).map(|(s, m)| auth_method(s, m));
-    let methods = api.operations.iter().zip(&names.ops).map(|(op, on)| operation(api, op, on, names));
+    let auth: Vec<TokenStream> = api.security_schemes.iter().zip(&names.auth).map(|(s, m)| auth_method(s, m)).collect();
     let doc = doc_attrs(&format!("A client for {} (version {}).", api.title, api.version), false);
-    quote! {
-        #doc
-        ///
-        /// Cheap to clone: clones share one connection pool.
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            core: crate::runtime::ClientCore,
+    // The constructors are built once, as text, so the block's closure can be shared across threads.
+    let head = quote! {
+        #constructors
+
+        /// A client for another server (a proxy, a mock, a regional endpoint).
+        pub fn with_base_url(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self { core: crate::runtime::ClientCore::new(base_url.into()) }
         }
 
-        #default_impl
-
-        impl Client {
-            #constructors
-
-            /// A client for another server (a proxy, a mock, a regional endpoint).
-            pub fn with_base_url(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
-                Self { core: crate::runtime::ClientCore::new(base_url.into()) }
-            }
-
-            /// Sends requests through `http` (your timeouts, proxies, TLS settings).
-            pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
-                self.core.set_http_client(http);
-                self
-            }
-
-            /// The base URL requests go to.
-            pub fn base_url(&self) -> &str {
-                self.core.base_url()
-            }
-
-            #(#auth)*
-
-            #(#methods)*
+        /// Sends requests through `http` (your timeouts, proxies, TLS settings).
+        pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
+            self.core.set_http_client(http);
+            self
         }
+
+        /// The base URL requests go to.
+        pub fn base_url(&self) -> &str {
+            self.core.base_url()
+        }
+
+        #(#auth)*
     }
+    .to_string();
+    vec![
+        super::Section::Items(quote! {
+            #doc
+            ///
+            /// Cheap to clone: clones share one connection pool.
+            #[derive(Debug, Clone)]
+            pub struct Client {
+                core: crate::runtime::ClientCore,
+            }
+
+            #default_impl
+        }),
+        super::Section::Block(super::Block {
+            open: Box::new(|| quote!(impl Client)),
+            len: 1 + api.operations.len(),
+            item: Box::new(move |i| match i {
+                0 => head.parse().expect("tokens printed by proc_macro2 parse back"),
+                _ => operation(api, &api.operations[i - 1], &names.ops[i - 1], names),
+            }),
+        }),
+    ]
 }
 
 fn is_absolute(url: &str) -> bool {

@@ -14,12 +14,34 @@ use quote::quote;
 use crate::model::*;
 use crate::name::Names;
 
-/// The tokens of one API module.
-pub fn module(api: &Api, names: &Names) -> TokenStream {
+/// The tokens of one API module, in sections the formatter can split. The
+/// long runs (types, client methods) are blocks whose items are built on
+/// demand, so emitting and formatting them runs on every core without
+/// changing a byte of the output.
+pub struct ModuleTokens<'a> {
+    /// Inner attributes: the module docs and its lint list.
+    pub header: TokenStream,
+    pub sections: Vec<Section<'a>>,
+}
+
+pub enum Section<'a> {
+    /// Items at the module's top level.
+    Items(TokenStream),
+    /// Items inside a block: `open { item(0) item(1) ... item(len - 1) }`.
+    Block(Block<'a>),
+}
+
+/// Tokens are not `Send`; these closures build them on the thread that
+/// formats them.
+pub struct Block<'a> {
+    pub open: Box<dyn Fn() -> TokenStream + Sync + 'a>,
+    pub len: usize,
+    pub item: Box<dyn Fn(usize) -> TokenStream + Sync + 'a>,
+}
+
+pub fn module<'a>(api: &'a Api, names: &'a Names) -> ModuleTokens<'a> {
     let docs = doc_attrs(&module_docs(api), true);
-    let types = types::types(api, names);
-    let client = client::client(api, names);
-    quote! {
+    let header = quote! {
         #docs
         // Vendor prose becomes doc comments and vendor names become enum
         // variants; these lints judge style the spec decides, not we.
@@ -36,14 +58,10 @@ pub fn module(api: &Api, names: &Names) -> TokenStream {
             rustdoc::invalid_html_tags,
             rustdoc::invalid_rust_codeblocks
         )]
-
-        /// Types for the schemas, request bodies and responses of this API.
-        pub mod types {
-            #types
-        }
-
-        #client
-    }
+    };
+    let mut sections = vec![Section::Block(types::types(api, names))];
+    sections.extend(client::client(api, names));
+    ModuleTokens { header, sections }
 }
 
 fn module_docs(api: &Api) -> String {

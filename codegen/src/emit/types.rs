@@ -8,10 +8,26 @@ use super::{body_ty, docs, ident, ty};
 use crate::model::*;
 use crate::name::Names;
 
-pub(super) fn types(api: &Api, names: &Names) -> TokenStream {
-    let defs = api.types.iter().enumerate().map(|(i, def)| type_def(i, def, names));
-    let ops = api.operations.iter().enumerate().map(|(i, op)| op_enums(op, i, names));
-    quote! { #(#defs)* #(#ops)* }
+/// The `types` module: one item per type (with its impls), then the
+/// operations' enums.
+pub(super) fn types<'a>(api: &'a Api, names: &'a Names) -> super::Block<'a> {
+    let n = api.types.len();
+    super::Block {
+        open: Box::new(|| {
+            quote! {
+                /// Types for the schemas, request bodies and responses of this API.
+                pub mod types
+            }
+        }),
+        len: n + api.operations.len(),
+        item: Box::new(move |i| {
+            if i < n {
+                type_def(i, &api.types[i], names)
+            } else {
+                op_enums(&api.operations[i - n], i - n, names)
+            }
+        }),
+    }
 }
 
 fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
