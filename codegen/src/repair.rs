@@ -25,7 +25,15 @@ fn walk(v: &mut Value) {
                 if matches!(k.as_str(), "example" | "examples" | "default" | "enum") || k.starts_with("x-") {
                     continue;
                 }
-                walk(child);
+                // A map of names (`properties: {pattern: {...}}`) is not itself
+                // an object to repair; its values are.
+                if crate::upgrade::is_name_map(k) {
+                    if let Value::Object(names) = child {
+                        names.values_mut().for_each(walk);
+                    }
+                } else {
+                    walk(child);
+                }
             }
         }
         Value::Array(items) => items.iter_mut().for_each(walk),
@@ -64,12 +72,28 @@ mod tests {
         });
         repair(&mut doc);
         assert_eq!(
-            doc,
+            doc.clone(),
             json!({
                 "properties": {"b": {}, "c": {"type": "string"}},
                 "example": {"properties": {"a": false}},
                 "get": {"responses": {}}
             })
         );
+    }
+
+    #[test]
+    fn properties_named_like_keywords_are_schemas_not_maps() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "properties": {"type": "object", "readOnly": true, "properties": {"x": true}},
+                "pattern": {"type": "string"}
+            }
+        });
+        let mut doc = schema.clone();
+        repair(&mut doc);
+        let mut expected = schema;
+        expected["properties"]["properties"]["properties"]["x"] = json!({});
+        assert_eq!(doc, expected);
     }
 }

