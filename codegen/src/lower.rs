@@ -488,7 +488,7 @@ impl<'a> Lowerer<'a> {
             let prop_at = at.push("properties").push(name);
             let (ty, nullable) = self.boxed_ty(prop, &prop_at, &place_with(place, name))?;
             let docs = match prop {
-                ReferenceOr::Item(s) => docs(&s.schema_data),
+                ReferenceOr::Item(s) => with_default(docs(&s.schema_data), s.schema_data.default.as_ref()),
                 // A property copied in by `allOf` keeps its description.
                 ReferenceOr::Reference { reference } if !reference.starts_with("#/components/schemas/") => self
                     .resolver
@@ -638,12 +638,16 @@ impl<'a> Lowerer<'a> {
         };
         // A null parameter cannot be sent; nullable only means "may be left out".
         let _ = nullable;
+        let default = match &d.format {
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => s.schema_data.default.as_ref(),
+            _ => None,
+        };
         Ok(Param {
             name: d.name.clone(),
             location,
             required: d.required || location == ParamLocation::Path,
             ty,
-            docs: d.description.clone(),
+            docs: with_default(d.description.clone(), default),
             explode,
             deep_object,
         })
@@ -826,6 +830,17 @@ fn sole_structural_member(members: &[ReferenceOr<Schema>]) -> Option<&ReferenceO
         [only @ ReferenceOr::Reference { .. }] => Some(only),
         _ => None,
     }
+}
+
+/// The server's default for an absent value is stated in the docs; the
+/// client never fills it in, so what was sent and received stays visible.
+fn with_default(docs: Option<String>, default: Option<&serde_json::Value>) -> Option<String> {
+    let Some(default) = default else { return docs };
+    let line = format!("Default: `{default}`.");
+    Some(match docs {
+        Some(d) if !d.trim().is_empty() => format!("{}\n\n{line}", d.trim_end()),
+        _ => line,
+    })
 }
 
 fn nullable_if(ty: Ty, nullable: bool) -> Ty {

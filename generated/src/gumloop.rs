@@ -189,7 +189,7 @@ impl Client {
     ///
     /// - `user_id`: The ID of the user requesting the export status.
     /// - `data_export_id`: The unique identifier of the data export job to check (returned by the Export data endpoint).
-    /// - `download`: Set to `true` to download the export file directly when the export is completed. When `true` and the export state is `COMPLETED`, the response will be a CSV file download instead of JSON.
+    /// - `download`: Set to `true` to download the export file directly when the export is completed. When `true` and the export state is `COMPLETED`, the response will be a CSV file download instead of JSON. Default: `false`.
     pub async fn export_status(
         &self,
         user_id: &str,

@@ -195,7 +195,13 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names) -> TokenStr
         .params
         .iter()
         .zip(&on.params)
-        .filter_map(|(p, n)| p.docs.as_deref().map(|d| format!("- `{}`: {}", crate::ident::bare(n), d.trim())))
+        // One line per item, or the list would end at the first blank line.
+        .filter_map(|(p, n)| {
+            p.docs.as_deref().map(|d| {
+                let d = d.split_whitespace().collect::<Vec<_>>().join(" ");
+                format!("- `{}`: {d}", crate::ident::bare(n))
+            })
+        })
         .collect();
     if !documented.is_empty() {
         text.push_str("\n\n# Parameters\n\n");
