@@ -27,12 +27,9 @@ fn walk(v: &mut Value) {
                 }
                 // A map of names (`properties: {pattern: {...}}`) is not itself
                 // an object to repair; its values are.
-                if crate::upgrade::is_name_map(k) {
-                    if let Value::Object(names) = child {
-                        names.values_mut().for_each(walk);
-                    }
-                } else {
-                    walk(child);
+                match child {
+                    Value::Object(names) if crate::upgrade::is_name_map(k) => names.values_mut().for_each(walk),
+                    _ => walk(child),
                 }
             }
         }
@@ -79,6 +76,14 @@ mod tests {
                 "get": {"responses": {}}
             })
         );
+    }
+
+    #[test]
+    fn components_named_like_keywords_are_kept() {
+        let mut doc = json!({"components": {"parameters": {"pattern": {"name": "pattern", "in": "query"}}}});
+        let before = doc.clone();
+        repair(&mut doc);
+        assert_eq!(doc, before);
     }
 
     #[test]

@@ -35,9 +35,34 @@ fn is_data(key: &str) -> bool {
     matches!(key, "example" | "default" | "enum" | "const") || key.starts_with("x-")
 }
 
-/// Keys whose values map names to schemas (so the map itself is no schema).
+/// Keys whose object values map names (chosen by the spec's author) to
+/// objects: the map itself is never a schema to rewrite, whatever its keys
+/// (`components.parameters.pattern`, `properties.const`).
 pub(crate) fn is_name_map(key: &str) -> bool {
-    matches!(key, "properties" | "patternProperties" | "$defs" | "definitions" | "schemas" | "dependentSchemas")
+    matches!(
+        key,
+        "properties"
+            | "patternProperties"
+            | "$defs"
+            | "definitions"
+            | "schemas"
+            | "dependentSchemas"
+            | "parameters"
+            | "responses"
+            | "requestBodies"
+            | "headers"
+            | "securitySchemes"
+            | "links"
+            | "callbacks"
+            | "paths"
+            | "pathItems"
+            | "webhooks"
+            | "content"
+            | "encoding"
+            | "variables"
+            | "mapping"
+            | "scopes"
+    )
 }
 
 fn walk(v: &mut Value) {
@@ -48,12 +73,9 @@ fn walk(v: &mut Value) {
                 if is_data(k) {
                     continue;
                 }
-                if is_name_map(k) {
-                    if let Value::Object(m) = child {
-                        m.values_mut().for_each(walk);
-                    }
-                } else {
-                    walk(child);
+                match child {
+                    Value::Object(m) if is_name_map(k) => m.values_mut().for_each(walk),
+                    _ => walk(child),
                 }
             }
         }
@@ -207,6 +229,15 @@ mod tests {
                 "example": {"type": ["a", "null"], "const": 1}
             })
         );
+    }
+
+    #[test]
+    fn parameter_arrays_are_walked() {
+        let mut doc = json!({"openapi": "3.1.0", "paths": {"/a": {"get": {"parameters": [
+            {"name": "q", "in": "query", "schema": {"type": ["integer", "null"]}}
+        ]}}}});
+        to_3_0(&mut doc);
+        assert_eq!(doc["paths"]["/a"]["get"]["parameters"][0]["schema"], json!({"type": "integer", "nullable": true}));
     }
 
     #[test]
