@@ -46,32 +46,82 @@ fn format_block(block: &Block<'_>) -> Result<String> {
             handles.into_iter().map(|h| h.join().expect("formatting does not panic")).collect::<Result<_>>()
         })?
     };
-    if block.len == 0 {
-        return Ok(chunks.concat());
+    if chunks.len() == 1 {
+        return Ok(chunks.into_iter().next().expect("one chunk"));
     }
-    let mut out = String::new();
-    for (i, chunk) in chunks.iter().enumerate() {
-        let (open_lines, rest) = split_open(chunk);
-        if i == 0 {
-            out.push_str(open_lines);
-        }
-        out.push_str(rest.strip_suffix("}\n").unwrap_or(rest));
+    let parts: Vec<(&str, &str)> = chunks.iter().map(|c| split_open(c)).collect();
+    if parts.iter().all(|(_, inner)| inner.is_empty()) {
+        // Every item was empty: the whole block is `open {}`, as one chunk says.
+        return Ok(chunks[0].clone());
+    }
+    let mut out = parts[0].0.trim_end_matches("{}\n").to_string();
+    if out.len() != parts[0].0.len() {
+        out.push_str("{\n");
+    }
+    for (_, inner) in &parts {
+        out.push_str(inner);
     }
     out.push_str("}\n");
     Ok(out)
 }
 
-/// Everything up to and including the block's opening line (`pub mod types {`),
-/// and the rest.
+/// A formatted block split into its opening lines (docs, attributes and
+/// `pub mod types {`) and its inner lines, without the closing `}`. An empty
+/// block (`pub mod types {}`) has no inner lines.
 fn split_open(text: &str) -> (&str, &str) {
     let mut at = 0;
     for line in text.split_inclusive('\n') {
         at += line.len();
-        if !line.starts_with([' ', '/', '#']) && line.trim_end().ends_with('{') {
+        let code = line.trim_end();
+        if !line.starts_with([' ', '/', '#']) && code.ends_with("{}") {
+            return (&text[..at], "");
+        }
+        if !line.starts_with([' ', '/', '#']) && code.ends_with('{') {
             break;
         }
     }
-    text.split_at(at)
+    let (open, rest) = text.split_at(at);
+    (open, rest.strip_suffix("}\n").unwrap_or(rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(len: usize, item: impl Fn(usize) -> TokenStream + Sync + 'static) -> Block<'static> {
+        Block { open: Box::new(|| quote!(/// Docs.
+            pub mod types)), len, item: Box::new(item) }
+    }
+
+    fn whole(b: &Block<'_>) -> String {
+        let open = (b.open)();
+        let items = (0..b.len).map(|i| (b.item)(i));
+        unparse(quote!(#open { #(#items)* })).unwrap()
+    }
+
+    #[test]
+    fn chunked_output_is_the_whole_output() {
+        for len in [0, 1, 63, 64, 65, 200, 333] {
+            let b = block(len, |i| {
+                let name = quote::format_ident!("Type{}", i);
+                if i % 3 == 0 {
+                    TokenStream::new()
+                } else {
+                    quote!(#[derive(Debug)] pub struct #name { pub field_with_a_long_name: ::std::option::Option<::std::string::String> })
+                }
+            });
+            assert_eq!(format_block(&b).unwrap(), whole(&b), "len {len}");
+        }
+    }
+
+    #[test]
+    fn a_block_of_empty_items_is_an_empty_block() {
+        for len in [0, 1, 100, 300] {
+            let b = block(len, |_| TokenStream::new());
+            assert_eq!(format_block(&b).unwrap(), whole(&b), "len {len}");
+            assert!(format_block(&b).unwrap().ends_with("pub mod types {}\n"));
+        }
+    }
 }
 
 fn unparse(tokens: TokenStream) -> Result<String> {
