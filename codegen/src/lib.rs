@@ -9,6 +9,7 @@
 //! them. Nothing here writes to disk except `output::sync`.
 
 pub mod analyze;
+pub mod bundle;
 pub mod emit;
 pub mod error;
 pub mod format;

@@ -33,6 +33,7 @@ pub fn load_file(path: &Path) -> Result<Document> {
         let overlay = parse_text(&overlay_text, &overlay_path).map_err(|e| e.in_file(&overlay_path))?;
         overlay::apply(&mut raw, &overlay).map_err(|e| e.in_file(&overlay_path))?;
     }
+    crate::bundle::bundle(&mut raw, path).map_err(|e| e.in_file(path))?;
     from_value(raw, path)
 }
 

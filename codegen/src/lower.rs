@@ -127,6 +127,15 @@ impl<'a> Lowerer<'a> {
                     return Ok((Ty::Named(*id), false));
                 }
                 let resolved = resolved.into_owned();
+                // A schema from another file is named after its own key there (`Pet`).
+                let bundled_name;
+                let place = match target.segments().collect::<Vec<_>>().as_slice() {
+                    [first, .., last] if first == crate::bundle::BUNDLED && !last.is_empty() => {
+                        bundled_name = [last.clone()];
+                        &bundled_name[..]
+                    }
+                    _ => place,
+                };
                 let ty = self.inline(&resolved, &target, place)?;
                 Ok((ty, resolved.schema_data.nullable))
             }

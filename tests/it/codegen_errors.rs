@@ -86,15 +86,26 @@ fn an_invalid_operation_says_where() {
 }
 
 #[test]
-fn unsupported_features_name_feature_pointer_and_alternative() {
+fn a_missing_external_file_is_an_error_at_the_ref() {
     let (_, e) = generate(
         "external.yaml",
         &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Pet:\n      $ref: 'pets.yaml#/Pet'\n"),
     );
-    assert_eq!(e.kind, ErrorKind::Unsupported { feature: "external $ref".into() });
+    assert_eq!(e.kind, ErrorKind::Reference);
     assert_eq!(e.pointer.to_string(), "#/components/schemas/Pet/$ref");
-    assert!(e.message.contains("external $ref `pets.yaml#/Pet`"), "{}", e.message);
-    assert!(e.supported.as_deref().is_some_and(|s| s.contains("local references")), "{e}");
+    assert!(e.message.contains("external $ref `pets.yaml`: cannot read"), "{}", e.message);
+    assert!(e.message.contains("pets.yaml"), "{}", e.message);
+}
+
+#[test]
+fn unsupported_features_name_feature_pointer_and_alternative() {
+    let (_, e) = generate(
+        "remote.yaml",
+        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Pet:\n      $ref: 'https://example.com/pets.yaml#/Pet'\n"),
+    );
+    assert_eq!(e.kind, ErrorKind::Unsupported { feature: "remote $ref".into() });
+    assert_eq!(e.pointer.to_string(), "#/components/schemas/Pet/$ref");
+    assert!(e.supported.as_deref().is_some_and(|s| s.contains("files beside the spec")), "{e}");
 }
 
 #[test]

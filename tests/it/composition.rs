@@ -140,3 +140,14 @@ fn openapi_3_1_keywords() {
 fn thing_min() -> fixtures::openapi31::types::Thing {
     serde_json::from_value(json!({"id": "t", "kind": "thing", "note": "n"})).unwrap()
 }
+
+#[test]
+fn external_refs_are_bundled_from_files_beside_the_spec() {
+    use fixtures::external::types::{Pet, Tag};
+    let pet: Pet = serde_json::from_value(json!({
+        "name": "Rex", "tags": ["loud"], "owner": {"name": "Ann", "pets": [{"name": "Tom"}]}
+    }))
+    .unwrap();
+    assert_eq!(pet.tags.unwrap(), [Tag::Loud]);
+    assert_eq!(pet.owner.unwrap().pets.unwrap()[0].name, "Tom");
+}
