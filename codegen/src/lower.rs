@@ -117,30 +117,41 @@ impl<'a> Lowerer<'a> {
     /// The type of a schema in some position, and whether it may be null.
     fn ty(&mut self, schema: &ReferenceOr<Schema>, at: &Pointer, place: &[String]) -> Result<(Ty, bool)> {
         match schema {
-            ReferenceOr::Reference { reference } => {
-                let target = self.resolver.target(reference, at)?;
-                if let Some(id) = self.by_pointer.get(&target) {
-                    return Ok((Ty::Named(*id), false));
-                }
-                let (resolved, target) = self.resolver.item(schema, at, "schema")?;
-                if let Some(id) = self.by_pointer.get(&target) {
-                    return Ok((Ty::Named(*id), false));
-                }
-                let resolved = resolved.into_owned();
-                // A schema from another file is named after its own key there (`Pet`).
-                let bundled_name;
-                let place = match target.segments().collect::<Vec<_>>().as_slice() {
-                    [first, .., last] if first == crate::bundle::BUNDLED && !last.is_empty() => {
-                        bundled_name = [last.clone()];
-                        &bundled_name[..]
-                    }
-                    _ => place,
-                };
-                let ty = self.inline(&resolved, &target, place)?;
-                Ok((ty, resolved.schema_data.nullable))
-            }
+            ReferenceOr::Reference { reference } => self.ty_ref(reference, at, place),
             ReferenceOr::Item(s) => Ok((self.inline(s, at, place)?, s.schema_data.nullable)),
         }
+    }
+
+    /// `ty` for the boxed schemas openapiv3 uses in properties and items.
+    fn boxed_ty(&mut self, schema: &ReferenceOr<Box<Schema>>, at: &Pointer, place: &[String]) -> Result<(Ty, bool)> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.ty_ref(reference, at, place),
+            ReferenceOr::Item(s) => Ok((self.inline(s, at, place)?, s.schema_data.nullable)),
+        }
+    }
+
+    fn ty_ref(&mut self, reference: &str, at: &Pointer, place: &[String]) -> Result<(Ty, bool)> {
+        let target = self.resolver.target(reference, at)?;
+        if let Some(id) = self.by_pointer.get(&target) {
+            return Ok((Ty::Named(*id), false));
+        }
+        let as_ref = ReferenceOr::<Schema>::Reference { reference: reference.to_string() };
+        let (resolved, target) = self.resolver.item(&as_ref, at, "schema")?;
+        if let Some(id) = self.by_pointer.get(&target) {
+            return Ok((Ty::Named(*id), false));
+        }
+        let resolved = resolved.into_owned();
+        // A schema from another file is named after its own key there (`Pet`).
+        let bundled_name;
+        let place = match target.segments().collect::<Vec<_>>().as_slice() {
+            [first, .., last] if first == crate::bundle::BUNDLED && !last.is_empty() => {
+                bundled_name = [last.clone()];
+                &bundled_name[..]
+            }
+            _ => place,
+        };
+        let ty = self.inline(&resolved, &target, place)?;
+        Ok((ty, resolved.schema_data.nullable))
     }
 
     /// An inline schema: a plain type, or a new type named from `place`.
@@ -188,18 +199,6 @@ impl<'a> Lowerer<'a> {
             Lowered::Ty(t) => TypeKind::Alias(t),
         };
         Ok(Ty::Named(id))
-    }
-
-    fn boxed_ty(&mut self, schema: &ReferenceOr<Box<Schema>>, at: &Pointer, place: &[String]) -> Result<(Ty, bool)> {
-        match schema {
-            ReferenceOr::Reference { reference } => {
-                self.ty(&ReferenceOr::Reference { reference: reference.clone() }, at, place)
-            }
-            ReferenceOr::Item(s) => {
-                // Cloning the schema here is cheap next to codegen and keeps one code path.
-                self.ty(&ReferenceOr::Item((**s).clone()), at, place)
-            }
-        }
     }
 
     fn schema(&mut self, s: &Schema, at: &Pointer, place: &[String]) -> Result<Lowered> {
@@ -631,7 +630,8 @@ impl<'a> Lowerer<'a> {
             Parameter::Path { .. } => (ParamLocation::Path, d.explode.unwrap_or(false)),
             Parameter::Cookie { .. } => (ParamLocation::Cookie, d.explode.unwrap_or(true)),
         };
-        let (ty, nullable) = match &d.format {
+        // A null parameter cannot be sent; nullable only means "may be left out".
+        let (ty, _nullable) = match &d.format {
             ParameterSchemaOrContent::Schema(s) => {
                 self.ty(s, &at.push("schema"), &[op_id.to_string(), d.name.clone()])?
             }
@@ -645,8 +645,6 @@ impl<'a> Lowerer<'a> {
                 _ => (Ty::String, false),
             },
         };
-        // A null parameter cannot be sent; nullable only means "may be left out".
-        let _ = nullable;
         let default = match &d.format {
             ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => s.schema_data.default.as_ref(),
             _ => None,
