@@ -27,17 +27,7 @@ fn map_ty(ty: &mut Ty, f: &impl Fn(TypeId) -> TypeId) {
 }
 
 fn map_kind(kind: &mut TypeKind, f: &impl Fn(TypeId) -> TypeId) {
-    match kind {
-        TypeKind::Struct(s) => {
-            s.fields.iter_mut().for_each(|x| map_ty(&mut x.ty, f));
-            if let Some(a) = &mut s.additional {
-                map_ty(a, f);
-            }
-        }
-        TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| map_ty(&mut v.ty, f)),
-        TypeKind::Alias(t) => map_ty(t, f),
-        TypeKind::Enum(_) => {}
-    }
+    kind.members_mut().into_iter().for_each(|t| map_ty(t, f));
 }
 
 /// Hash-consing of inline types. Children are allocated after their parents
@@ -183,16 +173,6 @@ fn mark_in_request(api: &mut Api) {
         if std::mem::replace(&mut def.in_request, true) {
             continue;
         }
-        match &def.kind {
-            TypeKind::Struct(s) => {
-                s.fields.iter().for_each(|f| all_named(&f.ty, &mut stack));
-                if let Some(a) = &s.additional {
-                    all_named(a, &mut stack);
-                }
-            }
-            TypeKind::Alias(t) => all_named(t, &mut stack),
-            TypeKind::Union(u) => u.variants.iter().for_each(|v| all_named(&v.ty, &mut stack)),
-            TypeKind::Enum(_) => {}
-        }
+        def.kind.members().into_iter().for_each(|t| all_named(t, &mut stack));
     }
 }

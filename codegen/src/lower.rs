@@ -163,18 +163,15 @@ impl<'a> Lowerer<'a> {
         if let Some(id) = self.by_pointer.get(at) {
             return Ok(Ty::Named(*id));
         }
-        if let SchemaKind::AllOf { all_of } = &s.schema_kind {
-            if let Some(only) = sole_structural_member(all_of) {
-                // `allOf: [$ref]` is how 3.0 documents a reference: it *is* the referenced type.
-                return Ok(self.ty(only, &at.push("allOf"), place)?.0);
-            }
-        }
         let merged;
         let s = match &s.schema_kind {
-            SchemaKind::AllOf { all_of } => {
-                merged = self.merge_all_of(all_of, None, &s.schema_data, at)?;
-                &merged
-            }
+            SchemaKind::AllOf { all_of } => match self.all_of(all_of, &s.schema_data, at)? {
+                AllOf::Reference(only) => return Ok(self.ty(only, &at.push("allOf"), place)?.0),
+                AllOf::Merged(m) => {
+                    merged = *m;
+                    &merged
+                }
+            },
             _ => s,
         };
         let named = match &s.schema_kind {
@@ -208,45 +205,35 @@ impl<'a> Lowerer<'a> {
                 if !values.is_empty() {
                     return Ok(Lowered::Kind(TypeKind::Enum(StringEnum { values })));
                 }
-                Ok(Lowered::Ty(match &st.format {
-                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Date,
-                    VariantOrUnknownOrEmpty::Unknown(f) if f == "uri" || f == "url" => Ty::Url,
-                    _ => Ty::String,
-                }))
+                let format = match &st.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "date-time",
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "date",
+                    VariantOrUnknownOrEmpty::Unknown(f) => f.as_str(),
+                    _ => "",
+                };
+                Ok(Lowered::Ty(string_ty(format)))
             }
-            SchemaKind::Type(Type::Number(n)) => Ok(Lowered::Ty(Ty::Float(match &n.format {
-                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => FloatWidth::F32,
-                _ => FloatWidth::F64,
+            SchemaKind::Type(Type::Number(n)) => Ok(Lowered::Ty(number_ty(match &n.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => "float",
+                _ => "",
             }))),
-            SchemaKind::Type(Type::Integer(i)) => Ok(Lowered::Ty(Ty::Int(match &i.format {
-                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => IntWidth::I32,
-                VariantOrUnknownOrEmpty::Unknown(f) if f == "uint32" => IntWidth::U32,
-                VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" => IntWidth::U64,
-                _ => IntWidth::I64,
+            SchemaKind::Type(Type::Integer(i)) => Ok(Lowered::Ty(integer_ty(match &i.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => "int32",
+                VariantOrUnknownOrEmpty::Unknown(f) => f.as_str(),
+                _ => "",
             }))),
             SchemaKind::Type(Type::Boolean(_)) => Ok(Lowered::Ty(Ty::Bool)),
-            SchemaKind::Type(Type::Array(a)) => {
-                let item = match &a.items {
-                    Some(items) => {
-                        let (t, nullable) = self.boxed_ty(items, &at.push("items"), &place_with(place, "Item"))?;
-                        nullable_if(t, nullable)
-                    }
-                    None => Ty::Json,
-                };
-                Ok(Lowered::Ty(Ty::List(Box::new(item))))
-            }
+            SchemaKind::Type(Type::Array(a)) => Ok(Lowered::Ty(self.list(a.items.as_ref(), at, place)?)),
             SchemaKind::Type(Type::Object(o)) => {
                 self.object(&o.properties, &o.required, o.additional_properties.as_ref(), at, place)
             }
-            SchemaKind::AllOf { all_of } => {
-                if let Some(only) = sole_structural_member(all_of) {
+            SchemaKind::AllOf { all_of } => match self.all_of(all_of, &s.schema_data, at)? {
+                AllOf::Reference(only) => {
                     let (t, nullable) = self.ty(only, &at.push("allOf"), place)?;
-                    return Ok(Lowered::Ty(nullable_if(t, nullable)));
+                    Ok(Lowered::Ty(nullable_if(t, nullable)))
                 }
-                let merged = self.merge_all_of(all_of, None, &s.schema_data, at)?;
-                self.schema(&merged, at, place)
-            }
+                AllOf::Merged(merged) => self.schema(&merged, at, place),
+            },
             SchemaKind::OneOf { one_of } => self.union(one_of, s.schema_data.discriminator.as_ref(), &at.push("oneOf"), place),
             SchemaKind::AnyOf { any_of } => self.union(any_of, s.schema_data.discriminator.as_ref(), &at.push("anyOf"), place),
             SchemaKind::Not { .. } => Ok(Lowered::Ty(Ty::Json)),
@@ -282,31 +269,12 @@ impl<'a> Lowerer<'a> {
                 if !values.is_empty() {
                     return Ok(Lowered::Kind(TypeKind::Enum(StringEnum { values })));
                 }
-                match format {
-                    "date-time" => Ty::DateTime,
-                    "date" => Ty::Date,
-                    "uri" | "url" => Ty::Url,
-                    _ => Ty::String,
-                }
+                string_ty(format)
             }
-            Some("integer") => Ty::Int(match format {
-                "int32" => IntWidth::I32,
-                "uint32" => IntWidth::U32,
-                "uint64" => IntWidth::U64,
-                _ => IntWidth::I64,
-            }),
-            Some("number") => Ty::Float(if format == "float" { FloatWidth::F32 } else { FloatWidth::F64 }),
+            Some("integer") => integer_ty(format),
+            Some("number") => number_ty(format),
             Some("boolean") => Ty::Bool,
-            Some("array") => {
-                let item = match &any.items {
-                    Some(items) => {
-                        let (t, nullable) = self.boxed_ty(items, &at.push("items"), &place_with(place, "Item"))?;
-                        nullable_if(t, nullable)
-                    }
-                    None => Ty::Json,
-                };
-                Ty::List(Box::new(item))
-            }
+            Some("array") => self.list(any.items.as_ref(), at, place)?,
             Some("null") | None => Ty::Json,
             Some(other) => {
                 return Err(Error::unsupported(
@@ -317,6 +285,28 @@ impl<'a> Lowerer<'a> {
                 .with_message(format!("schema type `{other}` is not an OpenAPI type")))
             }
         }))
+    }
+
+    /// An array: a list of its items' type (any JSON value when not given).
+    fn list(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, at: &Pointer, place: &[String]) -> Result<Ty> {
+        let item = match items {
+            Some(items) => {
+                let (t, nullable) = self.boxed_ty(items, &at.push("items"), &place_with(place, "Item"))?;
+                nullable_if(t, nullable)
+            }
+            None => Ty::Json,
+        };
+        Ok(Ty::List(Box::new(item)))
+    }
+
+    /// What an `allOf` stands for. `allOf: [$ref]` (with members that only
+    /// add docs) is how 3.0 documents a reference: it *is* the referenced
+    /// type. Anything else is merged into one schema.
+    fn all_of<'m>(&self, members: &'m [ReferenceOr<Schema>], data: &openapiv3::SchemaData, at: &Pointer) -> Result<AllOf<'m>> {
+        Ok(match sole_structural_member(members) {
+            Some(only) => AllOf::Reference(only),
+            None => AllOf::Merged(Box::new(self.merge_all_of(members, None, data, at)?)),
+        })
     }
 
     /// `allOf`: every member's keywords in one schema. Members are resolved
@@ -685,7 +675,7 @@ impl<'a> Lowerer<'a> {
             };
             return Ok(BodyKind::Form(ty));
         }
-        if media.to_ascii_lowercase().starts_with("multipart/") {
+        if is_multipart(media) {
             return Ok(BodyKind::Multipart);
         }
         if is_json(media) {
@@ -764,7 +754,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 // A form or multipart *answer* is rare; it is handed over as bytes.
-                let kind = if is_form(media) || media.to_ascii_lowercase().starts_with("multipart/") {
+                let kind = if is_form(media) || is_multipart(media) {
                     BodyKind::Bytes
                 } else {
                     self.content_kind(media, mt, &r_at.push("content").push(media), &place)?
@@ -823,6 +813,34 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+enum AllOf<'m> {
+    Reference(&'m ReferenceOr<Schema>),
+    Merged(Box<Schema>),
+}
+
+/// `type: string` by `format` (`binary` and `byte` stay strings in JSON).
+fn string_ty(format: &str) -> Ty {
+    match format {
+        "date-time" => Ty::DateTime,
+        "date" => Ty::Date,
+        "uri" | "url" => Ty::Url,
+        _ => Ty::String,
+    }
+}
+
+fn integer_ty(format: &str) -> Ty {
+    Ty::Int(match format {
+        "int32" => IntWidth::I32,
+        "uint32" => IntWidth::U32,
+        "uint64" => IntWidth::U64,
+        _ => IntWidth::I64,
+    })
+}
+
+fn number_ty(format: &str) -> Ty {
+    Ty::Float(if format == "float" { FloatWidth::F32 } else { FloatWidth::F64 })
+}
+
 /// The one member of an `allOf` that says anything about structure, when
 /// that member is a reference and the others only add docs.
 fn sole_structural_member(members: &[ReferenceOr<Schema>]) -> Option<&ReferenceOr<Schema>> {
@@ -875,6 +893,10 @@ pub(crate) fn is_json(media: &str) -> bool {
 
 fn is_form(media: &str) -> bool {
     media.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded")
+}
+
+fn is_multipart(media: &str) -> bool {
+    media.to_ascii_lowercase().starts_with("multipart/")
 }
 
 /// Splits `/a/{id}/b` into literals and parameter references. A template

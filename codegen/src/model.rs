@@ -63,6 +63,28 @@ pub enum TypeKind {
     Union(Union),
 }
 
+impl TypeKind {
+    /// The type expressions this type is made of: fields (and the extra
+    /// properties' type), variants, or the aliased type.
+    pub fn members(&self) -> Vec<&Ty> {
+        match self {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(&s.additional).collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
+
+    pub fn members_mut(&mut self) -> Vec<&mut Ty> {
+        match self {
+            TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).chain(&mut s.additional).collect(),
+            TypeKind::Union(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Union {
     pub variants: Vec<Variant>,
