@@ -57,7 +57,7 @@ fn rewrite(
                 }
             }
             for (k, child) in map.iter_mut() {
-                if k == "example" || k == "examples" || k == "default" || k == "enum" || k.starts_with("x-") {
+                if crate::upgrade::is_data(k) {
                     continue;
                 }
                 rewrite(child, dir, root_dir, key, &at.push(k), files)?;

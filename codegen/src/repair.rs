@@ -22,7 +22,7 @@ fn walk(v: &mut Value) {
             repair_object(map);
             for (k, child) in map.iter_mut() {
                 // Data is never touched.
-                if matches!(k.as_str(), "example" | "examples" | "default" | "enum") || k.starts_with("x-") {
+                if crate::upgrade::is_data(k) {
                     continue;
                 }
                 // A map of names (`properties: {pattern: {...}}`) is not itself
@@ -65,6 +65,7 @@ mod tests {
         let mut doc = json!({
             "properties": {"a": false, "b": true, "c": {"type": "string", "pattern": 0}},
             "example": {"properties": {"a": false}},
+            "const": {"properties": {"a": false}},
             "get": {"responses": {}, "callbacks": {"x": "#/components/callbacks/y"}}
         });
         repair(&mut doc);
@@ -73,6 +74,7 @@ mod tests {
             json!({
                 "properties": {"b": {}, "c": {"type": "string"}},
                 "example": {"properties": {"a": false}},
+            "const": {"properties": {"a": false}},
                 "get": {"responses": {}}
             })
         );

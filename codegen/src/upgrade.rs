@@ -31,8 +31,12 @@ pub fn to_3_0(doc: &mut Value) -> Option<String> {
 }
 
 /// Keys whose values are data, not schemas or OpenAPI objects.
-fn is_data(key: &str) -> bool {
-    matches!(key, "example" | "default" | "enum" | "const") || key.starts_with("x-")
+/// Keys whose values are data: an example, a default, enumerated or constant
+/// values, extensions. (A schema's 3.1 `examples` array was already turned
+/// into `example` by the time children are walked; what remains under
+/// `examples` is a map of Example objects, which is data too.)
+pub(crate) fn is_data(key: &str) -> bool {
+    matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
 }
 
 /// Keys whose object values map names (chosen by the spec's author) to
@@ -229,6 +233,17 @@ mod tests {
                 "example": {"type": ["a", "null"], "const": 1}
             })
         );
+    }
+
+    #[test]
+    fn example_objects_are_data() {
+        let example = json!({"value": {"type": ["a", "null"], "const": 1, "examples": [2]}});
+        let mut doc = json!({"openapi": "3.1.0", "paths": {"/a": {"get": {"responses": {"200": {
+            "description": "ok",
+            "content": {"application/json": {"examples": {"one": example.clone()}}}
+        }}}}}});
+        to_3_0(&mut doc);
+        assert_eq!(doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["examples"]["one"], example);
     }
 
     #[test]
