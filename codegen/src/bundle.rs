@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::pointer::Pointer;
+use crate::walk::Step;
 
 /// Where bundled files go in the document.
 pub const BUNDLED: &str = "x-bundled";
@@ -42,35 +43,24 @@ fn rewrite(
     at: &Pointer,
     files: &mut BTreeMap<String, Value>,
 ) -> Result<()> {
-    match v {
-        Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get_mut("$ref") {
-                let (file_part, fragment) = r.split_once('#').map_or((r.as_str(), ""), |(f, frag)| (f, frag));
-                let new_ref = if file_part.is_empty() {
-                    // Local to its own file: inside a bundled file, local means under its key.
-                    key.map(|k| format!("{}{}", Pointer::root().push(BUNDLED).push(k), fragment))
-                } else {
-                    Some(external(file_part, fragment, dir, root_dir, &at.push("$ref"), files)?)
-                };
-                if let Some(n) = new_ref {
-                    *r = n;
-                }
-            }
-            for (k, child) in map.iter_mut() {
-                if crate::upgrade::is_data(k) {
-                    continue;
-                }
-                rewrite(child, dir, root_dir, key, &at.push(k), files)?;
-            }
+    let child = |p: &Pointer, step: Step<'_>| match step {
+        Step::Key(k) => p.push(k),
+        Step::Index(i) => p.index(i),
+    };
+    crate::walk::objects(v, at, &child, &mut |map, at| {
+        let Some(Value::String(r)) = map.get_mut("$ref") else { return Ok(()) };
+        let (file_part, fragment) = r.split_once('#').map_or((r.as_str(), ""), |(f, frag)| (f, frag));
+        let new_ref = if file_part.is_empty() {
+            // Local to its own file: inside a bundled file, local means under its key.
+            key.map(|k| format!("{}{}", Pointer::root().push(BUNDLED).push(k), fragment))
+        } else {
+            Some(external(file_part, fragment, dir, root_dir, &at.push("$ref"), files)?)
+        };
+        if let Some(n) = new_ref {
+            *r = n;
         }
-        Value::Array(items) => {
-            for (i, item) in items.iter_mut().enumerate() {
-                rewrite(item, dir, root_dir, key, &at.index(i), files)?;
-            }
-        }
-        _ => {}
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Loads (once) the file a `$ref` names and returns the local ref for it.

@@ -24,6 +24,7 @@ pub mod pointer;
 pub mod repair;
 pub mod resolve;
 pub mod upgrade;
+pub mod walk;
 
 use std::path::Path;
 

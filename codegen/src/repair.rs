@@ -13,29 +13,7 @@
 use serde_json::{Map, Value};
 
 pub fn repair(doc: &mut Value) {
-    walk(doc);
-}
-
-fn walk(v: &mut Value) {
-    match v {
-        Value::Object(map) => {
-            repair_object(map);
-            for (k, child) in map.iter_mut() {
-                // Data is never touched.
-                if crate::upgrade::is_data(k) {
-                    continue;
-                }
-                // A map of names (`properties: {pattern: {...}}`) is not itself
-                // an object to repair; its values are.
-                match child {
-                    Value::Object(names) if crate::upgrade::is_name_map(k) => names.values_mut().for_each(walk),
-                    _ => walk(child),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(walk),
-        _ => {}
-    }
+    crate::walk::each_object(doc, repair_object);
 }
 
 fn repair_object(map: &mut Map<String, Value>) {

@@ -26,68 +26,11 @@ pub fn to_3_0(doc: &mut Value) -> Option<String> {
     }
     obj.insert("openapi".into(), Value::String("3.0.3".into()));
     obj.entry("paths").or_insert_with(|| Value::Object(Map::new()));
-    walk(doc);
+    crate::walk::each_object(doc, rewrite_schema);
     Some(version)
 }
 
 /// Keys whose values are data, not schemas or OpenAPI objects.
-/// Keys whose values are data: an example, a default, enumerated or constant
-/// values, extensions. (A schema's 3.1 `examples` array was already turned
-/// into `example` by the time children are walked; what remains under
-/// `examples` is a map of Example objects, which is data too.)
-pub(crate) fn is_data(key: &str) -> bool {
-    matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
-}
-
-/// Keys whose object values map names (chosen by the spec's author) to
-/// objects: the map itself is never a schema to rewrite, whatever its keys
-/// (`components.parameters.pattern`, `properties.const`).
-pub(crate) fn is_name_map(key: &str) -> bool {
-    matches!(
-        key,
-        "properties"
-            | "patternProperties"
-            | "$defs"
-            | "definitions"
-            | "schemas"
-            | "dependentSchemas"
-            | "parameters"
-            | "responses"
-            | "requestBodies"
-            | "headers"
-            | "securitySchemes"
-            | "links"
-            | "callbacks"
-            | "paths"
-            | "pathItems"
-            | "webhooks"
-            | "content"
-            | "encoding"
-            | "variables"
-            | "mapping"
-            | "scopes"
-    )
-}
-
-fn walk(v: &mut Value) {
-    match v {
-        Value::Object(map) => {
-            rewrite_schema(map);
-            for (k, child) in map.iter_mut() {
-                if is_data(k) {
-                    continue;
-                }
-                match child {
-                    Value::Object(m) if is_name_map(k) => m.values_mut().for_each(walk),
-                    _ => walk(child),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(walk),
-        _ => {}
-    }
-}
-
 fn is_null_schema(v: &Value) -> bool {
     v.get("type").and_then(Value::as_str) == Some("null") && v.as_object().is_some_and(|o| o.len() == 1)
 }
