@@ -245,8 +245,7 @@ impl Request {
                 self.query(name, v);
             }
         } else {
-            let joined = values.iter().map(|v| v.to_param().into_owned()).collect::<Vec<_>>().join(",");
-            self.query.push((Cow::Borrowed(name), joined));
+            self.query.push((Cow::Borrowed(name), comma_joined(values)));
         }
     }
 
@@ -266,8 +265,7 @@ impl Request {
     }
 
     pub fn header_list<V: ParamValue>(&mut self, name: &'static str, values: &[V]) {
-        let joined = values.iter().map(|v| v.to_param().into_owned()).collect::<Vec<_>>().join(",");
-        self.header(name, joined.as_str());
+        self.header(name, comma_joined(values).as_str());
     }
 
     pub fn cookie<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
@@ -333,6 +331,11 @@ impl Request {
             other => self.query(name, &other),
         }
     }
+}
+
+/// `a,b,c`: arrays in `style: form` without explode, and in headers.
+fn comma_joined<V: ParamValue>(values: &[V]) -> String {
+    values.iter().map(|v| v.to_param().into_owned()).collect::<Vec<_>>().join(",")
 }
 
 /// How a parameter value is written into a path, query, header or cookie.

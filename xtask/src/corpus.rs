@@ -104,7 +104,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 /// time limit then means the same thing on every machine.
 fn release_build(root: &Path) -> Result<PathBuf, String> {
     eprintln!("corpus: building the release xtask");
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let status = cargo()
         .args(["build", "--release", "--quiet", "-p", "xtask"])
         .current_dir(root)
         .status()
@@ -497,7 +497,7 @@ fn write_workspace(root: &Path, check_dir: &Path, modules_dir: &Path, rows: &[Ro
 
 /// `cargo check` the batch workspace; (file, first line of message) per error.
 fn cargo_check(check_dir: &Path) -> Result<Vec<(String, String)>, String> {
-    let mut child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let mut child = cargo()
         .args(["check", "--workspace", "--message-format=json", "--quiet"])
         .current_dir(check_dir)
         // One target dir for every corpus run: dependencies are built once.
@@ -527,6 +527,11 @@ fn cargo_check(check_dir: &Path) -> Result<Vec<(String, String)>, String> {
         return Err("cargo check failed without a compiler error (see above)".into());
     }
     Ok(failures)
+}
+
+/// The cargo that runs this xtask.
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
 fn corpus_target() -> PathBuf {
