@@ -16,53 +16,67 @@
 )]
 /// Types for the schemas, request bodies and responses of this API.
 pub mod types {
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct ExportStatusResponse {
         /// The unique identifier of the data export job.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data_export_id: ::std::option::Option<::std::string::String>,
         /// Current state of the export job:
         /// - `REQUESTED` — The export has been created and is queued for processing.
         /// - `IN_PROGRESS` — The export is currently being processed.
         /// - `COMPLETED` — The export finished successfully and is available for download.
         /// - `FAILED` — The export encountered an error.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<ExportStatusResponseState>,
         /// Timestamp when the export was created (ISO 8601).
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_ts: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
         /// Timestamp when the export finished (ISO 8601). Only present when the state is `COMPLETED` or `FAILED`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub finished_ts: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     }
+    crate::runtime::deserialize_struct!(
+        ExportStatusResponse, optional(data_export_id, "data_export_id"), optional(state,
+        "state"), optional(created_ts, "created_ts"), optional(finished_ts,
+        "finished_ts"),
+    );
     /// Current state of the export job:
     /// - `REQUESTED` — The export has been created and is queued for processing.
     /// - `IN_PROGRESS` — The export is currently being processed.
     /// - `COMPLETED` — The export finished successfully and is available for download.
     /// - `FAILED` — The export encountered an error.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum ExportStatusResponseState {
-        #[serde(rename = "REQUESTED")]
         Requested,
-        #[serde(rename = "IN_PROGRESS")]
         InProgress,
-        #[serde(rename = "COMPLETED")]
         Completed,
-        #[serde(rename = "FAILED")]
         Failed,
         /// A value not known when this client was generated, kept as received.
-        #[serde(untagged)]
         Other(::std::string::String),
+    }
+    impl ::serde::Serialize for ExportStatusResponseState {
+        fn serialize<__S: ::serde::Serializer>(
+            &self,
+            serializer: __S,
+        ) -> ::std::result::Result<__S::Ok, __S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ExportStatusResponseState {
+        fn deserialize<__D: ::serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> ::std::result::Result<Self, __D::Error> {
+            let value = crate::runtime::enum_value(deserializer)?;
+            ::std::result::Result::Ok(
+                match value.as_str() {
+                    "REQUESTED" => Self::Requested,
+                    "IN_PROGRESS" => Self::InProgress,
+                    "COMPLETED" => Self::Completed,
+                    "FAILED" => Self::Failed,
+                    _ => Self::Other(value.into_string()),
+                },
+            )
+        }
     }
     impl ExportStatusResponseState {
         /// The value as it is written on the wire.

@@ -18,78 +18,103 @@
 )]
 /// Types for the schemas, request bodies and responses of this API.
 pub mod types {
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct GetExportReportResponse {
         /// Generative export report (chunked Excel/CSV) summary.
         pub export: GetExportReportResponseExport,
         /// True when the create request was answered by a previously-completed identical export within the dedupe window.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub deduped: ::std::option::Option<bool>,
     }
+    crate::runtime::deserialize_struct!(
+        GetExportReportResponse, required(export, "export"), optional(deduped,
+        "deduped"),
+    );
     /// Generative export report (chunked Excel/CSV) summary.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct GetExportReportResponseExport {
         pub id: i64,
         pub report_type: GetExportReportResponseExportReportType,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub display_name: ::std::option::Option<::std::string::String>,
         pub status: GetExportReportResponseExportStatus,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_display: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parameters: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filename: ::std::option::Option<::std::string::String>,
         /// Presigned S3 GET URL valid for download_expires_in_seconds.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub download_url: ::std::option::Option<::url::Url>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub download_expires_in_seconds: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_message: ::std::option::Option<::std::string::String>,
         /// Set on chunked export parents; reports completed-vs-total chunk counts.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub progress: ::std::option::Option<GetExportReportResponseExportProgress>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_report_id: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub chunked_export: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_url: ::std::option::Option<::url::Url>,
     }
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    crate::runtime::deserialize_struct!(
+        GetExportReportResponseExport, required(id, "id"), required(report_type,
+        "report_type"), optional(display_name, "display_name"), required(status,
+        "status"), optional(status_display, "status_display"), optional(parameters,
+        "parameters"), optional(filename, "filename"), optional(download_url,
+        "download_url"), optional(download_expires_in_seconds,
+        "download_expires_in_seconds"), optional(error_message, "error_message"),
+        optional(progress, "progress"), optional(parent_report_id, "parent_report_id"),
+        optional(chunked_export, "chunked_export"), optional(created_at, "created_at"),
+        optional(updated_at, "updated_at"), optional(started_at, "started_at"),
+        optional(completed_at, "completed_at"), optional(status_url, "status_url"),
+    );
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum GetExportReportResponseExportReportType {
-        #[serde(rename = "advertisers_csv")]
         AdvertisersCsv,
-        #[serde(rename = "deals_excel")]
         DealsExcel,
-        #[serde(rename = "hot_advertisers_excel")]
         HotAdvertisersExcel,
-        #[serde(rename = "clicks_details_excel")]
         ClicksDetailsExcel,
         /// A value not known when this client was generated, kept as received.
-        #[serde(untagged)]
         Other(::std::string::String),
+    }
+    impl ::serde::Serialize for GetExportReportResponseExportReportType {
+        fn serialize<__S: ::serde::Serializer>(
+            &self,
+            serializer: __S,
+        ) -> ::std::result::Result<__S::Ok, __S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetExportReportResponseExportReportType {
+        fn deserialize<__D: ::serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> ::std::result::Result<Self, __D::Error> {
+            let value = crate::runtime::enum_value(deserializer)?;
+            ::std::result::Result::Ok(
+                match value.as_str() {
+                    "advertisers_csv" => Self::AdvertisersCsv,
+                    "deals_excel" => Self::DealsExcel,
+                    "hot_advertisers_excel" => Self::HotAdvertisersExcel,
+                    "clicks_details_excel" => Self::ClicksDetailsExcel,
+                    _ => Self::Other(value.into_string()),
+                },
+            )
+        }
     }
     impl GetExportReportResponseExportReportType {
         /// The value as it is written on the wire.
@@ -113,29 +138,38 @@ pub mod types {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
     }
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum GetExportReportResponseExportStatus {
-        #[serde(rename = "pending")]
         Pending,
-        #[serde(rename = "processing")]
         Processing,
-        #[serde(rename = "completed")]
         Completed,
-        #[serde(rename = "failed")]
         Failed,
         /// A value not known when this client was generated, kept as received.
-        #[serde(untagged)]
         Other(::std::string::String),
+    }
+    impl ::serde::Serialize for GetExportReportResponseExportStatus {
+        fn serialize<__S: ::serde::Serializer>(
+            &self,
+            serializer: __S,
+        ) -> ::std::result::Result<__S::Ok, __S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetExportReportResponseExportStatus {
+        fn deserialize<__D: ::serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> ::std::result::Result<Self, __D::Error> {
+            let value = crate::runtime::enum_value(deserializer)?;
+            ::std::result::Result::Ok(
+                match value.as_str() {
+                    "pending" => Self::Pending,
+                    "processing" => Self::Processing,
+                    "completed" => Self::Completed,
+                    "failed" => Self::Failed,
+                    _ => Self::Other(value.into_string()),
+                },
+            )
+        }
     }
     impl GetExportReportResponseExportStatus {
         /// The value as it is written on the wire.
@@ -160,13 +194,17 @@ pub mod types {
         }
     }
     /// Set on chunked export parents; reports completed-vs-total chunk counts.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct GetExportReportResponseExportProgress {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parts_ready: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_parts: ::std::option::Option<i64>,
     }
+    crate::runtime::deserialize_struct!(
+        GetExportReportResponseExportProgress, optional(parts_ready, "parts_ready"),
+        optional(total_parts, "total_parts"),
+    );
     /// The documented error answers of `getExportReport` (`GET /exports/{id}`).
     #[derive(Debug, Clone, PartialEq)]
     pub enum GetExportReportError {

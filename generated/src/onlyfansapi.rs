@@ -16,71 +16,86 @@
 )]
 /// Types for the schemas, request bodies and responses of this API.
 pub mod types {
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct CreateDataExportRequest {
         /// The type of data to export
         pub r#type: CreateDataExportRequestType,
         /// Array of account prefixed IDs to export data from. Not required for `public_profiles` type.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         /// The start date for the export (ISO 8601 format).
         pub start_date: ::std::string::String,
         /// The end date for the export (ISO 8601 format).
         pub end_date: ::std::string::String,
         /// Array of column names to include in the export (optional, defaults to all columns for the export type)
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub export_columns: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// The output file format. Supported formats vary by export type: `csv` or `xlsx` for transactions, chat_messages, trial_links, tracking_links, smart_links, payouts, chargebacks, public_profiles, fans, followings; `zip` for media_vault.
         pub file_type: CreateDataExportRequestFileType,
         /// Type-specific export options. For `chat_messages`: `maxMessages` (required per account, max 10,000,000), `maxChats` (optional per-account chat scrape limit), `skipMassMessages` (optional, bool), `chatIds` (optional array of numeric fan/chat IDs; filters output and can drastically reduce totals). For `media_vault`: `mediaType` (required, one of: `all`, `photo`, `gif`, `video`, `audio`). For `fans`: `type` (required, one of: `all`, `active`, `expired`, `latest`). For `followings`: `type` (required, one of: `all`, `active`, `expired`). For `public_profiles`: `query` (optional, full-text search), `gender` (optional, filter: male, female, trans, couple), `minSubscribePrice` (optional, USD), `maxSubscribePrice` (optional, USD), `location` (optional), `minPostsCount` (optional, minimum posts), `minPhotosCount` (optional, minimum photos), `minVideosCount` (optional, minimum videos), `minSubscribersCount` (optional, minimum subscribers), `minJoinDate` (optional, ISO 8601 date), `minLastSeenAt` (optional, ISO 8601 date), `createdAtFrom` (optional, ISO 8601 date, profile added to DB after), `createdAtTo` (optional, ISO 8601 date, profile added to DB before), `instagram` (optional), `twitter` (optional), `tiktok` (optional), `maxResults` (optional, limit results).
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub options: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         /// When true, automatically starts the export after creation.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auto_start: ::std::option::Option<bool>,
     }
+    crate::runtime::deserialize_struct!(
+        CreateDataExportRequest, required(r#type, "type"), optional(account_ids,
+        "account_ids"), required(start_date, "start_date"), required(end_date,
+        "end_date"), optional(export_columns, "export_columns"), required(file_type,
+        "file_type"), optional(options, "options"), optional(auto_start, "auto_start"),
+    );
     /// The type of data to export
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum CreateDataExportRequestType {
-        #[serde(rename = "transactions")]
         Transactions,
-        #[serde(rename = "chat_messages")]
         ChatMessages,
-        #[serde(rename = "media_vault")]
         MediaVault,
-        #[serde(rename = "trial_links")]
         TrialLinks,
-        #[serde(rename = "tracking_links")]
         TrackingLinks,
-        #[serde(rename = "smart_links")]
         SmartLinks,
-        #[serde(rename = "payouts")]
         Payouts,
-        #[serde(rename = "chargebacks")]
         Chargebacks,
-        #[serde(rename = "public_profiles")]
         PublicProfiles,
-        #[serde(rename = "fans")]
         Fans,
-        #[serde(rename = "followings")]
         Followings,
         /// A value not known when this client was generated, kept as received.
-        #[serde(untagged)]
         Other(::std::string::String),
+    }
+    impl ::serde::Serialize for CreateDataExportRequestType {
+        fn serialize<__S: ::serde::Serializer>(
+            &self,
+            serializer: __S,
+        ) -> ::std::result::Result<__S::Ok, __S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateDataExportRequestType {
+        fn deserialize<__D: ::serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> ::std::result::Result<Self, __D::Error> {
+            let value = crate::runtime::enum_value(deserializer)?;
+            ::std::result::Result::Ok(
+                match value.as_str() {
+                    "transactions" => Self::Transactions,
+                    "chat_messages" => Self::ChatMessages,
+                    "media_vault" => Self::MediaVault,
+                    "trial_links" => Self::TrialLinks,
+                    "tracking_links" => Self::TrackingLinks,
+                    "smart_links" => Self::SmartLinks,
+                    "payouts" => Self::Payouts,
+                    "chargebacks" => Self::Chargebacks,
+                    "public_profiles" => Self::PublicProfiles,
+                    "fans" => Self::Fans,
+                    "followings" => Self::Followings,
+                    _ => Self::Other(value.into_string()),
+                },
+            )
+        }
     }
     impl CreateDataExportRequestType {
         /// The value as it is written on the wire.
@@ -112,27 +127,36 @@ pub mod types {
         }
     }
     /// The output file format. Supported formats vary by export type: `csv` or `xlsx` for transactions, chat_messages, trial_links, tracking_links, smart_links, payouts, chargebacks, public_profiles, fans, followings; `zip` for media_vault.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum CreateDataExportRequestFileType {
-        #[serde(rename = "csv")]
         Csv,
-        #[serde(rename = "xlsx")]
         Xlsx,
-        #[serde(rename = "zip")]
         Zip,
         /// A value not known when this client was generated, kept as received.
-        #[serde(untagged)]
         Other(::std::string::String),
+    }
+    impl ::serde::Serialize for CreateDataExportRequestFileType {
+        fn serialize<__S: ::serde::Serializer>(
+            &self,
+            serializer: __S,
+        ) -> ::std::result::Result<__S::Ok, __S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateDataExportRequestFileType {
+        fn deserialize<__D: ::serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> ::std::result::Result<Self, __D::Error> {
+            let value = crate::runtime::enum_value(deserializer)?;
+            ::std::result::Result::Ok(
+                match value.as_str() {
+                    "csv" => Self::Csv,
+                    "xlsx" => Self::Xlsx,
+                    "zip" => Self::Zip,
+                    _ => Self::Other(value.into_string()),
+                },
+            )
+        }
     }
     impl CreateDataExportRequestFileType {
         /// The value as it is written on the wire.
@@ -155,145 +179,186 @@ pub mod types {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
     }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<CreateDataExportResponseData>,
         #[serde(
             rename = "_meta",
-            default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub meta: ::std::option::Option<CreateDataExportResponseMeta>,
     }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    crate::runtime::deserialize_struct!(
+        CreateDataExportResponse, optional(data, "data"), optional(meta, "_meta"),
+    );
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponseData {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub r#type: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start_date: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_date: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file_type: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub requires_scraping: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credit_calculation_note: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    crate::runtime::deserialize_struct!(
+        CreateDataExportResponseData, optional(id, "id"), optional(r#type, "type"),
+        optional(status, "status"), optional(start_date, "start_date"),
+        optional(end_date, "end_date"), optional(file_type, "file_type"),
+        optional(created_at, "created_at"), optional(requires_scraping,
+        "requires_scraping"), optional(credit_calculation_note,
+        "credit_calculation_note"),
+    );
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponseMeta {
         #[serde(
             rename = "_credits",
-            default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credits: ::std::option::Option<CreateDataExportResponseMetaCredits>,
         #[serde(
             rename = "_cache",
-            default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cache: ::std::option::Option<CreateDataExportResponseMetaCache>,
         #[serde(
             rename = "_rate_limits",
-            default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub rate_limits: ::std::option::Option<CreateDataExportResponseMetaRateLimits>,
     }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    crate::runtime::deserialize_struct!(
+        CreateDataExportResponseMeta, optional(credits, "_credits"), optional(cache,
+        "_cache"), optional(rate_limits, "_rate_limits"),
+    );
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponseMetaCredits {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub used: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub note: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    crate::runtime::deserialize_struct!(
+        CreateDataExportResponseMetaCredits, optional(used, "used"), optional(balance,
+        "balance"), optional(note, "note"),
+    );
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponseMetaCache {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_cached: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub note: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    crate::runtime::deserialize_struct!(
+        CreateDataExportResponseMetaCache, optional(is_cached, "is_cached"),
+        optional(note, "note"),
+    );
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponseMetaRateLimits {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit_minute: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit_day: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub remaining_minute: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub remaining_day: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notice: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    crate::runtime::deserialize_struct!(
+        CreateDataExportResponseMetaRateLimits, optional(limit_minute, "limit_minute"),
+        optional(limit_day, "limit_day"), optional(remaining_minute, "remaining_minute"),
+        optional(remaining_day, "remaining_day"), optional(notice, "notice"),
+    );
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct GetDataExportStatusResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<GetDataExportStatusResponseData>,
         #[serde(
             rename = "_meta",
-            default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub meta: ::std::option::Option<CreateDataExportResponseMeta>,
     }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    crate::runtime::deserialize_struct!(
+        GetDataExportStatusResponse, optional(data, "data"), optional(meta, "_meta"),
+    );
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct GetDataExportStatusResponseData {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub r#type: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start_date: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_date: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file_type: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_rows: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rows_processed: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub progress_percentage: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credit_cost: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub export_columns: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub accounts: ::std::option::Option<
             ::std::vec::Vec<GetDataExportStatusResponseDataAccountsItem>,
         >,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub completed_at: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failed_at: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failed_reason: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    crate::runtime::deserialize_struct!(
+        GetDataExportStatusResponseData, optional(id, "id"), optional(r#type, "type"),
+        optional(status, "status"), optional(start_date, "start_date"),
+        optional(end_date, "end_date"), optional(file_type, "file_type"),
+        optional(total_rows, "total_rows"), optional(rows_processed, "rows_processed"),
+        optional(progress_percentage, "progress_percentage"), optional(credit_cost,
+        "credit_cost"), optional(export_columns, "export_columns"), optional(accounts,
+        "accounts"), optional(created_at, "created_at"), optional(completed_at,
+        "completed_at"), optional(failed_at, "failed_at"), optional(failed_reason,
+        "failed_reason"),
+    );
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct GetDataExportStatusResponseDataAccountsItem {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub display_name: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::deserialize_struct!(
+        GetDataExportStatusResponseDataAccountsItem, optional(id, "id"),
+        optional(display_name, "display_name"),
+    );
 }
 /// A client for OnlyFans API (version 1.0.0).
 ///

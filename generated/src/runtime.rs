@@ -677,18 +677,136 @@ pub fn from_json_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(valu
     serde_json::from_value(value).map_err(E::custom)
 }
 
-/// `Option<Option<T>>` fields: absent is `None`, `null` is `Some(None)`.
-pub mod double_option {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+/// A JSON object key as a generated `Deserialize` impl reads it: borrowed
+/// from the input when the input allows, so matching field names allocates
+/// nothing.
+///
+/// Generated structs decode through a small hand-written visitor rather than
+/// `#[derive(Deserialize)]`: the derive writes a field enum, a sequence
+/// visitor and a map visitor per struct, which is most of what the compiler
+/// spends on a large generated crate.
+#[doc(hidden)]
+pub struct Key<'de>(Cow<'de, str>);
 
-    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(inner) => inner.serialize(s),
-            None => s.serialize_none(),
+impl Key<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
         }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// How a struct's `Deserialize` turns what it read into each field: every
+/// field is read as `Option<field type>` (`None` when absent), then finished
+/// by one of these.
+#[doc(hidden)]
+pub mod field {
+    /// Required and not nullable: absent is serde's "missing field" error.
+    pub fn required<T, E: serde::de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
+        value.ok_or_else(|| E::missing_field(name))
     }
 
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(d).map(Some)
+    /// An `Option` field: absent and `null` both read as `None`.
+    pub fn optional<T, E>(value: Option<Option<T>>, _: &'static str) -> Result<Option<T>, E> {
+        Ok(value.flatten())
     }
+
+    /// An `Option<Option<T>>` field: absent is `None`, `null` is `Some(None)`.
+    pub fn nullable<T, E>(value: Option<Option<Option<T>>>, _: &'static str) -> Result<Option<Option<T>>, E> {
+        Ok(value.map(Option::flatten))
+    }
+}
+
+/// A generated struct's `Deserialize` impl: one pass over the object's keys,
+/// each field finished by a [`field`] function, unknown keys skipped or kept
+/// in the struct's extra map, so a vendor adding a property never breaks an
+/// old client.
+///
+/// This replaces `#[derive(Deserialize)]`, which writes a field enum with its
+/// own impl, a sequence visitor and a map visitor per struct; on large
+/// generated crates that is most of what the compiler spends.
+macro_rules! deserialize_struct {
+    ($name:ident $(, $finish:ident($field:ident, $wire:literal))* $(, ..$extra:ident)? $(,)?) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                // Names no generated type can have (they never start with `_`).
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("an object (", stringify!($name), ")"))
+                    }
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$name, __A::Error> {
+                        $( let mut $field = ::std::option::Option::None; )*
+                        $( let mut $extra = ::std::default::Default::default(); )?
+                        while let ::std::option::Option::Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                            match key.as_str() {
+                                $( $wire => $field = ::std::option::Option::Some(map.next_value()?), )*
+                                _ => crate::runtime::unknown_key!(map key $($extra)?),
+                            }
+                        }
+                        ::std::result::Result::Ok($name {
+                            $( $field: crate::runtime::field::$finish($field, $wire)?, )*
+                            $( $extra, )?
+                        })
+                    }
+                }
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    };
+}
+pub(crate) use deserialize_struct;
+
+/// A key the struct has no field for: kept in the extra map when there is one.
+macro_rules! unknown_key {
+    ($map:ident $key:ident) => {
+        crate::runtime::skip_value(&mut $map, $key)?
+    };
+    ($map:ident $key:ident $extra:ident) => {
+        ::std::iter::Extend::extend(&mut $extra, [($key.into_string(), $map.next_value()?)])
+    };
+}
+pub(crate) use unknown_key;
+
+/// Skips a value the generated type has no field for.
+#[doc(hidden)]
+pub fn skip_value<'de, A: serde::de::MapAccess<'de>>(map: &mut A, _: Key<'de>) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(drop)
+}
+
+/// One attempt of an untagged union: the variant's type, if the value fits it.
+#[doc(hidden)]
+pub fn try_variant<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
+    T::deserialize(value).ok()
+}
+
+/// A string enum's wire value, for its `Deserialize` impl.
+#[doc(hidden)]
+pub fn enum_value<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Key<'de>, D::Error> {
+    serde::Deserialize::deserialize(deserializer)
 }

@@ -19,7 +19,7 @@
 /// Types for the schemas, request bodies and responses of this API.
 pub mod types {
     /// DataExport model
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct DataExport {
         pub token: ::std::string::String,
         pub status: ::std::string::String,
@@ -28,41 +28,53 @@ pub mod types {
         pub manifest: DataExportManifest,
         pub attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    crate::runtime::deserialize_struct!(
+        DataExport, required(token, "token"), required(status, "status"),
+        required(created_at, "created_at"), required(export_type, "export_type"),
+        required(manifest, "manifest"), required(attributes, "attributes"),
+    );
     /// Errors model
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Errors {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<Links>,
         pub errors: ::std::vec::Vec<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    crate::runtime::deserialize_struct!(
+        Errors, optional(links, "links"), required(errors, "errors"),
+    );
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct DataExportManifest {
         pub files: ::std::vec::Vec<::std::string::String>,
         pub completed_at: ::std::option::Option<::std::string::String>,
         pub valid_until: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    crate::runtime::deserialize_struct!(
+        DataExportManifest, required(files, "files"), optional(completed_at,
+        "completed_at"), optional(valid_until, "valid_until"),
+    );
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct Links {
         /// The URL of the current page of results.
-        #[serde(
-            rename = "self",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: ::std::option::Option<::std::string::String>,
         /// The URL of the first page of results.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first: ::std::option::Option<::std::string::String>,
         /// The URL of the next page of results, if one exists.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         /// The URL of the last page of results, if one exists.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last: ::std::option::Option<::std::string::String>,
         /// The URL of the previous page of results, if one exists.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub prev: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::deserialize_struct!(
+        Links, optional(self_, "self"), optional(first, "first"), optional(next, "next"),
+        optional(last, "last"), optional(prev, "prev"),
+    );
     /// The successful answers of `getDataExport` (`GET /data_exports/{data_export_token}`).
     #[derive(Debug, Clone, PartialEq)]
     pub enum GetDataExportSuccess {

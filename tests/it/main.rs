@@ -2,6 +2,7 @@
 
 mod codegen_errors;
 mod composition;
+mod decode;
 mod examples;
 mod fresh;
 mod http_gumloop;

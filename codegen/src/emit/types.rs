@@ -43,8 +43,8 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
         TypeKind::Struct(s) => {
             let all_optional = s.fields.iter().all(|f| !f.required || f.nullable);
             let fields = s.fields.iter().zip(&tn.members).map(|(f, member)| field(f, member, def.in_request, names));
-            let extra = s.additional.as_ref().map(|a| {
-                let fname = ident(tn.extra.as_deref().expect("named with the struct"));
+            let extra_name = s.additional.as_ref().map(|_| ident(tn.extra.as_deref().expect("named with the struct")));
+            let extra = s.additional.as_ref().zip(extra_name.as_ref()).map(|(a, fname)| {
                 let v = ty(&Ty::Map(Box::new(a.clone())), names, &here);
                 quote! {
                     /// Properties beside the declared ones.
@@ -53,13 +53,16 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
                 }
             });
             let default = all_optional.then(|| quote!(Default,));
+            let de = struct_deserialize(&name, s, &tn.members, extra_name.as_ref(), def.in_request);
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize)]
                 pub struct #name {
                     #(#fields)*
                     #extra
                 }
+
+                #de
             }
         }
         TypeKind::Union(u) => union(u, &name, tn, doc, names),
@@ -69,12 +72,27 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
             let other = ident(tn.extra.as_deref().expect("named with the enum"));
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 pub enum #name {
-                    #( #[serde(rename = #values)] #variants, )*
+                    #( #variants, )*
                     /// A value not known when this client was generated, kept as received.
-                    #[serde(untagged)]
                     #other(::std::string::String),
+                }
+
+                impl ::serde::Serialize for #name {
+                    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                        let value = crate::runtime::enum_value(deserializer)?;
+                        ::std::result::Result::Ok(match value.as_str() {
+                            #( #values => Self::#variants, )*
+                            _ => Self::#other(value.into_string()),
+                        })
+                    }
                 }
 
                 impl #name {
@@ -124,14 +142,28 @@ fn union(u: &Union, name: &proc_macro2::Ident, tn: &crate::name::TypeNames, doc:
         .collect();
     let other_doc = quote!(#[doc = " A value that matches none of the variants, kept as received."]);
     let Some(tag) = &u.tag else {
+        // Tried in order, as serde's `untagged` would, without the derive's
+        // buffering machinery per union.
         return quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
             #[serde(untagged)]
             pub enum #name {
                 #( #variants(#tys), )*
                 #other_doc
                 #other(::serde_json::Value),
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                    #(
+                        if let ::std::option::Option::Some(v) = crate::runtime::try_variant(&value) {
+                            return ::std::result::Result::Ok(Self::#variants(v));
+                        }
+                    )*
+                    ::std::result::Result::Ok(Self::#other(value))
+                }
             }
         };
     };
@@ -154,7 +186,7 @@ fn union(u: &Union, name: &proc_macro2::Ident, tn: &crate::name::TypeNames, doc:
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 match value.get(#tag).and_then(::serde_json::Value::as_str) {
                     #(#arms)*
@@ -162,6 +194,33 @@ fn union(u: &Union, name: &proc_macro2::Ident, tn: &crate::name::TypeNames, doc:
                 }
             }
         }
+    }
+}
+
+/// A struct's `Deserialize`, written by the runtime's `deserialize_struct!`:
+/// per field its local (the field's own name), wire name and how absence
+/// and `null` finish it.
+fn struct_deserialize(
+    name: &proc_macro2::Ident,
+    s: &Struct,
+    members: &[String],
+    extra: Option<&proc_macro2::Ident>,
+    in_request: bool,
+) -> TokenStream {
+    let fields = s.fields.iter().zip(members).map(|(f, member)| {
+        let member = ident(member);
+        let wire = &f.name;
+        let finish = match (f.required, f.nullable) {
+            (true, false) => quote!(required),
+            (false, true) if in_request => quote!(nullable),
+            _ => quote!(optional),
+        };
+        quote!(#finish(#member, #wire))
+    });
+    let extra = extra.map(|e| quote!(..#e));
+    // Written as a list of calls so that it formats like code.
+    quote! {
+        crate::runtime::deserialize_struct!(#name, #(#fields,)* #extra);
     }
 }
 
@@ -183,11 +242,11 @@ fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> TokenStrea
         (true, true) => quote!(::std::option::Option<#t>),
         // Where absent and null both mean something to the server, keep them apart.
         (false, true) if in_request => {
-            serde.push(quote!(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::runtime::double_option"));
+            serde.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
             quote!(::std::option::Option<::std::option::Option<#t>>)
         }
         (false, _) => {
-            serde.push(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
+            serde.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
             quote!(::std::option::Option<#t>)
         }
     };
