@@ -68,26 +68,107 @@ pub struct ClientCore {
     http: reqwest::Client,
     base_url: String,
     credentials: BTreeMap<&'static str, Credential>,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
 }
 
-/// A connect timeout keeps a dead host from hanging a call; the whole-request
-/// time is left to the caller's `reqwest::Client`, since downloads may be long.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// A dead or unreachable host fails a call after this long.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A whole call (connect, send, headers and the whole body) fails after
+/// this long, unless the client or the call says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-fn default_http_client() -> reqwest::Client {
+fn http_client(connect_timeout: Duration) -> reqwest::Client {
     reqwest::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
+        .connect_timeout(connect_timeout)
         .build()
         .unwrap_or_default()
 }
 
+/// When a call is sent again, and how long to wait before each attempt.
+///
+/// By default a call is retried after a connection failure or a 429, 502,
+/// 503 or 504 answer, if its method is idempotent (GET, HEAD, PUT, DELETE,
+/// OPTIONS, TRACE): at most 3 attempts in all, within 30 s, waiting what
+/// `Retry-After` asks (up to `max_retry_after`) or else an exponential
+/// backoff with jitter. A POST or PATCH is only retried when
+/// `retry_non_idempotent` is set, since the first attempt may have taken
+/// effect. Bodies that are streams (multipart forms) are never sent twice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; `1` never retries.
+    pub max_attempts: u32,
+    /// The wait before the first retry; it doubles with each retry.
+    pub initial_backoff: Duration,
+    /// The longest backoff between attempts.
+    pub max_backoff: Duration,
+    /// A `Retry-After` longer than this is not waited for: the answer is
+    /// returned (its error's `retry_after()` says how long the server asked).
+    pub max_retry_after: Duration,
+    /// No retry starts once this much time has passed since the first attempt.
+    pub max_elapsed: Duration,
+    /// Retry POST and PATCH too.
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(30),
+            max_elapsed: Duration::from_secs(30),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+    }
+
+    /// The wait before retry number `retry` (1-based): exponential, capped,
+    /// with "equal jitter" (between half and all of it) so that clients that
+    /// failed together do not come back together.
+    fn backoff(&self, retry: u32) -> Duration {
+        let exp = self.initial_backoff.saturating_mul(2u32.saturating_pow(retry.saturating_sub(1)));
+        let capped = exp.min(self.max_backoff);
+        capped.mul_f64(0.5 + fastrand::f64() * 0.5)
+    }
+}
+
+/// Statuses that say "try again": rate limited, or a gateway or the service
+/// briefly unavailable.
+const RETRY_STATUSES: [u16; 4] = [429, 502, 503, 504];
+
 impl ClientCore {
     pub fn new(base_url: String) -> Self {
-        ClientCore { http: default_http_client(), base_url, credentials: BTreeMap::new() }
+        ClientCore {
+            http: http_client(DEFAULT_CONNECT_TIMEOUT),
+            base_url,
+            credentials: BTreeMap::new(),
+            retry: RetryPolicy::default(),
+            timeout: Some(DEFAULT_TIMEOUT),
+        }
     }
 
     pub fn set_http_client(&mut self, http: reqwest::Client) {
         self.http = http;
+    }
+
+    pub fn set_connect_timeout(&mut self, timeout: Duration) {
+        self.http = http_client(timeout);
+    }
+
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
+    }
+
+    pub fn set_retry(&mut self, policy: RetryPolicy) {
+        self.retry = policy;
     }
 
     pub fn set_credential(&mut self, scheme: &'static str, credential: Credential) {
@@ -99,10 +180,76 @@ impl ClientCore {
     }
 
     /// Sends `request`, authenticated by the first of `security`'s
-    /// alternatives whose schemes all have credentials, and reads the whole
-    /// answer.
+    /// alternatives whose schemes all have credentials, retrying as the
+    /// policy allows, and reads the whole answer. One `tracing` span per
+    /// call carries the operation, method, path template (never the filled
+    /// path or query, which may hold secrets), attempt, status and latency.
     pub async fn execute<E>(&self, request: Request, security: &[&[&'static str]]) -> Result<RawResponse, Error<E>> {
-        let Request { method, path, mut query, mut headers, mut cookies, body, error } = request;
+        let span = tracing::info_span!(
+            "http_call",
+            operation = request.operation,
+            method = %request.method,
+            path = request.template,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        tracing::Instrument::instrument(self.execute_in(request, security, span.clone()), span).await
+    }
+
+    async fn execute_in<E>(&self, request: Request, security: &[&[&'static str]], span: tracing::Span) -> Result<RawResponse, Error<E>> {
+        let idempotent = matches!(request.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE");
+        let may_retry = idempotent || self.retry.retry_non_idempotent;
+        let mut builder = self.prepare(request, security)?;
+        let started = std::time::Instant::now();
+        let mut attempt = 1;
+        loop {
+            // A builder whose body is a stream cannot be cloned: one attempt only.
+            let (current, next) = match builder.try_clone() {
+                Some(copy) => (copy, Some(builder)),
+                None => (builder, None),
+            };
+            span.record("attempt", attempt);
+            let outcome = send(current).await;
+            let asked_wait = match &outcome {
+                Ok(raw) if RETRY_STATUSES.contains(&raw.status().as_u16()) => Some(retry_after(raw.headers())),
+                Err(e) if e.is_connect() => Some(None),
+                _ => None,
+            };
+            let retry = match (asked_wait, next) {
+                (Some(asked), Some(next)) if may_retry && attempt < self.retry.max_attempts => {
+                    let delay = asked.unwrap_or_else(|| self.retry.backoff(attempt));
+                    let within = asked.is_none_or(|d| d <= self.retry.max_retry_after)
+                        && started.elapsed() + delay <= self.retry.max_elapsed;
+                    within.then_some((delay, next))
+                }
+                _ => None,
+            };
+            let Some((delay, next)) = retry else {
+                span.record("latency_ms", started.elapsed().as_millis() as u64);
+                return match outcome {
+                    Ok(raw) => {
+                        span.record("status", raw.status().as_u16());
+                        Ok(raw)
+                    }
+                    Err(e) if e.is_timeout() => Err(Error::Timeout(e)),
+                    Err(e) => Err(Error::Transport(e)),
+                };
+            };
+            let why = match &outcome {
+                Ok(raw) => raw.status().to_string(),
+                Err(_) => "connection failed".to_string(),
+            };
+            tracing::info!(attempt, delay_ms = delay.as_millis() as u64, %why, "retrying");
+            tokio::time::sleep(delay).await;
+            builder = next;
+            attempt += 1;
+        }
+    }
+
+    /// Everything but sending: credentials, cookies, URL, body, timeout.
+    fn prepare<E>(&self, request: Request, security: &[&[&'static str]]) -> Result<reqwest::RequestBuilder, Error<E>> {
+        let Request { method, path, mut query, mut headers, mut cookies, body, error, .. } = request;
         if let Some(message) = error {
             return Err(Error::InvalidRequest(message));
         }
@@ -148,6 +295,9 @@ impl ClientCore {
         }
 
         let mut builder = self.http.request(method, url).headers(headers);
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(timeout);
+        }
         if let Some((username, password)) = basic {
             builder = builder.basic_auth(username, Some(password.expose()));
         }
@@ -158,12 +308,17 @@ impl ClientCore {
             Some(Body::Multipart(form)) => builder = builder.multipart(form),
             None => {}
         }
-        let response = builder.send().await.map_err(Error::Transport)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::Transport)?;
-        Ok(RawResponse::new(status, headers, body))
+        Ok(builder)
     }
+}
+
+/// One attempt: the answer with its whole body.
+async fn send(builder: reqwest::RequestBuilder) -> Result<RawResponse, reqwest::Error> {
+    let response = builder.send().await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    Ok(RawResponse::new(status, headers, body))
 }
 
 fn header_value(value: &str, sensitive: bool) -> Result<reqwest::header::HeaderValue, reqwest::header::InvalidHeaderValue> {
@@ -206,6 +361,9 @@ enum Body {
 #[derive(Debug)]
 pub struct Request {
     method: Method,
+    /// The operation id and path template, for tracing.
+    operation: &'static str,
+    template: &'static str,
     path: String,
     query: Vec<(Cow<'static, str>, String)>,
     headers: HeaderMap,
@@ -216,9 +374,11 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn new(method: Method, path: String) -> Self {
+    pub fn new(method: Method, operation: &'static str, template: &'static str, path: String) -> Self {
         Request {
             method,
+            operation,
+            template,
             path,
             query: Vec::new(),
             headers: HeaderMap::new(),
@@ -569,8 +729,11 @@ pub enum Error<E> {
     /// The request could not be built (a header value with a line break,
     /// a body that cannot be serialized, a bad base URL); nothing was sent.
     InvalidRequest(String),
-    /// No answer: connection, TLS or protocol failure, or a timeout.
+    /// No answer: connection, TLS or protocol failure.
     Transport(reqwest::Error),
+    /// The call took longer than its timeout (connecting, waiting for the
+    /// answer, or reading its body).
+    Timeout(reqwest::Error),
     /// A status the spec documents as an error, with its typed body.
     Api(Box<ApiError<E>>),
     /// A status the spec does not document for this operation.
@@ -601,9 +764,28 @@ impl<E> Error<E> {
     /// The HTTP status, when there was an answer.
     pub fn status(&self) -> Option<StatusCode> {
         self.raw_response().map(RawResponse::status).or_else(|| match self {
-            Error::Transport(e) => e.status(),
+            Error::Transport(e) | Error::Timeout(e) => e.status(),
             _ => None,
         })
+    }
+
+    /// Might the same call succeed if sent again later? True for a failed
+    /// connection and for 429, 502, 503 and 504 answers (whatever their
+    /// body); false for timeouts (the server may still be working on it),
+    /// other statuses, bodies that do not match the spec and requests that
+    /// could not be built. Whether a retry is safe also depends on the
+    /// method; the client's `RetryPolicy` weighs both.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(e) => e.is_connect(),
+            Error::Timeout(_) | Error::InvalidRequest(_) => false,
+            _ => self.status().is_some_and(|s| RETRY_STATUSES.contains(&s.as_u16())),
+        }
+    }
+
+    /// How long the server asked the caller to wait (`Retry-After`), if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.raw_response().and_then(|r| retry_after(r.headers()))
     }
 
     /// The answer as received, when there was one.
@@ -612,7 +794,7 @@ impl<E> Error<E> {
             Error::Api(e) => Some(&e.response),
             Error::UnexpectedStatus(r) | Error::UnexpectedContentType(r) => Some(r),
             Error::Decode(e) => Some(&e.response),
-            Error::InvalidRequest(_) | Error::Transport(_) => None,
+            Error::InvalidRequest(_) | Error::Transport(_) | Error::Timeout(_) => None,
         }
     }
 
@@ -636,6 +818,7 @@ impl<E> fmt::Display for Error<E> {
         match self {
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::Timeout(e) => write!(f, "timed out: {e}"),
             Error::Api(e) => write!(f, "error response: {}", e.response.status()),
             Error::UnexpectedStatus(r) => write!(f, "unexpected status: {}", r.status()),
             Error::UnexpectedContentType(r) => write!(
@@ -656,7 +839,7 @@ impl<E> fmt::Display for Error<E> {
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(e),
+            Error::Transport(e) | Error::Timeout(e) => Some(e),
             _ => None,
         }
     }

@@ -92,6 +92,12 @@ bytes = "1"
 percent-encoding = "2"
 # `Retry-After` as an HTTP date.
 httpdate = "1"
+# Waits between retries, on the runtime reqwest already runs on.
+tokio = {{ version = "1", default-features = false, features = ["time"] }}
+# Jitter for retry backoff.
+fastrand = "2"
+# One span per call; no bodies or secrets.
+tracing = {{ version = "0.1", default-features = false, features = ["std"] }}
 "#
     )
 }

@@ -387,9 +387,30 @@ impl Client {
             core: crate::runtime::ClientCore::new(base_url.into()),
         }
     }
-    /// Sends requests through `http` (your timeouts, proxies, TLS settings).
+    /// Sends requests through `http` (your proxies, TLS settings, connection pool).
     pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
         self.core.set_http_client(http);
+        self
+    }
+    /// When calls are retried ([`crate::runtime::RetryPolicy`]; `RetryPolicy::none()`
+    /// to never retry). For one call, set it on a clone: clones share the connection pool.
+    pub fn with_retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.core.set_retry(policy);
+        self
+    }
+    /// The longest a whole call may take, body included (default
+    /// [`crate::runtime::DEFAULT_TIMEOUT`]; `None` for no limit). For one call, set it on a clone.
+    pub fn with_timeout(
+        mut self,
+        timeout: impl ::std::convert::Into<::std::option::Option<::std::time::Duration>>,
+    ) -> Self {
+        self.core.set_timeout(timeout.into());
+        self
+    }
+    /// The longest connecting may take (default [`crate::runtime::DEFAULT_CONNECT_TIMEOUT`]).
+    /// Replaces the HTTP client, so call it before [`Self::with_http_client`], not after.
+    pub fn with_connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.core.set_connect_timeout(timeout);
         self
     }
     /// The base URL requests go to.
@@ -424,6 +445,8 @@ impl Client {
     > {
         let mut req = crate::runtime::Request::new(
             crate::runtime::Method::POST,
+            "createDataExport",
+            "/api/data-exports",
             ::std::string::String::from("/api/data-exports"),
         );
         req.json("application/json", body);
@@ -456,6 +479,8 @@ impl Client {
     > {
         let mut req = crate::runtime::Request::new(
             crate::runtime::Method::GET,
+            "getDataExportStatus",
+            "/api/data-exports/{data_export_id}",
             ["/api/data-exports/", &crate::runtime::path_segment(&data_export_id)]
                 .concat(),
         );

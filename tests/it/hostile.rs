@@ -133,8 +133,8 @@ fn the_manifest_holds_no_spec_text() {
     assert_eq!(manifest["package"]["version"].as_str(), Some("0.1.0"));
     let deps: BTreeSet<&str> = manifest["dependencies"].as_table().unwrap().keys().map(String::as_str).collect();
     let expected: BTreeSet<&str> = [
-        "bytes", "chrono", "httpdate", "percent-encoding", "reqwest", "serde", "serde_json", "serde_path_to_error",
-        "serde_urlencoded", "url",
+        "bytes", "chrono", "fastrand", "httpdate", "percent-encoding", "reqwest", "serde", "serde_json",
+        "serde_path_to_error", "serde_urlencoded", "tokio", "tracing", "url",
     ]
     .into();
     assert_eq!(deps, expected);

@@ -10,6 +10,7 @@ mod http_hienergy;
 mod http_onlyfansapi;
 mod hostile;
 mod http_vantage;
+mod resilience;
 mod send_sync;
 mod snapshots;
 mod support;

@@ -48,9 +48,30 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
             Self { core: crate::runtime::ClientCore::new(base_url.into()) }
         }
 
-        /// Sends requests through `http` (your timeouts, proxies, TLS settings).
+        /// Sends requests through `http` (your proxies, TLS settings, connection pool).
         pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
             self.core.set_http_client(http);
+            self
+        }
+
+        /// When calls are retried ([`crate::runtime::RetryPolicy`]; `RetryPolicy::none()`
+        /// to never retry). For one call, set it on a clone: clones share the connection pool.
+        pub fn with_retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+            self.core.set_retry(policy);
+            self
+        }
+
+        /// The longest a whole call may take, body included (default
+        /// [`crate::runtime::DEFAULT_TIMEOUT`]; `None` for no limit). For one call, set it on a clone.
+        pub fn with_timeout(mut self, timeout: impl ::std::convert::Into<::std::option::Option<::std::time::Duration>>) -> Self {
+            self.core.set_timeout(timeout.into());
+            self
+        }
+
+        /// The longest connecting may take (default [`crate::runtime::DEFAULT_CONNECT_TIMEOUT`]).
+        /// Replaces the HTTP client, so call it before [`Self::with_http_client`], not after.
+        pub fn with_connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.core.set_connect_timeout(timeout);
             self
         }
 
@@ -291,6 +312,8 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names) -> TokenStr
     let mutable = (!param_stmts.is_empty() || body_stmt.is_some()).then(|| quote!(mut));
 
     let method = ident(&op.method.as_str().to_ascii_uppercase());
+    let op_id = &op.id;
+    let template = &op.path;
     let security = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
 
     let (ok_ty, success_arms) = success_arms(op, on, names);
@@ -303,6 +326,8 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names) -> TokenStr
         {
             let #mutable req = crate::runtime::Request::new(
                 crate::runtime::Method::#method,
+                #op_id,
+                #template,
                 #path,
             );
             #(#param_stmts)*
