@@ -120,13 +120,15 @@ pub struct WorkspaceCrate {
     pub specs: &'static str,
     /// Where the crate is written, relative to the workspace root.
     pub dir: &'static str,
+    /// Whether it has hand-written examples (`examples/`) to build.
+    pub examples: bool,
 }
 
 /// `generated/` from the vendored specs, for users; `tests/fixtures/` from
 /// specs written to test the generator (never shipped).
 pub const WORKSPACE_CRATES: [WorkspaceCrate; 2] = [
-    WorkspaceCrate { name: "generated", specs: "specs", dir: "generated" },
-    WorkspaceCrate { name: "fixtures", specs: "tests/specs", dir: "tests/fixtures" },
+    WorkspaceCrate { name: "generated", specs: "specs", dir: "generated", examples: true },
+    WorkspaceCrate { name: "fixtures", specs: "tests/specs", dir: "tests/fixtures", examples: false },
 ];
 
 /// The files of one workspace crate: every spec in its directory, one
@@ -136,7 +138,7 @@ pub fn workspace_crate(root: &Path, krate: &WorkspaceCrate) -> Result<Vec<File>>
         .iter()
         .map(|spec| workspace_module(root, spec))
         .collect::<Result<Vec<_>>>()?;
-    Ok(output::crate_files(krate.name, &modules))
+    Ok(output::crate_files(krate.name, &modules, krate.examples))
 }
 
 /// One module of the workspace crate, exactly as `workspace_crate` writes
@@ -151,7 +153,7 @@ pub fn workspace_module(root: &Path, spec: &Path) -> Result<Module> {
 pub fn standalone_crate(spec: &Path, out: &Path) -> Result<Vec<File>> {
     let module = generate_module(spec, &module_name_for(spec))?;
     let crate_name = out.file_name().and_then(|n| n.to_str()).unwrap_or("generated-client");
-    Ok(output::crate_files(crate_name, &[module]))
+    Ok(output::crate_files(crate_name, &[module], false))
 }
 
 fn relative(mut e: Error, root: &Path) -> Error {

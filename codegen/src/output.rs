@@ -32,9 +32,11 @@ pub struct Module {
 }
 
 /// The files of a crate holding `modules`: manifest, lib.rs, runtime, modules.
-pub fn crate_files(crate_name: &str, modules: &[Module]) -> Vec<File> {
+/// With `examples`, the manifest also carries what hand-written examples
+/// beside the generated code need to run (an async runtime).
+pub fn crate_files(crate_name: &str, modules: &[Module], examples: bool) -> Vec<File> {
     let mut files = vec![
-        File { path: "Cargo.toml".into(), contents: manifest(crate_name) },
+        File { path: "Cargo.toml".into(), contents: manifest(crate_name, examples) },
         File { path: "src/lib.rs".into(), contents: lib_rs(modules) },
         File { path: "src/runtime.rs".into(), contents: format!("{}{RUNTIME}", preamble("codegen/runtime/runtime.rs")) },
     ];
@@ -58,7 +60,7 @@ fn lib_rs(modules: &[Module]) -> String {
 
 /// Crate names are ours (`[a-z0-9_-]`), never spec text: nothing a spec says
 /// reaches the manifest.
-fn manifest(crate_name: &str) -> String {
+fn manifest(crate_name: &str, examples: bool) -> String {
     let name: String = crate_name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_ascii_lowercase() } else { '-' })
@@ -98,9 +100,16 @@ tokio = {{ version = "1", default-features = false, features = ["time"] }}
 fastrand = "2"
 # One span per call; no bodies or secrets.
 tracing = {{ version = "0.1", default-features = false, features = ["std"] }}
-"#
+{dev}"#,
+        dev = if examples { EXAMPLE_DEPS } else { "" },
     )
 }
+
+const EXAMPLE_DEPS: &str = r#"
+[dev-dependencies]
+# The examples' async runtime (`#[tokio::main]`).
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+"#;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

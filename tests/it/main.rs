@@ -4,6 +4,7 @@ mod codegen_errors;
 mod composition;
 mod decode;
 mod examples;
+mod export_examples;
 mod fresh;
 mod http_gumloop;
 mod http_hienergy;

@@ -488,7 +488,7 @@ fn write_workspace(root: &Path, check_dir: &Path, modules_dir: &Path, rows: &[Ro
                 codegen::Module { name, spec: rows[i].spec.clone(), title: rows[i].spec.clone(), source }
             })
             .collect();
-        let files = codegen::output::crate_files(&format!("batch_{b:03}"), &modules);
+        let files = codegen::output::crate_files(&format!("batch_{b:03}"), &modules, false);
         codegen::output::sync(&check_dir.join(format!("batch_{b:03}")), &files, None, codegen::Mode::Write)
             .map_err(|e| e.to_string())?;
     }
