@@ -14,6 +14,10 @@ pub struct Names {
     pub ops: Vec<OpNames>,
     /// Builder method per security scheme, e.g. `with_bearer_token`.
     pub auth: Vec<String>,
+    /// Per security scheme, the two client-credentials builders (spec's
+    /// token URL; caller's `ClientCredentials`) of an OAuth2 scheme with a
+    /// `clientCredentials` flow.
+    pub auth_client_credentials: Vec<Option<(String, String)>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -39,7 +43,18 @@ pub struct OpNames {
 }
 
 /// Methods every generated `Client` has; operations never take these names.
-pub const CLIENT_METHODS: &[&str] = &["new", "default", "with_base_url", "with_http_client", "base_url", "clone", "fmt"];
+pub const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "default",
+    "with_base_url",
+    "with_http_client",
+    "with_retry",
+    "with_timeout",
+    "with_connect_timeout",
+    "base_url",
+    "clone",
+    "fmt",
+];
 
 pub fn name(api: &Api) -> Names {
     let mut type_ns = Namespace::default();
@@ -111,6 +126,7 @@ pub fn name(api: &Api) -> Names {
         method_ns.reserve(m);
     }
     let auth = auth_method_names(&api.security_schemes, &mut method_ns);
+    let auth_client_credentials = client_credentials_names(&api.security_schemes, &mut method_ns);
 
     let ops = api
         .operations
@@ -135,7 +151,7 @@ pub fn name(api: &Api) -> Names {
         })
         .collect();
 
-    Names { types, ops, auth }
+    Names { types, ops, auth, auth_client_credentials }
 }
 
 /// Members whose identifier spells their wire name exactly claim first, so
@@ -200,6 +216,24 @@ fn outcome_variants(outcomes: &[Outcome]) -> Vec<String> {
                 name.push_str(ident::bare(&camel(sub, "Body", "Media")));
             }
             ns.claim(name, "")
+        })
+        .collect()
+}
+
+fn client_credentials_names(schemes: &[SecurityScheme], ns: &mut Namespace) -> Vec<Option<(String, String)>> {
+    let with_flow = |s: &SecurityScheme| matches!(s.kind, SecurityKind::OAuth2 { token_url: Some(_) });
+    let several = schemes.iter().filter(|s| with_flow(s)).count() > 1;
+    schemes
+        .iter()
+        .map(|s| {
+            with_flow(s).then(|| {
+                let name = if several {
+                    format!("with_client_credentials_{}", ident::bare(&snake(&s.name, "scheme")))
+                } else {
+                    "with_client_credentials".to_string()
+                };
+                (ns.claim(name.clone(), "_"), ns.claim(format!("{name}_from"), "_"))
+            })
         })
         .collect()
 }

@@ -94,8 +94,8 @@ bytes = "1"
 percent-encoding = "2"
 # `Retry-After` as an HTTP date.
 httpdate = "1"
-# Waits between retries, on the runtime reqwest already runs on.
-tokio = {{ version = "1", default-features = false, features = ["time"] }}
+# Waits between retries and the OAuth2 token cache's lock, on the runtime reqwest runs on.
+tokio = {{ version = "1", default-features = false, features = ["time", "sync"] }}
 # Jitter for retry backoff.
 fastrand = "2"
 # One span per call; no bodies or secrets.

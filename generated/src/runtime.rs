@@ -63,6 +63,125 @@ pub enum Credential {
     Basic { username: String, password: Secret },
     /// An API key in a header, query parameter or cookie.
     ApiKey { location: KeyLocation, name: &'static str, value: Secret },
+    /// OAuth2 access tokens fetched (and refreshed) with client credentials.
+    ClientCredentials(ClientCredentials),
+}
+
+/// OAuth2 client credentials (RFC 6749, section 4.4): an access token is
+/// fetched from the token endpoint when first needed, cached and shared by
+/// clones of the client, and fetched again shortly before it expires or
+/// when the API answers 401 to it (the call is then sent once more).
+#[derive(Clone)]
+pub struct ClientCredentials(std::sync::Arc<ClientCredentialsInner>);
+
+struct ClientCredentialsInner {
+    token_url: String,
+    client_id: String,
+    client_secret: Secret,
+    scopes: Vec<String>,
+    cached: tokio::sync::Mutex<Option<CachedToken>>,
+}
+
+struct CachedToken {
+    token: Secret,
+    /// When to fetch a new one; `None` when the server did not say.
+    refresh_at: Option<std::time::Instant>,
+}
+
+impl ClientCredentials {
+    /// `scopes` are requested as one space-separated `scope`; none leaves the
+    /// choice to the server.
+    pub fn new(token_url: impl Into<String>, client_id: impl Into<String>, client_secret: impl Into<String>, scopes: &[&str]) -> Self {
+        ClientCredentials(std::sync::Arc::new(ClientCredentialsInner {
+            token_url: token_url.into(),
+            client_id: client_id.into(),
+            client_secret: Secret::new(client_secret),
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            cached: tokio::sync::Mutex::new(None),
+        }))
+    }
+
+    /// The cached token, or a new one. Holding the lock while fetching means
+    /// concurrent calls wait for one fetch instead of each making their own.
+    async fn token(&self, http: &reqwest::Client) -> Result<Secret, AuthError> {
+        let mut cached = self.0.cached.lock().await;
+        if let Some(c) = cached.as_ref() {
+            if c.refresh_at.is_none_or(|at| std::time::Instant::now() < at) {
+                return Ok(c.token.clone());
+            }
+        }
+        let fresh = self.fetch(http).await?;
+        let token = fresh.token.clone();
+        *cached = Some(fresh);
+        Ok(token)
+    }
+
+    /// Forgets `rejected` (unless another call already replaced it).
+    async fn invalidate(&self, rejected: &Secret) {
+        let mut cached = self.0.cached.lock().await;
+        if cached.as_ref().is_some_and(|c| &c.token == rejected) {
+            *cached = None;
+        }
+    }
+
+    async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, AuthError> {
+        let inner = &self.0;
+        let mut form = vec![("grant_type", "client_credentials".to_string())];
+        if !inner.scopes.is_empty() {
+            form.push(("scope", inner.scopes.join(" ")));
+        }
+        let body = serde_urlencoded::to_string(&form).unwrap_or_default();
+        let sent = http
+            .post(&inner.token_url)
+            .basic_auth(&inner.client_id, Some(inner.client_secret.expose()))
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(reqwest::header::ACCEPT, "application/json")
+            .body(body)
+            .send()
+            .await;
+        let fail = |message: String, response: Option<RawResponse>| AuthError { message, response };
+        let response = sent.map_err(|e| fail(format!("token endpoint unreachable: {e}"), None))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.map_err(|e| fail(format!("token endpoint answer cut short: {e}"), None))?;
+        let raw = RawResponse::new(status, headers, bytes);
+        if !status.is_success() {
+            return Err(fail(format!("token endpoint answered {status}"), Some(raw)));
+        }
+        let json: serde_json::Value = match serde_json::from_slice(raw.body()) {
+            Ok(v) => v,
+            Err(e) => return Err(fail(format!("token endpoint answer is not JSON: {e}"), Some(raw))),
+        };
+        let Some(token) = json.get("access_token").and_then(|t| t.as_str()) else {
+            return Err(fail("token endpoint answer has no `access_token`".into(), Some(raw)));
+        };
+        // Refresh a little early (a tenth of the lifetime, at most 30 s), so
+        // a token does not expire between the check and the server.
+        let refresh_at = json.get("expires_in").and_then(|v| v.as_u64()).map(|secs| {
+            let life = Duration::from_secs(secs);
+            std::time::Instant::now() + life - (life / 10).min(Duration::from_secs(30))
+        });
+        Ok(CachedToken { token: Secret::new(token), refresh_at })
+    }
+}
+
+impl PartialEq for ClientCredentials {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for ClientCredentials {}
+
+impl fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("token_url", &self.0.token_url)
+            .field("client_id", &self.0.client_id)
+            .field("client_secret", &self.0.client_secret)
+            .field("scopes", &self.0.scopes)
+            .finish_non_exhaustive()
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -206,17 +325,44 @@ impl ClientCore {
     async fn execute_in<E>(&self, request: Request, security: &[&[&'static str]], span: tracing::Span) -> Result<RawResponse, Error<E>> {
         let idempotent = matches!(request.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE");
         let may_retry = idempotent || self.retry.retry_non_idempotent;
-        let mut builder = self.prepare(request, security)?;
+        let chosen: &[&'static str] = security
+            .iter()
+            .find(|alternative| alternative.iter().all(|s| self.credentials.contains_key(s)))
+            .copied()
+            .unwrap_or_default();
+        // Tokens from a provider, fetched before building the request.
+        let mut fetched = None;
+        for scheme in chosen {
+            if let Credential::ClientCredentials(provider) = &self.credentials[scheme] {
+                fetched = Some((provider, provider.token(&self.http).await.map_err(Error::Auth)?));
+            }
+        }
+        let mut request = self.prepare(request, chosen, fetched.as_ref().map(|(_, t)| t))?;
         let started = std::time::Instant::now();
         let mut attempt = 1;
+        let mut refreshed = false;
         loop {
-            // A builder whose body is a stream cannot be cloned: one attempt only.
-            let (current, next) = match builder.try_clone() {
-                Some(copy) => (copy, Some(builder)),
-                None => (builder, None),
+            // A request whose body is a stream cannot be cloned: one attempt only.
+            let (current, next) = match request.try_clone() {
+                Some(copy) => (copy, Some(request)),
+                None => (request, None),
             };
             span.record("attempt", attempt);
-            let outcome = send(current).await;
+            let outcome = send(&self.http, current).await;
+            // A rejected provider token: a new one, and the call once more.
+            if let (Ok(raw), Some((provider, token)), Some(mut again)) = (&outcome, &fetched, next.as_ref().and_then(|n| n.try_clone())) {
+                if raw.status() == StatusCode::UNAUTHORIZED && !refreshed {
+                    provider.invalidate(token).await;
+                    let token = provider.token(&self.http).await.map_err(Error::Auth)?;
+                    again.headers_mut().insert(reqwest::header::AUTHORIZATION, bearer(&token)?);
+                    tracing::info!(attempt, "access token rejected; sending again with a new one");
+                    fetched = fetched.map(|(p, _)| (p, token));
+                    refreshed = true;
+                    request = again;
+                    attempt += 1;
+                    continue;
+                }
+            }
             let asked_wait = match &outcome {
                 Ok(raw) if RETRY_STATUSES.contains(&raw.status().as_u16()) => Some(retry_after(raw.headers())),
                 Err(e) if e.is_connect() => Some(None),
@@ -248,27 +394,27 @@ impl ClientCore {
             };
             tracing::info!(attempt, delay_ms = delay.as_millis() as u64, %why, "retrying");
             tokio::time::sleep(delay).await;
-            builder = next;
+            request = next;
             attempt += 1;
         }
     }
 
     /// Everything but sending: credentials, cookies, URL, body, timeout.
-    fn prepare<E>(&self, request: Request, security: &[&[&'static str]]) -> Result<reqwest::RequestBuilder, Error<E>> {
+    fn prepare<E>(&self, request: Request, chosen: &[&'static str], fetched: Option<&Secret>) -> Result<reqwest::Request, Error<E>> {
         let Request { method, path, mut query, mut headers, mut cookies, body, error, .. } = request;
         if let Some(message) = error {
             return Err(Error::InvalidRequest(message));
         }
-        let chosen = security
-            .iter()
-            .find(|alternative| alternative.iter().all(|s| self.credentials.contains_key(s)));
         let mut basic = None;
-        for scheme in chosen.into_iter().flat_map(|a| a.iter()) {
+        for scheme in chosen {
             match &self.credentials[scheme] {
                 Credential::Bearer(token) => {
-                    let value = header_value(&format!("Bearer {}", token.expose()), true)
-                        .map_err(|_| Error::InvalidRequest(format!("the token for `{scheme}` is not a valid header value")))?;
-                    headers.insert(reqwest::header::AUTHORIZATION, value);
+                    headers.insert(reqwest::header::AUTHORIZATION, bearer(token)?);
+                }
+                Credential::ClientCredentials(_) => {
+                    if let Some(token) = fetched {
+                        headers.insert(reqwest::header::AUTHORIZATION, bearer(token)?);
+                    }
                 }
                 Credential::Basic { username, password } => basic = Some((username, password)),
                 Credential::ApiKey { location, name, value } => match location {
@@ -314,13 +460,19 @@ impl ClientCore {
             Some(Body::Multipart(form)) => builder = builder.multipart(form),
             None => {}
         }
-        Ok(builder)
+        builder.build().map_err(|e| Error::InvalidRequest(format!("the request cannot be built: {e}")))
     }
 }
 
+/// `Authorization: Bearer <token>`, marked sensitive.
+fn bearer<E>(token: &Secret) -> Result<reqwest::header::HeaderValue, Error<E>> {
+    header_value(&format!("Bearer {}", token.expose()), true)
+        .map_err(|_| Error::InvalidRequest("the access token is not a valid header value".into()))
+}
+
 /// One attempt: the answer with its whole body.
-async fn send(builder: reqwest::RequestBuilder) -> Result<RawResponse, reqwest::Error> {
-    let response = builder.send().await?;
+async fn send(http: &reqwest::Client, request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
+    let response = http.execute(request).await?;
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await?;
@@ -838,6 +990,9 @@ pub enum Error<E> {
     /// The call took longer than its timeout (connecting, waiting for the
     /// answer, or reading its body).
     Timeout(reqwest::Error),
+    /// No access token could be had (OAuth2 client credentials); nothing was
+    /// sent to the API.
+    Auth(AuthError),
     /// A status the spec documents as an error, with its typed body.
     Api(Box<ApiError<E>>),
     /// A status the spec does not document for this operation.
@@ -846,6 +1001,14 @@ pub enum Error<E> {
     UnexpectedContentType(RawResponse),
     /// A documented answer whose body does not match the spec.
     Decode(DecodeError),
+}
+
+/// Why no access token could be had: the token endpoint's answer, when it
+/// gave one (an RFC 6749 error body says why), never the client secret.
+#[derive(Debug)]
+pub struct AuthError {
+    pub message: String,
+    pub response: Option<RawResponse>,
 }
 
 /// A documented error answer.
@@ -898,6 +1061,7 @@ impl<E> Error<E> {
             Error::Api(e) => Some(&e.response),
             Error::UnexpectedStatus(r) | Error::UnexpectedContentType(r) => Some(r),
             Error::Decode(e) => Some(&e.response),
+            Error::Auth(e) => e.response.as_ref(),
             Error::InvalidRequest(_) | Error::Transport(_) | Error::Timeout(_) => None,
         }
     }
@@ -923,6 +1087,7 @@ impl<E> fmt::Display for Error<E> {
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::Timeout(e) => write!(f, "timed out: {e}"),
+            Error::Auth(e) => write!(f, "no access token: {}", e.message),
             Error::Api(e) => write!(f, "error response: {}", e.response.status()),
             Error::UnexpectedStatus(r) => write!(f, "unexpected status: {}", r.status()),
             Error::UnexpectedContentType(r) => write!(

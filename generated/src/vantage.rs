@@ -163,6 +163,33 @@ impl Client {
             );
         self
     }
+    /// Authenticates with OAuth2 client credentials (security scheme `oauth2`): access tokens are fetched from `https://console.vantage.sh/account/profile`, cached, and fetched again before they expire or when the API rejects one. For other scopes or another token endpoint, pass a [`crate::runtime::ClientCredentials`] to `with_client_credentials_from`.
+    pub fn with_client_credentials(
+        self,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.with_client_credentials_from(
+            crate::runtime::ClientCredentials::new(
+                "https://console.vantage.sh/account/profile",
+                client_id,
+                client_secret,
+                &[],
+            ),
+        )
+    }
+    /// Authenticates with OAuth2 client credentials you configured (security scheme `oauth2`).
+    pub fn with_client_credentials_from(
+        mut self,
+        credentials: crate::runtime::ClientCredentials,
+    ) -> Self {
+        self.core
+            .set_credential(
+                "oauth2",
+                crate::runtime::Credential::ClientCredentials(credentials),
+            );
+        self
+    }
     /// Get status of data export
     ///
     /// Get the status of a data export.

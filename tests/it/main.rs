@@ -1,5 +1,6 @@
 //! One integration-test binary for the whole workspace (links once).
 
+mod auth;
 mod codegen_errors;
 mod composition;
 mod decode;

@@ -37,7 +37,17 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
             }
         }
     });
-    let auth: Vec<TokenStream> = api.security_schemes.iter().zip(&names.auth).map(|(s, m)| auth_method(s, m)).collect();
+    let auth: Vec<TokenStream> = api
+        .security_schemes
+        .iter()
+        .zip(&names.auth)
+        .zip(&names.auth_client_credentials)
+        .map(|((s, m), cc)| {
+            let token = auth_method(s, m);
+            let provider = cc.as_ref().map(|(with, from)| client_credentials_method(s, with, from));
+            quote!(#token #provider)
+        })
+        .collect();
     let doc = doc_attrs(&format!("A client for {} (version {}).", api.title, api.version), false);
     // The constructors are built once, as text, so the block's closure can be shared across threads.
     let head = quote! {
@@ -169,6 +179,43 @@ fn auth_method(s: &SecurityScheme, method: &str) -> TokenStream {
         #scheme_doc
         pub fn #m(mut self, #args) -> Self {
             self.core.set_credential(#scheme, #credential);
+            self
+        }
+    }
+}
+
+/// For an OAuth2 scheme with a `clientCredentials` flow: tokens fetched from
+/// the spec's token URL, or from the caller's own `ClientCredentials`.
+fn client_credentials_method(s: &SecurityScheme, method: &str, from: &str) -> TokenStream {
+    let SecurityKind::OAuth2 { token_url: Some(token_url) } = &s.kind else {
+        return TokenStream::new();
+    };
+    let m = ident(method);
+    let scheme = &s.name;
+    let doc = doc_attrs(
+        &format!(
+            "Authenticates with OAuth2 client credentials (security scheme `{scheme}`): access tokens are \
+             fetched from `{token_url}`, cached, and fetched again before they expire or when the API \
+             rejects one. For other scopes or another token endpoint, pass a \
+             [`crate::runtime::ClientCredentials`] to `{from}`."
+        ),
+        false,
+    );
+    let from = ident(from);
+    let from_doc = doc_attrs(&format!("Authenticates with OAuth2 client credentials you configured (security scheme `{scheme}`)."), false);
+    quote! {
+        #doc
+        pub fn #m(
+            self,
+            client_id: impl ::std::convert::Into<::std::string::String>,
+            client_secret: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.#from(crate::runtime::ClientCredentials::new(#token_url, client_id, client_secret, &[]))
+        }
+
+        #from_doc
+        pub fn #from(mut self, credentials: crate::runtime::ClientCredentials) -> Self {
+            self.core.set_credential(#scheme, crate::runtime::Credential::ClientCredentials(credentials));
             self
         }
     }
