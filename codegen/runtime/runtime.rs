@@ -308,19 +308,21 @@ impl ClientCore {
     /// call carries the operation, method, path template (never the filled
     /// path or query, which may hold secrets), attempt, status and latency.
     pub async fn execute<E>(&self, request: Request, security: &[&[&'static str]]) -> Result<RawResponse, Error<E>> {
-        let span = tracing::info_span!(
-            "http_call",
-            operation = request.operation,
-            method = %request.method,
-            path = request.template,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
+        let span = call_span(&request);
+        let inner = span.clone();
+        let call = async move { self.execute_in(request, security, inner).await?.read().await };
+        tracing::Instrument::instrument(call, span).await
+    }
+
+    /// As [`Self::execute`], but the body is left unread: for operations
+    /// whose answers may be files, which [`Incoming::into_stream`] hands to
+    /// the caller as they arrive.
+    pub async fn execute_streaming<E>(&self, request: Request, security: &[&[&'static str]]) -> Result<Incoming, Error<E>> {
+        let span = call_span(&request);
         tracing::Instrument::instrument(self.execute_in(request, security, span.clone()), span).await
     }
 
-    async fn execute_in<E>(&self, request: Request, security: &[&[&'static str]], span: tracing::Span) -> Result<RawResponse, Error<E>> {
+    async fn execute_in<E>(&self, request: Request, security: &[&[&'static str]], span: tracing::Span) -> Result<Incoming, Error<E>> {
         let idempotent = matches!(request.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE");
         let may_retry = idempotent || self.retry.retry_non_idempotent;
         let chosen: &[&'static str] = security
@@ -382,8 +384,7 @@ impl ClientCore {
                         span.record("status", raw.status().as_u16());
                         Ok(raw)
                     }
-                    Err(e) if e.is_timeout() => Err(Error::Timeout(e)),
-                    Err(e) => Err(Error::Transport(e)),
+                    Err(e) => Err(transport(e)),
                 };
             };
             let why = match &outcome {
@@ -468,13 +469,31 @@ fn bearer<E>(token: &Secret) -> Result<reqwest::header::HeaderValue, Error<E>> {
         .map_err(|_| Error::InvalidRequest("the access token is not a valid header value".into()))
 }
 
-/// One attempt: the answer with its whole body.
-async fn send(http: &reqwest::Client, request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
+/// One attempt, up to the answer's headers.
+async fn send(http: &reqwest::Client, request: reqwest::Request) -> Result<Incoming, reqwest::Error> {
     let response = http.execute(request).await?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    Ok(RawResponse::new(status, headers, body))
+    Ok(Incoming { status: response.status(), headers: response.headers().clone(), response })
+}
+
+fn call_span(request: &Request) -> tracing::Span {
+    tracing::info_span!(
+        "http_call",
+        operation = request.operation,
+        method = %request.method,
+        path = request.template,
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    )
+}
+
+/// A transport error, told apart from a timeout.
+fn transport<E>(e: reqwest::Error) -> Error<E> {
+    if e.is_timeout() {
+        Error::Timeout(e)
+    } else {
+        Error::Transport(e)
+    }
 }
 
 fn header_value(value: &str, sensitive: bool) -> Result<reqwest::header::HeaderValue, reqwest::header::InvalidHeaderValue> {
@@ -705,6 +724,112 @@ impl ParamValue for serde_json::Value {
 // ---------------------------------------------------------------------------
 // Responses
 
+/// An answer whose body has not been read yet.
+pub struct Incoming {
+    status: StatusCode,
+    headers: HeaderMap,
+    response: reqwest::Response,
+}
+
+impl Incoming {
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Does the `Content-Type` match `pattern` (`text/csv`, `text/*`, `*/*`)?
+    pub fn media_type_is(&self, pattern: &str) -> bool {
+        media_type_is(&self.headers, pattern)
+    }
+
+    /// Reads the whole body (within the call's timeout).
+    pub async fn read<E>(self) -> Result<RawResponse, Error<E>> {
+        let body = self.response.bytes().await.map_err(transport)?;
+        Ok(RawResponse::new(self.status, self.headers, body))
+    }
+
+    /// The status and headers, and the body as a stream.
+    #[doc(hidden)]
+    pub fn into_stream(self) -> (RawResponse, ByteStream) {
+        (RawResponse::new(self.status, self.headers, Bytes::new()), ByteStream(Some(self.response)))
+    }
+}
+
+/// A body that is a file (CSV, binary): read as it arrives, never buffered
+/// whole unless asked. The call's timeout covers reading it too; set a longer
+/// one (or none) on the client for large downloads.
+pub struct ByteStream(Option<reqwest::Response>);
+
+impl ByteStream {
+    /// The next piece of the body; `None` at its end.
+    pub async fn next_chunk(&mut self) -> std::io::Result<Option<Bytes>> {
+        let Some(response) = self.0.as_mut() else { return Ok(None) };
+        match response.chunk().await.map_err(io_error)? {
+            Some(chunk) => Ok(Some(chunk)),
+            None => {
+                self.0 = None;
+                Ok(None)
+            }
+        }
+    }
+
+    /// The whole body in memory.
+    pub async fn collect(mut self) -> std::io::Result<Bytes> {
+        let mut all = Vec::new();
+        while let Some(chunk) = self.next_chunk().await? {
+            all.extend_from_slice(&chunk);
+        }
+        Ok(Bytes::from(all))
+    }
+
+    /// Copies the body into `writer` as it arrives; returns the bytes written.
+    pub async fn write_to<W: tokio::io::AsyncWrite + Unpin + ?Sized>(mut self, writer: &mut W) -> std::io::Result<u64> {
+        use tokio::io::AsyncWriteExt;
+        let mut written = 0;
+        while let Some(chunk) = self.next_chunk().await? {
+            writer.write_all(&chunk).await?;
+            written += chunk.len() as u64;
+        }
+        writer.flush().await?;
+        Ok(written)
+    }
+
+    /// Writes the body to a new file at `path` (replacing one that is there).
+    pub async fn write_to_file(self, path: impl AsRef<std::path::Path>) -> std::io::Result<u64> {
+        let mut file = tokio::fs::File::create(path).await?;
+        self.write_to(&mut file).await
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() { "ByteStream { .. }" } else { "ByteStream { done }" })
+    }
+}
+
+/// A body read error as I/O: timeouts are `TimedOut`.
+fn io_error(e: reqwest::Error) -> std::io::Error {
+    let kind = if e.is_timeout() { std::io::ErrorKind::TimedOut } else { std::io::ErrorKind::Other };
+    std::io::Error::new(kind, e)
+}
+
+fn media_type(headers: &HeaderMap) -> Option<String> {
+    let ct = headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
+    Some(ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+}
+
+fn media_type_is(headers: &HeaderMap, pattern: &str) -> bool {
+    let Some(actual) = media_type(headers) else { return false };
+    match pattern.split_once('/') {
+        Some(("*", "*")) => true,
+        Some((kind, "*")) => actual.split('/').next() == Some(kind),
+        _ => actual == pattern.to_ascii_lowercase(),
+    }
+}
+
 /// A whole HTTP answer: status, headers and the body as received.
 ///
 /// Boxed inside, so that errors carrying it stay small.
@@ -737,18 +862,12 @@ impl RawResponse {
 
     /// The `Content-Type` without parameters, lower-cased.
     pub fn media_type(&self) -> Option<String> {
-        let ct = self.0.headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
-        Some(ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        media_type(&self.0.headers)
     }
 
     /// Does the `Content-Type` match `pattern` (`text/csv`, `text/*`, `*/*`)?
     pub fn media_type_is(&self, pattern: &str) -> bool {
-        let Some(actual) = self.media_type() else { return false };
-        match pattern.split_once('/') {
-            Some(("*", "*")) => true,
-            Some((kind, "*")) => actual.split('/').next() == Some(kind),
-            _ => actual == pattern.to_ascii_lowercase(),
-        }
+        media_type_is(&self.0.headers, pattern)
     }
 
     /// Reads the body as JSON; on failure, says where in the body it failed.

@@ -94,8 +94,9 @@ bytes = "1"
 percent-encoding = "2"
 # `Retry-After` as an HTTP date.
 httpdate = "1"
-# Waits between retries and the OAuth2 token cache's lock, on the runtime reqwest runs on.
-tokio = {{ version = "1", default-features = false, features = ["time", "sync"] }}
+# On the runtime reqwest runs on: waits between retries, the OAuth2 token cache's lock,
+# writing downloads to files.
+tokio = {{ version = "1", default-features = false, features = ["time", "sync", "fs", "io-util"] }}
 # Jitter for retry backoff.
 fastrand = "2"
 # One span per call; no bodies or secrets.

@@ -16,8 +16,8 @@ use generated::runtime::{poll_until, PollPolicy};
 
 /// Polls the export's state until it is `COMPLETED` or `FAILED`; when
 /// completed, asks for the file (`download=true`, answered as `text/csv`) and
-/// writes it to `out`. Returns the bytes written.
-pub async fn run(client: &Client, user_id: &str, export_id: &str, out: &Path, policy: &PollPolicy) -> Result<usize, Box<dyn Error>> {
+/// streams it into `out` as it arrives. Returns the bytes written.
+pub async fn run(client: &Client, user_id: &str, export_id: &str, out: &Path, policy: &PollPolicy) -> Result<u64, Box<dyn Error>> {
     let finished = |answer: &ExportStatusSuccess| match answer {
         ExportStatusSuccess::OkJson(status) => {
             matches!(status.state, Some(ExportStatusResponseState::Completed | ExportStatusResponseState::Failed))
@@ -33,8 +33,7 @@ pub async fn run(client: &Client, user_id: &str, export_id: &str, out: &Path, po
     let ExportStatusSuccess::OkCsv(csv) = client.export_status(user_id, export_id, Some(true)).await?.into_body() else {
         return Err("the completed export was not answered with a CSV file".into());
     };
-    std::fs::write(out, &csv)?;
-    Ok(csv.len())
+    Ok(csv.write_to_file(out).await?)
 }
 
 #[tokio::main]

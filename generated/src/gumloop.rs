@@ -101,12 +101,12 @@ pub mod types {
         }
     }
     /// The successful answers of `exportStatus` (`GET /export_status`).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug)]
     pub enum ExportStatusSuccess {
         /// 200 `application/json`: Export status retrieved successfully. If `download=true` and the export state is `COMPLETED`, the response body will be the CSV file.
         OkJson(ExportStatusResponse),
         /// 200 `text/csv`: Export status retrieved successfully. If `download=true` and the export state is `COMPLETED`, the response body will be the CSV file.
-        OkCsv(crate::runtime::Bytes),
+        OkCsv(crate::runtime::ByteStream),
     }
     /// The documented error answers of `exportStatus` (`GET /export_status`).
     #[derive(Debug, Clone, PartialEq)]
@@ -247,24 +247,44 @@ impl Client {
         }
         let raw = self
             .core
-            .execute(req, &[&["bearerAuth", "authKey"], &["bearerAuth"]])
+            .execute_streaming(req, &[&["bearerAuth", "authKey"], &["bearerAuth"]])
             .await?;
         match raw.status().as_u16() {
             200 if raw.media_type_is("application/json") => {
+                let raw = raw.read().await?;
                 let body = types::ExportStatusSuccess::OkJson(raw.json()?);
                 ::std::result::Result::Ok(raw.into_response(body))
             }
             200 if raw.media_type_is("text/csv") => {
-                let body = types::ExportStatusSuccess::OkCsv(raw.body().clone());
+                let (raw, stream) = raw.into_stream();
+                let body = types::ExportStatusSuccess::OkCsv(stream);
                 ::std::result::Result::Ok(raw.into_response(body))
             }
-            200 => raw.unexpected_content_type(),
-            400 => raw.api_error(types::ExportStatusError::BadRequest),
-            401 => raw.api_error(types::ExportStatusError::Unauthorized),
-            403 => raw.api_error(types::ExportStatusError::Forbidden),
-            404 => raw.api_error(types::ExportStatusError::NotFound),
-            500 => raw.api_error(types::ExportStatusError::InternalServerError),
-            _ => raw.unexpected_status(),
+            200 => {
+                let raw = raw.read().await?;
+                raw.unexpected_content_type()
+            }
+            400 => {
+                let raw = raw.read().await?;
+                raw.api_error(types::ExportStatusError::BadRequest)
+            }
+            401 => {
+                let raw = raw.read().await?;
+                raw.api_error(types::ExportStatusError::Unauthorized)
+            }
+            403 => {
+                let raw = raw.read().await?;
+                raw.api_error(types::ExportStatusError::Forbidden)
+            }
+            404 => {
+                let raw = raw.read().await?;
+                raw.api_error(types::ExportStatusError::NotFound)
+            }
+            500 => {
+                let raw = raw.read().await?;
+                raw.api_error(types::ExportStatusError::InternalServerError)
+            }
+            _ => raw.read().await?.unexpected_status(),
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Gumloop over real HTTP: one status answers JSON or CSV; errors have no body.
 
+use std::time::{Duration, Instant};
+
 use generated::gumloop::types::{ExportStatusError, ExportStatusResponseState, ExportStatusSuccess};
 use generated::gumloop::Client;
 use generated::runtime::Error;
@@ -38,7 +40,7 @@ async fn json_status_with_both_credentials_and_all_query_parameters() {
 }
 
 #[tokio::test]
-async fn csv_download_is_returned_as_bytes() {
+async fn csv_download_is_returned_as_a_stream() {
     let csv = "id,amount\n1,9.99\n2,19.99\n";
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -51,8 +53,26 @@ async fn csv_download_is_returned_as_bytes() {
 
     let response = client(&server).export_status("user_123", "exp_9", Some(true)).await.unwrap();
     assert_eq!(response.header("content-type"), Some("text/csv; charset=utf-8"));
-    let ExportStatusSuccess::OkCsv(bytes) = response.into_body() else { panic!("expected CSV") };
-    assert_eq!(&bytes[..], csv.as_bytes());
+    let ExportStatusSuccess::OkCsv(stream) = response.into_body() else { panic!("expected CSV") };
+    assert_eq!(&stream.collect().await.unwrap()[..], csv.as_bytes());
+}
+
+#[tokio::test]
+async fn a_csv_download_is_read_as_it_arrives_not_buffered_whole() {
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: text/csv\r\ncontent-length: 17\r\n\r\n";
+    let uri = crate::support::raw_server(head, &[b"id,amount\n", b"1,9.99\n"], Duration::from_millis(800)).await;
+    let client = Client::with_base_url(uri).with_bearer_token("t");
+    let started = Instant::now();
+    let response = client.export_status("user_123", "exp_9", Some(true)).await.unwrap();
+    let ExportStatusSuccess::OkCsv(mut stream) = response.into_body() else { panic!("expected CSV") };
+    let first = stream.next_chunk().await.unwrap().unwrap();
+    assert_eq!(&first[..], b"id,amount\n");
+    assert!(started.elapsed() < Duration::from_millis(1400), "the first piece waited for the rest: {:?}", started.elapsed());
+
+    let path = std::env::temp_dir().join(format!("gumloop-stream-{}.csv", std::process::id()));
+    assert_eq!(stream.write_to_file(&path).await.unwrap(), 7);
+    assert_eq!(std::fs::read(&path).unwrap(), b"1,9.99\n");
+    std::fs::remove_file(&path).unwrap();
 }
 
 #[tokio::test]

@@ -9,7 +9,6 @@ use generated::runtime::{Error, RetryPolicy};
 use generated::vantage::types::GetDataExportSuccess;
 use generated::vantage::Client;
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -162,33 +161,10 @@ async fn a_timeout_set_on_a_clone_is_for_that_call_only() {
     assert_eq!(client.get_data_export("dta_1").await.unwrap().status(), 200);
 }
 
-/// A server that answers every connection with `head`, then `body` in
-/// pieces `pause` apart, then closes: for answers wiremock cannot send.
-async fn raw_server(head: &'static str, body: &'static [&'static [u8]], pause: Duration) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let uri = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut buf = [0u8; 4096];
-                let _ = socket.read(&mut buf).await;
-                let _ = socket.write_all(head.as_bytes()).await;
-                for piece in body {
-                    tokio::time::sleep(pause).await;
-                    if socket.write_all(piece).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    uri
-}
-
 #[tokio::test]
 async fn a_slow_body_times_out() {
     let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 64\r\n\r\n";
-    let uri = raw_server(head, &[b"{\"token\":", b"\"dta_1\""], Duration::from_secs(2)).await;
+    let uri = crate::support::raw_server(head, &[b"{\"token\":", b"\"dta_1\""], Duration::from_secs(2)).await;
     let started = Instant::now();
     let err = vantage(&uri).with_timeout(Duration::from_millis(500)).get_data_export("dta_1").await.unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
@@ -198,7 +174,7 @@ async fn a_slow_body_times_out() {
 #[tokio::test]
 async fn a_body_cut_short_of_its_content_length_is_a_transport_error() {
     let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 64\r\n\r\n";
-    let uri = raw_server(head, &[b"{\"token\":\"dta_1\""], Duration::ZERO).await;
+    let uri = crate::support::raw_server(head, &[b"{\"token\":\"dta_1\""], Duration::ZERO).await;
     let err = vantage(&uri).with_retry(quick()).get_data_export("dta_1").await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(!err.is_retryable());

@@ -1,6 +1,9 @@
 //! Helpers shared by the test modules.
 
 use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace root").to_path_buf()
@@ -14,4 +17,27 @@ pub fn spec(file: &str) -> serde_json::Value {
 /// The value at `pointer` in a spec, which must exist.
 pub fn at(file: &str, pointer: &str) -> serde_json::Value {
     spec(file).pointer(pointer).unwrap_or_else(|| panic!("{file} has nothing at {pointer}")).clone()
+}
+
+/// A server that answers every connection with `head`, then `body` in
+/// pieces `pause` apart, then closes: for answers wiremock cannot send.
+pub async fn raw_server(head: &'static str, body: &'static [&'static [u8]], pause: Duration) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uri = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let _ = socket.write_all(head.as_bytes()).await;
+                for piece in body {
+                    tokio::time::sleep(pause).await;
+                    if socket.write_all(piece).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    uri
 }

@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{body_ty, doc_attrs, docs, ident, is_scalar, ty};
+use super::{doc_attrs, docs, ident, is_scalar, success_body_ty, ty};
 use crate::model::*;
 use crate::name::{Names, OpNames};
 
@@ -363,8 +363,15 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names) -> TokenStr
     let template = &op.path;
     let security = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
 
-    let (ok_ty, success_arms) = success_arms(op, on, names);
-    let (err_ty, error_arms) = error_arms(op, on, names);
+    let streaming = super::streams(op);
+    let read = if streaming { Read::Incoming { success: true } } else { Read::Whole };
+    let (ok_ty, success_arms) = success_arms(op, on, names, read);
+    let (err_ty, error_arms) = error_arms(op, on, read);
+    let (execute, unexpected) = if streaming {
+        (quote!(execute_streaming), quote!(raw.read().await?.unexpected_status()))
+    } else {
+        (quote!(execute), quote!(raw.unexpected_status()))
+    };
 
     quote! {
         #doc
@@ -379,11 +386,11 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names) -> TokenStr
             );
             #(#param_stmts)*
             #body_stmt
-            let raw = self.core.execute(req, &[#(#security),*]).await?;
+            let raw = self.core.#execute(req, &[#(#security),*]).await?;
             match raw.status().as_u16() {
                 #success_arms
                 #error_arms
-                _ => raw.unexpected_status(),
+                _ => #unexpected,
             }
         }
     }
@@ -423,9 +430,20 @@ fn status_pattern(s: StatusKey) -> TokenStream {
 
 /// Match arms for one status: one arm, or one per content type plus a
 /// fallback when the spec lists several bodies for it.
+/// How an operation's arms get at the body.
+#[derive(Clone, Copy, PartialEq)]
+enum Read {
+    /// `raw` is a whole `RawResponse`.
+    Whole,
+    /// `raw` is an unread `Incoming`: success files become streams, every
+    /// other arm reads the body first.
+    Incoming { success: bool },
+}
+
 fn arms(
     status: StatusKey,
     group: &[(&Outcome, &String)],
+    read: Read,
     wrap: impl Fn(Option<&String>, Option<TokenStream>) -> TokenStream,
 ) -> TokenStream {
     let pat = status_pattern(status);
@@ -433,13 +451,22 @@ fn arms(
         StatusKey::Default => quote!(if !raw.status().is_success()),
         _ => quote!(),
     };
+    let read_whole = match read {
+        Read::Whole => quote!(),
+        Read::Incoming { .. } => quote!(let raw = raw.read().await?;),
+    };
     let decode = |o: &Outcome, v: &String| {
+        if read == (Read::Incoming { success: true }) && o.content.as_ref().is_some_and(|c| c.kind == BodyKind::Bytes) {
+            let body = wrap(Some(v), Some(quote!(stream)));
+            return quote! { let (raw, stream) = raw.into_stream(); #body };
+        }
         let value = o.content.as_ref().map(|c| match c.kind {
             BodyKind::Json(_) | BodyKind::Form(_) => quote!(raw.json()?),
             BodyKind::Text => quote!(raw.text()?),
             BodyKind::Bytes | BodyKind::Multipart => quote!(raw.body().clone()),
         });
-        wrap(Some(v), value)
+        let body = wrap(Some(v), value);
+        quote! { #read_whole #body }
     };
     if group.len() == 1 {
         let body = decode(group[0].0, group[0].1);
@@ -456,17 +483,18 @@ fn arms(
     });
     quote! {
         #(#per_media)*
-        #pat #guard => raw.unexpected_content_type(),
+        #pat #guard => { #read_whole raw.unexpected_content_type() }
     }
 }
 
-fn success_arms(op: &Operation, on: &OpNames, names: &Names) -> (TokenStream, TokenStream) {
+fn success_arms(op: &Operation, on: &OpNames, names: &Names, read: Read) -> (TokenStream, TokenStream) {
     let types = quote!(types::);
     if op.success.is_empty() {
         // The spec documents no success: any 2xx is read as raw bytes.
         return (
             quote!(crate::runtime::Bytes),
             quote!(200..=299 => { let body = raw.body().clone(); ::std::result::Result::Ok(raw.into_response(body)) }),
+            // (Never streamed: an operation streams only when a documented success is a file.)
         );
     }
     let ok_ty = match &on.success {
@@ -475,14 +503,14 @@ fn success_arms(op: &Operation, on: &OpNames, names: &Names) -> (TokenStream, To
             quote!(types::#n)
         }
         None => match &op.success[0].content {
-            Some(c) => body_ty(&c.kind, names, &types),
+            Some(c) => success_body_ty(&c.kind, names, &types),
             None => quote!(()),
         },
     };
     let enum_name = on.success.as_deref().map(ident);
     let groups = by_status(&op.success, &on.success_variants);
     let arms = groups.iter().map(|(status, group)| {
-        arms(*status, group, |variant, value| {
+        arms(*status, group, read, |variant, value| {
             let wrapped = match (&enum_name, variant, value) {
                 (Some(e), Some(v), Some(value)) => {
                     let v = ident(v);
@@ -501,14 +529,18 @@ fn success_arms(op: &Operation, on: &OpNames, names: &Names) -> (TokenStream, To
     (ok_ty, quote!(#(#arms)*))
 }
 
-fn error_arms(op: &Operation, on: &OpNames, _names: &Names) -> (TokenStream, TokenStream) {
+fn error_arms(op: &Operation, on: &OpNames, read: Read) -> (TokenStream, TokenStream) {
     let Some(name) = &on.error else {
         return (quote!(::std::convert::Infallible), quote!());
     };
     let e = ident(name);
     let groups = by_status(&op.errors, &on.error_variants);
+    let read = match read {
+        Read::Whole => Read::Whole,
+        Read::Incoming { .. } => Read::Incoming { success: false },
+    };
     let arms = groups.iter().map(|(status, group)| {
-        arms(*status, group, |variant, value| {
+        arms(*status, group, read, |variant, value| {
             let v = ident(variant.expect("error variants are named"));
             match value {
                 Some(value) => quote! { let body = #value; raw.api_error(types::#e::#v(body)) },

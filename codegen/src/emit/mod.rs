@@ -165,6 +165,19 @@ pub(crate) fn is_scalar(t: &Ty, api: &Api) -> bool {
     }
 }
 
+/// Does an operation hand some success body to the caller as a stream?
+pub(crate) fn streams(op: &Operation) -> bool {
+    op.success.iter().any(|o| o.content.as_ref().is_some_and(|c| c.kind == BodyKind::Bytes))
+}
+
+/// The Rust type of a success body: files (`BodyKind::Bytes`) are streams.
+pub(crate) fn success_body_ty(kind: &BodyKind, names: &Names, prefix: &TokenStream) -> TokenStream {
+    match kind {
+        BodyKind::Bytes => quote!(crate::runtime::ByteStream),
+        other => body_ty(other, names, prefix),
+    }
+}
+
 /// The Rust type of an answer's body in a variant or return type.
 pub(crate) fn body_ty(kind: &BodyKind, names: &Names, prefix: &TokenStream) -> TokenStream {
     match kind {

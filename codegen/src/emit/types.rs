@@ -276,15 +276,21 @@ fn outcome_doc(o: &Outcome) -> TokenStream {
 fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
     let on = &names.ops[i];
     let here = TokenStream::new();
-    let enum_of = |name: &str, outcomes: &[Outcome], variants: &[String], what: &str| {
+    let enum_of = |name: &str, outcomes: &[Outcome], variants: &[String], what: &str, success: bool| {
         let name = ident(name);
+        // A stream can be neither cloned nor compared.
+        let derives = if success && super::streams(op) {
+            quote!(#[derive(Debug)])
+        } else {
+            quote!(#[derive(Debug, Clone, PartialEq)])
+        };
         let doc = super::doc_attrs(&format!("{what} of `{}` (`{} {}`).", op.id, op.method.as_str(), op.path), false);
         let vs = outcomes.iter().zip(variants).map(|(o, v)| {
             let v = ident(v);
             let d = outcome_doc(o);
             match &o.content {
                 Some(c) => {
-                    let t = body_ty(&c.kind, names, &here);
+                    let t = if success { super::success_body_ty(&c.kind, names, &here) } else { body_ty(&c.kind, names, &here) };
                     quote! { #d #v(#t), }
                 }
                 None => quote! { #d #v, },
@@ -292,7 +298,7 @@ fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
         });
         quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq)]
+            #derives
             pub enum #name {
                 #(#vs)*
             }
@@ -301,10 +307,10 @@ fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
     let success = on
         .success
         .as_deref()
-        .map(|n| enum_of(n, &op.success, &on.success_variants, "The successful answers"));
+        .map(|n| enum_of(n, &op.success, &on.success_variants, "The successful answers", true));
     let error = on
         .error
         .as_deref()
-        .map(|n| enum_of(n, &op.errors, &on.error_variants, "The documented error answers"));
+        .map(|n| enum_of(n, &op.errors, &on.error_variants, "The documented error answers", false));
     quote! { #success #error }
 }
