@@ -205,24 +205,11 @@ impl<'a> Lowerer<'a> {
                 if !values.is_empty() {
                     return Ok(Lowered::Kind(TypeKind::Enum(StringEnum { values })));
                 }
-                let format = match &st.format {
-                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "date-time",
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "date",
-                    VariantOrUnknownOrEmpty::Unknown(f) => f.as_str(),
-                    _ => "",
-                };
-                Ok(Lowered::Ty(string_ty(format)))
+                Ok(Lowered::Ty(scalar_ty(&s.schema_kind).unwrap_or(Ty::String)))
             }
-            SchemaKind::Type(Type::Number(n)) => Ok(Lowered::Ty(number_ty(match &n.format {
-                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => "float",
-                _ => "",
-            }))),
-            SchemaKind::Type(Type::Integer(i)) => Ok(Lowered::Ty(integer_ty(match &i.format {
-                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => "int32",
-                VariantOrUnknownOrEmpty::Unknown(f) => f.as_str(),
-                _ => "",
-            }))),
-            SchemaKind::Type(Type::Boolean(_)) => Ok(Lowered::Ty(Ty::Bool)),
+            SchemaKind::Type(Type::Number(_) | Type::Integer(_) | Type::Boolean(_)) => {
+                Ok(Lowered::Ty(scalar_ty(&s.schema_kind).unwrap_or(Ty::Json)))
+            }
             SchemaKind::Type(Type::Array(a)) => Ok(Lowered::Ty(self.list(a.items.as_ref(), at, place)?)),
             SchemaKind::Type(Type::Object(o)) => {
                 self.object(&o.properties, &o.required, o.additional_properties.as_ref(), at, place)
@@ -739,9 +726,10 @@ impl<'a> Lowerer<'a> {
         let mut errors = Vec::new();
         for (key, label, r, r_at) in resolved {
             let docs = Some(r.description.clone()).filter(|d| !d.trim().is_empty());
+            let headers = self.response_headers(&r, &r_at)?;
             let outcomes = if key.is_success() { &mut success } else { &mut errors };
             if r.content.is_empty() {
-                outcomes.push(Outcome { status: key, docs, content: None });
+                outcomes.push(Outcome { status: key, docs, content: None, headers });
                 continue;
             }
             let json_here = r.content.keys().filter(|m| is_json(m)).count();
@@ -763,10 +751,35 @@ impl<'a> Lowerer<'a> {
                     status: key,
                     docs: docs.clone(),
                     content: Some(Content { media_type: media.clone(), kind }),
+                    headers: headers.clone(),
                 });
             }
         }
         Ok((success, errors))
+    }
+
+    /// A response's declared headers; `Content-Type` is the body's business
+    /// (OpenAPI says to ignore it here).
+    fn response_headers(&mut self, r: &openapiv3::Response, at: &Pointer) -> Result<Vec<ResponseHeader>> {
+        let mut out = Vec::new();
+        for (name, h) in &r.headers {
+            if name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let h_at = at.push("headers").push(name);
+            let (h, h_at) = self.resolver.item(h, &h_at, "header")?;
+            // Only scalars are typed; a header that is an array or object in
+            // the spec is read as its text, and no type is made for it.
+            let ty = match &h.format {
+                openapiv3::ParameterSchemaOrContent::Schema(schema) => {
+                    let (schema, _) = self.resolver.item(schema, &h_at.push("schema"), "schema")?;
+                    scalar_ty(&schema.schema_kind).unwrap_or(Ty::String)
+                }
+                openapiv3::ParameterSchemaOrContent::Content(_) => Ty::String,
+            };
+            out.push(ResponseHeader { name: name.clone(), ty, docs: h.description.clone() });
+        }
+        Ok(out)
     }
 
     fn security_schemes(&mut self) -> Result<Vec<SecurityScheme>> {
@@ -816,6 +829,30 @@ impl<'a> Lowerer<'a> {
 enum AllOf<'m> {
     Reference(&'m ReferenceOr<Schema>),
     Merged(Box<Schema>),
+}
+
+/// The Rust type of a string, number, integer or boolean schema (a string
+/// enum's values aside), by `format`.
+fn scalar_ty(kind: &SchemaKind) -> Option<Ty> {
+    Some(match kind {
+        SchemaKind::Type(Type::String(st)) => string_ty(match &st.format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "date-time",
+            VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "date",
+            VariantOrUnknownOrEmpty::Unknown(f) => f.as_str(),
+            _ => "",
+        }),
+        SchemaKind::Type(Type::Number(n)) => number_ty(match &n.format {
+            VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => "float",
+            _ => "",
+        }),
+        SchemaKind::Type(Type::Integer(i)) => integer_ty(match &i.format {
+            VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => "int32",
+            VariantOrUnknownOrEmpty::Unknown(f) => f.as_str(),
+            _ => "",
+        }),
+        SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
+        _ => return None,
+    })
 }
 
 /// `type: string` by `format` (`binary` and `byte` stay strings in JSON).

@@ -273,6 +273,20 @@ pub struct Outcome {
     pub status: StatusKey,
     pub docs: Option<String>,
     pub content: Option<Content>,
+    /// Headers the spec declares for this answer (the same for every media
+    /// type of one status).
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A declared response header, read into a typed field when it parses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    /// As the spec spells it; matched case-insensitively.
+    pub name: String,
+    /// A scalar (string, integer, number, boolean, date-time, date, uri);
+    /// anything else is read as text.
+    pub ty: Ty,
+    pub docs: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

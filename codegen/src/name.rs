@@ -40,6 +40,16 @@ pub struct OpNames {
     /// The error enum, when the spec documents any error response.
     pub error: Option<String>,
     pub error_variants: Vec<String>,
+    /// One struct per status whose answer declares headers.
+    pub headers: Vec<HeaderSetNames>,
+}
+
+/// The typed headers of one status of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderSetNames {
+    pub status: StatusKey,
+    pub ident: String,
+    pub fields: Vec<String>,
 }
 
 /// Methods every generated `Client` has; operations never take these names.
@@ -73,7 +83,18 @@ pub fn name(api: &Api) -> Names {
         let base = ident::bare(&base).to_string();
         let success = (op.success.len() > 1).then(|| type_ns.claim(format!("{base}Success"), ""));
         let error = (!op.errors.is_empty()).then(|| type_ns.claim(format!("{base}Error"), ""));
-        op_type_names.push((success, error));
+        let mut headers: Vec<HeaderSetNames> = Vec::new();
+        for o in op.success.iter().chain(&op.errors) {
+            if o.headers.is_empty() || headers.iter().any(|h| h.status == o.status) {
+                continue;
+            }
+            let raw: Vec<&str> = o.headers.iter().map(|h| h.name.as_str()).collect();
+            let (fields, _) = member_names(&raw, |r| snake(r, "header"), "_");
+            let status = ident::bare(&status_word(o.status)).to_string();
+            let ident = type_ns.claim(format!("{base}{status}Headers"), "");
+            headers.push(HeaderSetNames { status: o.status, ident, fields });
+        }
+        op_type_names.push((success, error, headers));
     }
     // Then names from places.
     for (i, def) in api.types.iter().enumerate() {
@@ -132,7 +153,7 @@ pub fn name(api: &Api) -> Names {
         .operations
         .iter()
         .zip(op_type_names)
-        .map(|(op, (success, error))| {
+        .map(|(op, (success, error, headers))| {
             let method = method_ns.claim(snake(&op.id, "operation"), "_");
             let mut param_ns = Namespace::default();
             param_ns.reserve("self");
@@ -147,6 +168,7 @@ pub fn name(api: &Api) -> Names {
                 success_variants: outcome_variants(&op.success),
                 error,
                 error_variants: outcome_variants(&op.errors),
+                headers,
             }
         })
         .collect();

@@ -862,6 +862,11 @@ impl RawResponse {
         &self.0.body
     }
 
+    /// The headers the spec declares for this answer, typed.
+    pub fn headers_as<H: FromHeaders>(&self) -> H {
+        H::from_headers(&self.0.headers)
+    }
+
     /// The `Content-Type` without parameters, lower-cased.
     pub fn media_type(&self) -> Option<String> {
         media_type(&self.0.headers)
@@ -933,6 +938,46 @@ impl fmt::Debug for RawResponse {
     }
 }
 
+/// A type the declared headers of an answer are read into (generated per
+/// operation and status, e.g. `GetDataExportAcceptedHeaders`).
+pub trait FromHeaders {
+    fn from_headers(headers: &HeaderMap) -> Self;
+}
+
+/// A header's value as a scalar type.
+pub trait FromHeaderValue: Sized {
+    fn from_header_value(value: &str) -> Option<Self>;
+}
+
+macro_rules! header_from_str {
+    ($($t:ty),*) => {$(
+        impl FromHeaderValue for $t {
+            fn from_header_value(value: &str) -> Option<Self> {
+                value.trim().parse().ok()
+            }
+        }
+    )*};
+}
+
+header_from_str!(String, bool, i32, i64, u32, u64, f32, f64, chrono::NaiveDate, url::Url);
+
+impl FromHeaderValue for chrono::DateTime<chrono::Utc> {
+    fn from_header_value(value: &str) -> Option<Self> {
+        // RFC 3339 as the schema says, or the HTTP date servers often send.
+        let value = value.trim();
+        chrono::DateTime::parse_from_rfc3339(value)
+            .or_else(|_| chrono::DateTime::parse_from_rfc2822(value))
+            .ok()
+            .map(|d| d.with_timezone(&chrono::Utc))
+    }
+}
+
+/// A declared header, if present, readable and of its type.
+#[doc(hidden)]
+pub fn typed_header<T: FromHeaderValue>(headers: &HeaderMap, name: &str) -> Option<T> {
+    T::from_header_value(headers.get(name)?.to_str().ok()?)
+}
+
 /// A successful answer: the typed body, with status and headers at hand.
 #[derive(Debug, Clone)]
 pub struct Response<T> {
@@ -963,6 +1008,12 @@ impl<T> Response<T> {
     /// How long the server asks the caller to wait (`Retry-After`, seconds or HTTP date).
     pub fn retry_after(&self) -> Option<Duration> {
         retry_after(&self.headers)
+    }
+
+    /// The headers the spec declares for this answer, typed (the operation's
+    /// `...Headers` struct for the status).
+    pub fn headers_as<H: FromHeaders>(&self) -> H {
+        H::from_headers(&self.headers)
     }
 
     pub fn body(&self) -> &T {

@@ -81,6 +81,8 @@ pub mod types {
         /// 200 `application/json`: Returns the completed data export and its manifest. If it is still pending, the response will be a 202 and the caller should check the Location and Retry-After headers to determine where and how long to wait before polling again.
         Ok(DataExport),
         /// 202: The export is still pending: poll again at `Location` after the delay in `Retry-After`.
+        ///
+        /// Typed headers: [`GetDataExportAcceptedHeaders`] (`response.headers_as::<GetDataExportAcceptedHeaders>()`).
         Accepted,
     }
     /// The documented error answers of `getDataExport` (`GET /data_exports/{data_export_token}`).
@@ -92,6 +94,22 @@ pub mod types {
         PaymentRequired(Errors),
         /// 404 `application/json`: NotFound
         NotFound(Errors),
+    }
+    /// The headers of a 202 answer to `getDataExport` (`GET /data_exports/{data_export_token}`), from `headers_as()`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetDataExportAcceptedHeaders {
+        /// Where to poll for the export.
+        pub location: ::std::option::Option<::std::string::String>,
+        /// Seconds to wait before polling again.
+        pub retry_after: ::std::option::Option<i64>,
+    }
+    impl crate::runtime::FromHeaders for GetDataExportAcceptedHeaders {
+        fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
+            Self {
+                location: crate::runtime::typed_header(headers, "location"),
+                retry_after: crate::runtime::typed_header(headers, "retry-after"),
+            }
+        }
     }
 }
 /// A client for Vantage (version 2.0.0).
@@ -195,6 +213,10 @@ impl Client {
     /// Get the status of a data export.
     ///
     /// `GET /data_exports/{data_export_token}`
+    ///
+    /// # Typed response headers
+    ///
+    /// - 202: [`types::GetDataExportAcceptedHeaders`] (`headers_as::<types::GetDataExportAcceptedHeaders>()`)
     pub async fn get_data_export(
         &self,
         data_export_token: &str,

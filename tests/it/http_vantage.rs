@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use generated::runtime::Error;
-use generated::vantage::types::{GetDataExportError, GetDataExportSuccess};
+use generated::vantage::types::{GetDataExportAcceptedHeaders, GetDataExportError, GetDataExportSuccess};
 use generated::vantage::Client;
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
@@ -53,6 +53,10 @@ async fn pending_export_is_202_with_location_and_retry_after() {
     assert_eq!(response.body(), &GetDataExportSuccess::Accepted);
     assert_eq!(response.location(), Some("https://api.vantage.sh/v2/data_exports/dta_1"));
     assert_eq!(response.retry_after(), Some(Duration::from_secs(30)));
+    // The headers the spec declares for 202, typed.
+    let typed: GetDataExportAcceptedHeaders = response.headers_as();
+    assert_eq!(typed.location.as_deref(), Some("https://api.vantage.sh/v2/data_exports/dta_1"));
+    assert_eq!(typed.retry_after, Some(30));
 }
 
 #[tokio::test]

@@ -275,6 +275,15 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names) -> TokenStr
         text.push_str("\n\n# Parameters\n\n");
         text.push_str(&documented.join("\n"));
     }
+    if !on.headers.is_empty() {
+        text.push_str("\n\n# Typed response headers\n\n");
+        let lines: Vec<String> = on
+            .headers
+            .iter()
+            .map(|h| format!("- {}: [`types::{}`] (`headers_as::<types::{}>()`)", super::status_text(h.status), h.ident, h.ident))
+            .collect();
+        text.push_str(&lines.join("\n"));
+    }
     let doc = doc_attrs(&text, false);
 
     let mut args = Vec::new();

@@ -165,6 +165,15 @@ pub(crate) fn is_scalar(t: &Ty, api: &Api) -> bool {
     }
 }
 
+/// A status as the spec writes it: `202`, `4XX`, `default`.
+pub(crate) fn status_text(status: StatusKey) -> String {
+    match status {
+        StatusKey::Code(c) => c.to_string(),
+        StatusKey::Range(r) => format!("{r}XX"),
+        StatusKey::Default => "default".to_string(),
+    }
+}
+
 /// Does an operation hand some success body to the caller as a stream?
 pub(crate) fn streams(op: &Operation) -> bool {
     op.success.iter().any(|o| o.content.as_ref().is_some_and(|c| c.kind == BodyKind::Bytes))

@@ -259,17 +259,19 @@ fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> TokenStrea
 }
 
 /// Outcome doc: status, media type, then the spec's description.
-fn outcome_doc(o: &Outcome) -> TokenStream {
+fn outcome_doc(o: &Outcome, headers: Option<&str>) -> TokenStream {
     let status = match o.status {
-        StatusKey::Code(c) => c.to_string(),
-        StatusKey::Range(r) => format!("{r}XX"),
         StatusKey::Default => "Any other status".to_string(),
+        other => super::status_text(other),
     };
     let media = o.content.as_ref().map(|c| format!(" `{}`", c.media_type)).unwrap_or_default();
-    let text = match o.docs.as_deref() {
+    let mut text = match o.docs.as_deref() {
         Some(d) => format!("{status}{media}: {d}"),
         None => format!("{status}{media}"),
     };
+    if let Some(h) = headers {
+        text.push_str(&format!("\n\nTyped headers: [`{h}`] (`response.headers_as::<{h}>()`)."));
+    }
     super::doc_attrs(&text, false)
 }
 
@@ -287,7 +289,7 @@ fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
         let doc = super::doc_attrs(&format!("{what} of `{}` (`{} {}`).", op.id, op.method.as_str(), op.path), false);
         let vs = outcomes.iter().zip(variants).map(|(o, v)| {
             let v = ident(v);
-            let d = outcome_doc(o);
+            let d = outcome_doc(o, on.headers.iter().find(|h| h.status == o.status).map(|h| h.ident.as_str()));
             match &o.content {
                 Some(c) => {
                     let t = if success { super::success_body_ty(&c.kind, names, &here) } else { body_ty(&c.kind, names, &here) };
@@ -312,5 +314,49 @@ fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
         .error
         .as_deref()
         .map(|n| enum_of(n, &op.errors, &on.error_variants, "The documented error answers", false));
-    quote! { #success #error }
+    let headers = on.headers.iter().map(|set| header_struct(op, set, names));
+    quote! { #success #error #(#headers)* }
+}
+
+/// The headers one status of an operation declares, each an `Option` that is
+/// `None` when the header is absent or does not parse as its type (its text
+/// is still in `headers()`).
+fn header_struct(op: &Operation, set: &crate::name::HeaderSetNames, names: &Names) -> TokenStream {
+    let outcome = op.success.iter().chain(&op.errors).find(|o| o.status == set.status).expect("named from an outcome");
+    let name = ident(&set.ident);
+    let doc = super::doc_attrs(
+        &format!(
+            "The headers of a {} answer to `{}` (`{} {}`), from `headers_as()`.",
+            super::status_text(set.status),
+            op.id,
+            op.method.as_str(),
+            op.path
+        ),
+        false,
+    );
+    let here = TokenStream::new();
+    let fields = outcome.headers.iter().zip(&set.fields).map(|(h, f)| {
+        let f = ident(f);
+        let t = ty(&h.ty, names, &here);
+        let d = docs(h.docs.as_deref());
+        quote! { #d pub #f: ::std::option::Option<#t>, }
+    });
+    let reads = outcome.headers.iter().zip(&set.fields).map(|(h, f)| {
+        let f = ident(f);
+        let wire = h.name.to_ascii_lowercase();
+        quote! { #f: crate::runtime::typed_header(headers, #wire), }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl crate::runtime::FromHeaders for #name {
+            fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
+                Self { #(#reads)* }
+            }
+        }
+    }
 }
