@@ -489,8 +489,10 @@ fn call_span(request: &Request) -> tracing::Span {
     )
 }
 
-/// A transport error, told apart from a timeout.
+/// A transport error, told apart from a timeout. The URL is dropped from it:
+/// an API key may be in the query.
 fn transport<E>(e: reqwest::Error) -> Error<E> {
+    let e = e.without_url();
     if e.is_timeout() {
         Error::Timeout(e)
     } else {
@@ -814,6 +816,7 @@ impl fmt::Debug for ByteStream {
 
 /// A body read error as I/O: timeouts are `TimedOut`.
 fn io_error(e: reqwest::Error) -> std::io::Error {
+    let e = e.without_url();
     let kind = if e.is_timeout() { std::io::ErrorKind::TimedOut } else { std::io::ErrorKind::Other };
     std::io::Error::new(kind, e)
 }

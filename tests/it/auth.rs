@@ -116,3 +116,63 @@ async fn a_token_endpoint_error_is_an_auth_error_that_never_shows_the_secret() {
         assert!(!text.contains("hunter2") && !text.contains("aWQ6aHVudGVyMg=="), "{text}");
     }
 }
+
+/// `listShapes` takes a key in the query, or a session cookie together with
+/// basic auth; the first alternative whose credentials are all set is used.
+async fn shapes_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+    server
+}
+
+async fn only_request(server: &MockServer) -> wiremock::Request {
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    requests.into_iter().next().unwrap()
+}
+
+#[tokio::test]
+async fn an_api_key_goes_in_the_query_when_the_scheme_says_so() {
+    let server = shapes_server().await;
+    fixtures::composition::Client::with_base_url(server.uri()).with_api_key("k&y=1").list_shapes().await.unwrap();
+    let request = only_request(&server).await;
+    assert_eq!(request.url.query(), Some("api_key=k%26y%3D1"));
+    assert!(!request.headers.contains_key("authorization"));
+}
+
+#[tokio::test]
+async fn a_cookie_key_and_basic_auth_are_sent_together() {
+    let server = shapes_server().await;
+    let client = fixtures::composition::Client::with_base_url(server.uri()).with_session("s; 1").with_basic_auth("ann", "pw");
+    client.list_shapes().await.unwrap();
+    let request = only_request(&server).await;
+    assert_eq!(request.headers["cookie"], "session=s%3B%201");
+    assert_eq!(request.headers["authorization"], "Basic YW5uOnB3");
+    assert_eq!(request.url.query(), None);
+    let debug = format!("{client:?}");
+    assert!(!debug.contains("pw\"") && !debug.contains("s; 1"), "{debug}");
+}
+
+#[tokio::test]
+async fn without_every_credential_of_an_alternative_none_is_sent() {
+    let server = shapes_server().await;
+    // A cookie alone satisfies no alternative (it needs basic auth too).
+    fixtures::composition::Client::with_base_url(server.uri()).with_session("s").list_shapes().await.unwrap();
+    let request = only_request(&server).await;
+    assert!(!request.headers.contains_key("cookie"));
+}
+
+#[tokio::test]
+async fn a_key_in_the_query_never_shows_in_a_transport_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let uri = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let client = fixtures::composition::Client::with_base_url(uri)
+        .with_api_key("k3y-in-query")
+        .with_retry(fixtures::runtime::RetryPolicy::none());
+    let err = client.list_shapes().await.unwrap_err();
+    assert!(matches!(err, fixtures::runtime::Error::Transport(_)), "{err:?}");
+    for text in [format!("{err}"), format!("{err:?}")] {
+        assert!(!text.contains("k3y-in-query"), "{text}");
+    }
+}
