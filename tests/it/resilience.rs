@@ -180,13 +180,17 @@ async fn a_body_cut_short_of_its_content_length_is_a_transport_error() {
     assert!(!err.is_retryable());
 }
 
-/// Everything the `tracing` subscriber was given, as text.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+thread_local! {
+    /// What `tracing` wrote on this thread.
+    static CAPTURED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
-impl std::io::Write for Captured {
+/// Writes into this thread's `CAPTURED`.
+struct ThreadCapture;
+
+impl std::io::Write for ThreadCapture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
+        CAPTURED.with(|c| c.borrow_mut().extend_from_slice(buf));
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -194,22 +198,30 @@ impl std::io::Write for Captured {
     }
 }
 
+/// A global subscriber, installed once: with only a thread-local one, tests
+/// running at the same time can leave the callsites' cached interest at
+/// "never". Each test reads what its own thread (a current-thread runtime)
+/// wrote.
+fn capture_tracing() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(|| ThreadCapture)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("no other global subscriber in the tests");
+    });
+    CAPTURED.with(|c| c.borrow_mut().clear());
+}
+
 #[tokio::test]
 async fn each_call_is_a_span_with_operation_template_attempt_and_status_but_no_secrets() {
-    use tracing_subscriber::fmt::format::FmtSpan;
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_span_events(FmtSpan::CLOSE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
+    capture_tracing();
     let server = server_answering(ResponseTemplate::new(503), ok_export()).await;
     vantage(&server.uri()).with_retry(quick()).get_data_export("dta_secret_token_value").await.unwrap();
 
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = CAPTURED.with(|c| String::from_utf8(c.borrow().clone()).unwrap());
     assert!(text.contains("http_call{operation=\"getDataExport\" method=GET path=\"/data_exports/{data_export_token}\""), "{text}");
     assert!(text.contains("retrying attempt=1"), "{text}");
     let closed = text.lines().find(|l| l.contains("close")).expect("the span closes");
