@@ -12,11 +12,11 @@ use std::path::Path;
 
 use generated::hienergy::types::GetExportReportResponseExportStatus as Status;
 use generated::hienergy::Client;
-use generated::runtime::{poll_until, PollPolicy};
+use generated::runtime::{poll_until, ByteStream, PollPolicy};
 
 /// Polls the report until it is `completed` or `failed`; when completed,
 /// downloads its `download_url` to `out`. Returns the bytes written.
-pub async fn run(client: &Client, report_id: i64, out: &Path, policy: &PollPolicy) -> Result<usize, Box<dyn Error>> {
+pub async fn run(client: &Client, report_id: i64, out: &Path, policy: &PollPolicy) -> Result<u64, Box<dyn Error>> {
     let last = poll_until(policy, || client.get_export_report(report_id), |answer| {
         matches!(answer.export.status, Status::Completed | Status::Failed)
     })
@@ -27,10 +27,10 @@ pub async fn run(client: &Client, report_id: i64, out: &Path, policy: &PollPolic
         return Err(format!("report {report_id} failed: {why}").into());
     }
     let url = export.download_url.as_ref().ok_or("a completed report without a download_url")?;
-    // A pre-signed URL outside the API: no credentials go with it.
-    let bytes = generated::runtime::reqwest::get(url.as_str()).await?.error_for_status()?.bytes().await?;
-    std::fs::write(out, &bytes)?;
-    Ok(bytes.len())
+    // A pre-signed URL outside the API: no credentials go with it. Streamed
+    // to disk, never held whole in memory.
+    let download = generated::runtime::reqwest::get(url.as_str()).await?.error_for_status()?;
+    Ok(ByteStream::from(download).write_to_file(out).await?)
 }
 
 #[tokio::main]

@@ -10,7 +10,7 @@
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
-use generated::runtime::{poll_until, PollPolicy};
+use generated::runtime::{poll_until, ByteStream, PollPolicy};
 use generated::vantage::types::GetDataExportSuccess;
 use generated::vantage::Client;
 
@@ -26,10 +26,11 @@ pub async fn run(client: &Client, export_token: &str, out_dir: &Path, policy: &P
     };
     let mut written = Vec::new();
     for (i, url) in export.manifest.files.iter().enumerate() {
-        // The manifest lists plain download URLs, outside the API.
-        let bytes = generated::runtime::reqwest::get(url.as_str()).await?.error_for_status()?.bytes().await?;
+        // The manifest lists plain download URLs, outside the API; each file
+        // is streamed to disk, never held whole in memory.
+        let download = generated::runtime::reqwest::get(url.as_str()).await?.error_for_status()?;
         let path = out_dir.join(format!("{export_token}-{i}.csv"));
-        std::fs::write(&path, &bytes)?;
+        ByteStream::from(download).write_to_file(&path).await?;
         written.push(path);
     }
     Ok(written)

@@ -808,6 +808,13 @@ impl ByteStream {
     }
 }
 
+/// Any answer's body as a stream, e.g. a pre-signed download URL's.
+impl From<reqwest::Response> for ByteStream {
+    fn from(response: reqwest::Response) -> Self {
+        ByteStream(Some(response))
+    }
+}
+
 impl fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(if self.0.is_some() { "ByteStream { .. }" } else { "ByteStream { done }" })
