@@ -105,20 +105,10 @@ fn github_spec(root: &Path) -> Result<PathBuf, String> {
     if spec.is_file() {
         return Ok(spec);
     }
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     eprintln!("bench: fetching @octokit/openapi with npm pack");
-    let out = Command::new("npm")
-        .args(["pack", "@octokit/openapi", "--silent"])
-        .current_dir(&dir)
-        .output()
-        .map_err(|e| format!("cannot run npm: {e}"))?;
-    let tarball = String::from_utf8_lossy(&out.stdout).trim().lines().last().unwrap_or("").to_string();
-    if !out.status.success() || tarball.is_empty() {
-        return Err(format!("npm pack @octokit/openapi failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
-    }
-    let status = Command::new("tar").args(["xzf", &tarball]).current_dir(&dir).status().map_err(|e| e.to_string())?;
-    if !status.success() || !spec.is_file() {
-        return Err(format!("{tarball} has no generated/api.github.com.json"));
+    crate::corpus::npm_unpack("@octokit/openapi", &dir)?;
+    if !spec.is_file() {
+        return Err("@octokit/openapi has no generated/api.github.com.json".into());
     }
     Ok(spec)
 }

