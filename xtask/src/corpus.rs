@@ -222,16 +222,21 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// A module name unique to the spec's path: `github_com_api_github_com`.
+/// A module name unique to the spec's path: `m_github_com_api_github_com`.
+/// Runs of separators become one `_` (so the name is lint-clean snake case);
+/// where that loses a character, a hash of the path keeps the name unique.
 fn module_name(rel: &str) -> String {
-    let mut s: String = rel
-        .trim_end_matches(".json")
-        .trim_end_matches(".yaml")
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
-        .collect();
-    s.insert_str(0, "m_");
-    s
+    let stem = rel.trim_end_matches(".json").trim_end_matches(".yaml");
+    let naive: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let words: Vec<&str> = naive.split('_').filter(|w| !w.is_empty()).collect();
+    let joined = words.join("_");
+    if joined == naive {
+        return format!("m_{joined}");
+    }
+    // FNV-1a: stable across runs and platforms, unlike std's hasher.
+    let hash = rel.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193));
+    format!("m_{joined}_{hash:08x}")
 }
 
 /// Specs this large run alone, before the rest: codegen uses every core for
