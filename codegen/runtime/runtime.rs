@@ -350,18 +350,18 @@ impl ClientCore {
             span.record("attempt", attempt);
             let outcome = send(&self.http, current).await;
             // A rejected provider token: a new one, and the call once more.
-            if let (Ok(raw), Some((provider, token)), Some(mut again)) = (&outcome, &fetched, next.as_ref().and_then(|n| n.try_clone())) {
-                if raw.status() == StatusCode::UNAUTHORIZED && !refreshed {
-                    provider.invalidate(token).await;
-                    let token = provider.token(&self.http).await.map_err(Error::Auth)?;
-                    again.headers_mut().insert(reqwest::header::AUTHORIZATION, bearer(&token)?);
-                    tracing::info!(attempt, "access token rejected; sending again with a new one");
-                    fetched = fetched.map(|(p, _)| (p, token));
-                    refreshed = true;
-                    request = again;
-                    attempt += 1;
-                    continue;
-                }
+            let rejected = matches!(&outcome, Ok(raw) if raw.status() == StatusCode::UNAUTHORIZED);
+            let (next, again) = if rejected && !refreshed && fetched.is_some() { (None, next) } else { (next, None) };
+            if let (Some((provider, token)), Some(mut again)) = (&fetched, again) {
+                provider.invalidate(token).await;
+                let token = provider.token(&self.http).await.map_err(Error::Auth)?;
+                again.headers_mut().insert(reqwest::header::AUTHORIZATION, bearer(&token)?);
+                tracing::info!(attempt, "access token rejected; sending again with a new one");
+                fetched = fetched.map(|(p, _)| (p, token));
+                refreshed = true;
+                request = again;
+                attempt += 1;
+                continue;
             }
             let asked_wait = match &outcome {
                 Ok(raw) if RETRY_STATUSES.contains(&raw.status().as_u16()) => Some(retry_after(raw.headers())),
