@@ -200,15 +200,12 @@ impl<'a> Lowerer<'a> {
 
     fn schema(&mut self, s: &Schema, at: &Pointer, place: &[String]) -> Result<Lowered> {
         match &s.schema_kind {
-            SchemaKind::Type(Type::String(st)) => {
+            SchemaKind::Type(Type::String(st)) if st.enumeration.iter().any(Option::is_some) => {
                 let values: Vec<String> = dedup(st.enumeration.iter().flatten().cloned());
-                if !values.is_empty() {
-                    return Ok(Lowered::Kind(TypeKind::Enum(StringEnum { values })));
-                }
-                Ok(Lowered::Ty(scalar_ty(&s.schema_kind).unwrap_or(Ty::String)))
+                Ok(Lowered::Kind(TypeKind::Enum(StringEnum { values })))
             }
-            SchemaKind::Type(Type::Number(_) | Type::Integer(_) | Type::Boolean(_)) => {
-                Ok(Lowered::Ty(scalar_ty(&s.schema_kind).unwrap_or(Ty::Json)))
+            SchemaKind::Type(Type::String(_) | Type::Number(_) | Type::Integer(_) | Type::Boolean(_)) => {
+                Ok(Lowered::Ty(scalar_ty(&s.schema_kind).expect("strings, numbers and booleans are scalars")))
             }
             SchemaKind::Type(Type::Array(a)) => Ok(Lowered::Ty(self.list(a.items.as_ref(), at, place)?)),
             SchemaKind::Type(Type::Object(o)) => {

@@ -437,8 +437,6 @@ fn status_pattern(s: StatusKey) -> TokenStream {
     }
 }
 
-/// Match arms for one status: one arm, or one per content type plus a
-/// fallback when the spec lists several bodies for it.
 /// How an operation's arms get at the body.
 #[derive(Clone, Copy, PartialEq)]
 enum Read {
@@ -449,6 +447,8 @@ enum Read {
     Incoming { success: bool },
 }
 
+/// Match arms for one status: one arm, or one per content type plus a
+/// fallback when the spec lists several bodies for it.
 fn arms(
     status: StatusKey,
     group: &[(&Outcome, &String)],
@@ -499,11 +499,11 @@ fn arms(
 fn success_arms(op: &Operation, on: &OpNames, names: &Names, read: Read) -> (TokenStream, TokenStream) {
     let types = quote!(types::);
     if op.success.is_empty() {
-        // The spec documents no success: any 2xx is read as raw bytes.
+        // The spec documents no success: any 2xx is read as raw bytes (never
+        // streamed: an operation streams only when a documented success is a file).
         return (
             quote!(crate::runtime::Bytes),
             quote!(200..=299 => { let body = raw.body().clone(); ::std::result::Result::Ok(raw.into_response(body)) }),
-            // (Never streamed: an operation streams only when a documented success is a file.)
         );
     }
     let ok_ty = match &on.success {

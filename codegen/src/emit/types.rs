@@ -41,7 +41,7 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
             quote! { #doc pub type #name = #t; }
         }
         TypeKind::Struct(s) => {
-            let all_optional = s.fields.iter().all(|f| !f.required || f.nullable);
+            let all_optional = s.fields.iter().all(|f| !matches!(Presence::of(f, def.in_request), Presence::Required));
             let fields = s.fields.iter().zip(&tn.members).map(|(f, member)| field(f, member, def.in_request, names));
             let extra_name = s.additional.as_ref().map(|_| ident(tn.extra.as_deref().expect("named with the struct")));
             let extra = s.additional.as_ref().zip(extra_name.as_ref()).map(|(a, fname)| {
@@ -210,10 +210,10 @@ fn struct_deserialize(
     let fields = s.fields.iter().zip(members).map(|(f, member)| {
         let member = ident(member);
         let wire = &f.name;
-        let finish = match (f.required, f.nullable) {
-            (true, false) => quote!(required),
-            (false, true) if in_request => quote!(nullable),
-            _ => quote!(optional),
+        let finish = match Presence::of(f, in_request) {
+            Presence::Required => quote!(required),
+            Presence::RequiredNullable | Presence::Optional => quote!(optional),
+            Presence::OptionalNullable => quote!(nullable),
         };
         quote!(#finish(#member, #wire))
     });
@@ -221,6 +221,31 @@ fn struct_deserialize(
     // Written as a list of calls so that it formats like code.
     quote! {
         crate::runtime::deserialize_struct!(#name, #(#fields,)* #extra);
+    }
+}
+
+/// How a field's value may be missing, which decides both its Rust type and
+/// how decoding finishes it.
+enum Presence {
+    /// `T`: absent is an error.
+    Required,
+    /// `Option<T>`, always sent (as `null` when `None`).
+    RequiredNullable,
+    /// `Option<T>`, left out when `None`; absent and `null` read as `None`.
+    Optional,
+    /// `Option<Option<T>>` in request types, where absent and `null` mean
+    /// different things to the server.
+    OptionalNullable,
+}
+
+impl Presence {
+    fn of(f: &Field, in_request: bool) -> Presence {
+        match (f.required, f.nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
+            (false, true) if in_request => Presence::OptionalNullable,
+            (false, _) => Presence::Optional,
+        }
     }
 }
 
@@ -236,16 +261,14 @@ fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> TokenStrea
     if crate::ident::bare(member) != wire {
         serde.push(quote!(rename = #wire));
     }
-    let t = match (f.required, f.nullable) {
-        (true, false) => t,
-        // Required but nullable: always sent, as `null` when `None`.
-        (true, true) => quote!(::std::option::Option<#t>),
-        // Where absent and null both mean something to the server, keep them apart.
-        (false, true) if in_request => {
+    let t = match Presence::of(f, in_request) {
+        Presence::Required => t,
+        Presence::RequiredNullable => quote!(::std::option::Option<#t>),
+        Presence::OptionalNullable => {
             serde.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
             quote!(::std::option::Option<::std::option::Option<#t>>)
         }
-        (false, _) => {
+        Presence::Optional => {
             serde.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
             quote!(::std::option::Option<#t>)
         }
