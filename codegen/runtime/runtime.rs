@@ -129,22 +129,19 @@ impl ClientCredentials {
             form.push(("scope", inner.scopes.join(" ")));
         }
         let body = serde_urlencoded::to_string(&form).unwrap_or_default();
-        let sent = http
+        let fail = |message: String, response: Option<RawResponse>| AuthError { message, response };
+        let request = http
             .post(&inner.token_url)
             .basic_auth(&inner.client_id, Some(inner.client_secret.expose()))
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(reqwest::header::ACCEPT, "application/json")
             .body(body)
-            .send()
-            .await;
-        let fail = |message: String, response: Option<RawResponse>| AuthError { message, response };
-        let response = sent.map_err(|e| fail(format!("token endpoint unreachable: {e}"), None))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(|e| fail(format!("token endpoint answer cut short: {e}"), None))?;
-        let raw = RawResponse::new(status, headers, bytes);
-        if !status.is_success() {
-            return Err(fail(format!("token endpoint answered {status}"), Some(raw)));
+            .build()
+            .map_err(|e| fail(format!("invalid token URL: {e}"), None))?;
+        let incoming = send(http, request).await.map_err(|e| fail(format!("token endpoint unreachable: {e}"), None))?;
+        let raw = incoming.read_whole().await.map_err(|e| fail(format!("token endpoint answer cut short: {e}"), None))?;
+        if !raw.status().is_success() {
+            return Err(fail(format!("token endpoint answered {}", raw.status()), Some(raw)));
         }
         let json: serde_json::Value = match serde_json::from_slice(raw.body()) {
             Ok(v) => v,
@@ -749,7 +746,11 @@ impl Incoming {
 
     /// Reads the whole body (within the call's timeout).
     pub async fn read<E>(self) -> Result<RawResponse, Error<E>> {
-        let body = self.response.bytes().await.map_err(transport)?;
+        self.read_whole().await.map_err(transport)
+    }
+
+    async fn read_whole(self) -> Result<RawResponse, reqwest::Error> {
+        let body = self.response.bytes().await?;
         Ok(RawResponse::new(self.status, self.headers, body))
     }
 
@@ -1305,14 +1306,9 @@ pub fn from_json_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(valu
     serde_json::from_value(value).map_err(E::custom)
 }
 
-/// A JSON object key as a generated `Deserialize` impl reads it: borrowed
-/// from the input when the input allows, so matching field names allocates
-/// nothing.
-///
-/// Generated structs decode through a small hand-written visitor rather than
-/// `#[derive(Deserialize)]`: the derive writes a field enum, a sequence
-/// visitor and a map visitor per struct, which is most of what the compiler
-/// spends on a large generated crate.
+/// A JSON object key as a generated `Deserialize` impl reads it (see
+/// `deserialize_struct!`): borrowed from the input when the input allows, so
+/// matching field names allocates nothing.
 #[doc(hidden)]
 pub struct Key<'de>(Cow<'de, str>);
 
