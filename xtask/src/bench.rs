@@ -63,7 +63,8 @@ fn options(args: &[String]) -> Result<Options, String> {
         o.peer = false;
         o.check = false;
     }
-    Ok(o.runs.max(1)).map(|runs| Options { runs, ..o })
+    o.runs = o.runs.max(1);
+    Ok(o)
 }
 
 /// A spec to measure, or why it cannot be.
@@ -199,7 +200,7 @@ fn progenitor(root: &Path) -> Result<PathBuf, String> {
         return Ok(bin);
     }
     eprintln!("bench: installing cargo-progenitor into {} (once; several minutes)", prefix.display());
-    let status = Command::new("cargo")
+    let status = crate::corpus::cargo()
         .args(["install", "cargo-progenitor", "--locked", "--quiet", "--root"])
         .arg(&prefix)
         .status()
@@ -244,7 +245,7 @@ fn measure_peer(bin: &Path, spec: &Path, out: &Path, runs: usize) -> Result<Samp
 /// `src/lib.rs`, so that only the crate itself is compiled.
 fn check_time(dir: &Path, target: &Path) -> Result<Duration, String> {
     let check = || {
-        Command::new("cargo")
+        crate::corpus::cargo()
             .args(["check", "--quiet", "--manifest-path"])
             .arg(dir.join("Cargo.toml"))
             .env("CARGO_TARGET_DIR", target)

@@ -442,19 +442,22 @@ fn check(root: &Path, work: &Path, modules_dir: &Path, rows: &mut [Row]) -> Resu
         write_workspace(root, &check_dir, modules_dir, rows, &batches)?;
         eprintln!("corpus: cargo check round {round}: {} modules in {} crates", ok.len(), batches.len());
         let Checked { failures, finished } = cargo_check(&check_dir)?;
+        // Every batch crate depends on reqwest: without it, nothing about the
+        // specs was learnt (a registry or toolchain problem; cargo said why).
+        if !finished.contains("reqwest") {
+            return Err("cargo check failed before reaching the batch crates (see above)".into());
+        }
         let by_module: BTreeMap<String, usize> =
             ok.iter().filter_map(|i| rows[*i].module.clone().map(|m| (m, *i))).collect();
         let mut blamed = 0;
         let mut unattributed = Vec::new();
-        let failed_files: BTreeSet<String> = failures
-            .iter()
-            .filter_map(|(f, _)| Path::new(f).file_stem().and_then(|s| s.to_str()).map(str::to_string))
-            .collect();
+        let failed_modules: BTreeSet<&str> = failures.iter().map(|(file, _)| module_of(file)).collect();
         // A crate the compiler neither finished nor reported an error in was
         // killed (out of memory, in practice): its specs failed to check.
         for (b, batch) in batches.iter().enumerate() {
             let name = format!("batch_{b:03}");
-            let blamed_here = batch.iter().any(|i| rows[*i].module.as_ref().is_some_and(|m| failed_files.contains(m)));
+            let blamed_here =
+                batch.iter().any(|i| rows[*i].module.as_deref().is_some_and(|m| failed_modules.contains(m)));
             if finished.contains(&name) || blamed_here {
                 continue;
             }
@@ -470,8 +473,7 @@ fn check(root: &Path, work: &Path, modules_dir: &Path, rows: &mut [Row]) -> Resu
             return Ok(());
         }
         for (file, message) in &failures {
-            let module = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("");
-            match by_module.get(module) {
+            match by_module.get(module_of(file)) {
                 Some(&i) => {
                     let row = &mut rows[i];
                     if row.outcome == "ok" {
@@ -528,6 +530,11 @@ fn write_workspace(root: &Path, check_dir: &Path, modules_dir: &Path, rows: &[Ro
     Ok(())
 }
 
+/// The module a compiler message is about: its file's stem.
+fn module_of(file: &str) -> &str {
+    Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("")
+}
+
 /// What one `cargo check` of the batch workspace said.
 struct Checked {
     /// (file, first line of message) per compiler error.
@@ -574,7 +581,8 @@ fn cargo_check(check_dir: &Path) -> Result<Checked, String> {
     Ok(checked)
 }
 
-fn cargo() -> Command {
+/// The cargo that runs this xtask.
+pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
