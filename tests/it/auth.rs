@@ -9,7 +9,7 @@ use serde_json::json;
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::at;
+use crate::support::{at, hits};
 
 const EXAMPLE_200: &str = "/paths/~1data_exports~1{data_export_token}/get/responses/200/content/application~1json/example";
 
@@ -42,10 +42,6 @@ async fn api_accepts(server: &MockServer, bearer: &str, answer: ResponseTemplate
 fn client(server: &MockServer) -> Client {
     let credentials = ClientCredentials::new(format!("{}/token", server.uri()), "id", "hunter2", &[]);
     Client::with_base_url(server.uri()).with_client_credentials_from(credentials)
-}
-
-async fn hits(server: &MockServer, route: &str) -> usize {
-    server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == route).count()
 }
 
 fn ok() -> ResponseTemplate {

@@ -152,25 +152,34 @@ fn external_refs_are_bundled_from_files_beside_the_spec() {
     assert_eq!(pet.owner.unwrap().pets.unwrap()[0].name, "Tom");
 }
 
+/// `putSettings` answered 200 with `settings` and the given headers.
+async fn put_settings_answered(
+    settings: serde_json::Value,
+    headers: &[(&str, &str)],
+) -> fixtures::runtime::Response<fixtures::composition::types::Settings> {
+    let server = wiremock::MockServer::start().await;
+    let answer = headers
+        .iter()
+        .fold(wiremock::ResponseTemplate::new(200).set_body_json(&settings), |t, (name, value)| t.insert_header(*name, *value));
+    wiremock::Mock::given(wiremock::matchers::method("PUT")).respond_with(answer).mount(&server).await;
+    let client = fixtures::composition::Client::with_base_url(server.uri());
+    client.put_settings(&serde_json::from_value(settings).unwrap()).await.unwrap()
+}
+
 #[tokio::test]
 async fn declared_response_headers_are_typed_and_undeclared_ones_stay_readable() {
-    use fixtures::composition::types::{PutSettingsOkHeaders, Settings};
-    let server = wiremock::MockServer::start().await;
-    wiremock::Mock::given(wiremock::matchers::method("PUT"))
-        .respond_with(
-            wiremock::ResponseTemplate::new(200)
-                .set_body_json(json!({"count": 1, "owner": null}))
-                .insert_header("x-rate-limit-remaining", "41")
-                .insert_header("x-expires", "Wed, 21 Oct 2026 07:28:00 GMT")
-                .insert_header("x-request-id", "req-7")
-                .insert_header("x-tags", "a,b")
-                .insert_header("x-undeclared", "kept"),
-        )
-        .mount(&server)
-        .await;
-    let client = fixtures::composition::Client::with_base_url(server.uri());
-    let settings: Settings = serde_json::from_value(json!({"count": 1, "owner": null})).unwrap();
-    let response = client.put_settings(&settings).await.unwrap();
+    use fixtures::composition::types::PutSettingsOkHeaders;
+    let response = put_settings_answered(
+        json!({"count": 1, "owner": null}),
+        &[
+            ("x-rate-limit-remaining", "41"),
+            ("x-expires", "Wed, 21 Oct 2026 07:28:00 GMT"),
+            ("x-request-id", "req-7"),
+            ("x-tags", "a,b"),
+            ("x-undeclared", "kept"),
+        ],
+    )
+    .await;
     let headers: PutSettingsOkHeaders = response.headers_as();
     assert_eq!(headers.x_rate_limit_remaining, Some(41));
     assert_eq!(headers.x_expires.map(|d| d.to_rfc3339()).as_deref(), Some("2026-10-21T07:28:00+00:00"));
@@ -182,19 +191,8 @@ async fn declared_response_headers_are_typed_and_undeclared_ones_stay_readable()
 
 #[tokio::test]
 async fn a_declared_header_that_does_not_parse_is_none_not_an_error() {
-    use fixtures::composition::types::{PutSettingsOkHeaders, Settings};
-    let server = wiremock::MockServer::start().await;
-    wiremock::Mock::given(wiremock::matchers::method("PUT"))
-        .respond_with(
-            wiremock::ResponseTemplate::new(200)
-                .set_body_json(json!({"count": 1}))
-                .insert_header("x-rate-limit-remaining", "lots"),
-        )
-        .mount(&server)
-        .await;
-    let client = fixtures::composition::Client::with_base_url(server.uri());
-    let settings: Settings = serde_json::from_value(json!({"count": 1})).unwrap();
-    let response = client.put_settings(&settings).await.unwrap();
+    use fixtures::composition::types::PutSettingsOkHeaders;
+    let response = put_settings_answered(json!({"count": 1}), &[("x-rate-limit-remaining", "lots")]).await;
     let headers: PutSettingsOkHeaders = response.headers_as();
     assert_eq!(headers, PutSettingsOkHeaders::default());
     assert_eq!(response.header("x-rate-limit-remaining"), Some("lots"));

@@ -9,6 +9,8 @@ use serde_json::json;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::support::hits;
+
 #[allow(dead_code)]
 #[path = "../../generated/examples/vantage_export.rs"]
 mod vantage_export;
@@ -29,14 +31,9 @@ fn fast() -> PollPolicy {
     PollPolicy { initial_interval: Duration::from_millis(10), max_interval: Duration::from_millis(50), ..PollPolicy::default() }
 }
 
-/// `first` for the first `n` matching requests, then `then`.
+/// `first` for the first `n` GETs of `route`, then `then`.
 async fn sequence(server: &MockServer, route: &str, n: u64, first: ResponseTemplate, then: ResponseTemplate) {
-    Mock::given(method("GET")).and(path(route)).respond_with(first).up_to_n_times(n).with_priority(1).mount(server).await;
-    Mock::given(method("GET")).and(path(route)).respond_with(then).with_priority(2).mount(server).await;
-}
-
-async fn calls(server: &MockServer, route: &str) -> usize {
-    server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == route).count()
+    crate::support::answer_get_in_turn(server, Some(route), n, first, then).await;
 }
 
 #[tokio::test]
@@ -57,7 +54,7 @@ async fn vantage_polls_through_202_and_downloads_the_manifest_files() {
     let files = vantage_export::run(&client, "dta_1", &dir, &fast()).await.unwrap();
     assert_eq!(files.len(), 1);
     assert_eq!(std::fs::read_to_string(&files[0]).unwrap(), "a,b\n1,2\n");
-    assert_eq!(calls(&server, "/data_exports/dta_1").await, 3);
+    assert_eq!(hits(&server, "/data_exports/dta_1").await, 3);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -97,9 +94,9 @@ async fn dropping_the_polling_future_cancels_it() {
     let policy = fast();
     let polling = generated::runtime::poll_until(&policy, || client.get_data_export("dta_1"), |_| false);
     assert!(tokio::time::timeout(Duration::from_millis(150), polling).await.is_err());
-    let after_drop = calls(&server, "/data_exports/dta_1").await;
+    let after_drop = hits(&server, "/data_exports/dta_1").await;
     tokio::time::sleep(Duration::from_millis(150)).await;
-    assert_eq!(calls(&server, "/data_exports/dta_1").await, after_drop, "polling went on after the future was dropped");
+    assert_eq!(hits(&server, "/data_exports/dta_1").await, after_drop, "polling went on after the future was dropped");
 }
 
 #[tokio::test]
@@ -119,7 +116,7 @@ async fn gumloop_polls_the_state_then_downloads_the_csv() {
     let bytes = gumloop_export::run(&client, "u1", "e1", &out, &fast()).await.unwrap();
     assert_eq!(bytes, 12);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "id,name\n1,x\n");
-    assert_eq!(calls(&server, "/export_status").await, 3 + 1);
+    assert_eq!(hits(&server, "/export_status").await, 3 + 1);
     std::fs::remove_file(&out).unwrap();
 }
 
@@ -159,7 +156,7 @@ async fn hienergy_polls_the_report_then_downloads_it() {
     let client = generated::hienergy::Client::with_base_url(server.uri()).with_bearer_token("t");
     assert_eq!(hienergy_export::run(&client, 7, &out, &fast()).await.unwrap(), 4);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "x,y\n");
-    assert_eq!(calls(&server, "/exports/7").await, 3);
+    assert_eq!(hits(&server, "/exports/7").await, 3);
     std::fs::remove_file(&out).unwrap();
 }
 
@@ -178,5 +175,5 @@ async fn onlyfansapi_creates_once_and_polls_to_completion() {
     let client = generated::onlyfansapi::Client::with_base_url(server.uri()).with_bearer_token("t");
     let data = onlyfansapi_export::run(&client, "acct_1", &fast()).await.unwrap();
     assert_eq!((data.status.as_deref(), data.total_rows), (Some("completed"), Some(42)));
-    assert_eq!(calls(&server, "/api/data-exports/dexp_1").await, 3);
+    assert_eq!(hits(&server, "/api/data-exports/dexp_1").await, 3);
 }

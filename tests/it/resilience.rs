@@ -32,8 +32,7 @@ fn ok_export() -> ResponseTemplate {
 /// First `first` (once), then `then` for every later request.
 async fn server_answering(first: ResponseTemplate, then: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(first).up_to_n_times(1).with_priority(1).mount(&server).await;
-    Mock::given(method("GET")).respond_with(then).with_priority(2).mount(&server).await;
+    crate::support::answer_get_in_turn(&server, None, 1, first, then).await;
     server
 }
 

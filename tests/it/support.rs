@@ -41,3 +41,26 @@ pub async fn raw_server(head: &'static str, body: &'static [&'static [u8]], paus
     });
     uri
 }
+
+/// GET answers: `first` to the first `n` requests (to `route`, or to any
+/// path), then `then` to every later one.
+pub async fn answer_get_in_turn(
+    server: &wiremock::MockServer,
+    route: Option<&str>,
+    n: u64,
+    first: wiremock::ResponseTemplate,
+    then: wiremock::ResponseTemplate,
+) {
+    use wiremock::matchers::{method, path};
+    let mock = || match route {
+        Some(route) => wiremock::Mock::given(method("GET")).and(path(route)),
+        None => wiremock::Mock::given(method("GET")),
+    };
+    mock().respond_with(first).up_to_n_times(n).with_priority(1).mount(server).await;
+    mock().respond_with(then).with_priority(2).mount(server).await;
+}
+
+/// How many requests reached `route`.
+pub async fn hits(server: &wiremock::MockServer, route: &str) -> usize {
+    server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == route).count()
+}
