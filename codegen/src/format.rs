@@ -21,30 +21,49 @@ pub fn format(module: ModuleTokens<'_>, source: &str) -> Result<String> {
     Ok(out)
 }
 
-/// Items per chunk below which threads cost more than they save.
-const CHUNK_MIN: usize = 64;
+/// Items formatted together. Small enough that one chunk's tokens and syntax
+/// tree stay a few megabytes even for the largest specs (formatting a whole
+/// block at once held about a gigabyte for Microsoft Graph), large enough
+/// that the block's opening line, repeated per chunk, costs nothing.
+const CHUNK: usize = 32;
 
-/// A block's items are built and formatted in contiguous chunks, one thread
-/// each. Every chunk is formatted inside the same block, so line widths and
-/// indentation are exactly those of the whole; the block's opening and
-/// closing lines are kept once.
+/// A block's items are built and formatted in chunks of `CHUNK`, which the
+/// threads take in turn. Every chunk is formatted inside the same block, so
+/// line widths and indentation are exactly those of the whole; the block's
+/// opening and closing lines are kept once.
 fn format_block(block: &Block<'_>) -> Result<String> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let per = block.len.div_ceil(threads).max(CHUNK_MIN);
     let ranges: Vec<std::ops::Range<usize>> =
-        (0..block.len.max(1)).step_by(per).map(|start| start..(start + per).min(block.len)).collect();
+        (0..block.len.max(1)).step_by(CHUNK).map(|start| start..(start + CHUNK).min(block.len)).collect();
     let render = |range: std::ops::Range<usize>| {
         let open = (block.open)();
         let items = range.map(|i| (block.item)(i));
         unparse(quote!(#open { #(#items)* }))
     };
-    let chunks: Vec<String> = if ranges.len() == 1 {
-        vec![render(ranges[0].clone())?]
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(ranges.len());
+    let chunks: Vec<String> = if threads <= 1 {
+        ranges.iter().map(|r| render(r.clone())).collect::<Result<_>>()?
     } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = ranges.iter().map(|r| scope.spawn(|| render(r.clone()))).collect();
-            handles.into_iter().map(|h| h.join().expect("formatting does not panic")).collect::<Result<_>>()
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(range) = ranges.get(i) else { return Ok(done) };
+                done.push((i, render(range.clone())?));
+            }
+        };
+        let mut done: Vec<(usize, String)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("formatting does not panic"))
+                .collect::<Result<Vec<Vec<_>>>>()
         })?
+        .into_iter()
+        .flatten()
+        .collect();
+        done.sort_unstable_by_key(|(i, _)| *i);
+        done.into_iter().map(|(_, text)| text).collect()
     };
     if chunks.len() == 1 {
         return Ok(chunks.into_iter().next().expect("one chunk"));
@@ -58,6 +77,7 @@ fn format_block(block: &Block<'_>) -> Result<String> {
     if out.len() != parts[0].0.len() {
         out.push_str("{\n");
     }
+    out.reserve(parts.iter().map(|(_, inner)| inner.len()).sum::<usize>() + 2);
     for (_, inner) in &parts {
         out.push_str(inner);
     }
@@ -119,7 +139,7 @@ mod tests {
 
     #[test]
     fn chunked_output_is_the_whole_output() {
-        for len in [0, 1, 63, 64, 65, 200, 333] {
+        for len in [0, 1, 31, 32, 33, 64, 65, 200, 333] {
             let b = block(len, |i| {
                 let name = quote::format_ident!("Type{}", i);
                 if i % 3 == 0 {

@@ -35,25 +35,27 @@ pub use output::{File, Mode, Module, Stale};
 /// returns the formatted source of its module, named `module_name`.
 pub fn generate_module(path: &Path, module_name: &str) -> Result<Module> {
     let doc = load::load_file(path)?;
-    module_from_document(&doc, module_name, &path.display().to_string())
+    module_from_document(doc, module_name, &path.display().to_string())
 }
 
 /// The same for a spec held in memory (`name` is used in messages).
 pub fn generate_module_from_str(text: &str, name: &Path, module_name: &str) -> Result<Module> {
     let doc = load::load_str(text, name)?;
-    module_from_document(&doc, module_name, &name.display().to_string())
+    module_from_document(doc, module_name, &name.display().to_string())
 }
 
 /// Runs the stages after `load` on an already loaded document.
-pub fn module_from_document(doc: &load::Document, module_name: &str, source_name: &str) -> Result<Module> {
+pub fn module_from_document(doc: load::Document, module_name: &str, source_name: &str) -> Result<Module> {
     module_with_timings(doc, module_name, source_name).map(|(m, _)| m)
 }
 
 /// Wall time per stage, in pipeline order.
 pub type Timings = Vec<(&'static str, std::time::Duration)>;
 
-/// `module_from_document`, also saying how long each stage took.
-pub fn module_with_timings(doc: &load::Document, module_name: &str, source_name: &str) -> Result<(Module, Timings)> {
+/// `module_from_document`, also saying how long each stage took. The
+/// document is dropped as soon as it is lowered: the model owns what later
+/// stages need, and the parsed spec is the largest thing in memory.
+pub fn module_with_timings(doc: load::Document, module_name: &str, source_name: &str) -> Result<(Module, Timings)> {
     let mut timings = Timings::new();
     let mut clock = std::time::Instant::now();
     let mut lap = |stage: &'static str| {
@@ -61,8 +63,10 @@ pub fn module_with_timings(doc: &load::Document, module_name: &str, source_name:
         timings.push((stage, now - clock));
         clock = now;
     };
-    let in_file = |e: Error| e.in_file(&doc.file);
-    let mut api = lower::lower(doc).map_err(in_file)?;
+    let file = doc.file.clone();
+    let in_file = |e: Error| e.in_file(&file);
+    let mut api = lower::lower(&doc).map_err(in_file)?;
+    drop(doc);
     lap("lower");
     analyze::analyze(&mut api);
     lap("analyze");
@@ -146,7 +150,7 @@ pub fn workspace_crate(root: &Path, krate: &WorkspaceCrate) -> Result<Vec<File>>
 pub fn workspace_module(root: &Path, spec: &Path) -> Result<Module> {
     let rel = spec.strip_prefix(root).unwrap_or(spec);
     let doc = load::load_file(spec).map_err(|e| relative(e, root))?;
-    module_from_document(&doc, &module_name_for(spec), &rel.display().to_string()).map_err(|e| relative(e, root))
+    module_from_document(doc, &module_name_for(spec), &rel.display().to_string()).map_err(|e| relative(e, root))
 }
 
 /// A standalone crate for one spec, named after `out`'s last component.

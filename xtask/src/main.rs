@@ -1,6 +1,9 @@
 //! `cargo xtask codegen [--check]`, `cargo xtask codegen --spec PATH --out DIR`,
 //! `cargo xtask corpus` (see `corpus.rs`) and `cargo xtask bench` (see `bench.rs`).
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod bench;
 mod corpus;
 
