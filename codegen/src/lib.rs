@@ -2,7 +2,7 @@
 //!
 //! A pipeline of small stages, data flowing one way (see ARCHITECTURE.md):
 //!
-//! load -> resolve -> lower -> analyze -> name -> emit -> format -> output
+//! load -> resolve -> lower -> select -> analyze -> name -> emit -> format -> output
 //!
 //! `generate_module` runs the stages for one spec and returns its source;
 //! `output` turns modules into the files of a crate and writes or checks
@@ -23,6 +23,7 @@ pub mod overlay;
 pub mod pointer;
 pub mod repair;
 pub mod resolve;
+pub mod select;
 pub mod upgrade;
 pub mod walk;
 
@@ -30,12 +31,19 @@ use std::path::Path;
 
 pub use error::{Error, ErrorKind, Result};
 pub use output::{File, Mode, Module, Stale};
+pub use select::Selection;
 
 /// Runs the pipeline on the spec at `path` (plus its overlay, if any) and
 /// returns the formatted source of its module, named `module_name`.
 pub fn generate_module(path: &Path, module_name: &str) -> Result<Module> {
+    generate_selected(path, module_name, &Selection::default())
+}
+
+/// `generate_module` for only the operations `selection` names and the
+/// types they use.
+pub fn generate_selected(path: &Path, module_name: &str, selection: &Selection) -> Result<Module> {
     let doc = load::load_file(path)?;
-    module_from_document(doc, module_name, &path.display().to_string())
+    module_with_timings(doc, module_name, &path.display().to_string(), selection).map(|(m, _)| m)
 }
 
 /// The same for a spec held in memory (`name` is used in messages).
@@ -46,7 +54,7 @@ pub fn generate_module_from_str(text: &str, name: &Path, module_name: &str) -> R
 
 /// Runs the stages after `load` on an already loaded document.
 pub fn module_from_document(doc: load::Document, module_name: &str, source_name: &str) -> Result<Module> {
-    module_with_timings(doc, module_name, source_name).map(|(m, _)| m)
+    module_with_timings(doc, module_name, source_name, &Selection::default()).map(|(m, _)| m)
 }
 
 /// Wall time per stage, in pipeline order.
@@ -55,7 +63,12 @@ pub type Timings = Vec<(&'static str, std::time::Duration)>;
 /// `module_from_document`, also saying how long each stage took. The
 /// document is dropped as soon as it is lowered: the model owns what later
 /// stages need, and the parsed spec is the largest thing in memory.
-pub fn module_with_timings(doc: load::Document, module_name: &str, source_name: &str) -> Result<(Module, Timings)> {
+pub fn module_with_timings(
+    doc: load::Document,
+    module_name: &str,
+    source_name: &str,
+    selection: &Selection,
+) -> Result<(Module, Timings)> {
     let mut timings = Timings::new();
     let mut clock = std::time::Instant::now();
     let mut lap = |stage: &'static str| {
@@ -68,6 +81,8 @@ pub fn module_with_timings(doc: load::Document, module_name: &str, source_name: 
     let mut api = lower::lower(&doc).map_err(in_file)?;
     drop(doc);
     lap("lower");
+    select::select(&mut api, selection).map_err(in_file)?;
+    lap("select");
     analyze::analyze(&mut api);
     lap("analyze");
     let names = name::name(&api);
@@ -153,9 +168,10 @@ pub fn workspace_module(root: &Path, spec: &Path) -> Result<Module> {
     module_from_document(doc, &module_name_for(spec), &rel.display().to_string()).map_err(|e| relative(e, root))
 }
 
-/// A standalone crate for one spec, named after `out`'s last component.
-pub fn standalone_crate(spec: &Path, out: &Path) -> Result<Vec<File>> {
-    let module = generate_module(spec, &module_name_for(spec))?;
+/// A standalone crate for one spec (or the slice of it `selection` names),
+/// named after `out`'s last component.
+pub fn standalone_crate(spec: &Path, out: &Path, selection: &Selection) -> Result<Vec<File>> {
+    let module = generate_selected(spec, &module_name_for(spec), selection)?;
     let crate_name = out.file_name().and_then(|n| n.to_str()).unwrap_or("generated-client");
     Ok(output::crate_files(crate_name, &[module], false))
 }

@@ -618,6 +618,7 @@ impl<'a> Lowerer<'a> {
             summary: op.summary.clone(),
             description: op.description.clone(),
             deprecated: op.deprecated,
+            tags: op.tags.clone(),
             params,
             body,
             success,

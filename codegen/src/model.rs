@@ -171,6 +171,8 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
+    /// The spec's tags, which `select` chooses by.
+    pub tags: Vec<String>,
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub success: Vec<Outcome>,

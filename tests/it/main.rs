@@ -13,6 +13,7 @@ mod http_onlyfansapi;
 mod hostile;
 mod http_vantage;
 mod resilience;
+mod select;
 mod send_sync;
 mod snapshots;
 mod support;

@@ -386,7 +386,7 @@ pub fn one(args: &[String]) -> Result<(), String> {
     let result = codegen::load::load_file(spec).and_then(|doc| {
         let load = started.elapsed();
         let version = doc.version.clone();
-        codegen::module_with_timings(doc, module, &spec.display().to_string()).map(|(m, mut t)| {
+        codegen::module_with_timings(doc, module, &spec.display().to_string(), &codegen::Selection::default()).map(|(m, mut t)| {
             t.insert(0, ("load", load));
             (m, version, t)
         })

@@ -25,8 +25,10 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage:
   cargo xtask codegen            regenerate generated/ from specs/
   cargo xtask codegen --check    fail, with a diff, if generated/ is stale
-  cargo xtask codegen --spec PATH --out DIR [--check]
-                                 generate one spec into a standalone crate at DIR
+  cargo xtask codegen --spec PATH --out DIR [--check] [--tag TAG]... [--operation ID]...
+                                 generate one spec into a standalone crate at DIR; with
+                                 --tag/--operation, only those operations and the types
+                                 they use (for a slice of a huge API)
   cargo xtask corpus [--help]    run codegen + cargo check over many real specs, with a report
   cargo xtask bench [--help]     codegen time and memory against the parse floor and progenitor";
 
@@ -52,12 +54,15 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let mut check = false;
     let mut spec = None;
     let mut out = None;
+    let mut selection = codegen::Selection::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--check" => check = true,
             "--spec" => spec = Some(PathBuf::from(it.next().ok_or("--spec needs a path")?)),
             "--out" => out = Some(PathBuf::from(it.next().ok_or("--out needs a directory")?)),
+            "--tag" => selection.tags.push(it.next().ok_or("--tag needs a tag")?.clone()),
+            "--operation" => selection.operations.push(it.next().ok_or("--operation needs an operationId")?.clone()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -65,11 +70,11 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     match (spec, out) {
         (Some(spec), Some(out)) => {
-            let files = codegen::standalone_crate(&spec, &out).map_err(|e| e.to_string())?;
+            let files = codegen::standalone_crate(&spec, &out, &selection).map_err(|e| e.to_string())?;
             let stale = codegen::output::sync(&out, &files, Some(Path::new("src")), mode).map_err(|e| e.to_string())?;
             report(&stale, mode, &out.display().to_string(), started)
         }
-        (None, None) => {
+        (None, None) if selection.is_all() => {
             let root = project_root();
             let mut stale = Vec::new();
             for krate in &codegen::WORKSPACE_CRATES {
@@ -84,6 +89,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
             }
             report(&stale, mode, "generated/ and tests/fixtures/", started)
         }
+        _ if !selection.is_all() => Err("--tag and --operation need --spec and --out".into()),
         _ => Err("--spec and --out go together".into()),
     }
 }
