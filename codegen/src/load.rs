@@ -187,6 +187,12 @@ pub fn path_item(value: &Value, at: &Pointer) -> Result<openapiv3::ReferenceOr<o
 /// One part of the document (at `at`) read as the `openapiv3` type its
 /// position calls for, or an error that says where inside it it is not.
 pub fn part<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Result<T> {
+    // Tracking the path costs a string per map key; valid parts, nearly all
+    // of them, are read without it (Microsoft Graph: lowering 715 -> 634 ms),
+    // and only a part that fails is read again to say where.
+    if let Ok(item) = T::deserialize(value) {
+        return Ok(item);
+    }
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let mut pointer = at.clone();
         for seg in e.path().iter() {

@@ -50,6 +50,10 @@ impl<'a> Resolver<'a> {
             ReferenceOr::Item(item) => Ok((Cow::Borrowed(item), at.clone())),
             ReferenceOr::Reference { reference } => {
                 let (value, target) = self.follow(reference, at)?;
+                // As `load::part`: the path is tracked only when reading fails.
+                if let Ok(item) = T::deserialize(value) {
+                    return Ok((Cow::Owned(item), target));
+                }
                 let item = serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
                     let mut ptr = target.clone();
                     for seg in e.path().iter() {
