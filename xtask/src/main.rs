@@ -71,6 +71,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
     match (spec, out) {
         (Some(spec), Some(out)) => {
             let files = codegen::standalone_crate(&spec, &out, &selection).map_err(|e| e.to_string())?;
+            warn_if_huge(&files);
             let stale = codegen::output::sync(&out, &files, Some(Path::new("src")), mode).map_err(|e| e.to_string())?;
             report(&stale, mode, &out.display().to_string(), started)
         }
@@ -91,6 +92,24 @@ fn codegen(args: &[String]) -> Result<(), String> {
         }
         _ if !selection.is_all() => Err("--tag and --operation need --spec and --out".into()),
         _ => Err("--spec and --out go together".into()),
+    }
+}
+
+/// rustc needs roughly 260 MB of memory per MB of generated Rust to check it
+/// (measured: Microsoft Graph v1.0, 46 MB -> 11.9 GB). Past a size where that
+/// stops fitting a typical machine, say so while the user can still slice.
+fn warn_if_huge(files: &[codegen::File]) {
+    const HUGE_MB: usize = 20;
+    for f in files {
+        let mb = f.contents.len() / 1_000_000;
+        if mb >= HUGE_MB {
+            eprintln!(
+                "note: {} is {mb} MB of Rust; checking it takes about {} GB of memory. \
+                 If you use only part of this API, generate that part with --tag or --operation.",
+                f.path.display(),
+                mb * 260 / 1000
+            );
+        }
     }
 }
 
