@@ -265,6 +265,15 @@ mod tests {
     }
 
     #[test]
+    fn optional_top_level_parts_may_be_null() {
+        let doc = load("openapi: 3.0.3\ninfo: {title: t, version: '1'}\nsecurity: null\nservers: null\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n")
+            .unwrap();
+        let api = crate::lower::lower(&doc).unwrap();
+        assert!(api.servers.is_empty());
+        assert_eq!(api.operations[0].security, Vec::<Vec<String>>::new());
+    }
+
+    #[test]
     fn yaml_syntax_errors_have_a_line() {
         let e = load("openapi: 3.0.3\ninfo: [unclosed\n").unwrap_err();
         assert_eq!(e.kind, ErrorKind::Syntax);

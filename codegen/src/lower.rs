@@ -46,9 +46,10 @@ pub fn lower(doc: &Document) -> Result<Api> {
     })
 }
 
-/// The part at `at`, if the document has one.
+/// The part at `at`, if the document has one (`null` counts as none, as
+/// it does for openapiv3's optional fields).
 fn optional_part<T: serde::de::DeserializeOwned>(raw: &Value, at: &Pointer) -> Result<Option<T>> {
-    raw.pointer(at.as_json_pointer()).map(|v| part(v, at)).transpose()
+    raw.pointer(at.as_json_pointer()).filter(|v| !v.is_null()).map(|v| part(v, at)).transpose()
 }
 
 /// The entries of the map at `at` (none if there is no such map), in

@@ -84,10 +84,14 @@ fn inputs(root: &Path, o: &Options) -> Vec<Input> {
         let nexus = match &o.nexus {
             Some(path) if path.is_file() => Ok(path.clone()),
             Some(path) => Err(format!("--nexus {}: no such file", path.display())),
-            None => nexus_spec(root),
+            // Pinned so figures stay comparable between runs; 0.5.0 carries
+            // the spec of the same era and size as progenitor's sample (API
+            // version 0.0.6).
+            None => npm_spec(root, "@oxide/openapi-gen-ts@0.5.0", "oxide", "spec.json"),
         };
         out.push(Input { name: "nexus".into(), path: nexus });
-        out.push(Input { name: "github".into(), path: github_spec(root) });
+        let github = npm_spec(root, "@octokit/openapi", "octokit", "generated/api.github.com.json");
+        out.push(Input { name: "github".into(), path: github });
         out.push(Input {
             name: "graph".into(),
             path: crate::corpus::fetch_directory(root).map(|api| api.join("microsoft.com/graph.json")),
@@ -97,34 +101,16 @@ fn inputs(root: &Path, o: &Options) -> Vec<Input> {
     out
 }
 
-/// GitHub's REST spec from the npm package `@octokit/openapi`, once.
-fn github_spec(root: &Path) -> Result<PathBuf, String> {
-    let dir = root.join("target/bench/inputs/octokit");
-    let spec = dir.join("package/generated/api.github.com.json");
-    if spec.is_file() {
-        return Ok(spec);
-    }
-    eprintln!("bench: fetching @octokit/openapi with npm pack");
-    crate::corpus::npm_unpack("@octokit/openapi", &dir)?;
+/// A spec file inside an npm package, fetched into `target/bench/inputs/DIR` once.
+fn npm_spec(root: &Path, package: &str, dir: &str, file: &str) -> Result<PathBuf, String> {
+    let dir = root.join("target/bench/inputs").join(dir);
+    let spec = dir.join("package").join(file);
     if !spec.is_file() {
-        return Err("@octokit/openapi has no generated/api.github.com.json".into());
+        eprintln!("bench: fetching {package} with npm pack");
+        crate::corpus::npm_unpack(package, &dir)?;
     }
-    Ok(spec)
-}
-
-/// Oxide's nexus API from the npm package that carries it, once. The version
-/// is pinned so figures stay comparable between runs; 0.5.0 holds the spec of
-/// the same era and size as progenitor's sample (API version 0.0.6).
-fn nexus_spec(root: &Path) -> Result<PathBuf, String> {
-    let dir = root.join("target/bench/inputs/oxide");
-    let spec = dir.join("package/spec.json");
-    if spec.is_file() {
-        return Ok(spec);
-    }
-    eprintln!("bench: fetching @oxide/openapi-gen-ts@0.5.0 with npm pack");
-    crate::corpus::npm_unpack("@oxide/openapi-gen-ts@0.5.0", &dir)?;
     if !spec.is_file() {
-        return Err("@oxide/openapi-gen-ts@0.5.0 has no spec.json".into());
+        return Err(format!("{package} has no {file}"));
     }
     Ok(spec)
 }
