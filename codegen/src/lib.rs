@@ -40,10 +40,19 @@ pub fn generate_module(path: &Path, module_name: &str) -> Result<Module> {
 }
 
 /// `generate_module` for only the operations `selection` names and the
-/// types they use.
+/// types they use. An empty selection means the selection file beside the
+/// spec (`NAME.select.yaml`) if there is one, else the whole API.
 pub fn generate_selected(path: &Path, module_name: &str, selection: &Selection) -> Result<Module> {
+    let selection = selection_for(path, selection)?;
     let doc = load::load_file(path)?;
-    module_with_timings(doc, module_name, &path.display().to_string(), selection).map(|(m, _)| m)
+    module_with_timings(doc, module_name, &path.display().to_string(), &selection).map(|(m, _)| m)
+}
+
+fn selection_for(spec: &Path, given: &Selection) -> Result<Selection> {
+    match select::beside(spec) {
+        Some(file) if given.is_all() => select::read(&file),
+        _ => Ok(given.clone()),
+    }
 }
 
 /// The same for a spec held in memory (`name` is used in messages).
@@ -111,8 +120,9 @@ pub fn module_name_for(path: &Path) -> String {
     }
 }
 
-/// The spec files in `dir`: YAML and JSON files that are not overlays,
-/// sorted by name so that module order never depends on the file system.
+/// The spec files in `dir`: YAML and JSON files that are not overlays or
+/// selections, sorted by name so that module order never depends on the
+/// file system.
 pub fn spec_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         Error::new(ErrorKind::Io, &pointer::Pointer::root(), format!("cannot list specs: {e}")).in_file(dir)
@@ -124,7 +134,7 @@ pub fn spec_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
         })
-        .filter(|p| !overlay::is_overlay(p))
+        .filter(|p| !overlay::is_overlay(p) && !select::is_selection_file(p))
         .collect();
     specs.sort();
     Ok(specs)
@@ -164,8 +174,11 @@ pub fn workspace_crate(root: &Path, krate: &WorkspaceCrate) -> Result<Vec<File>>
 /// it: messages and the preamble name the spec relative to `root`.
 pub fn workspace_module(root: &Path, spec: &Path) -> Result<Module> {
     let rel = spec.strip_prefix(root).unwrap_or(spec);
+    let selection = selection_for(spec, &Selection::default()).map_err(|e| relative(e, root))?;
     let doc = load::load_file(spec).map_err(|e| relative(e, root))?;
-    module_from_document(doc, &module_name_for(spec), &rel.display().to_string()).map_err(|e| relative(e, root))
+    module_with_timings(doc, &module_name_for(spec), &rel.display().to_string(), &selection)
+        .map(|(m, _)| m)
+        .map_err(|e| relative(e, root))
 }
 
 /// A standalone crate for one spec (or the slice of it `selection` names),

@@ -39,6 +39,7 @@ pub fn lower(doc: &Document) -> Result<Api> {
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
+        part_of: None,
         servers: servers(&servers_part),
         types: lowerer.types,
         operations,

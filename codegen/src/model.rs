@@ -13,6 +13,8 @@ pub struct Api {
     pub title: String,
     pub version: String,
     pub description: Option<String>,
+    /// Set when only a slice of the API is generated: what it holds.
+    pub part_of: Option<String>,
     /// Absolute base URLs, in the spec's order; the first is the default.
     pub servers: Vec<Server>,
     pub types: Vec<TypeDef>,

@@ -9,6 +9,9 @@
 //! relative order, so a slice's output is a stable subset of the whole.
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::*;
@@ -28,6 +31,64 @@ impl Selection {
     pub fn is_all(&self) -> bool {
         self.tags.is_empty() && self.operations.is_empty()
     }
+
+    /// What the slice holds, for the module's docs.
+    fn describe(&self) -> String {
+        let list = |items: &[String]| items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ");
+        let mut parts = Vec::new();
+        if !self.tags.is_empty() {
+            parts.push(format!("the operations tagged {}", list(&self.tags)));
+        }
+        if !self.operations.is_empty() {
+            parts.push(format!("the operations {}", list(&self.operations)));
+        }
+        format!("A part of this API: {}, and the types they use.", parts.join(" and "))
+    }
+}
+
+/// The selection file beside a spec (`NAME.select.yaml`), which makes a
+/// vendored spec in the workspace generate as a slice on every run.
+pub fn beside(spec: &Path) -> Option<PathBuf> {
+    let stem = spec.file_stem()?.to_str()?;
+    ["yaml", "yml", "json"].iter().map(|ext| spec.with_file_name(format!("{stem}.select.{ext}"))).find(|p| p.is_file())
+}
+
+/// Is this file a selection rather than a spec?
+pub fn is_selection_file(path: &Path) -> bool {
+    path.file_stem().and_then(|s| s.to_str()).is_some_and(|s| s.ends_with(".select"))
+}
+
+/// Reads a selection file: `tags` and `operations`, each a list of strings.
+pub fn read(path: &Path) -> Result<Selection> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::new(ErrorKind::Io, &Pointer::root(), format!("cannot read file: {e}")).in_file(path)
+    })?;
+    let value = crate::load::parse_text(&text, path).map_err(|e| e.in_file(path))?;
+    from_value(&value).map_err(|e| e.in_file(path))
+}
+
+fn from_value(value: &Value) -> Result<Selection> {
+    const SUPPORTED: &str = "a map with `tags` and `operations`, each a list of strings";
+    let root = Pointer::root();
+    let map = value.as_object().ok_or_else(|| Error::invalid(&root, "a selection must be a map").with_supported(SUPPORTED))?;
+    let mut selection = Selection::default();
+    for (key, list) in map {
+        let at = root.push(key);
+        let into = match key.as_str() {
+            "tags" => &mut selection.tags,
+            "operations" => &mut selection.operations,
+            other => return Err(Error::invalid(&at, format!("unknown key `{other}`")).with_supported(SUPPORTED)),
+        };
+        let items = list.as_array().ok_or_else(|| Error::invalid(&at, "not a list").with_supported(SUPPORTED))?;
+        for (i, item) in items.iter().enumerate() {
+            let item = item.as_str().ok_or_else(|| Error::invalid(&at.index(i), "not a string").with_supported(SUPPORTED))?;
+            into.push(item.to_string());
+        }
+    }
+    if selection.is_all() {
+        return Err(Error::invalid(&root, "the selection names no tag and no operation").with_supported(SUPPORTED));
+    }
+    Ok(selection)
 }
 
 pub fn select(api: &mut Api, selection: &Selection) -> Result<()> {
@@ -35,6 +96,7 @@ pub fn select(api: &mut Api, selection: &Selection) -> Result<()> {
         return Ok(());
     }
     check_known(api, selection)?;
+    api.part_of = Some(selection.describe());
     api.operations
         .retain(|op| op.tags.iter().any(|t| selection.tags.contains(t)) || selection.operations.contains(&op.id));
     let keep = reachable(api);

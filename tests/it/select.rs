@@ -1,79 +1,30 @@
-//! `--tag` / `--operation`: a slice of an API holds the chosen operations and
-//! exactly the types they reach.
+//! `--tag` / `--operation` and `NAME.select.yaml`: a slice of an API holds
+//! the chosen operations and exactly the types they reach.
 
 use codegen::Selection;
 
-const SPEC: &str = r##"openapi: 3.0.3
-info: {title: Zoo, version: '1'}
-paths:
-  /pets/{id}:
-    get:
-      operationId: getPet
-      tags: [pets]
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: string}}
-        - {name: kind, in: query, schema: {$ref: '#/components/schemas/Kind'}}
-      responses:
-        '200':
-          description: ok
-          headers:
-            X-Rate: {schema: {$ref: '#/components/schemas/Rate'}}
-          content:
-            application/json: {schema: {$ref: '#/components/schemas/Pet'}}
-        '404':
-          description: no such pet
-          content:
-            application/json: {schema: {$ref: '#/components/schemas/Problem'}}
-  /owners:
-    post:
-      operationId: createOwner
-      tags: [owners]
-      requestBody:
-        content:
-          application/json:
-            schema:
-              type: object
-              properties:
-                name: {type: string}
-                address: {$ref: '#/components/schemas/Address'}
-      responses:
-        '201': {description: created}
-  /stores:
-    get:
-      tags: [stores]
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Store'}}}
-components:
-  schemas:
-    Pet:
-      type: object
-      required: [name]
-      properties:
-        name: {type: string}
-        tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}
-        friend: {$ref: '#/components/schemas/Pet'}
-        toy: {oneOf: [{$ref: '#/components/schemas/Ball'}, {$ref: '#/components/schemas/Stick'}]}
-        notes: {type: object, additionalProperties: {$ref: '#/components/schemas/Note'}}
-    Tag: {type: object, properties: {label: {type: string}}}
-    Ball: {type: object, properties: {size: {type: integer}}}
-    Stick: {type: object, properties: {length: {type: number}}}
-    Note: {type: object, properties: {text: {type: string}}}
-    Kind: {type: string, enum: [cat, dog]}
-    Rate: {type: integer}
-    Problem: {type: object, properties: {detail: {type: string}}}
-    Address: {type: object, properties: {street: {type: string}}}
-    Store: {type: object, properties: {city: {type: string}}}
-    Unused: {type: object, properties: {x: {type: string}}}
-"##;
+/// `tests/specs/zoo.yaml`, whose fixture module is the slice its
+/// `zoo.select.yaml` names; copied elsewhere here, so that the selection file
+/// does not apply unless a test says so.
+const SPEC: &str = include_str!("../specs/zoo.yaml");
+
 
 fn generate(selection: &Selection) -> codegen::Result<String> {
-    let dir = std::env::temp_dir().join(format!("codegen-select-{}", std::process::id()));
+    generate_beside(selection, None)
+}
+
+/// Generates the zoo spec from a fresh directory, with `select` as its
+/// selection file if given.
+fn generate_beside(selection: &Selection, select: Option<&str>) -> codegen::Result<String> {
+    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("codegen-select-{}-{run}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("zoo.yaml");
     std::fs::write(&path, SPEC).unwrap();
+    if let Some(text) = select {
+        std::fs::write(dir.join("zoo.select.yaml"), text).unwrap();
+    }
     codegen::generate_selected(&path, "zoo", selection).map(|m| m.source)
 }
 
@@ -149,4 +100,34 @@ fn an_unknown_tag_or_operation_is_an_error_that_lists_what_there_is() {
     let e = generate(&selection(&[], &["getPets"])).unwrap_err().to_string();
     assert!(e.contains("no operation `getPets`"), "{e}");
     assert!(e.contains("`getPet`"), "{e}");
+}
+
+#[test]
+fn a_selection_file_beside_the_spec_slices_it_unless_flags_are_given() {
+    let file = "tags: [owners]\n";
+    let sliced = items(&generate_beside(&Selection::default(), Some(file)).unwrap());
+    assert!(sliced.iter().any(|i| i == "create_owner"), "{sliced:?}");
+    assert!(!sliced.iter().any(|i| i == "get_pet"), "{sliced:?}");
+    let flags = items(&generate_beside(&selection(&["pets"], &[]), Some(file)).unwrap());
+    assert!(flags.iter().any(|i| i == "get_pet") && !flags.iter().any(|i| i == "create_owner"), "{flags:?}");
+}
+
+#[test]
+fn a_slice_says_so_in_its_docs() {
+    let source = generate(&selection(&["pets"], &["createOwner"])).unwrap();
+    assert!(
+        source.contains("//! A part of this API: the operations tagged `pets` and the operations `createOwner`, and the types they use."),
+        "{}",
+        &source[..600]
+    );
+}
+
+#[test]
+fn a_bad_selection_file_says_what_is_wrong_and_where() {
+    let e = generate_beside(&Selection::default(), Some("tags: [pets]\nops: [x]\n")).unwrap_err();
+    assert!(e.to_string().contains("zoo.select.yaml: #/ops: unknown key `ops`"), "{e}");
+    let e = generate_beside(&Selection::default(), Some("tags: [7]\n")).unwrap_err();
+    assert!(e.to_string().contains("#/tags/0: not a string"), "{e}");
+    let e = generate_beside(&Selection::default(), Some("{}\n")).unwrap_err();
+    assert!(e.to_string().contains("names no tag and no operation"), "{e}");
 }

@@ -66,6 +66,10 @@ pub fn module<'a>(api: &'a Api, names: &'a Names) -> ModuleTokens<'a> {
 
 fn module_docs(api: &Api) -> String {
     let mut d = format!("{} (version {})", api.title, api.version);
+    if let Some(part) = &api.part_of {
+        d.push_str("\n\n");
+        d.push_str(part);
+    }
     if let Some(desc) = api.description.as_deref().filter(|d| !d.trim().is_empty()) {
         d.push_str("\n\n");
         d.push_str(desc);
