@@ -52,11 +52,12 @@ fn format_block(block: &Block<'_>) -> Result<String> {
                 done.push((i, render(range.clone())?));
             }
         };
+        // This thread works too rather than waiting.
         let mut done: Vec<(usize, String)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("formatting does not panic"))
+            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mine = work();
+            std::iter::once(mine)
+                .chain(handles.into_iter().map(|h| h.join().expect("formatting does not panic")))
                 .collect::<Result<Vec<Vec<_>>>>()
         })?
         .into_iter()
