@@ -101,14 +101,14 @@ impl ClientCredentials {
 
     /// The cached token, or a new one. Holding the lock while fetching means
     /// concurrent calls wait for one fetch instead of each making their own.
-    async fn token(&self, http: &reqwest::Client) -> Result<Secret, AuthError> {
+    async fn token(&self, http: &reqwest::Client, timeout: Option<Duration>) -> Result<Secret, AuthError> {
         let mut cached = self.0.cached.lock().await;
         if let Some(c) = cached.as_ref() {
             if c.refresh_at.is_none_or(|at| std::time::Instant::now() < at) {
                 return Ok(c.token.clone());
             }
         }
-        let fresh = self.fetch(http).await?;
+        let fresh = self.fetch(http, timeout).await?;
         let token = fresh.token.clone();
         *cached = Some(fresh);
         Ok(token)
@@ -122,7 +122,9 @@ impl ClientCredentials {
         }
     }
 
-    async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, AuthError> {
+    /// One token request, within the same whole-call timeout as the call
+    /// that needs it: a token endpoint that hangs must not hang the call.
+    async fn fetch(&self, http: &reqwest::Client, timeout: Option<Duration>) -> Result<CachedToken, AuthError> {
         let inner = &self.0;
         let mut form = vec![("grant_type", "client_credentials".to_string())];
         if !inner.scopes.is_empty() {
@@ -130,16 +132,23 @@ impl ClientCredentials {
         }
         let body = serde_urlencoded::to_string(&form).unwrap_or_default();
         let fail = |message: String, response: Option<RawResponse>| AuthError { message, response };
-        let request = http
-            .post(&inner.token_url)
+        let mut builder = http.post(&inner.token_url);
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
+        let request = builder
             .basic_auth(&inner.client_id, Some(inner.client_secret.expose()))
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(reqwest::header::ACCEPT, "application/json")
             .body(body)
             .build()
             .map_err(|e| fail(format!("invalid token URL: {e}"), None))?;
-        let incoming = send(http, request).await.map_err(|e| fail(format!("token endpoint unreachable: {e}"), None))?;
-        let raw = incoming.read_whole().await.map_err(|e| fail(format!("token endpoint answer cut short: {e}"), None))?;
+        let failed = |what: &str, e: reqwest::Error| {
+            let why = if e.is_timeout() { "timed out".to_string() } else { e.without_url().to_string() };
+            fail(format!("token endpoint {what}: {why}"), None)
+        };
+        let incoming = send(http, request).await.map_err(|e| failed("unreachable", e))?;
+        let raw = incoming.read_whole().await.map_err(|e| failed("answer cut short", e))?;
         if !raw.status().is_success() {
             return Err(fail(format!("token endpoint answered {}", raw.status()), Some(raw)));
         }
@@ -331,7 +340,7 @@ impl ClientCore {
         let mut fetched = None;
         for scheme in chosen {
             if let Credential::ClientCredentials(provider) = &self.credentials[scheme] {
-                fetched = Some((provider, provider.token(&self.http).await.map_err(Error::Auth)?));
+                fetched = Some((provider, provider.token(&self.http, self.timeout).await.map_err(Error::Auth)?));
             }
         }
         let mut request = self.prepare(request, chosen, fetched.as_ref().map(|(_, t)| t))?;
@@ -351,7 +360,7 @@ impl ClientCore {
             let (next, again) = if rejected && !refreshed && fetched.is_some() { (None, next) } else { (next, None) };
             if let (Some((provider, token)), Some(mut again)) = (&fetched, again) {
                 provider.invalidate(token).await;
-                let token = provider.token(&self.http).await.map_err(Error::Auth)?;
+                let token = provider.token(&self.http, self.timeout).await.map_err(Error::Auth)?;
                 again.headers_mut().insert(reqwest::header::AUTHORIZATION, bearer(&token)?);
                 tracing::info!(attempt, "access token rejected; sending again with a new one");
                 fetched = fetched.map(|(p, _)| (p, token));

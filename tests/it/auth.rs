@@ -113,6 +113,21 @@ async fn a_token_endpoint_error_is_an_auth_error_that_never_shows_the_secret() {
     }
 }
 
+#[tokio::test]
+async fn a_token_endpoint_that_hangs_is_cut_off_by_the_call_timeout() {
+    let server = MockServer::start().await;
+    let slow = token("tok_a", 3600).set_delay(Duration::from_secs(5));
+    token_endpoint(&server, slow.clone(), slow).await;
+    let client = client(&server).with_timeout(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let err = client.get_data_export("dta_1").await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(3), "waited {:?}", started.elapsed());
+    let Error::Auth(auth) = &err else { panic!("expected an auth error, got {err:?}") };
+    assert_eq!(auth.message, "token endpoint unreachable: timed out");
+    assert!(err.to_string().contains("timed out"), "{err}");
+    assert_eq!(hits(&server, "/data_exports/dta_1").await, 0);
+}
+
 /// `listShapes` takes a key in the query, or a session cookie together with
 /// basic auth; the first alternative whose credentials are all set is used.
 async fn shapes_server() -> MockServer {
