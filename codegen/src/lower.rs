@@ -450,6 +450,19 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Lowered> {
         let mut variants: Vec<Variant> = Vec::with_capacity(members.len());
         let mut any_nullable = false;
+        // `anyOf: [{$ref: X}, {type: object, nullable: true}]` is how several
+        // generators (Microsoft Graph's above all) spell "X or null" in 3.0,
+        // where `nullable` beside a `$ref` is ignored. Read literally, the
+        // second member admits any object too, but no API means that, and an
+        // untagged enum per property (thousands in Graph) would make every
+        // field harder to use and the crate far slower to compile.
+        if let [a, b] = members {
+            match (is_null_marker(a), is_null_marker(b)) {
+                (false, true) => return Ok(Lowered::Ty(nullable_if(self.ty(a, &at.index(0), place)?.0, true))),
+                (true, false) => return Ok(Lowered::Ty(nullable_if(self.ty(b, &at.index(1), place)?.0, true))),
+                _ => {}
+            }
+        }
         for (i, m) in members.iter().enumerate() {
             let (ty, nullable) = self.ty(m, &at.index(i), &place_with(place, &format!("Variant{i}")))?;
             any_nullable |= nullable;
@@ -503,7 +516,11 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::with_capacity(properties.len());
         for (name, prop) in properties {
             let prop_at = at.push("properties").push(name);
-            let (ty, nullable) = self.boxed_ty(prop, &prop_at, &place_with(place, name))?;
+            let (ty, nullable) = match self.boxed_ty(prop, &prop_at, &place_with(place, name))? {
+                // A field says "nullable" with its flag, which keeps absent and null apart.
+                (Ty::Nullable(inner), _) => (*inner, true),
+                other => other,
+            };
             let docs = match prop {
                 ReferenceOr::Item(s) => with_default(docs(&s.schema_data), s.schema_data.default.as_ref()),
                 // A property copied in by `allOf` keeps its description.
@@ -938,6 +955,26 @@ fn with_default(docs: Option<String>, default: Option<&serde_json::Value>) -> Op
         Some(d) if !d.trim().is_empty() => format!("{}\n\n{line}", d.trim_end()),
         _ => line,
     })
+}
+
+/// A union member that only says "or null": `nullable: true` with no type
+/// but `object` and nothing that constrains the value.
+fn is_null_marker(m: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(s) = m else { return false };
+    if !s.schema_data.nullable {
+        return false;
+    }
+    match &s.schema_kind {
+        SchemaKind::Type(openapiv3::Type::Object(o)) => {
+            o.properties.is_empty()
+                && o.required.is_empty()
+                && o.additional_properties.is_none()
+                && o.min_properties.is_none()
+                && o.max_properties.is_none()
+        }
+        SchemaKind::Any(a) => *a == openapiv3::AnySchema::default(),
+        _ => false,
+    }
 }
 
 fn nullable_if(ty: Ty, nullable: bool) -> Ty {

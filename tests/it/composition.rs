@@ -42,6 +42,17 @@ fn all_of_merges_members_and_recursion_is_boxed() {
 }
 
 #[test]
+fn an_any_of_with_a_bare_nullable_object_is_an_optional_reference() {
+    use fixtures::composition::types::FilterKind;
+    // Not an untagged enum of `Filter` and "any object": a `Filter` that may be null.
+    let read = |v| serde_json::from_value::<Cat>(v).unwrap().favourite;
+    let cat = |favourite| json!({"petType": "cat", "name": "Tom", "favourite": favourite});
+    assert_eq!(read(cat(json!({"kind": "dog"}))).unwrap().kind, Some(FilterKind::Dog));
+    assert_eq!(read(cat(json!(null))), None);
+    assert_eq!(read(json!({"petType": "cat", "name": "Tom"})), None);
+}
+
+#[test]
 fn untagged_unions_try_each_variant_then_keep_the_value() {
     let read = |v| serde_json::from_value::<ListShapesResponseValue>(v).unwrap();
     assert_eq!(read(json!("x")), ListShapesResponseValue::String("x".into()));
