@@ -225,15 +225,12 @@ impl Client {
     /// - `user_id`: The ID of the user requesting the export status.
     /// - `data_export_id`: The unique identifier of the data export job to check (returned by the Export data endpoint).
     /// - `download`: Set to `true` to download the export file directly when the export is completed. When `true` and the export state is `COMPLETED`, the response will be a CSV file download instead of JSON. Default: `false`.
-    pub async fn export_status(
+    pub fn export_status(
         &self,
         user_id: &str,
         data_export_id: &str,
         download: ::std::option::Option<bool>,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<types::ExportStatusSuccess>,
-        crate::runtime::Error<types::ExportStatusError>,
-    > {
+    ) -> crate::runtime::Call<'_, types::ExportStatusSuccess, types::ExportStatusError> {
         let mut req = crate::runtime::Request::new(
             crate::runtime::Method::GET,
             "exportStatus",
@@ -245,46 +242,48 @@ impl Client {
         if let ::std::option::Option::Some(value) = download {
             req.query("download", &value);
         }
-        let raw = self
-            .core
-            .execute_streaming(req, &[&["bearerAuth", "authKey"], &["bearerAuth"]])
-            .await?;
-        match raw.status().as_u16() {
-            200 if raw.media_type_is("application/json") => {
-                let raw = raw.read().await?;
-                let body = types::ExportStatusSuccess::OkJson(raw.json()?);
-                ::std::result::Result::Ok(raw.into_response(body))
+        let core = &self.core;
+        ::std::boxed::Box::pin(async move {
+            let raw = core
+                .execute_streaming(req, &[&["bearerAuth", "authKey"], &["bearerAuth"]])
+                .await?;
+            match raw.status().as_u16() {
+                200 if raw.media_type_is("application/json") => {
+                    let raw = raw.read().await?;
+                    let body = types::ExportStatusSuccess::OkJson(raw.json()?);
+                    ::std::result::Result::Ok(raw.into_response(body))
+                }
+                200 if raw.media_type_is("text/csv") => {
+                    let (raw, stream) = raw.into_stream();
+                    let body = types::ExportStatusSuccess::OkCsv(stream);
+                    ::std::result::Result::Ok(raw.into_response(body))
+                }
+                200 => {
+                    let raw = raw.read().await?;
+                    raw.unexpected_content_type()
+                }
+                400 => {
+                    let raw = raw.read().await?;
+                    raw.api_error(types::ExportStatusError::BadRequest)
+                }
+                401 => {
+                    let raw = raw.read().await?;
+                    raw.api_error(types::ExportStatusError::Unauthorized)
+                }
+                403 => {
+                    let raw = raw.read().await?;
+                    raw.api_error(types::ExportStatusError::Forbidden)
+                }
+                404 => {
+                    let raw = raw.read().await?;
+                    raw.api_error(types::ExportStatusError::NotFound)
+                }
+                500 => {
+                    let raw = raw.read().await?;
+                    raw.api_error(types::ExportStatusError::InternalServerError)
+                }
+                _ => raw.read().await?.unexpected_status(),
             }
-            200 if raw.media_type_is("text/csv") => {
-                let (raw, stream) = raw.into_stream();
-                let body = types::ExportStatusSuccess::OkCsv(stream);
-                ::std::result::Result::Ok(raw.into_response(body))
-            }
-            200 => {
-                let raw = raw.read().await?;
-                raw.unexpected_content_type()
-            }
-            400 => {
-                let raw = raw.read().await?;
-                raw.api_error(types::ExportStatusError::BadRequest)
-            }
-            401 => {
-                let raw = raw.read().await?;
-                raw.api_error(types::ExportStatusError::Unauthorized)
-            }
-            403 => {
-                let raw = raw.read().await?;
-                raw.api_error(types::ExportStatusError::Forbidden)
-            }
-            404 => {
-                let raw = raw.read().await?;
-                raw.api_error(types::ExportStatusError::NotFound)
-            }
-            500 => {
-                let raw = raw.read().await?;
-                raw.api_error(types::ExportStatusError::InternalServerError)
-            }
-            _ => raw.read().await?.unexpected_status(),
-        }
+        })
     }
 }

@@ -294,12 +294,13 @@ impl Client {
     /// # Parameters
     ///
     /// - `id`: Export report id
-    pub async fn get_export_report(
+    pub fn get_export_report(
         &self,
         id: i64,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<types::GetExportReportResponse>,
-        crate::runtime::Error<types::GetExportReportError>,
+    ) -> crate::runtime::Call<
+        '_,
+        types::GetExportReportResponse,
+        types::GetExportReportError,
     > {
         let req = crate::runtime::Request::new(
             crate::runtime::Method::GET,
@@ -307,15 +308,19 @@ impl Client {
             "/exports/{id}",
             ["/exports/", &crate::runtime::path_segment(&id)].concat(),
         );
-        let raw = self.core.execute(req, &[&["bearerAuth"]]).await?;
-        match raw.status().as_u16() {
-            200 => {
-                let body = raw.json()?;
-                ::std::result::Result::Ok(raw.into_response(body))
-            }
-            401 => raw.api_error(types::GetExportReportError::Unauthorized),
-            404 => raw.api_error(types::GetExportReportError::NotFound),
-            _ => raw.unexpected_status(),
-        }
+        self.core
+            .call(
+                req,
+                &[&["bearerAuth"]],
+                |raw| match raw.status().as_u16() {
+                    200 => {
+                        let body = raw.json()?;
+                        ::std::result::Result::Ok(raw.into_response(body))
+                    }
+                    401 => raw.api_error(types::GetExportReportError::Unauthorized),
+                    404 => raw.api_error(types::GetExportReportError::NotFound),
+                    _ => raw.unexpected_status(),
+                },
+            )
     }
 }

@@ -436,12 +436,13 @@ impl Client {
     /// Create a new data export request. This will calculate the required credits and prepare the export for starting.
     ///
     /// `POST /api/data-exports`
-    pub async fn create_data_export(
+    pub fn create_data_export(
         &self,
         body: &types::CreateDataExportRequest,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<types::CreateDataExportResponse>,
-        crate::runtime::Error<::std::convert::Infallible>,
+    ) -> crate::runtime::Call<
+        '_,
+        types::CreateDataExportResponse,
+        ::std::convert::Infallible,
     > {
         let mut req = crate::runtime::Request::new(
             crate::runtime::Method::POST,
@@ -450,14 +451,18 @@ impl Client {
             ::std::string::String::from("/api/data-exports"),
         );
         req.json("application/json", body);
-        let raw = self.core.execute(req, &[&["default"]]).await?;
-        match raw.status().as_u16() {
-            200 => {
-                let body = raw.json()?;
-                ::std::result::Result::Ok(raw.into_response(body))
-            }
-            _ => raw.unexpected_status(),
-        }
+        self.core
+            .call(
+                req,
+                &[&["default"]],
+                |raw| match raw.status().as_u16() {
+                    200 => {
+                        let body = raw.json()?;
+                        ::std::result::Result::Ok(raw.into_response(body))
+                    }
+                    _ => raw.unexpected_status(),
+                },
+            )
     }
     /// Get Data Export Status
     ///
@@ -469,13 +474,14 @@ impl Client {
     ///
     /// - `data_export_id`: The prefixed ID of the data export
     /// - `download_url_expires_in`: Number of minutes until the download URL expires. Min `1`, max `60`, default `5`.
-    pub async fn get_data_export_status(
+    pub fn get_data_export_status(
         &self,
         data_export_id: &str,
         download_url_expires_in: ::std::option::Option<i64>,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<types::GetDataExportStatusResponse>,
-        crate::runtime::Error<::std::convert::Infallible>,
+    ) -> crate::runtime::Call<
+        '_,
+        types::GetDataExportStatusResponse,
+        ::std::convert::Infallible,
     > {
         let mut req = crate::runtime::Request::new(
             crate::runtime::Method::GET,
@@ -487,13 +493,17 @@ impl Client {
         if let ::std::option::Option::Some(value) = download_url_expires_in {
             req.query("download_url_expires_in", &value);
         }
-        let raw = self.core.execute(req, &[&["default"]]).await?;
-        match raw.status().as_u16() {
-            200 => {
-                let body = raw.json()?;
-                ::std::result::Result::Ok(raw.into_response(body))
-            }
-            _ => raw.unexpected_status(),
-        }
+        self.core
+            .call(
+                req,
+                &[&["default"]],
+                |raw| match raw.status().as_u16() {
+                    200 => {
+                        let body = raw.json()?;
+                        ::std::result::Result::Ok(raw.into_response(body))
+                    }
+                    _ => raw.unexpected_status(),
+                },
+            )
     }
 }

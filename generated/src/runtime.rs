@@ -193,6 +193,12 @@ impl fmt::Debug for ClientCredentials {
 // ---------------------------------------------------------------------------
 // The client core
 
+/// What every generated method returns: the call, to be awaited. The
+/// request is built (and its body serialized) when the method is called; it
+/// is sent when the future is first polled. The future borrows the client,
+/// not the arguments.
+pub type Call<'a, T, E> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response<T>, Error<E>>> + Send + 'a>>;
+
 /// Connection settings shared by every generated `Client`.
 #[derive(Clone, Debug)]
 pub struct ClientCore {
@@ -320,6 +326,23 @@ impl ClientCore {
         let inner = span.clone();
         let call = async move { self.execute_in(request, security, inner).await?.read().await };
         tracing::Instrument::instrument(call, span).await
+    }
+
+    /// Builds the future a generated method returns: it sends `request`
+    /// with [`Self::execute`] when first polled and hands the answer to
+    /// `decode`, the operation's status-and-media-type match.
+    ///
+    /// One generic future here, instead of an `async fn` per operation,
+    /// is what keeps a crate of thousands of operations cheap to check:
+    /// each method is a plain function and a plain decoder, with no state
+    /// machine of its own to type-check and borrow-check.
+    pub fn call<'a, T: Send + 'a, E: Send + 'a>(
+        &'a self,
+        request: Request,
+        security: &'static [&'static [&'static str]],
+        decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
+    ) -> Call<'a, T, E> {
+        Box::pin(async move { decode(self.execute(request, security).await?) })
     }
 
     /// As [`Self::execute`], but the body is left unread: for operations

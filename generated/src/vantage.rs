@@ -217,12 +217,13 @@ impl Client {
     /// # Typed response headers
     ///
     /// - 202: [`types::GetDataExportAcceptedHeaders`] (`headers_as::<types::GetDataExportAcceptedHeaders>()`)
-    pub async fn get_data_export(
+    pub fn get_data_export(
         &self,
         data_export_token: &str,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<types::GetDataExportSuccess>,
-        crate::runtime::Error<types::GetDataExportError>,
+    ) -> crate::runtime::Call<
+        '_,
+        types::GetDataExportSuccess,
+        types::GetDataExportError,
     > {
         let req = crate::runtime::Request::new(
             crate::runtime::Method::GET,
@@ -231,29 +232,33 @@ impl Client {
             ["/data_exports/", &crate::runtime::path_segment(&data_export_token)]
                 .concat(),
         );
-        let raw = self.core.execute(req, &[&["oauth2"]]).await?;
-        match raw.status().as_u16() {
-            200 => {
-                let body = types::GetDataExportSuccess::Ok(raw.json()?);
-                ::std::result::Result::Ok(raw.into_response(body))
-            }
-            202 => {
-                let body = types::GetDataExportSuccess::Accepted;
-                ::std::result::Result::Ok(raw.into_response(body))
-            }
-            400 => {
-                let body = raw.json()?;
-                raw.api_error(types::GetDataExportError::BadRequest(body))
-            }
-            402 => {
-                let body = raw.json()?;
-                raw.api_error(types::GetDataExportError::PaymentRequired(body))
-            }
-            404 => {
-                let body = raw.json()?;
-                raw.api_error(types::GetDataExportError::NotFound(body))
-            }
-            _ => raw.unexpected_status(),
-        }
+        self.core
+            .call(
+                req,
+                &[&["oauth2"]],
+                |raw| match raw.status().as_u16() {
+                    200 => {
+                        let body = types::GetDataExportSuccess::Ok(raw.json()?);
+                        ::std::result::Result::Ok(raw.into_response(body))
+                    }
+                    202 => {
+                        let body = types::GetDataExportSuccess::Accepted;
+                        ::std::result::Result::Ok(raw.into_response(body))
+                    }
+                    400 => {
+                        let body = raw.json()?;
+                        raw.api_error(types::GetDataExportError::BadRequest(body))
+                    }
+                    402 => {
+                        let body = raw.json()?;
+                        raw.api_error(types::GetDataExportError::PaymentRequired(body))
+                    }
+                    404 => {
+                        let body = raw.json()?;
+                        raw.api_error(types::GetDataExportError::NotFound(body))
+                    }
+                    _ => raw.unexpected_status(),
+                },
+            )
     }
 }

@@ -41,7 +41,7 @@ fn items(source: &str) -> Vec<String> {
         .lines()
         .filter_map(|l| {
             let l = l.trim_start();
-            ["pub struct ", "pub enum ", "pub type ", "pub async fn "]
+            ["pub struct ", "pub enum ", "pub type ", "pub fn "]
                 .iter()
                 .find_map(|p| l.strip_prefix(p))
                 .map(|rest| rest.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap().to_string())

@@ -1,7 +1,9 @@
-//! Emits `Client`: construction, credentials, and one async method per
-//! operation. Each method builds a `runtime::Request`, sends it, and maps the
-//! status (and, where one status has several bodies, the content type) to a
-//! typed result. The work itself is in the runtime.
+//! Emits `Client`: construction, credentials, and one method per operation.
+//! Each method builds a `runtime::Request` and returns `runtime::Call`, the
+//! runtime's one generic future, with a plain closure that maps the status
+//! (and, where one status has several bodies, the content type) to a typed
+//! result. Methods are not `async fn`s: a state machine per operation was
+//! most of what checking a large generated crate cost.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -376,17 +378,32 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names) -> TokenStr
     let read = if streaming { Read::Incoming { success: true } } else { Read::Whole };
     let (ok_ty, success_arms) = success_arms(op, on, names, read);
     let (err_ty, error_arms) = error_arms(op, on, read);
-    let (execute, unexpected) = if streaming {
-        (quote!(execute_streaming), quote!(raw.read().await?.unexpected_status()))
+    let unexpected = if streaming { quote!(raw.read().await?.unexpected_status()) } else { quote!(raw.unexpected_status()) };
+    let security = quote!(&[#(#security),*]);
+    let decode = quote! {
+        match raw.status().as_u16() {
+            #success_arms
+            #error_arms
+            _ => #unexpected,
+        }
+    };
+    let send = if streaming {
+        // The arms read or stream the body, so they await: this operation
+        // keeps a future of its own.
+        quote! {
+            let core = &self.core;
+            ::std::boxed::Box::pin(async move {
+                let raw = core.execute_streaming(req, #security).await?;
+                #decode
+            })
+        }
     } else {
-        (quote!(execute), quote!(raw.unexpected_status()))
+        quote!(self.core.call(req, #security, |raw| #decode))
     };
 
     quote! {
         #doc
-        pub async fn #method_name(&self, #(#args),*)
-            -> ::std::result::Result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err_ty>>
-        {
+        pub fn #method_name(&self, #(#args),*) -> crate::runtime::Call<'_, #ok_ty, #err_ty> {
             let #mutable req = crate::runtime::Request::new(
                 crate::runtime::Method::#method,
                 #op_id,
@@ -395,12 +412,7 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names) -> TokenStr
             );
             #(#param_stmts)*
             #body_stmt
-            let raw = self.core.#execute(req, &[#(#security),*]).await?;
-            match raw.status().as_u16() {
-                #success_arms
-                #error_arms
-                _ => #unexpected,
-            }
+            #send
         }
     }
 }
