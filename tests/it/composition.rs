@@ -1,5 +1,6 @@
 //! `tests/specs/composition.yaml` and `openapi31.yaml`: allOf, oneOf/anyOf,
-//! recursion, structural de-duplication, object parameters, form and
+//! recursion, structural de-duplication (of inline shapes, and of error
+//! enums across operations in `zoo.yaml`), object parameters, form and
 //! multipart bodies, and OpenAPI 3.1 keywords, through serde and real HTTP.
 
 use fixtures::composition::types::{Cat, ListPetsPage, ListShapesResponseValue, Node, NodeChild, Pet};
@@ -50,6 +51,23 @@ fn an_any_of_with_a_bare_nullable_object_is_an_optional_reference() {
     assert_eq!(read(cat(json!({"kind": "dog"}))).unwrap().kind, Some(FilterKind::Dog));
     assert_eq!(read(cat(json!(null))), None);
     assert_eq!(read(json!({"petType": "cat", "name": "Tom"})), None);
+}
+
+#[tokio::test]
+async fn operations_that_answer_the_same_errors_share_one_enum_under_both_names() {
+    use fixtures::runtime::Error;
+    use fixtures::zoo::types::{DeletePetError, GetPetError};
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "gone already"})))
+        .mount(&server)
+        .await;
+    let client = fixtures::zoo::Client::with_base_url(server.uri());
+    let Err(Error::Api(err)) = client.delete_pet("p1").await else { panic!("expected the documented 404") };
+    // The alias is the same type: a `DeletePetError` is a `GetPetError`.
+    let same: &GetPetError = &err.body;
+    let DeletePetError::NotFound(problem) = same;
+    assert_eq!(problem.detail.as_deref(), Some("gone already"));
 }
 
 #[test]

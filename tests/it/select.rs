@@ -83,6 +83,16 @@ fn operations_are_chosen_by_id_or_by_method_and_path() {
 }
 
 #[test]
+fn a_shared_error_enum_belongs_to_the_first_operation_in_the_slice() {
+    // In the whole API `DeletePetError` aliases `GetPetError`; without `getPet` it is an enum.
+    let whole = generate(&Selection::default()).unwrap();
+    assert!(whole.contains("pub type DeletePetError = GetPetError;"));
+    let slice = generate(&selection(&[], &["deletePet"])).unwrap();
+    assert!(slice.contains("pub enum DeletePetError {"), "{slice}");
+    assert!(!slice.contains("GetPetError"), "{slice}");
+}
+
+#[test]
 fn kept_items_read_as_in_the_whole_api() {
     let whole = generate(&Selection::default()).unwrap();
     let slice = generate(&selection(&["pets"], &[])).unwrap();

@@ -309,7 +309,12 @@ fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
         } else {
             quote!(#[derive(Debug, Clone, PartialEq)])
         };
-        let doc = super::doc_attrs(&format!("{what} of `{}` (`{} {}`).", op.id, op.method.as_str(), op.path), false);
+        let also = match (success, on.error_shared_by) {
+            (true, _) | (false, 0) => String::new(),
+            (false, 1) => ", and of one more operation that answers the same".to_string(),
+            (false, n) => format!(", and of {n} more operations that answer the same"),
+        };
+        let doc = super::doc_attrs(&format!("{what} of `{}` (`{} {}`){also}.", op.id, op.method.as_str(), op.path), false);
         let vs = outcomes.iter().zip(variants).map(|(o, v)| {
             let v = ident(v);
             let d = outcome_doc(o, on.headers.iter().find(|h| h.status == o.status).map(|h| h.ident.as_str()));
@@ -333,10 +338,22 @@ fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
         .success
         .as_deref()
         .map(|n| enum_of(n, &op.success, &on.success_variants, "The successful answers", true));
-    let error = on
-        .error
-        .as_deref()
-        .map(|n| enum_of(n, &op.errors, &on.error_variants, "The documented error answers", false));
+    let error = on.error.as_deref().map(|n| match &on.error_alias_of {
+        Some(owner) => {
+            let doc = super::doc_attrs(
+                &format!(
+                    "The documented error answers of `{}` (`{} {}`): the same as [`{owner}`]'s.",
+                    op.id,
+                    op.method.as_str(),
+                    op.path
+                ),
+                false,
+            );
+            let (n, owner) = (ident(n), ident(owner));
+            quote! { #doc pub type #n = #owner; }
+        }
+        None => enum_of(n, &op.errors, &on.error_variants, "The documented error answers", false),
+    });
     let headers = on.headers.iter().map(|set| header_struct(op, set, names));
     quote! { #success #error #(#headers)* }
 }
