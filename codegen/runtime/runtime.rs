@@ -943,6 +943,71 @@ impl RawResponse {
         Response { status, headers, body }
     }
 
+    // One call per match arm of a generated decoder: a `?` and a wrap per arm,
+    // times every status of every operation, was a large share of what
+    // borrow-checking a big generated crate cost. Variants come in as `fn`
+    // pointers (a tuple variant is a function), so nothing is instantiated
+    // per variant.
+
+    #[doc(hidden)]
+    pub fn ok_with<T, E>(self, body: T) -> Result<Response<T>, Error<E>> {
+        Ok(self.into_response(body))
+    }
+
+    #[doc(hidden)]
+    pub fn ok_json<T: serde::de::DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
+        let body = self.json()?;
+        Ok(self.into_response(body))
+    }
+
+    #[doc(hidden)]
+    pub fn ok_json_as<B: serde::de::DeserializeOwned, T, E>(self, wrap: fn(B) -> T) -> Result<Response<T>, Error<E>> {
+        let body = self.json()?;
+        Ok(self.into_response(wrap(body)))
+    }
+
+    #[doc(hidden)]
+    pub fn ok_text<E>(self) -> Result<Response<String>, Error<E>> {
+        let body = self.text()?;
+        Ok(self.into_response(body))
+    }
+
+    #[doc(hidden)]
+    pub fn ok_text_as<T, E>(self, wrap: fn(String) -> T) -> Result<Response<T>, Error<E>> {
+        let body = self.text()?;
+        Ok(self.into_response(wrap(body)))
+    }
+
+    #[doc(hidden)]
+    pub fn ok_bytes<E>(self) -> Result<Response<Bytes>, Error<E>> {
+        let body = self.body().clone();
+        Ok(self.into_response(body))
+    }
+
+    #[doc(hidden)]
+    pub fn ok_bytes_as<T, E>(self, wrap: fn(Bytes) -> T) -> Result<Response<T>, Error<E>> {
+        let body = self.body().clone();
+        Ok(self.into_response(wrap(body)))
+    }
+
+    #[doc(hidden)]
+    pub fn err_json<B: serde::de::DeserializeOwned, T, E>(self, wrap: fn(B) -> E) -> Result<T, Error<E>> {
+        let body = self.json()?;
+        self.api_error(wrap(body))
+    }
+
+    #[doc(hidden)]
+    pub fn err_text<T, E>(self, wrap: fn(String) -> E) -> Result<T, Error<E>> {
+        let body = self.text()?;
+        self.api_error(wrap(body))
+    }
+
+    #[doc(hidden)]
+    pub fn err_bytes<T, E>(self, wrap: fn(Bytes) -> E) -> Result<T, Error<E>> {
+        let body = self.body().clone();
+        self.api_error(wrap(body))
+    }
+
     #[doc(hidden)]
     pub fn api_error<T, E>(self, body: E) -> Result<T, Error<E>> {
         Err(Error::Api(Box::new(ApiError { body, response: self })))

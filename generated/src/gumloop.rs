@@ -250,13 +250,11 @@ impl Client {
             match raw.status().as_u16() {
                 200 if raw.media_type_is("application/json") => {
                     let raw = raw.read().await?;
-                    let body = types::ExportStatusSuccess::OkJson(raw.json()?);
-                    ::std::result::Result::Ok(raw.into_response(body))
+                    raw.ok_json_as(types::ExportStatusSuccess::OkJson)
                 }
                 200 if raw.media_type_is("text/csv") => {
                     let (raw, stream) = raw.into_stream();
-                    let body = types::ExportStatusSuccess::OkCsv(stream);
-                    ::std::result::Result::Ok(raw.into_response(body))
+                    raw.ok_with(types::ExportStatusSuccess::OkCsv(stream))
                 }
                 200 => {
                     let raw = raw.read().await?;

@@ -313,10 +313,7 @@ impl Client {
                 req,
                 &[&["bearerAuth"]],
                 |raw| match raw.status().as_u16() {
-                    200 => {
-                        let body = raw.json()?;
-                        ::std::result::Result::Ok(raw.into_response(body))
-                    }
+                    200 => raw.ok_json(),
                     401 => raw.api_error(types::GetExportReportError::Unauthorized),
                     404 => raw.api_error(types::GetExportReportError::NotFound),
                     _ => raw.unexpected_status(),

@@ -456,10 +456,7 @@ impl Client {
                 req,
                 &[&["default"]],
                 |raw| match raw.status().as_u16() {
-                    200 => {
-                        let body = raw.json()?;
-                        ::std::result::Result::Ok(raw.into_response(body))
-                    }
+                    200 => raw.ok_json(),
                     _ => raw.unexpected_status(),
                 },
             )
@@ -498,10 +495,7 @@ impl Client {
                 req,
                 &[&["default"]],
                 |raw| match raw.status().as_u16() {
-                    200 => {
-                        let body = raw.json()?;
-                        ::std::result::Result::Ok(raw.into_response(body))
-                    }
+                    200 => raw.ok_json(),
                     _ => raw.unexpected_status(),
                 },
             )

@@ -237,26 +237,11 @@ impl Client {
                 req,
                 &[&["oauth2"]],
                 |raw| match raw.status().as_u16() {
-                    200 => {
-                        let body = types::GetDataExportSuccess::Ok(raw.json()?);
-                        ::std::result::Result::Ok(raw.into_response(body))
-                    }
-                    202 => {
-                        let body = types::GetDataExportSuccess::Accepted;
-                        ::std::result::Result::Ok(raw.into_response(body))
-                    }
-                    400 => {
-                        let body = raw.json()?;
-                        raw.api_error(types::GetDataExportError::BadRequest(body))
-                    }
-                    402 => {
-                        let body = raw.json()?;
-                        raw.api_error(types::GetDataExportError::PaymentRequired(body))
-                    }
-                    404 => {
-                        let body = raw.json()?;
-                        raw.api_error(types::GetDataExportError::NotFound(body))
-                    }
+                    200 => raw.ok_json_as(types::GetDataExportSuccess::Ok),
+                    202 => raw.ok_with(types::GetDataExportSuccess::Accepted),
+                    400 => raw.err_json(types::GetDataExportError::BadRequest),
+                    402 => raw.err_json(types::GetDataExportError::PaymentRequired),
+                    404 => raw.err_json(types::GetDataExportError::NotFound),
                     _ => raw.unexpected_status(),
                 },
             )

@@ -70,6 +70,24 @@ async fn operations_that_answer_the_same_errors_share_one_enum_under_both_names(
     assert_eq!(problem.detail.as_deref(), Some("gone already"));
 }
 
+#[tokio::test]
+async fn text_and_binary_answers_are_read_as_documented() {
+    use fixtures::composition::types::GetHealthError;
+    use fixtures::runtime::Error;
+    let answer = |status: u16, body: &'static [u8]| async move {
+        let server = MockServer::start().await;
+        Mock::given(path("/health")).respond_with(ResponseTemplate::new(status).set_body_bytes(body)).mount(&server).await;
+        Client::with_base_url(server.uri()).get_health().await
+    };
+    assert_eq!(answer(200, b"fine").await.unwrap().into_body(), "fine");
+    let Err(Error::Api(e)) = answer(503, b"draining").await else { panic!() };
+    assert_eq!(e.body, GetHealthError::ServiceUnavailable("draining".into()));
+    let Err(Error::Api(e)) = answer(507, &[0, 159]).await else { panic!() };
+    assert_eq!(e.body, GetHealthError::InsufficientStorage(fixtures::runtime::Bytes::from_static(&[0, 159])));
+    // Not UTF-8, so not the documented text: a decode error, with the answer kept.
+    assert!(matches!(answer(200, &[0, 159]).await, Err(Error::Decode(_))));
+}
+
 #[test]
 fn untagged_unions_try_each_variant_then_keep_the_value() {
     let read = |v| serde_json::from_value::<ListShapesResponseValue>(v).unwrap();

@@ -459,13 +459,37 @@ enum Read {
     Incoming { success: bool },
 }
 
+/// What an arm hands the runtime call that finishes it.
+#[derive(Clone, Copy)]
+enum Payload<'a> {
+    /// No body documented.
+    None,
+    /// A body read whole and decoded as this kind says.
+    Read(&'a BodyKind),
+    /// A success file left unread, as `stream`.
+    Stream,
+}
+
+/// The `RawResponse` method that reads a body of this kind: `ok_json`,
+/// `err_text`, ...; `_as` when the body is wrapped in a variant.
+fn finish(prefix: &str, kind: &BodyKind, wrapped: bool) -> proc_macro2::Ident {
+    let read = match kind {
+        BodyKind::Json(_) | BodyKind::Form(_) => "json",
+        BodyKind::Text => "text",
+        BodyKind::Bytes | BodyKind::Multipart => "bytes",
+    };
+    let suffix = if wrapped && prefix == "ok" { "_as" } else { "" };
+    quote::format_ident!("{prefix}_{read}{suffix}")
+}
+
 /// Match arms for one status: one arm, or one per content type plus a
-/// fallback when the spec lists several bodies for it.
+/// fallback when the spec lists several bodies for it. `finish` gives the
+/// arm's expression for an outcome's variant and payload, with `raw` read.
 fn arms(
     status: StatusKey,
     group: &[(&Outcome, &String)],
     read: Read,
-    wrap: impl Fn(Option<&String>, Option<TokenStream>) -> TokenStream,
+    finish: impl Fn(&String, Payload<'_>) -> TokenStream,
 ) -> TokenStream {
     let pat = status_pattern(status);
     let guard = match status {
@@ -477,21 +501,20 @@ fn arms(
         Read::Incoming { .. } => quote!(let raw = raw.read().await?;),
     };
     let decode = |o: &Outcome, v: &String| {
-        if read == (Read::Incoming { success: true }) && o.content.as_ref().is_some_and(|c| c.kind == BodyKind::Bytes) {
-            let body = wrap(Some(v), Some(quote!(stream)));
-            return quote! { let (raw, stream) = raw.into_stream(); #body };
+        let kind = o.content.as_ref().map(|c| &c.kind);
+        if read == (Read::Incoming { success: true }) && kind == Some(&BodyKind::Bytes) {
+            let body = finish(v, Payload::Stream);
+            return quote! {{ let (raw, stream) = raw.into_stream(); #body }};
         }
-        let value = o.content.as_ref().map(|c| match c.kind {
-            BodyKind::Json(_) | BodyKind::Form(_) => quote!(raw.json()?),
-            BodyKind::Text => quote!(raw.text()?),
-            BodyKind::Bytes | BodyKind::Multipart => quote!(raw.body().clone()),
-        });
-        let body = wrap(Some(v), value);
-        quote! { #read_whole #body }
+        let body = finish(v, kind.map_or(Payload::None, Payload::Read));
+        match read {
+            Read::Whole => body,
+            Read::Incoming { .. } => quote! {{ #read_whole #body }},
+        }
     };
     if group.len() == 1 {
         let body = decode(group[0].0, group[0].1);
-        return quote!(#pat #guard => { #body });
+        return quote!(#pat #guard => #body,);
     }
     let per_media = group.iter().map(|(o, v)| {
         let media = &o.content.as_ref().expect("several outcomes for one status all have content").media_type;
@@ -500,7 +523,7 @@ fn arms(
             StatusKey::Default => quote!(if !raw.status().is_success() && raw.media_type_is(#media)),
             _ => quote!(if raw.media_type_is(#media)),
         };
-        quote!(#pat #guard => { #body })
+        quote!(#pat #guard => #body,)
     });
     quote! {
         #(#per_media)*
@@ -513,10 +536,7 @@ fn success_arms(op: &Operation, on: &OpNames, names: &Names, read: Read) -> (Tok
     if op.success.is_empty() {
         // The spec documents no success: any 2xx is read as raw bytes (never
         // streamed: an operation streams only when a documented success is a file).
-        return (
-            quote!(crate::runtime::Bytes),
-            quote!(200..=299 => { let body = raw.body().clone(); ::std::result::Result::Ok(raw.into_response(body)) }),
-        );
+        return (quote!(crate::runtime::Bytes), quote!(200..=299 => raw.ok_bytes(),));
     }
     let ok_ty = match &on.success {
         Some(name) => {
@@ -531,20 +551,25 @@ fn success_arms(op: &Operation, on: &OpNames, names: &Names, read: Read) -> (Tok
     let enum_name = on.success.as_deref().map(ident);
     let groups = by_status(&op.success, &on.success_variants);
     let arms = groups.iter().map(|(status, group)| {
-        arms(*status, group, read, |variant, value| {
-            let wrapped = match (&enum_name, variant, value) {
-                (Some(e), Some(v), Some(value)) => {
-                    let v = ident(v);
-                    quote!(types::#e::#v(#value))
+        arms(*status, group, read, |variant, payload| {
+            let variant = enum_name.as_ref().map(|e| {
+                let v = ident(variant);
+                quote!(types::#e::#v)
+            });
+            match (variant, payload) {
+                (Some(v), Payload::None) => quote!(raw.ok_with(#v)),
+                (None, Payload::None) => quote!(raw.ok_with(())),
+                (Some(v), Payload::Stream) => quote!(raw.ok_with(#v(stream))),
+                (None, Payload::Stream) => quote!(raw.ok_with(stream)),
+                (Some(v), Payload::Read(kind)) => {
+                    let m = finish("ok", kind, true);
+                    quote!(raw.#m(#v))
                 }
-                (Some(e), Some(v), None) => {
-                    let v = ident(v);
-                    quote!(types::#e::#v)
+                (None, Payload::Read(kind)) => {
+                    let m = finish("ok", kind, false);
+                    quote!(raw.#m())
                 }
-                (None, _, Some(value)) => value,
-                (None, _, None) | (Some(_), None, _) => quote!(()),
-            };
-            quote! { let body = #wrapped; ::std::result::Result::Ok(raw.into_response(body)) }
+            }
         })
     });
     (ok_ty, quote!(#(#arms)*))
@@ -561,11 +586,14 @@ fn error_arms(op: &Operation, on: &OpNames, read: Read) -> (TokenStream, TokenSt
         Read::Incoming { .. } => Read::Incoming { success: false },
     };
     let arms = groups.iter().map(|(status, group)| {
-        arms(*status, group, read, |variant, value| {
-            let v = ident(variant.expect("error variants are named"));
-            match value {
-                Some(value) => quote! { let body = #value; raw.api_error(types::#e::#v(body)) },
-                None => quote! { raw.api_error(types::#e::#v) },
+        arms(*status, group, read, |variant, payload| {
+            let v = ident(variant);
+            match payload {
+                Payload::Read(kind) => {
+                    let m = finish("err", kind, true);
+                    quote!(raw.#m(types::#e::#v))
+                }
+                Payload::None | Payload::Stream => quote!(raw.api_error(types::#e::#v)),
             }
         })
     });
