@@ -15,7 +15,7 @@ pub fn format(module: ModuleTokens<'_>, source: &str) -> Result<String> {
     for section in module.sections {
         match section {
             Section::Items(items) => out.push_str(&unparse(items)?),
-            Section::Block(block) => out.push_str(&format_block(&block)?),
+            Section::Block(block) => format_block(&block, &mut out)?,
         }
     }
     Ok(out)
@@ -27,11 +27,14 @@ pub fn format(module: ModuleTokens<'_>, source: &str) -> Result<String> {
 /// that the block's opening line, repeated per chunk, costs nothing.
 const CHUNK: usize = 32;
 
-/// A block's items are built and formatted in chunks of `CHUNK`, which the
-/// threads take in turn. Every chunk is formatted inside the same block, so
-/// line widths and indentation are exactly those of the whole; the block's
-/// opening and closing lines are kept once.
-fn format_block(block: &Block<'_>) -> Result<String> {
+/// A block's items are built and formatted in chunks of `CHUNK`, which
+/// worker threads take in turn. Every chunk is formatted inside the same
+/// block, so line widths and indentation are exactly those of the whole; the
+/// block's opening and closing lines are kept once. Chunks are appended to
+/// `out` in order as they arrive and dropped, so the formatted text is never
+/// held twice (holding every chunk and then a joined copy was the peak of a
+/// whole run for Microsoft Graph).
+fn format_block(block: &Block<'_>, out: &mut String) -> Result<()> {
     let ranges: Vec<std::ops::Range<usize>> =
         (0..block.len.max(1)).step_by(CHUNK).map(|start| start..(start + CHUNK).min(block.len)).collect();
     let render = |range: std::ops::Range<usize>| {
@@ -39,51 +42,100 @@ fn format_block(block: &Block<'_>) -> Result<String> {
         let items = range.map(|i| (block.item)(i));
         unparse(quote!(#open { #(#items)* }))
     };
+    if ranges.len() == 1 {
+        out.push_str(&render(ranges[0].clone())?);
+        return Ok(());
+    }
+    let mut join = Joiner::default();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(ranges.len());
-    let chunks: Vec<String> = if threads <= 1 {
-        ranges.iter().map(|r| render(r.clone())).collect::<Result<_>>()?
+    if threads <= 1 {
+        for range in &ranges {
+            join.push(render(range.clone())?, out);
+        }
     } else {
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let work = || {
-            let mut done = Vec::new();
-            loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(range) = ranges.get(i) else { return Ok(done) };
-                done.push((i, render(range.clone())?));
+        let (send, receive) = std::sync::mpsc::channel::<(usize, Result<String>)>();
+        std::thread::scope(|scope| -> Result<()> {
+            for _ in 0..threads {
+                let send = send.clone();
+                let (next, ranges, render) = (&next, &ranges, &render);
+                scope.spawn(move || loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(range) = ranges.get(i) else { return };
+                    let failed = {
+                        let text = render(range.clone());
+                        let failed = text.is_err();
+                        // The receiver is gone only when it stopped at an error.
+                        if send.send((i, text)).is_err() {
+                            return;
+                        }
+                        failed
+                    };
+                    if failed {
+                        // Stop the others too: nothing after an error is written.
+                        next.store(ranges.len(), std::sync::atomic::Ordering::Relaxed);
+                        return;
+                    }
+                });
             }
-        };
-        // This thread works too rather than waiting.
-        let mut done: Vec<(usize, String)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-            let mine = work();
-            std::iter::once(mine)
-                .chain(handles.into_iter().map(|h| h.join().expect("formatting does not panic")))
-                .collect::<Result<Vec<Vec<_>>>>()
-        })?
-        .into_iter()
-        .flatten()
-        .collect();
-        done.sort_unstable_by_key(|(i, _)| *i);
-        done.into_iter().map(|(_, text)| text).collect()
-    };
-    if chunks.len() == 1 {
-        return Ok(chunks.into_iter().next().expect("one chunk"));
+            drop(send);
+            // Dropped on an early return, so that workers stop at their next send.
+            let receive = receive;
+            // Chunks arrive in any order; each is appended once those before it are.
+            let mut waiting: std::collections::BTreeMap<usize, String> = std::collections::BTreeMap::new();
+            let mut due = 0;
+            for (i, text) in receive.iter() {
+                waiting.insert(i, text?);
+                while let Some(text) = waiting.remove(&due) {
+                    join.push(text, out);
+                    due += 1;
+                }
+            }
+            Ok(())
+        })?;
     }
-    let parts: Vec<(&str, &str)> = chunks.iter().map(|c| split_open(c)).collect();
-    if parts.iter().all(|(_, inner)| inner.is_empty()) {
-        // Every item was empty: the whole block is `open {}`, as one chunk says.
-        return Ok(chunks[0].clone());
+    join.finish(out);
+    Ok(())
+}
+
+/// Joins the chunks of one block, in order, into one block.
+#[derive(Default)]
+struct Joiner {
+    /// The first chunk, whole, until some chunk has items: if none has, the
+    /// block is `open {}`, exactly as that chunk says.
+    first: Option<String>,
+    opened: bool,
+}
+
+impl Joiner {
+    fn push(&mut self, chunk: String, out: &mut String) {
+        let (open, inner) = split_open(&chunk);
+        if !self.opened && !inner.is_empty() {
+            let open = match &self.first {
+                Some(first) => split_open(first).0,
+                None => open,
+            };
+            let trimmed = open.trim_end_matches("{}\n");
+            out.push_str(trimmed);
+            if trimmed.len() != open.len() {
+                out.push_str("{\n");
+            }
+            self.opened = true;
+            self.first = None;
+        }
+        if self.opened {
+            out.push_str(inner);
+        } else if self.first.is_none() {
+            self.first = Some(chunk);
+        }
     }
-    let mut out = parts[0].0.trim_end_matches("{}\n").to_string();
-    if out.len() != parts[0].0.len() {
-        out.push_str("{\n");
+
+    fn finish(self, out: &mut String) {
+        match self.first {
+            Some(first) if !self.opened => out.push_str(&first),
+            _ => out.push_str("}\n"),
+        }
     }
-    out.reserve(parts.iter().map(|(_, inner)| inner.len()).sum::<usize>() + 2);
-    for (_, inner) in &parts {
-        out.push_str(inner);
-    }
-    out.push_str("}\n");
-    Ok(out)
 }
 
 /// A formatted block split into its opening lines (docs, attributes and
@@ -132,6 +184,12 @@ mod tests {
             pub mod types)), len, item: Box::new(item) }
     }
 
+    fn block_text(b: &Block<'_>) -> String {
+        let mut out = String::new();
+        format_block(b, &mut out).unwrap();
+        out
+    }
+
     fn whole(b: &Block<'_>) -> String {
         let open = (b.open)();
         let items = (0..b.len).map(|i| (b.item)(i));
@@ -149,7 +207,7 @@ mod tests {
                     quote!(#[derive(Debug)] pub struct #name { pub field_with_a_long_name: ::std::option::Option<::std::string::String> })
                 }
             });
-            assert_eq!(format_block(&b).unwrap(), whole(&b), "len {len}");
+            assert_eq!(block_text(&b), whole(&b), "len {len}");
         }
     }
 
@@ -157,8 +215,8 @@ mod tests {
     fn a_block_of_empty_items_is_an_empty_block() {
         for len in [0, 1, 100, 300] {
             let b = block(len, |_| TokenStream::new());
-            assert_eq!(format_block(&b).unwrap(), whole(&b), "len {len}");
-            assert!(format_block(&b).unwrap().ends_with("pub mod types {}\n"));
+            assert_eq!(block_text(&b), whole(&b), "len {len}");
+            assert!(block_text(&b).ends_with("pub mod types {}\n"));
         }
     }
 }
