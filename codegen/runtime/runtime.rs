@@ -613,6 +613,46 @@ impl Request {
         }
     }
 
+    // The `_opt` forms take an optional parameter as the method got it and
+    // send nothing for `None`, so that each generated method passes it on in
+    // one statement.
+
+    pub fn query_opt<V: ParamValue>(&mut self, name: &'static str, value: Option<V>) {
+        if let Some(value) = value {
+            self.query(name, &value);
+        }
+    }
+
+    pub fn query_list_opt<V: ParamValue>(&mut self, name: &'static str, values: Option<&[V]>, explode: bool) {
+        if let Some(values) = values {
+            self.query_list(name, values, explode);
+        }
+    }
+
+    pub fn query_object_opt<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: Option<&T>, explode: bool, deep: bool) {
+        if let Some(value) = value {
+            self.query_object(name, value, explode, deep);
+        }
+    }
+
+    pub fn header_opt<V: ParamValue>(&mut self, name: &'static str, value: Option<V>) {
+        if let Some(value) = value {
+            self.header(name, &value);
+        }
+    }
+
+    pub fn header_list_opt<V: ParamValue>(&mut self, name: &'static str, values: Option<&[V]>) {
+        if let Some(values) = values {
+            self.header_list(name, values);
+        }
+    }
+
+    pub fn cookie_opt<V: ParamValue>(&mut self, name: &'static str, value: Option<V>) {
+        if let Some(value) = value {
+            self.cookie(name, &value);
+        }
+    }
+
     /// Values that cannot be a header (CR, LF, other controls) fail the call
     /// before anything is sent.
     pub fn header<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {

@@ -239,9 +239,7 @@ impl Client {
         );
         req.query("user_id", &user_id);
         req.query("data_export_id", &data_export_id);
-        if let ::std::option::Option::Some(value) = download {
-            req.query("download", &value);
-        }
+        req.query_opt("download", download);
         let core = &self.core;
         ::std::boxed::Box::pin(async move {
             let raw = core

@@ -487,9 +487,7 @@ impl Client {
             ["/api/data-exports/", &crate::runtime::path_segment(&data_export_id)]
                 .concat(),
         );
-        if let ::std::option::Option::Some(value) = download_url_expires_in {
-            req.query("download_url_expires_in", &value);
-        }
+        req.query_opt("download_url_expires_in", download_url_expires_in);
         self.core
             .call(
                 req,

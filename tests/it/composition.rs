@@ -1,6 +1,6 @@
 //! `tests/specs/composition.yaml` and `openapi31.yaml`: allOf, oneOf/anyOf,
 //! recursion, structural de-duplication (of inline shapes, and of error
-//! enums across operations in `zoo.yaml`), object parameters, form and
+//! enums across operations in `zoo.yaml`), object and optional parameters, form and
 //! multipart bodies, and OpenAPI 3.1 keywords, through serde and real HTTP.
 
 use fixtures::composition::types::{Cat, ListPetsPage, ListShapesResponseValue, Node, NodeChild, Pet};
@@ -126,6 +126,26 @@ async fn object_parameters_go_in_the_query_as_the_style_says() {
     let page = ListPetsPage { size: Some(10), cursor: Some("abc".into()) };
     let pets = Client::with_base_url(server.uri()).list_pets(Some(&filter), Some(&page)).await.unwrap();
     assert!(matches!(&pets.body()[0], Pet::Dog(d) if d.good_boy));
+}
+
+#[tokio::test]
+async fn optional_parameters_are_sent_only_when_given() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/search")).respond_with(ResponseTemplate::new(204)).expect(2).mount(&server).await;
+    let client = Client::with_base_url(server.uri());
+    let tags = ["a b".to_string(), "c".to_string()];
+    client.search(Some("x&y"), Some(5), Some(&tags), Some(7), Some(&[1, 2]), Some("en")).await.unwrap();
+    client.search(None, None, None, None, None, None).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let [given, none] = requests.as_slice() else { panic!("{requests:?}") };
+    assert_eq!(given.url.query(), Some("q=x%26y&limit=5&tags=a+b%2Cc"));
+    assert_eq!(given.headers["x-trace"], "7");
+    assert_eq!(given.headers["x-ids"], "1,2");
+    assert_eq!(given.headers["cookie"], "lang=en");
+    assert_eq!(none.url.query(), None);
+    for name in ["x-trace", "x-ids", "cookie"] {
+        assert!(!none.headers.contains_key(name), "{name}");
+    }
 }
 
 #[tokio::test]

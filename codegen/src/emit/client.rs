@@ -348,23 +348,43 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names) -> TokenStr
         let deep = p.deep_object;
         let scalar_list = matches!(&p.ty, Ty::List(item) if is_scalar(item, api));
         let scalar = is_scalar(&p.ty, api);
-        let call = |v: TokenStream| match p.location {
-            ParamLocation::Query if scalar_list => quote!(req.query_list(#wire, #v, #explode)),
-            ParamLocation::Query if scalar => quote!(req.query(#wire, &#v)),
-            ParamLocation::Query => quote!(req.query_object(#wire, &#v, #explode, #deep)),
-            ParamLocation::Header if scalar_list => quote!(req.header_list(#wire, #v)),
-            ParamLocation::Header if scalar => quote!(req.header(#wire, &#v)),
-            ParamLocation::Header => quote!(req.header(#wire, &crate::runtime::json_text(&#v))),
-            ParamLocation::Cookie if scalar => quote!(req.cookie(#wire, &#v)),
-            ParamLocation::Cookie => quote!(req.cookie(#wire, &crate::runtime::json_text(&#v))),
+        // An optional parameter goes to the `_opt` form of the same call,
+        // which skips `None`: one statement instead of an `if let` per parameter
+        // (Microsoft Graph has 22,000 optional query parameters).
+        let (call, by_ref) = match p.location {
+            ParamLocation::Query if scalar_list => ("query_list", false),
+            ParamLocation::Query if scalar => ("query", true),
+            ParamLocation::Query => ("query_object", true),
+            ParamLocation::Header if scalar_list => ("header_list", false),
+            ParamLocation::Header if scalar => ("header", true),
+            ParamLocation::Cookie if scalar => ("cookie", true),
+            ParamLocation::Header | ParamLocation::Cookie => {
+                // Objects in headers and cookies go as JSON text; rare enough
+                // to keep the `if let`.
+                let method = if p.location == ParamLocation::Header { quote!(header) } else { quote!(cookie) };
+                let send = |v: TokenStream| quote!(req.#method(#wire, &crate::runtime::json_text(&#v)));
+                return if p.required {
+                    let c = send(quote!(#n));
+                    quote!(#c;)
+                } else {
+                    let c = send(quote!(value));
+                    quote! { if let ::std::option::Option::Some(value) = #n { #c; } }
+                };
+            }
             ParamLocation::Path => unreachable!("filtered out above"),
         };
+        let extra = match p.location {
+            ParamLocation::Query if scalar_list => quote!(, #explode),
+            ParamLocation::Query if !scalar => quote!(, #explode, #deep),
+            _ => quote!(),
+        };
         if p.required {
-            let c = call(quote!(#n));
-            quote!(#c;)
+            let call = quote::format_ident!("{call}");
+            let v = if by_ref { quote!(&#n) } else { quote!(#n) };
+            quote!(req.#call(#wire, #v #extra);)
         } else {
-            let c = call(quote!(value));
-            quote! { if let ::std::option::Option::Some(value) = #n { #c; } }
+            let call = quote::format_ident!("{call}_opt");
+            quote!(req.#call(#wire, #n #extra);)
         }
     }).collect();
     let mutable = (!param_stmts.is_empty() || body_stmt.is_some()).then(|| quote!(mut));
