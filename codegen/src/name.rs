@@ -20,7 +20,14 @@ pub struct Names {
     /// token URL; caller's `ClientCredentials`) of an OAuth2 scheme with a
     /// `clientCredentials` flow.
     pub auth_client_credentials: Vec<Option<(String, String)>>,
+    /// Whether the module may name `Option`, `String`, `Vec` and `Box` as
+    /// the prelude does: not when a type of the spec takes one of the
+    /// prelude's names, which would shadow it inside `types`.
+    pub prelude: bool,
 }
+
+/// Prelude names a type in `types` could shadow.
+const PRELUDE: &[&str] = &["Option", "Some", "None", "String", "Vec", "Box", "Result", "Ok", "Err"];
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TypeNames {
@@ -109,6 +116,7 @@ pub fn name(api: &Api) -> Names {
             types[i].ident = type_ns.claim(camel_path(parts), "");
         }
     }
+    let prelude = !PRELUDE.iter().any(|p| type_ns.is_taken(p));
 
     for (i, def) in api.types.iter().enumerate() {
         match &def.kind {
@@ -206,7 +214,7 @@ pub fn name(api: &Api) -> Names {
         })
         .collect();
 
-    Names { types, ops, auth, auth_client_credentials }
+    Names { types, ops, auth, auth_client_credentials, prelude }
 }
 
 /// Members whose identifier spells their wire name exactly claim first, so

@@ -20,20 +20,20 @@ pub mod types {
     pub struct ExportStatusResponse {
         /// The unique identifier of the data export job.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_export_id: ::std::option::Option<::std::string::String>,
+        pub data_export_id: Option<String>,
         /// Current state of the export job:
         /// - `REQUESTED` — The export has been created and is queued for processing.
         /// - `IN_PROGRESS` — The export is currently being processed.
         /// - `COMPLETED` — The export finished successfully and is available for download.
         /// - `FAILED` — The export encountered an error.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<ExportStatusResponseState>,
+        pub state: Option<ExportStatusResponseState>,
         /// Timestamp when the export was created (ISO 8601).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_ts: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        pub created_ts: Option<::chrono::DateTime<::chrono::Utc>>,
         /// Timestamp when the export finished (ISO 8601). Only present when the state is `COMPLETED` or `FAILED`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub finished_ts: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        pub finished_ts: Option<::chrono::DateTime<::chrono::Utc>>,
     }
     crate::runtime::deserialize_struct!(
         ExportStatusResponse, optional(data_export_id, "data_export_id"), optional(state,
@@ -229,7 +229,7 @@ impl Client {
         &self,
         user_id: &str,
         data_export_id: &str,
-        download: ::std::option::Option<bool>,
+        download: Option<bool>,
     ) -> crate::runtime::Call<'_, types::ExportStatusSuccess, types::ExportStatusError> {
         let mut req = crate::runtime::Request::new(
             crate::runtime::Method::GET,

@@ -24,7 +24,7 @@ pub mod types {
         pub export: GetExportReportResponseExport,
         /// True when the create request was answered by a previously-completed identical export within the dedupe window.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub deduped: ::std::option::Option<bool>,
+        pub deduped: Option<bool>,
     }
     crate::runtime::deserialize_struct!(
         GetExportReportResponse, required(export, "export"), optional(deduped,
@@ -36,40 +36,38 @@ pub mod types {
         pub id: i64,
         pub report_type: GetExportReportResponseExportReportType,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_name: ::std::option::Option<::std::string::String>,
+        pub display_name: Option<String>,
         pub status: GetExportReportResponseExportStatus,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status_display: ::std::option::Option<::std::string::String>,
+        pub status_display: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parameters: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub parameters: Option<::serde_json::Map<String, ::serde_json::Value>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub filename: ::std::option::Option<::std::string::String>,
+        pub filename: Option<String>,
         /// Presigned S3 GET URL valid for download_expires_in_seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub download_url: ::std::option::Option<::url::Url>,
+        pub download_url: Option<::url::Url>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub download_expires_in_seconds: ::std::option::Option<i64>,
+        pub download_expires_in_seconds: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: Option<String>,
         /// Set on chunked export parents; reports completed-vs-total chunk counts.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub progress: ::std::option::Option<GetExportReportResponseExportProgress>,
+        pub progress: Option<GetExportReportResponseExportProgress>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent_report_id: ::std::option::Option<i64>,
+        pub parent_report_id: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chunked_export: ::std::option::Option<bool>,
+        pub chunked_export: Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        pub completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status_url: ::std::option::Option<::url::Url>,
+        pub status_url: Option<::url::Url>,
     }
     crate::runtime::deserialize_struct!(
         GetExportReportResponseExport, required(id, "id"), required(report_type,
@@ -197,9 +195,9 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct GetExportReportResponseExportProgress {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parts_ready: ::std::option::Option<i64>,
+        pub parts_ready: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total_parts: ::std::option::Option<i64>,
+        pub total_parts: Option<i64>,
     }
     crate::runtime::deserialize_struct!(
         GetExportReportResponseExportProgress, optional(parts_ready, "parts_ready"),

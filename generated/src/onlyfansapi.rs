@@ -22,26 +22,22 @@ pub mod types {
         pub r#type: CreateDataExportRequestType,
         /// Array of account prefixed IDs to export data from. Not required for `public_profiles` type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub account_ids: Option<Vec<String>>,
         /// The start date for the export (ISO 8601 format).
-        pub start_date: ::std::string::String,
+        pub start_date: String,
         /// The end date for the export (ISO 8601 format).
-        pub end_date: ::std::string::String,
+        pub end_date: String,
         /// Array of column names to include in the export (optional, defaults to all columns for the export type)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub export_columns: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub export_columns: Option<Vec<String>>,
         /// The output file format. Supported formats vary by export type: `csv` or `xlsx` for transactions, chat_messages, trial_links, tracking_links, smart_links, payouts, chargebacks, public_profiles, fans, followings; `zip` for media_vault.
         pub file_type: CreateDataExportRequestFileType,
         /// Type-specific export options. For `chat_messages`: `maxMessages` (required per account, max 10,000,000), `maxChats` (optional per-account chat scrape limit), `skipMassMessages` (optional, bool), `chatIds` (optional array of numeric fan/chat IDs; filters output and can drastically reduce totals). For `media_vault`: `mediaType` (required, one of: `all`, `photo`, `gif`, `video`, `audio`). For `fans`: `type` (required, one of: `all`, `active`, `expired`, `latest`). For `followings`: `type` (required, one of: `all`, `active`, `expired`). For `public_profiles`: `query` (optional, full-text search), `gender` (optional, filter: male, female, trans, couple), `minSubscribePrice` (optional, USD), `maxSubscribePrice` (optional, USD), `location` (optional), `minPostsCount` (optional, minimum posts), `minPhotosCount` (optional, minimum photos), `minVideosCount` (optional, minimum videos), `minSubscribersCount` (optional, minimum subscribers), `minJoinDate` (optional, ISO 8601 date), `minLastSeenAt` (optional, ISO 8601 date), `createdAtFrom` (optional, ISO 8601 date, profile added to DB after), `createdAtTo` (optional, ISO 8601 date, profile added to DB before), `instagram` (optional), `twitter` (optional), `tiktok` (optional), `maxResults` (optional, limit results).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub options: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub options: Option<::serde_json::Map<String, ::serde_json::Value>>,
         /// When true, automatically starts the export after creation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub auto_start: ::std::option::Option<bool>,
+        pub auto_start: Option<bool>,
     }
     crate::runtime::deserialize_struct!(
         CreateDataExportRequest, required(r#type, "type"), optional(account_ids,
@@ -182,12 +178,12 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<CreateDataExportResponseData>,
+        pub data: Option<CreateDataExportResponseData>,
         #[serde(
             rename = "_meta",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub meta: ::std::option::Option<CreateDataExportResponseMeta>,
+        pub meta: Option<CreateDataExportResponseMeta>,
     }
     crate::runtime::deserialize_struct!(
         CreateDataExportResponse, optional(data, "data"), optional(meta, "_meta"),
@@ -195,23 +191,23 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponseData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub r#type: ::std::option::Option<::std::string::String>,
+        pub r#type: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start_date: ::std::option::Option<::std::string::String>,
+        pub start_date: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub end_date: ::std::option::Option<::std::string::String>,
+        pub end_date: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file_type: ::std::option::Option<::std::string::String>,
+        pub file_type: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub requires_scraping: ::std::option::Option<bool>,
+        pub requires_scraping: Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub credit_calculation_note: ::std::option::Option<::std::string::String>,
+        pub credit_calculation_note: Option<String>,
     }
     crate::runtime::deserialize_struct!(
         CreateDataExportResponseData, optional(id, "id"), optional(r#type, "type"),
@@ -227,17 +223,17 @@ pub mod types {
             rename = "_credits",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub credits: ::std::option::Option<CreateDataExportResponseMetaCredits>,
+        pub credits: Option<CreateDataExportResponseMetaCredits>,
         #[serde(
             rename = "_cache",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub cache: ::std::option::Option<CreateDataExportResponseMetaCache>,
+        pub cache: Option<CreateDataExportResponseMetaCache>,
         #[serde(
             rename = "_rate_limits",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub rate_limits: ::std::option::Option<CreateDataExportResponseMetaRateLimits>,
+        pub rate_limits: Option<CreateDataExportResponseMetaRateLimits>,
     }
     crate::runtime::deserialize_struct!(
         CreateDataExportResponseMeta, optional(credits, "_credits"), optional(cache,
@@ -246,11 +242,11 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponseMetaCredits {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub used: ::std::option::Option<i64>,
+        pub used: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub balance: ::std::option::Option<i64>,
+        pub balance: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub note: ::std::option::Option<::std::string::String>,
+        pub note: Option<String>,
     }
     crate::runtime::deserialize_struct!(
         CreateDataExportResponseMetaCredits, optional(used, "used"), optional(balance,
@@ -259,9 +255,9 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponseMetaCache {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_cached: ::std::option::Option<bool>,
+        pub is_cached: Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub note: ::std::option::Option<::std::string::String>,
+        pub note: Option<String>,
     }
     crate::runtime::deserialize_struct!(
         CreateDataExportResponseMetaCache, optional(is_cached, "is_cached"),
@@ -270,15 +266,15 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponseMetaRateLimits {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub limit_minute: ::std::option::Option<i64>,
+        pub limit_minute: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub limit_day: ::std::option::Option<::std::string::String>,
+        pub limit_day: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub remaining_minute: ::std::option::Option<i64>,
+        pub remaining_minute: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub remaining_day: ::std::option::Option<::std::string::String>,
+        pub remaining_day: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub notice: ::std::option::Option<::std::string::String>,
+        pub notice: Option<String>,
     }
     crate::runtime::deserialize_struct!(
         CreateDataExportResponseMetaRateLimits, optional(limit_minute, "limit_minute"),
@@ -288,12 +284,12 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct GetDataExportStatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<GetDataExportStatusResponseData>,
+        pub data: Option<GetDataExportStatusResponseData>,
         #[serde(
             rename = "_meta",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub meta: ::std::option::Option<CreateDataExportResponseMeta>,
+        pub meta: Option<CreateDataExportResponseMeta>,
     }
     crate::runtime::deserialize_struct!(
         GetDataExportStatusResponse, optional(data, "data"), optional(meta, "_meta"),
@@ -301,41 +297,37 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct GetDataExportStatusResponseData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub r#type: ::std::option::Option<::std::string::String>,
+        pub r#type: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start_date: ::std::option::Option<::std::string::String>,
+        pub start_date: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub end_date: ::std::option::Option<::std::string::String>,
+        pub end_date: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file_type: ::std::option::Option<::std::string::String>,
+        pub file_type: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total_rows: ::std::option::Option<i64>,
+        pub total_rows: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rows_processed: ::std::option::Option<i64>,
+        pub rows_processed: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub progress_percentage: ::std::option::Option<i64>,
+        pub progress_percentage: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub credit_cost: ::std::option::Option<i64>,
+        pub credit_cost: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub export_columns: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub export_columns: Option<Vec<String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub accounts: ::std::option::Option<
-            ::std::vec::Vec<GetDataExportStatusResponseDataAccountsItem>,
-        >,
+        pub accounts: Option<Vec<GetDataExportStatusResponseDataAccountsItem>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub completed_at: ::std::option::Option<::std::string::String>,
+        pub completed_at: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub failed_at: ::std::option::Option<::std::string::String>,
+        pub failed_at: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub failed_reason: ::std::option::Option<::std::string::String>,
+        pub failed_reason: Option<String>,
     }
     crate::runtime::deserialize_struct!(
         GetDataExportStatusResponseData, optional(id, "id"), optional(r#type, "type"),
@@ -351,9 +343,9 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct GetDataExportStatusResponseDataAccountsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_name: ::std::option::Option<::std::string::String>,
+        pub display_name: Option<String>,
     }
     crate::runtime::deserialize_struct!(
         GetDataExportStatusResponseDataAccountsItem, optional(id, "id"),
@@ -474,7 +466,7 @@ impl Client {
     pub fn get_data_export_status(
         &self,
         data_export_id: &str,
-        download_url_expires_in: ::std::option::Option<i64>,
+        download_url_expires_in: Option<i64>,
     ) -> crate::runtime::Call<
         '_,
         types::GetDataExportStatusResponse,

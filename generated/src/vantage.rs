@@ -21,12 +21,12 @@ pub mod types {
     /// DataExport model
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct DataExport {
-        pub token: ::std::string::String,
-        pub status: ::std::string::String,
-        pub created_at: ::std::string::String,
-        pub export_type: ::std::string::String,
+        pub token: String,
+        pub status: String,
+        pub created_at: String,
+        pub export_type: String,
         pub manifest: DataExportManifest,
-        pub attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub attributes: ::serde_json::Map<String, ::serde_json::Value>,
     }
     crate::runtime::deserialize_struct!(
         DataExport, required(token, "token"), required(status, "status"),
@@ -37,17 +37,17 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Errors {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<Links>,
-        pub errors: ::std::vec::Vec<::std::string::String>,
+        pub links: Option<Links>,
+        pub errors: Vec<String>,
     }
     crate::runtime::deserialize_struct!(
         Errors, optional(links, "links"), required(errors, "errors"),
     );
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct DataExportManifest {
-        pub files: ::std::vec::Vec<::std::string::String>,
-        pub completed_at: ::std::option::Option<::std::string::String>,
-        pub valid_until: ::std::option::Option<::std::string::String>,
+        pub files: Vec<String>,
+        pub completed_at: Option<String>,
+        pub valid_until: Option<String>,
     }
     crate::runtime::deserialize_struct!(
         DataExportManifest, required(files, "files"), optional(completed_at,
@@ -57,19 +57,19 @@ pub mod types {
     pub struct Links {
         /// The URL of the current page of results.
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
-        pub self_: ::std::option::Option<::std::string::String>,
+        pub self_: Option<String>,
         /// The URL of the first page of results.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first: ::std::option::Option<::std::string::String>,
+        pub first: Option<String>,
         /// The URL of the next page of results, if one exists.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub next: ::std::option::Option<::std::string::String>,
+        pub next: Option<String>,
         /// The URL of the last page of results, if one exists.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last: ::std::option::Option<::std::string::String>,
+        pub last: Option<String>,
         /// The URL of the previous page of results, if one exists.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub prev: ::std::option::Option<::std::string::String>,
+        pub prev: Option<String>,
     }
     crate::runtime::deserialize_struct!(
         Links, optional(self_, "self"), optional(first, "first"), optional(next, "next"),
@@ -99,9 +99,9 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetDataExportAcceptedHeaders {
         /// Where to poll for the export.
-        pub location: ::std::option::Option<::std::string::String>,
+        pub location: Option<String>,
         /// Seconds to wait before polling again.
-        pub retry_after: ::std::option::Option<i64>,
+        pub retry_after: Option<i64>,
     }
     impl crate::runtime::FromHeaders for GetDataExportAcceptedHeaders {
         fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {

@@ -155,3 +155,17 @@ fn hostile_values_round_trip_as_data() {
     assert_eq!(value.enum_field, Some(CrateEnumField::Value));
     assert_eq!(serde_json::to_value(&value).unwrap(), json);
 }
+
+#[test]
+fn prelude_names_the_spec_takes_are_written_as_full_paths() {
+    // hostile.yaml has types named `String`, `Option` and `Result`, which
+    // would shadow the prelude's inside `types`: the module names std's in
+    // full. A module whose spec takes none of them uses the short names.
+    let read = |name: &str| std::fs::read_to_string(project_root().join("tests/fixtures/src").join(name)).unwrap();
+    // (`Option<String>` in hostile.rs is std's Option of the spec's String.)
+    let short = |text: &str| text.lines().filter(|l| l.contains(": Option<") || l.contains(" Vec<")).count();
+    let hostile = read("hostile.rs");
+    assert_eq!(short(&hostile), 0);
+    assert!(hostile.contains(": ::std::option::Option<::std::string::String>,"));
+    assert!(short(&read("zoo.rs")) > 0);
+}

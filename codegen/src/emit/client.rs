@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, docs, ident, is_scalar, success_body_ty, ty};
+use super::{doc_attrs, docs, ident, is_scalar, option, success_body_ty, ty};
 use crate::model::*;
 use crate::name::{Names, OpNames};
 
@@ -241,7 +241,7 @@ fn param_ty(t: &Ty, required: bool, names: &Names) -> TokenStream {
     if required {
         base
     } else {
-        quote!(::std::option::Option<#base>)
+        option(base, names)
     }
 }
 
@@ -317,7 +317,8 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names) -> TokenStr
             args.push(quote!(#body_name: #t));
             quote! { #send; }
         } else {
-            args.push(quote!(#body_name: ::std::option::Option<#t>));
+            let t = option(t, names);
+            args.push(quote!(#body_name: #t));
             quote! { if let ::std::option::Option::Some(#body_name) = #body_name { #send; } }
         }
     });

@@ -144,7 +144,7 @@ fn clean_text(text: &str) -> String {
 /// where the tokens go (empty inside it).
 pub(crate) fn ty(t: &Ty, names: &Names, prefix: &TokenStream) -> TokenStream {
     match t {
-        Ty::String => quote!(::std::string::String),
+        Ty::String => string(names),
         Ty::Bool => quote!(bool),
         Ty::Int(IntWidth::I32) => quote!(i32),
         Ty::Int(IntWidth::I64) => quote!(i64),
@@ -157,24 +157,58 @@ pub(crate) fn ty(t: &Ty, names: &Names, prefix: &TokenStream) -> TokenStream {
         Ty::Url => quote!(::url::Url),
         Ty::Json => quote!(::serde_json::Value),
         Ty::Map(v) if **v == Ty::Json => {
-            quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
+            let key = string(names);
+            quote!(::serde_json::Map<#key, ::serde_json::Value>)
         }
         Ty::Map(v) => {
             let v = ty(v, names, prefix);
-            quote!(::std::collections::BTreeMap<::std::string::String, #v>)
+            let key = string(names);
+            quote!(::std::collections::BTreeMap<#key, #v>)
         }
         Ty::List(item) => {
             let item = ty(item, names, prefix);
-            quote!(::std::vec::Vec<#item>)
+            if names.prelude {
+                quote!(Vec<#item>)
+            } else {
+                quote!(::std::vec::Vec<#item>)
+            }
         }
         Ty::Nullable(inner) => {
-            let inner = ty(inner, names, prefix);
-            quote!(::std::option::Option<#inner>)
+            option(ty(inner, names, prefix), names)
         }
         Ty::Named(id) => {
             let name = ident(&names.types[id.0].ident);
             quote!(#prefix #name)
         }
+    }
+}
+
+// The prelude's names where `names.prelude` says no type of the spec
+// shadows them, else full paths. Types and signatures are most of a
+// module; `Option<String>` is 4 tokens where the paths are 14, and every
+// token is built, parsed and printed once more by formatting.
+
+pub(crate) fn option(t: TokenStream, names: &Names) -> TokenStream {
+    if names.prelude {
+        quote!(Option<#t>)
+    } else {
+        quote!(::std::option::Option<#t>)
+    }
+}
+
+pub(crate) fn boxed(t: TokenStream, names: &Names) -> TokenStream {
+    if names.prelude {
+        quote!(Box<#t>)
+    } else {
+        quote!(::std::boxed::Box<#t>)
+    }
+}
+
+fn string(names: &Names) -> TokenStream {
+    if names.prelude {
+        quote!(String)
+    } else {
+        quote!(::std::string::String)
     }
 }
 
@@ -218,7 +252,7 @@ pub(crate) fn success_body_ty(kind: &BodyKind, names: &Names, prefix: &TokenStre
 pub(crate) fn body_ty(kind: &BodyKind, names: &Names, prefix: &TokenStream) -> TokenStream {
     match kind {
         BodyKind::Json(t) | BodyKind::Form(t) => ty(t, names, prefix),
-        BodyKind::Text => quote!(::std::string::String),
+        BodyKind::Text => string(names),
         BodyKind::Bytes | BodyKind::Multipart => quote!(crate::runtime::Bytes),
     }
 }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{body_ty, docs, ident, ty};
+use super::{body_ty, boxed, docs, ident, option, ty};
 use crate::model::*;
 use crate::name::Names;
 
@@ -134,7 +134,7 @@ fn union(u: &Union, name: &proc_macro2::Ident, tn: &crate::name::TypeNames, doc:
         .map(|v| {
             let t = ty(&v.ty, names, &here);
             if v.boxed {
-                quote!(::std::boxed::Box<#t>)
+                boxed(t, names)
             } else {
                 t
             }
@@ -254,7 +254,7 @@ fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> TokenStrea
     let doc = docs(f.docs.as_deref());
     let mut t = ty(&f.ty, names, &TokenStream::new());
     if f.boxed {
-        t = quote!(::std::boxed::Box<#t>);
+        t = boxed(t, names);
     }
     let wire = &f.name;
     let mut serde: Vec<TokenStream> = Vec::new();
@@ -263,14 +263,14 @@ fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> TokenStrea
     }
     let t = match Presence::of(f, in_request) {
         Presence::Required => t,
-        Presence::RequiredNullable => quote!(::std::option::Option<#t>),
+        Presence::RequiredNullable => option(t, names),
         Presence::OptionalNullable => {
             serde.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
-            quote!(::std::option::Option<::std::option::Option<#t>>)
+            option(option(t, names), names)
         }
         Presence::Optional => {
             serde.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
-            quote!(::std::option::Option<#t>)
+            option(t, names)
         }
     };
     let attrs = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
@@ -379,7 +379,8 @@ fn header_struct(op: &Operation, set: &crate::name::HeaderSetNames, names: &Name
         let f = ident(f);
         let t = ty(&h.ty, names, &here);
         let d = docs(h.docs.as_deref());
-        quote! { #d pub #f: ::std::option::Option<#t>, }
+        let t = option(t, names);
+        quote! { #d pub #f: #t, }
     });
     let reads = outcome.headers.iter().zip(&set.fields).map(|(h, f)| {
         let f = ident(f);
