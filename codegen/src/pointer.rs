@@ -26,12 +26,32 @@ impl Pointer {
 
     /// A child pointer; `segment` is a raw key, escaped here.
     pub fn push(&self, segment: impl AsRef<str>) -> Self {
-        let seg = segment.as_ref().replace('~', "~0").replace('/', "~1");
-        Pointer(format!("{}/{}", self.0, seg))
+        // Lowering makes one per schema and property it visits: one
+        // allocation each, the segment escaped only if it needs it.
+        let seg = segment.as_ref();
+        let mut out = String::with_capacity(self.0.len() + 1 + seg.len());
+        out.push_str(&self.0);
+        out.push('/');
+        if seg.contains(['~', '/']) {
+            for c in seg.chars() {
+                match c {
+                    '~' => out.push_str("~0"),
+                    '/' => out.push_str("~1"),
+                    c => out.push(c),
+                }
+            }
+        } else {
+            out.push_str(seg);
+        }
+        Pointer(out)
     }
 
     pub fn index(&self, i: usize) -> Self {
-        Pointer(format!("{}/{}", self.0, i))
+        use std::fmt::Write;
+        let mut out = String::with_capacity(self.0.len() + 8);
+        out.push_str(&self.0);
+        let _ = write!(out, "/{i}");
+        Pointer(out)
     }
 
     /// The unescaped segments, for walking a `serde_json::Value`.

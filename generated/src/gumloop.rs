@@ -52,22 +52,22 @@ pub mod types {
         Completed,
         Failed,
         /// A value not known when this client was generated, kept as received.
-        Other(::std::string::String),
+        Other(String),
     }
     impl ::serde::Serialize for ExportStatusResponseState {
         fn serialize<__S: ::serde::Serializer>(
             &self,
             serializer: __S,
-        ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        ) -> Result<__S::Ok, __S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
     impl<'de> ::serde::Deserialize<'de> for ExportStatusResponseState {
         fn deserialize<__D: ::serde::Deserializer<'de>>(
             deserializer: __D,
-        ) -> ::std::result::Result<Self, __D::Error> {
+        ) -> Result<Self, __D::Error> {
             let value = crate::runtime::enum_value(deserializer)?;
-            ::std::result::Result::Ok(
+            Ok(
                 match value.as_str() {
                     "REQUESTED" => Self::Requested,
                     "IN_PROGRESS" => Self::InProgress,
@@ -235,7 +235,7 @@ impl Client {
             crate::runtime::Method::GET,
             "exportStatus",
             "/export_status",
-            ::std::string::String::from("/export_status"),
+            String::from("/export_status"),
         );
         req.query("user_id", &user_id);
         req.query("data_export_id", &data_export_id);

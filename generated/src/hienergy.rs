@@ -88,22 +88,22 @@ pub mod types {
         HotAdvertisersExcel,
         ClicksDetailsExcel,
         /// A value not known when this client was generated, kept as received.
-        Other(::std::string::String),
+        Other(String),
     }
     impl ::serde::Serialize for GetExportReportResponseExportReportType {
         fn serialize<__S: ::serde::Serializer>(
             &self,
             serializer: __S,
-        ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        ) -> Result<__S::Ok, __S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
     impl<'de> ::serde::Deserialize<'de> for GetExportReportResponseExportReportType {
         fn deserialize<__D: ::serde::Deserializer<'de>>(
             deserializer: __D,
-        ) -> ::std::result::Result<Self, __D::Error> {
+        ) -> Result<Self, __D::Error> {
             let value = crate::runtime::enum_value(deserializer)?;
-            ::std::result::Result::Ok(
+            Ok(
                 match value.as_str() {
                     "advertisers_csv" => Self::AdvertisersCsv,
                     "deals_excel" => Self::DealsExcel,
@@ -143,22 +143,22 @@ pub mod types {
         Completed,
         Failed,
         /// A value not known when this client was generated, kept as received.
-        Other(::std::string::String),
+        Other(String),
     }
     impl ::serde::Serialize for GetExportReportResponseExportStatus {
         fn serialize<__S: ::serde::Serializer>(
             &self,
             serializer: __S,
-        ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        ) -> Result<__S::Ok, __S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
     impl<'de> ::serde::Deserialize<'de> for GetExportReportResponseExportStatus {
         fn deserialize<__D: ::serde::Deserializer<'de>>(
             deserializer: __D,
-        ) -> ::std::result::Result<Self, __D::Error> {
+        ) -> Result<Self, __D::Error> {
             let value = crate::runtime::enum_value(deserializer)?;
-            ::std::result::Result::Ok(
+            Ok(
                 match value.as_str() {
                     "pending" => Self::Pending,
                     "processing" => Self::Processing,

@@ -60,22 +60,22 @@ pub mod types {
         Fans,
         Followings,
         /// A value not known when this client was generated, kept as received.
-        Other(::std::string::String),
+        Other(String),
     }
     impl ::serde::Serialize for CreateDataExportRequestType {
         fn serialize<__S: ::serde::Serializer>(
             &self,
             serializer: __S,
-        ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        ) -> Result<__S::Ok, __S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
     impl<'de> ::serde::Deserialize<'de> for CreateDataExportRequestType {
         fn deserialize<__D: ::serde::Deserializer<'de>>(
             deserializer: __D,
-        ) -> ::std::result::Result<Self, __D::Error> {
+        ) -> Result<Self, __D::Error> {
             let value = crate::runtime::enum_value(deserializer)?;
-            ::std::result::Result::Ok(
+            Ok(
                 match value.as_str() {
                     "transactions" => Self::Transactions,
                     "chat_messages" => Self::ChatMessages,
@@ -129,22 +129,22 @@ pub mod types {
         Xlsx,
         Zip,
         /// A value not known when this client was generated, kept as received.
-        Other(::std::string::String),
+        Other(String),
     }
     impl ::serde::Serialize for CreateDataExportRequestFileType {
         fn serialize<__S: ::serde::Serializer>(
             &self,
             serializer: __S,
-        ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        ) -> Result<__S::Ok, __S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
     impl<'de> ::serde::Deserialize<'de> for CreateDataExportRequestFileType {
         fn deserialize<__D: ::serde::Deserializer<'de>>(
             deserializer: __D,
-        ) -> ::std::result::Result<Self, __D::Error> {
+        ) -> Result<Self, __D::Error> {
             let value = crate::runtime::enum_value(deserializer)?;
-            ::std::result::Result::Ok(
+            Ok(
                 match value.as_str() {
                     "csv" => Self::Csv,
                     "xlsx" => Self::Xlsx,
@@ -440,7 +440,7 @@ impl Client {
             crate::runtime::Method::POST,
             "createDataExport",
             "/api/data-exports",
-            ::std::string::String::from("/api/data-exports"),
+            String::from("/api/data-exports"),
         );
         req.json("application/json", body);
         self.core

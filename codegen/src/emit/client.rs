@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, docs, ident, is_scalar, option, success_body_ty, ty};
+use super::{doc_attrs, docs, ident, is_scalar, option, some, string, success_body_ty, ty};
 use crate::model::*;
 use crate::name::{Names, OpNames};
 
@@ -319,7 +319,8 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names) -> TokenStr
         } else {
             let t = option(t, names);
             args.push(quote!(#body_name: #t));
-            quote! { if let ::std::option::Option::Some(#body_name) = #body_name { #send; } }
+            let some = some(names);
+            quote! { if let #some(#body_name) = #body_name { #send; } }
         }
     });
 
@@ -339,7 +340,10 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names) -> TokenStr
         })
         .collect();
     let path = match op.path_parts.as_slice() {
-        [PathPart::Literal(l)] => quote!(::std::string::String::from(#l)),
+        [PathPart::Literal(l)] => {
+            let string = string(names);
+            quote!(#string::from(#l))
+        }
         _ => quote!([#(#path_pieces),*].concat()),
     };
     let param_stmts: Vec<TokenStream> = op.params.iter().zip(&on.params).filter(|(p, _)| p.location != ParamLocation::Path).map(|(p, n)| {
@@ -369,7 +373,8 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names) -> TokenStr
                     quote!(#c;)
                 } else {
                     let c = send(quote!(value));
-                    quote! { if let ::std::option::Option::Some(value) = #n { #c; } }
+                    let some = some(names);
+                    quote! { if let #some(value) = #n { #c; } }
                 };
             }
             ParamLocation::Path => unreachable!("filtered out above"),

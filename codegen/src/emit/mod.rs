@@ -207,7 +207,31 @@ pub(crate) fn boxed(t: TokenStream, names: &Names) -> TokenStream {
     }
 }
 
-fn string(names: &Names) -> TokenStream {
+pub(crate) fn some(names: &Names) -> TokenStream {
+    if names.prelude {
+        quote!(Some)
+    } else {
+        quote!(::std::option::Option::Some)
+    }
+}
+
+pub(crate) fn ok(names: &Names) -> TokenStream {
+    if names.prelude {
+        quote!(Ok)
+    } else {
+        quote!(::std::result::Result::Ok)
+    }
+}
+
+pub(crate) fn result(names: &Names) -> TokenStream {
+    if names.prelude {
+        quote!(Result)
+    } else {
+        quote!(::std::result::Result)
+    }
+}
+
+pub(crate) fn string(names: &Names) -> TokenStream {
     if names.prelude {
         quote!(String)
     } else {

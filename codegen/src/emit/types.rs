@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{body_ty, boxed, docs, ident, option, ty};
+use super::{body_ty, boxed, docs, ident, ok, option, result, some, string, ty};
 use crate::model::*;
 use crate::name::Names;
 
@@ -70,25 +70,26 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
             let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
             let values = &e.values;
             let other = ident(tn.extra.as_deref().expect("named with the enum"));
+            let (string, result, ok) = (string(names), result(names), ok(names));
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 pub enum #name {
                     #( #variants, )*
                     /// A value not known when this client was generated, kept as received.
-                    #other(::std::string::String),
+                    #other(#string),
                 }
 
                 impl ::serde::Serialize for #name {
-                    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> #result<__S::Ok, __S::Error> {
                         serializer.serialize_str(self.as_str())
                     }
                 }
 
                 impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> #result<Self, __D::Error> {
                         let value = crate::runtime::enum_value(deserializer)?;
-                        ::std::result::Result::Ok(match value.as_str() {
+                        #ok(match value.as_str() {
                             #( #values => Self::#variants, )*
                             _ => Self::#other(value.into_string()),
                         })
@@ -141,6 +142,7 @@ fn union(u: &Union, name: &proc_macro2::Ident, tn: &crate::name::TypeNames, doc:
         })
         .collect();
     let other_doc = quote!(#[doc = " A value that matches none of the variants, kept as received."]);
+    let (some, result, ok) = (some(names), result(names), ok(names));
     let Some(tag) = &u.tag else {
         // Tried in order, as serde's `untagged` would, without the derive's
         // buffering machinery per union.
@@ -155,22 +157,27 @@ fn union(u: &Union, name: &proc_macro2::Ident, tn: &crate::name::TypeNames, doc:
             }
 
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> #result<Self, __D::Error> {
                     let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                     #(
-                        if let ::std::option::Option::Some(v) = crate::runtime::try_variant(&value) {
-                            return ::std::result::Result::Ok(Self::#variants(v));
+                        if let #some(v) = crate::runtime::try_variant(&value) {
+                            return #ok(Self::#variants(v));
                         }
                     )*
-                    ::std::result::Result::Ok(Self::#other(value))
+                    #ok(Self::#other(value))
                 }
             }
         };
     };
     let arms = u.variants.iter().zip(&variants).map(|(v, var)| {
         let value = v.tag_value.as_deref().expect("tagged unions tag every variant");
-        let wrap = if v.boxed { quote!(|v| Self::#var(::std::boxed::Box::new(v))) } else { quote!(Self::#var) };
-        quote!(::std::option::Option::Some(#value) => crate::runtime::from_json_value(value).map(#wrap),)
+        let wrap = if v.boxed {
+            let boxed = if names.prelude { quote!(Box::new) } else { quote!(::std::boxed::Box::new) };
+            quote!(|v| Self::#var(#boxed(v)))
+        } else {
+            quote!(Self::#var)
+        };
+        quote!(#some(#value) => crate::runtime::from_json_value(value).map(#wrap),)
     });
     let tag_doc = super::doc_attrs(&format!("Chosen by the `{tag}` property."), false);
     quote! {
@@ -186,11 +193,11 @@ fn union(u: &Union, name: &proc_macro2::Ident, tn: &crate::name::TypeNames, doc:
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> #result<Self, __D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 match value.get(#tag).and_then(::serde_json::Value::as_str) {
                     #(#arms)*
-                    _ => ::std::result::Result::Ok(Self::#other(value)),
+                    _ => #ok(Self::#other(value)),
                 }
             }
         }
