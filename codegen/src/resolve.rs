@@ -3,7 +3,10 @@
 //! kind of object the referring position expects. Chains of refs are followed
 //! and loops are reported.
 
+use std::any::{Any, TypeId};
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use openapiv3::ReferenceOr;
 use serde::de::DeserializeOwned;
@@ -17,11 +20,16 @@ const MAX_HOPS: usize = 64;
 
 pub struct Resolver<'a> {
     raw: &'a Value,
+    /// Parts read through a `$ref` more than once, by the type read and the
+    /// reference. Microsoft Graph's 11,000 operations share a few dozen
+    /// parameters and one error response, which were read again at every
+    /// use; its 1,500 other responses are each used once, and are not kept.
+    read: RefCell<HashMap<(TypeId, String), Option<(Box<dyn Any>, Pointer)>>>,
 }
 
 impl<'a> Resolver<'a> {
     pub fn new(raw: &'a Value) -> Self {
-        Resolver { raw }
+        Resolver { raw, read: RefCell::default() }
     }
 
     /// The pointer a `$ref` string names, or an error saying what is supported.
@@ -44,28 +52,46 @@ impl<'a> Resolver<'a> {
     /// The item behind `r`, with the pointer where it really lives.
     pub fn item<'b, T>(&self, r: &'b ReferenceOr<T>, at: &Pointer, what: &str) -> Result<(Cow<'b, T>, Pointer)>
     where
-        T: DeserializeOwned + Clone,
+        T: DeserializeOwned + Clone + 'static,
     {
         match r {
             ReferenceOr::Item(item) => Ok((Cow::Borrowed(item), at.clone())),
             ReferenceOr::Reference { reference } => {
-                let (value, target) = self.follow(reference, at)?;
-                // As `load::part`: the path is tracked only when reading fails.
-                if let Ok(item) = T::deserialize(value) {
-                    return Ok((Cow::Owned(item), target));
-                }
-                let item = serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-                    let mut ptr = target.clone();
-                    for seg in e.path().iter() {
-                        if let serde_path_to_error::Segment::Map { key } = seg {
-                            ptr = ptr.push(key);
+                let key = (TypeId::of::<T>(), reference.clone());
+                let seen = match self.read.borrow().get(&key) {
+                    Some(Some((item, target))) => {
+                        if let Some(item) = item.downcast_ref::<T>() {
+                            return Ok((Cow::Owned(item.clone()), target.clone()));
                         }
+                        true
                     }
-                    Error::invalid(&ptr, format!("the {what} that `{reference}` points to is not valid: {}", e.inner()))
-                })?;
+                    Some(None) => true,
+                    None => false,
+                };
+                let (item, target) = self.read_item::<T>(reference, at, what)?;
+                let kept = seen.then(|| (Box::new(item.clone()) as Box<dyn Any>, target.clone()));
+                self.read.borrow_mut().insert(key, kept);
                 Ok((Cow::Owned(item), target))
             }
         }
+    }
+
+    fn read_item<T: DeserializeOwned>(&self, reference: &str, at: &Pointer, what: &str) -> Result<(T, Pointer)> {
+        let (value, target) = self.follow(reference, at)?;
+        // As `load::part`: the path is tracked only when reading fails.
+        if let Ok(item) = T::deserialize(value) {
+            return Ok((item, target));
+        }
+        let item = serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+            let mut ptr = target.clone();
+            for seg in e.path().iter() {
+                if let serde_path_to_error::Segment::Map { key } = seg {
+                    ptr = ptr.push(key);
+                }
+            }
+            Error::invalid(&ptr, format!("the {what} that `{reference}` points to is not valid: {}", e.inner()))
+        })?;
+        Ok((item, target))
     }
 
     /// Follows a chain of `$ref`s to the first value that is not a `$ref`.
@@ -111,6 +137,21 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::Reference);
         assert_eq!(e.pointer.to_string(), "#/paths/~1a/$ref");
         assert!(e.message.contains("#/components/schemas/Nope"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_part_used_again_is_the_same_part() {
+        let raw = json!({"components": {"parameters": {"top": {"name": "$top", "in": "query", "schema": {"type": "integer"}}}}});
+        let r = Resolver::new(&raw);
+        let reference = ReferenceOr::<openapiv3::Parameter>::Reference { reference: "#/components/parameters/top".into() };
+        let reads: Vec<_> = (0..3).map(|_| r.item(&reference, &Pointer::root(), "parameter").unwrap()).collect();
+        for (p, at) in &reads {
+            assert_eq!(p.parameter_data_ref().name, "$top");
+            assert_eq!(at.to_string(), "#/components/parameters/top");
+        }
+        // Read as another type, the same value is read again, not taken from the first.
+        let as_schema = ReferenceOr::<openapiv3::Schema>::Reference { reference: "#/components/parameters/top".into() };
+        assert!(r.item(&as_schema, &Pointer::root(), "schema").is_ok());
     }
 
     #[test]
