@@ -24,8 +24,11 @@ pub struct Resolver<'a> {
     /// reference. Microsoft Graph's 11,000 operations share a few dozen
     /// parameters and one error response, which were read again at every
     /// use; its 1,500 other responses are each used once, and are not kept.
-    read: RefCell<HashMap<(TypeId, String), Option<(Box<dyn Any>, Pointer)>>>,
+    read: RefCell<HashMap<(TypeId, String), Kept>>,
 }
+
+/// A part read once (`None`), or read again and kept, with where it lives.
+type Kept = Option<(Box<dyn Any>, Pointer)>;
 
 impl<'a> Resolver<'a> {
     pub fn new(raw: &'a Value) -> Self {

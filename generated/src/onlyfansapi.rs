@@ -443,15 +443,7 @@ impl Client {
             String::from("/api/data-exports"),
         );
         req.json("application/json", body);
-        self.core
-            .call(
-                req,
-                &[&["default"]],
-                |raw| match raw.status().as_u16() {
-                    200 => raw.ok_json(),
-                    _ => raw.unexpected_status(),
-                },
-            )
+        self.core.call(req, &[&["default"]], Self::decode_1)
     }
     /// Get Data Export Status
     ///
@@ -480,14 +472,20 @@ impl Client {
                 .concat(),
         );
         req.query_opt("download_url_expires_in", download_url_expires_in);
-        self.core
-            .call(
-                req,
-                &[&["default"]],
-                |raw| match raw.status().as_u16() {
-                    200 => raw.ok_json(),
-                    _ => raw.unexpected_status(),
-                },
-            )
+        self.core.call(req, &[&["default"]], Self::decode_1)
+    }
+}
+impl Client {
+    /// Reads the answers of [`Self::create_data_export`], and of 1 more operation documented alike.
+    fn decode_1<T: ::serde::de::DeserializeOwned>(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::runtime::Response<T>,
+        crate::runtime::Error<::std::convert::Infallible>,
+    > {
+        match raw.status().as_u16() {
+            200 => raw.ok_json(),
+            _ => raw.unexpected_status(),
+        }
     }
 }

@@ -71,6 +71,24 @@ async fn operations_that_answer_the_same_errors_share_one_enum_under_both_names(
 }
 
 #[tokio::test]
+async fn operations_that_answer_alike_share_one_decoder() {
+    // listPets, listShapes and putSettings answer one JSON body for 200 and
+    // nothing else: one generic decoder reads all three, each as its own type.
+    let text = std::fs::read_to_string(crate::support::project_root().join("tests/fixtures/src/composition.rs")).unwrap();
+    assert_eq!(text.matches("Self::decode_1)").count(), 3, "{text}");
+    assert_eq!(text.matches("fn decode_1<T: ::serde::de::DeserializeOwned>(").count(), 1);
+    let server = MockServer::start().await;
+    let settings = json!({"count": 2, "owner": null});
+    Mock::given(path("/settings")).respond_with(ResponseTemplate::new(200).set_body_json(&settings)).mount(&server).await;
+    Mock::given(path("/shapes")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"first": {"x": 1, "y": 2}}))).mount(&server).await;
+    let client = Client::with_base_url(server.uri());
+    let answer = client.put_settings(&serde_json::from_value(settings).unwrap()).await.unwrap();
+    assert_eq!(answer.body().count, 2);
+    let shapes = client.list_shapes().await.unwrap();
+    assert_eq!(shapes.body().first.as_ref().and_then(|f| f.x), Some(1));
+}
+
+#[tokio::test]
 async fn text_and_binary_answers_are_read_as_documented() {
     use fixtures::composition::types::GetHealthError;
     use fixtures::runtime::Error;
