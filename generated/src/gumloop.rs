@@ -54,52 +54,10 @@ pub mod types {
         /// A value not known when this client was generated, kept as received.
         Other(String),
     }
-    impl ::serde::Serialize for ExportStatusResponseState {
-        fn serialize<__S: ::serde::Serializer>(
-            &self,
-            serializer: __S,
-        ) -> Result<__S::Ok, __S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ExportStatusResponseState {
-        fn deserialize<__D: ::serde::Deserializer<'de>>(
-            deserializer: __D,
-        ) -> Result<Self, __D::Error> {
-            let value = crate::runtime::enum_value(deserializer)?;
-            Ok(
-                match value.as_str() {
-                    "REQUESTED" => Self::Requested,
-                    "IN_PROGRESS" => Self::InProgress,
-                    "COMPLETED" => Self::Completed,
-                    "FAILED" => Self::Failed,
-                    _ => Self::Other(value.into_string()),
-                },
-            )
-        }
-    }
-    impl ExportStatusResponseState {
-        /// The value as it is written on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Requested => "REQUESTED",
-                Self::InProgress => "IN_PROGRESS",
-                Self::Completed => "COMPLETED",
-                Self::Failed => "FAILED",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl ::std::fmt::Display for ExportStatusResponseState {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for ExportStatusResponseState {
-        fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(self.as_str())
-        }
-    }
+    crate::runtime::string_enum!(
+        ExportStatusResponseState, Other, Requested = "REQUESTED", InProgress =
+        "IN_PROGRESS", Completed = "COMPLETED", Failed = "FAILED"
+    );
     /// The successful answers of `exportStatus` (`GET /export_status`).
     #[derive(Debug)]
     pub enum ExportStatusSuccess {

@@ -90,52 +90,11 @@ pub mod types {
         /// A value not known when this client was generated, kept as received.
         Other(String),
     }
-    impl ::serde::Serialize for GetExportReportResponseExportReportType {
-        fn serialize<__S: ::serde::Serializer>(
-            &self,
-            serializer: __S,
-        ) -> Result<__S::Ok, __S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GetExportReportResponseExportReportType {
-        fn deserialize<__D: ::serde::Deserializer<'de>>(
-            deserializer: __D,
-        ) -> Result<Self, __D::Error> {
-            let value = crate::runtime::enum_value(deserializer)?;
-            Ok(
-                match value.as_str() {
-                    "advertisers_csv" => Self::AdvertisersCsv,
-                    "deals_excel" => Self::DealsExcel,
-                    "hot_advertisers_excel" => Self::HotAdvertisersExcel,
-                    "clicks_details_excel" => Self::ClicksDetailsExcel,
-                    _ => Self::Other(value.into_string()),
-                },
-            )
-        }
-    }
-    impl GetExportReportResponseExportReportType {
-        /// The value as it is written on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::AdvertisersCsv => "advertisers_csv",
-                Self::DealsExcel => "deals_excel",
-                Self::HotAdvertisersExcel => "hot_advertisers_excel",
-                Self::ClicksDetailsExcel => "clicks_details_excel",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl ::std::fmt::Display for GetExportReportResponseExportReportType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for GetExportReportResponseExportReportType {
-        fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(self.as_str())
-        }
-    }
+    crate::runtime::string_enum!(
+        GetExportReportResponseExportReportType, Other, AdvertisersCsv =
+        "advertisers_csv", DealsExcel = "deals_excel", HotAdvertisersExcel =
+        "hot_advertisers_excel", ClicksDetailsExcel = "clicks_details_excel"
+    );
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum GetExportReportResponseExportStatus {
         Pending,
@@ -145,52 +104,10 @@ pub mod types {
         /// A value not known when this client was generated, kept as received.
         Other(String),
     }
-    impl ::serde::Serialize for GetExportReportResponseExportStatus {
-        fn serialize<__S: ::serde::Serializer>(
-            &self,
-            serializer: __S,
-        ) -> Result<__S::Ok, __S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GetExportReportResponseExportStatus {
-        fn deserialize<__D: ::serde::Deserializer<'de>>(
-            deserializer: __D,
-        ) -> Result<Self, __D::Error> {
-            let value = crate::runtime::enum_value(deserializer)?;
-            Ok(
-                match value.as_str() {
-                    "pending" => Self::Pending,
-                    "processing" => Self::Processing,
-                    "completed" => Self::Completed,
-                    "failed" => Self::Failed,
-                    _ => Self::Other(value.into_string()),
-                },
-            )
-        }
-    }
-    impl GetExportReportResponseExportStatus {
-        /// The value as it is written on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Pending => "pending",
-                Self::Processing => "processing",
-                Self::Completed => "completed",
-                Self::Failed => "failed",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl ::std::fmt::Display for GetExportReportResponseExportStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for GetExportReportResponseExportStatus {
-        fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(self.as_str())
-        }
-    }
+    crate::runtime::string_enum!(
+        GetExportReportResponseExportStatus, Other, Pending = "pending", Processing =
+        "processing", Completed = "completed", Failed = "failed"
+    );
     /// Set on chunked export parents; reports completed-vs-total chunk counts.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct GetExportReportResponseExportProgress {

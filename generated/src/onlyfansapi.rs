@@ -62,66 +62,13 @@ pub mod types {
         /// A value not known when this client was generated, kept as received.
         Other(String),
     }
-    impl ::serde::Serialize for CreateDataExportRequestType {
-        fn serialize<__S: ::serde::Serializer>(
-            &self,
-            serializer: __S,
-        ) -> Result<__S::Ok, __S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateDataExportRequestType {
-        fn deserialize<__D: ::serde::Deserializer<'de>>(
-            deserializer: __D,
-        ) -> Result<Self, __D::Error> {
-            let value = crate::runtime::enum_value(deserializer)?;
-            Ok(
-                match value.as_str() {
-                    "transactions" => Self::Transactions,
-                    "chat_messages" => Self::ChatMessages,
-                    "media_vault" => Self::MediaVault,
-                    "trial_links" => Self::TrialLinks,
-                    "tracking_links" => Self::TrackingLinks,
-                    "smart_links" => Self::SmartLinks,
-                    "payouts" => Self::Payouts,
-                    "chargebacks" => Self::Chargebacks,
-                    "public_profiles" => Self::PublicProfiles,
-                    "fans" => Self::Fans,
-                    "followings" => Self::Followings,
-                    _ => Self::Other(value.into_string()),
-                },
-            )
-        }
-    }
-    impl CreateDataExportRequestType {
-        /// The value as it is written on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Transactions => "transactions",
-                Self::ChatMessages => "chat_messages",
-                Self::MediaVault => "media_vault",
-                Self::TrialLinks => "trial_links",
-                Self::TrackingLinks => "tracking_links",
-                Self::SmartLinks => "smart_links",
-                Self::Payouts => "payouts",
-                Self::Chargebacks => "chargebacks",
-                Self::PublicProfiles => "public_profiles",
-                Self::Fans => "fans",
-                Self::Followings => "followings",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateDataExportRequestType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for CreateDataExportRequestType {
-        fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(self.as_str())
-        }
-    }
+    crate::runtime::string_enum!(
+        CreateDataExportRequestType, Other, Transactions = "transactions", ChatMessages =
+        "chat_messages", MediaVault = "media_vault", TrialLinks = "trial_links",
+        TrackingLinks = "tracking_links", SmartLinks = "smart_links", Payouts =
+        "payouts", Chargebacks = "chargebacks", PublicProfiles = "public_profiles", Fans
+        = "fans", Followings = "followings"
+    );
     /// The output file format. Supported formats vary by export type: `csv` or `xlsx` for transactions, chat_messages, trial_links, tracking_links, smart_links, payouts, chargebacks, public_profiles, fans, followings; `zip` for media_vault.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum CreateDataExportRequestFileType {
@@ -131,50 +78,9 @@ pub mod types {
         /// A value not known when this client was generated, kept as received.
         Other(String),
     }
-    impl ::serde::Serialize for CreateDataExportRequestFileType {
-        fn serialize<__S: ::serde::Serializer>(
-            &self,
-            serializer: __S,
-        ) -> Result<__S::Ok, __S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateDataExportRequestFileType {
-        fn deserialize<__D: ::serde::Deserializer<'de>>(
-            deserializer: __D,
-        ) -> Result<Self, __D::Error> {
-            let value = crate::runtime::enum_value(deserializer)?;
-            Ok(
-                match value.as_str() {
-                    "csv" => Self::Csv,
-                    "xlsx" => Self::Xlsx,
-                    "zip" => Self::Zip,
-                    _ => Self::Other(value.into_string()),
-                },
-            )
-        }
-    }
-    impl CreateDataExportRequestFileType {
-        /// The value as it is written on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Csv => "csv",
-                Self::Xlsx => "xlsx",
-                Self::Zip => "zip",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateDataExportRequestFileType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for CreateDataExportRequestFileType {
-        fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(self.as_str())
-        }
-    }
+    crate::runtime::string_enum!(
+        CreateDataExportRequestFileType, Other, Csv = "csv", Xlsx = "xlsx", Zip = "zip"
+    );
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -1545,6 +1545,54 @@ macro_rules! deserialize_struct {
 }
 pub(crate) use deserialize_struct;
 
+/// The impls of a generated string enum, whose last variant keeps values
+/// not known when the client was generated: `Serialize` and `Deserialize`
+/// as the wire string, `as_str`, `Display`, and [`ParamValue`] for
+/// parameters. Written out per enum they were most of the tokens of a
+/// generated module's types (GitHub's spec has 744 such enums).
+macro_rules! string_enum {
+    ($name:ident, $other:ident $(, $variant:ident = $wire:literal)* $(,)?) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                let value = crate::runtime::enum_value(deserializer)?;
+                ::std::result::Result::Ok(match value.as_str() {
+                    $( $wire => Self::$variant, )*
+                    _ => Self::$other(value.into_string()),
+                })
+            }
+        }
+
+        impl $name {
+            /// The value as it is written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )*
+                    Self::$other(value) => value,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl crate::runtime::ParamValue for $name {
+            fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
 /// A key the struct has no field for: kept in the extra map when there is one.
 macro_rules! unknown_key {
     ($map:ident $key:ident) => {

@@ -58,7 +58,7 @@ fn inventory(items: &[syn::Item], kinds: &mut BTreeSet<String>, attrs: &mut BTre
             }
             syn::Item::Macro(m) => {
                 attr_names(&m.attrs, attrs);
-                deserialize_struct_call(&m.mac);
+                runtime_macro_call(&m.mac);
                 "macro"
             }
             other => panic!("unexpected item: {}", quote::ToTokens::to_token_stream(other)),
@@ -67,31 +67,48 @@ fn inventory(items: &[syn::Item], kinds: &mut BTreeSet<String>, attrs: &mut BTre
     }
 }
 
-/// The one macro a module calls is the runtime's `deserialize_struct!`, and
-/// its arguments are the type, then `finish(field, "wire name")` per field and
-/// an optional `..extra`: spec text only ever inside the string literals.
-fn deserialize_struct_call(mac: &syn::Macro) {
+/// The macros a module calls are the runtime's `deserialize_struct!`, whose
+/// arguments are the type, then `finish(field, "wire name")` per field and
+/// an optional `..extra`, and `string_enum!`, whose arguments are the type,
+/// its catch-all variant, then `Variant = "wire value"` per value: spec text
+/// only ever inside the string literals.
+fn runtime_macro_call(mac: &syn::Macro) {
     let path: Vec<String> = mac.path.segments.iter().map(|s| s.ident.to_string()).collect();
-    assert_eq!(path, ["crate", "runtime", "deserialize_struct"]);
     let args = mac
         .parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
         .expect("arguments are expressions");
+    let is_ident = |e: Option<&syn::Expr>| matches!(e, Some(syn::Expr::Path(p)) if p.path.get_ident().is_some());
+    let is_str = |e: &syn::Expr| matches!(e, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. }));
     let mut args = args.iter();
-    assert!(matches!(args.next(), Some(syn::Expr::Path(p)) if p.path.get_ident().is_some()));
-    for arg in args {
-        match arg {
-            syn::Expr::Call(call) => {
-                let finish = quote::ToTokens::to_token_stream(&call.func).to_string();
-                assert!(["required", "optional", "nullable"].contains(&finish.as_str()), "{finish}");
-                let parts: Vec<&syn::Expr> = call.args.iter().collect();
-                assert!(matches!(parts[..], [syn::Expr::Path(p), syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. })] if p.path.get_ident().is_some()));
+    assert!(is_ident(args.next()));
+    match path.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["crate", "runtime", "deserialize_struct"] => {
+            for arg in args {
+                match arg {
+                    syn::Expr::Call(call) => {
+                        let finish = quote::ToTokens::to_token_stream(&call.func).to_string();
+                        assert!(["required", "optional", "nullable"].contains(&finish.as_str()), "{finish}");
+                        let parts: Vec<&syn::Expr> = call.args.iter().collect();
+                        assert!(matches!(parts[..], [syn::Expr::Path(p), value] if p.path.get_ident().is_some() && is_str(value)));
+                    }
+                    syn::Expr::Range(r) => {
+                        assert!(r.start.is_none());
+                        assert!(is_ident(r.end.as_deref()));
+                    }
+                    other => panic!("unexpected argument: {}", quote::ToTokens::to_token_stream(other)),
+                }
             }
-            syn::Expr::Range(r) => {
-                assert!(r.start.is_none());
-                assert!(matches!(r.end.as_deref(), Some(syn::Expr::Path(p)) if p.path.get_ident().is_some()));
-            }
-            other => panic!("unexpected argument: {}", quote::ToTokens::to_token_stream(other)),
         }
+        ["crate", "runtime", "string_enum"] => {
+            assert!(is_ident(args.next()), "the catch-all variant");
+            for arg in args {
+                let syn::Expr::Assign(pair) = arg else {
+                    panic!("unexpected argument: {}", quote::ToTokens::to_token_stream(arg))
+                };
+                assert!(is_ident(Some(&*pair.left)) && is_str(&pair.right));
+            }
+        }
+        _ => panic!("unexpected macro: {path:?}"),
     }
 }
 

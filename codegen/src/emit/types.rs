@@ -70,7 +70,7 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
             let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
             let values = &e.values;
             let other = ident(tn.extra.as_deref().expect("named with the enum"));
-            let (string, result, ok) = (string(names), result(names), ok(names));
+            let string = string(names);
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -80,43 +80,7 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
                     #other(#string),
                 }
 
-                impl ::serde::Serialize for #name {
-                    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> #result<__S::Ok, __S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> #result<Self, __D::Error> {
-                        let value = crate::runtime::enum_value(deserializer)?;
-                        #ok(match value.as_str() {
-                            #( #values => Self::#variants, )*
-                            _ => Self::#other(value.into_string()),
-                        })
-                    }
-                }
-
-                impl #name {
-                    /// The value as it is written on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #( Self::#variants => #values, )*
-                            Self::#other(value) => value,
-                        }
-                    }
-                }
-
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-
-                impl crate::runtime::ParamValue for #name {
-                    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-                        ::std::borrow::Cow::Borrowed(self.as_str())
-                    }
-                }
+                crate::runtime::string_enum!(#name, #other #(, #variants = #values)*);
             }
         }
     }
