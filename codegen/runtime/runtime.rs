@@ -1510,6 +1510,8 @@ pub mod field {
 /// This replaces `#[derive(Deserialize)]`, which writes a field enum with its
 /// own impl, a sequence visitor and a map visitor per struct; on large
 /// generated crates that is most of what the compiler spends.
+// A module whose spec has no type of this kind does not call it.
+#[allow(unused_macros)]
 macro_rules! deserialize_struct {
     ($name:ident $(, $finish:ident($field:ident, $wire:literal))* $(, ..$extra:ident)? $(,)?) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
@@ -1541,6 +1543,7 @@ macro_rules! deserialize_struct {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use deserialize_struct;
 
 /// The impls of a generated string enum, whose last variant keeps values
@@ -1548,6 +1551,8 @@ pub(crate) use deserialize_struct;
 /// as the wire string, `as_str`, `Display`, and [`ParamValue`] for
 /// parameters. Written out per enum they were most of the tokens of a
 /// generated module's types (GitHub's spec has 744 such enums).
+// A module whose spec has no type of this kind does not call it.
+#[allow(unused_macros)]
 macro_rules! string_enum {
     ($name:ident, $other:ident $(, $variant:ident = $wire:literal)* $(,)?) => {
         impl ::serde::Serialize for $name {
@@ -1589,9 +1594,12 @@ macro_rules! string_enum {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use string_enum;
 
 /// A key the struct has no field for: kept in the extra map when there is one.
+// A module whose spec has no type of this kind does not call it.
+#[allow(unused_macros)]
 macro_rules! unknown_key {
     ($map:ident $key:ident) => {
         crate::runtime::skip_value(&mut $map, $key)?
@@ -1600,6 +1608,7 @@ macro_rules! unknown_key {
         ::std::iter::Extend::extend(&mut $extra, [($key.into_string(), $map.next_value()?)])
     };
 }
+#[allow(unused_imports)]
 pub(crate) use unknown_key;
 
 /// Skips a value the generated type has no field for.
