@@ -40,8 +40,7 @@ pub fn bundle(doc: &mut Value, file: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Rewrites the refs in `v`, which belongs to the file bundled under `key`
-/// (`None`: the main document) and whose directory is `dir`.
+/// Whether some `$ref` in `doc` names another file (stops at the first).
 fn has_external_ref(doc: &mut Value) -> bool {
     let found = crate::walk::objects(doc, &(), &|_, _| (), &mut |map, _| match map.get("$ref") {
         Some(Value::String(r)) if !r.starts_with('#') => Err(()),
@@ -50,6 +49,8 @@ fn has_external_ref(doc: &mut Value) -> bool {
     found.is_err()
 }
 
+/// Rewrites the refs in `v`, which belongs to the file bundled under `key`
+/// (`None`: the main document) and whose directory is `dir`.
 fn rewrite(
     v: &mut Value,
     dir: &Path,

@@ -413,27 +413,26 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
 
     let streaming = super::streams(op);
     let read = if streaming { Read::Incoming { success: true } } else { Read::Whole };
-    let (ok_ty, success_arms) = success_arms(op, on, names, read);
-    let (_, error_arms) = error_arms(op, on, read);
-    let err_ty = match &on.error {
-        Some(name) => {
-            let e = ident(name);
-            quote!(types::#e)
-        }
-        None => quote!(::std::convert::Infallible),
-    };
-    let unexpected = if streaming { quote!(raw.read().await?.unexpected_status()) } else { quote!(raw.unexpected_status()) };
+    let ok_ty = ok_ty(op, on, names);
+    let err_ty = error_ty(on.error.as_deref());
     let security = quote!(&[#(#security),*]);
-    let decode = quote! {
-        match raw.status().as_u16() {
-            #success_arms
-            #error_arms
-            _ => #unexpected,
+    // Built only for an operation that keeps its own decoder.
+    let decode = || {
+        let success_arms = success_arms(op, on, read);
+        let (_, error_arms) = error_arms(op, on, read);
+        let unexpected = if streaming { quote!(raw.read().await?.unexpected_status()) } else { quote!(raw.unexpected_status()) };
+        quote! {
+            match raw.status().as_u16() {
+                #success_arms
+                #error_arms
+                _ => #unexpected,
+            }
         }
     };
     let send = if streaming {
         // The arms read or stream the body, so they await: this operation
         // keeps a future of its own.
+        let decode = decode();
         quote! {
             let core = &self.core;
             ::std::boxed::Box::pin(async move {
@@ -445,6 +444,7 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
         let name = decoder_name(n);
         quote!(self.core.call(req, #security, Self::#name))
     } else {
+        let decode = decode();
         quote!(self.core.call(req, #security, |raw| #decode))
     };
 
@@ -578,23 +578,26 @@ fn arms(
     }
 }
 
-fn success_arms(op: &Operation, on: &OpNames, names: &Names, read: Read) -> (TokenStream, TokenStream) {
-    let types = quote!(types::);
+/// The type an operation's success reads into: its success enum, or the
+/// one documented body, or raw bytes when the spec documents no success.
+fn ok_ty(op: &Operation, on: &OpNames, names: &Names) -> TokenStream {
+    if let Some(name) = &on.success {
+        let n = ident(name);
+        return quote!(types::#n);
+    }
+    match op.success.first().map(|o| &o.content) {
+        None => quote!(crate::runtime::Bytes),
+        Some(Some(c)) => success_body_ty(&c.kind, names, &quote!(types::)),
+        Some(None) => quote!(()),
+    }
+}
+
+fn success_arms(op: &Operation, on: &OpNames, read: Read) -> TokenStream {
     if op.success.is_empty() {
         // The spec documents no success: any 2xx is read as raw bytes (never
         // streamed: an operation streams only when a documented success is a file).
-        return (quote!(crate::runtime::Bytes), quote!(200..=299 => raw.ok_bytes(),));
+        return quote!(200..=299 => raw.ok_bytes(),);
     }
-    let ok_ty = match &on.success {
-        Some(name) => {
-            let n = ident(name);
-            quote!(types::#n)
-        }
-        None => match &op.success[0].content {
-            Some(c) => success_body_ty(&c.kind, names, &types),
-            None => quote!(()),
-        },
-    };
     let enum_name = on.success.as_deref().map(ident);
     let groups = by_status(&op.success, &on.success_variants);
     let arms = groups.iter().map(|(status, group)| {
@@ -619,17 +622,32 @@ fn success_arms(op: &Operation, on: &OpNames, names: &Names, read: Read) -> (Tok
             }
         })
     });
-    (ok_ty, quote!(#(#arms)*))
+    quote!(#(#arms)*)
 }
 
+/// An operation's error type as its signature names it: its error enum (or
+/// the alias of a shared one), `Infallible` when it documents no error.
+fn error_ty(name: Option<&str>) -> TokenStream {
+    match name {
+        Some(name) => {
+            let e = ident(name);
+            quote!(types::#e)
+        }
+        None => quote!(::std::convert::Infallible),
+    }
+}
+
+/// The error arms, and the enum type they build.
 fn error_arms(op: &Operation, on: &OpNames, read: Read) -> (TokenStream, TokenStream) {
-    let Some(name) = &on.error else {
-        return (quote!(::std::convert::Infallible), quote!());
-    };
     // Variants are named through the enum that owns them, not this
     // operation's alias of it, so that operations answering alike have
     // decoders alike (see `Decoders`).
-    let e = ident(on.error_alias_of.as_ref().unwrap_or(name));
+    let owner = on.error.as_ref().map(|name| on.error_alias_of.as_ref().unwrap_or(name));
+    let ty = error_ty(owner.map(String::as_str));
+    let Some(owner) = owner else {
+        return (ty, quote!());
+    };
+    let e = ident(owner);
     let groups = by_status(&op.errors, &on.error_variants);
     let read = match read {
         Read::Whole => Read::Whole,
@@ -647,7 +665,7 @@ fn error_arms(op: &Operation, on: &OpNames, read: Read) -> (TokenStream, TokenSt
             }
         })
     });
-    (quote!(types::#e), quote!(#(#arms)*))
+    (ty, quote!(#(#arms)*))
 }
 
 /// Decoders shared by operations that answer alike. Microsoft Graph's
@@ -674,13 +692,13 @@ impl Decoders {
                 group_of.push(None);
                 continue;
             }
-            let (ok_ty, success) = success_arms(op, on, names, Read::Whole);
+            let success = success_arms(op, on, Read::Whole);
             let (err_ty, errors) = error_arms(op, on, Read::Whole);
             let generic = reads_any_json(op, on);
             let key = if generic {
                 format!("{err_ty} {success} {errors}")
             } else {
-                format!("{ok_ty} {err_ty} {success} {errors}")
+                format!("{} {err_ty} {success} {errors}", ok_ty(op, on, names))
             };
             let g = *first_with.entry(key).or_insert_with(|| {
                 groups.push((i, 0, generic));
@@ -720,10 +738,11 @@ fn decoder_name(n: usize) -> proc_macro2::Ident {
 /// The shared decoder `n`, an associated function of `Client`.
 fn shared_decoder(api: &Api, names: &Names, n: usize, (first, count, generic): (usize, usize, bool)) -> TokenStream {
     let (op, on) = (&api.operations[first], &names.ops[first]);
-    let (ok_ty, success) = success_arms(op, on, names, Read::Whole);
+    let success = success_arms(op, on, Read::Whole);
     let (err_ty, errors) = error_arms(op, on, Read::Whole);
     let name = decoder_name(n);
-    let (params, ok_ty) = if generic { (quote!(<T: ::serde::de::DeserializeOwned>), quote!(T)) } else { (quote!(), ok_ty) };
+    let (params, ok_ty) =
+        if generic { (quote!(<T: ::serde::de::DeserializeOwned>), quote!(T)) } else { (quote!(), ok_ty(op, on, names)) };
     let result = super::result(names);
     let others = match count - 1 {
         1 => "1 more operation".to_string(),
