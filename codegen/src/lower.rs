@@ -15,7 +15,7 @@ use openapiv3::{
 };
 
 use crate::error::{Error, Result};
-use crate::load::{part, path_item, ref_or, Document};
+use crate::load::{part, path_item, path_item_text, ref_or, Document, PathSource, Raw};
 use crate::model::*;
 use crate::pointer::Pointer;
 use crate::resolve::Resolver;
@@ -25,7 +25,7 @@ pub fn lower(doc: &Document) -> Result<Api> {
     let security = optional_part(&doc.raw, &root.push("security"))?;
     let servers_part: Vec<openapiv3::Server> = optional_part(&doc.raw, &root.push("servers"))?.unwrap_or_default();
     let mut lowerer = Lowerer {
-        raw: &doc.raw,
+        raw: doc.raw.tree(),
         security,
         resolver: Resolver::new(&doc.raw),
         types: Vec::new(),
@@ -49,7 +49,7 @@ pub fn lower(doc: &Document) -> Result<Api> {
 
 /// The part at `at`, if the document has one (`null` counts as none, as
 /// it does for openapiv3's optional fields).
-fn optional_part<T: serde::de::DeserializeOwned>(raw: &Value, at: &Pointer) -> Result<Option<T>> {
+fn optional_part<T: serde::de::DeserializeOwned>(raw: &Raw, at: &Pointer) -> Result<Option<T>> {
     raw.pointer(at.as_json_pointer()).filter(|v| !v.is_null()).map(|v| part(v, at)).transpose()
 }
 
@@ -63,7 +63,7 @@ fn entries<'v>(raw: &'v Value, at: &Pointer) -> Result<Vec<(&'v str, &'v Value)>
     }
 }
 
-fn kind_of(v: &Value) -> &'static str {
+pub(crate) fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -550,9 +550,12 @@ impl<'a> Lowerer<'a> {
         let mut ops = Vec::new();
         let paths_at = Pointer::root().push("paths");
         // Keys that do not start with `/` are extensions, not paths.
-        for (path, value) in entries(self.raw, &paths_at)?.into_iter().filter(|(p, _)| p.starts_with('/')) {
+        for (path, source) in self.resolver.raw().path_items(&paths_at)?.into_iter().filter(|(p, _)| p.starts_with('/')) {
             let item_at = paths_at.push(path);
-            let item = path_item(value, &item_at)?;
+            let item = match source {
+                PathSource::Value(value) => path_item(value, &item_at)?,
+                PathSource::Text(text) => path_item_text(text, &item_at)?,
+            };
             let (item, item_at) = self.resolver.item(&item, &item_at, "path item")?;
             for method in Method::ALL {
                 let op = match method {

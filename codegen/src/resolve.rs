@@ -13,13 +13,14 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::load::Raw;
 use crate::pointer::Pointer;
 
 /// How many `$ref` hops before we call it a loop.
 const MAX_HOPS: usize = 64;
 
 pub struct Resolver<'a> {
-    raw: &'a Value,
+    raw: &'a Raw,
     /// Parts read through a `$ref` more than once, by the type read and the
     /// reference. Microsoft Graph's 11,000 operations share a few dozen
     /// parameters and one error response, which were read again at every
@@ -31,7 +32,7 @@ pub struct Resolver<'a> {
 type Kept = Option<(Box<dyn Any>, Pointer)>;
 
 impl<'a> Resolver<'a> {
-    pub fn new(raw: &'a Value) -> Self {
+    pub fn new(raw: &'a Raw) -> Self {
         Resolver { raw, read: RefCell::default() }
     }
 
@@ -121,7 +122,7 @@ impl<'a> Resolver<'a> {
         Err(Error::new(ErrorKind::Reference, &at.push("$ref"), format!("`$ref` chain from here loops (more than {MAX_HOPS} hops)")))
     }
 
-    pub fn raw(&self) -> &'a Value {
+    pub fn raw(&self) -> &'a Raw {
         self.raw
     }
 }
@@ -133,7 +134,7 @@ mod tests {
 
     #[test]
     fn dangling_refs_name_the_referring_place() {
-        let raw = json!({"components": {"schemas": {}}});
+        let raw = Raw::from(json!({"components": {"schemas": {}}}));
         let r = Resolver::new(&raw);
         let at = Pointer::root().push("paths").push("/a");
         let e = r.follow("#/components/schemas/Nope", &at).unwrap_err();
@@ -144,7 +145,7 @@ mod tests {
 
     #[test]
     fn a_part_used_again_is_the_same_part() {
-        let raw = json!({"components": {"parameters": {"top": {"name": "$top", "in": "query", "schema": {"type": "integer"}}}}});
+        let raw = Raw::from(json!({"components": {"parameters": {"top": {"name": "$top", "in": "query", "schema": {"type": "integer"}}}}}));
         let r = Resolver::new(&raw);
         let reference = ReferenceOr::<openapiv3::Parameter>::Reference { reference: "#/components/parameters/top".into() };
         let reads: Vec<_> = (0..3).map(|_| r.item(&reference, &Pointer::root(), "parameter").unwrap()).collect();
@@ -159,14 +160,14 @@ mod tests {
 
     #[test]
     fn ref_loops_are_errors() {
-        let raw = json!({"a": {"$ref": "#/b"}, "b": {"$ref": "#/a"}});
+        let raw = Raw::from(json!({"a": {"$ref": "#/b"}, "b": {"$ref": "#/a"}}));
         let r = Resolver::new(&raw);
         assert!(r.follow("#/a", &Pointer::root()).unwrap_err().message.contains("loops"));
     }
 
     #[test]
     fn external_refs_say_what_is_supported() {
-        let raw = json!({});
+        let raw = Raw::from(json!({}));
         let e = Resolver::new(&raw).follow("other.yaml#/x", &Pointer::root()).unwrap_err();
         assert!(matches!(&e.kind, ErrorKind::Unsupported { feature } if feature == "external $ref"), "{e}");
         assert!(e.to_string().contains("external $ref `other.yaml#/x`"), "{e}");
