@@ -38,9 +38,12 @@ fn format_block(block: &Block<'_>, out: &mut String) -> Result<()> {
     let ranges: Vec<std::ops::Range<usize>> =
         (0..block.len.max(1)).step_by(CHUNK).map(|start| start..(start + CHUNK).min(block.len)).collect();
     let render = |range: std::ops::Range<usize>| {
-        let open = (block.open)();
-        let items = range.map(|i| (block.item)(i));
-        unparse(quote!(#open { #(#items)* }))
+        let (tokens, docs) = crate::emit::docs_apart(|| {
+            let open = (block.open)();
+            let items = range.map(|i| (block.item)(i));
+            quote!(#open { #(#items)* })
+        });
+        unparse(tokens).map(|text| put_docs(&text, &docs))
     };
     if ranges.len() == 1 {
         out.push_str(&render(ranges[0].clone())?);
@@ -157,6 +160,36 @@ fn split_open(text: &str) -> (&str, &str) {
     (open, rest.strip_suffix("}\n").unwrap_or(rest))
 }
 
+/// `text` with each doc marker line (`    ///\u{1}7`) replaced by the doc
+/// lines it stands for, at its indentation, as prettyplease prints a
+/// `#[doc]` line: `///` and the text, trailing spaces trimmed.
+fn put_docs(text: &str, docs: &[Vec<String>]) -> String {
+    if docs.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + docs.iter().flatten().map(|l| l.len() + 16).sum::<usize>());
+    for line in text.split_inclusive('\n') {
+        let code = line.trim_start_matches(' ');
+        let doc = code
+            .strip_prefix("///")
+            .and_then(|m| m.strip_prefix(crate::emit::DOC_MARK))
+            .and_then(|n| n.trim_end().parse::<usize>().ok())
+            .and_then(|n| docs.get(n));
+        let Some(doc) = doc else {
+            out.push_str(line);
+            continue;
+        };
+        let indent = &line[..line.len() - code.len()];
+        for l in doc {
+            out.push_str(indent);
+            out.push_str("///");
+            out.push_str(l.trim_end_matches(' '));
+            out.push('\n');
+        }
+    }
+    out
+}
+
 fn unparse(tokens: TokenStream) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(not_rust)?;
     Ok(prettyplease::unparse(&file))
@@ -209,6 +242,21 @@ mod tests {
             });
             assert_eq!(block_text(&b), whole(&b), "len {len}");
         }
+    }
+
+    #[test]
+    fn docs_put_in_after_formatting_are_the_docs_formatted() {
+        let b = block(70, |i| {
+            let name = quote::format_ident!("Type{}", i);
+            let doc = crate::emit::doc_attrs(&format!("Type {i}.\n\n  Indented,   with trailing spaces   \n\t tab\n\n"), false);
+            let field_doc = crate::emit::doc_attrs("A field `x` \"quoted\"## and /// slashes\n\n\n", false);
+            let empty = crate::emit::doc_attrs("\n  \n", false);
+            quote!(#doc #empty pub struct #name { #field_doc pub x: u8 })
+        });
+        let chunked = block_text(&b);
+        assert_eq!(chunked, whole(&b));
+        assert!(chunked.contains("    /// Type 69.\n    ///\n    ///   Indented,   with trailing spaces\n    /// \t tab\n    pub struct Type69 {\n"), "{chunked}");
+        assert!(!chunked.contains(crate::emit::DOC_MARK));
     }
 
     #[test]
