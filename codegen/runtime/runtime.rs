@@ -580,6 +580,11 @@ pub struct Request {
 }
 
 impl Request {
+    /// A request to a path without parameters: the path is its template.
+    pub fn fixed(method: Method, operation: &'static str, template: &'static str) -> Self {
+        Request::new(method, operation, template, template.to_owned())
+    }
+
     pub fn new(method: Method, operation: &'static str, template: &'static str, path: String) -> Self {
         Request {
             method,

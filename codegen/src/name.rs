@@ -195,7 +195,11 @@ pub fn name(api: &Api) -> Names {
         .map(|((op, (success, error, headers)), (error_alias_of, error_shared_by))| {
             let method = method_ns.claim(snake(&op.id, "operation"), "_");
             let mut param_ns = Namespace::default();
-            param_ns.reserve("self");
+            // Names a method body uses besides its parameters: its request
+            // and the runtime function that encodes path parameters.
+            for taken in ["self", "req", "path_segment"] {
+                param_ns.reserve(taken);
+            }
             let params: Vec<String> =
                 op.params.iter().map(|p| param_ns.claim(snake(&p.name, "param"), "_")).collect();
             let body = param_ns.claim("body".to_string(), "_");

@@ -84,6 +84,7 @@ pub mod types {
 /// A client for Public API (version 1.0.0).
 ///
 /// Cheap to clone: clones share one connection pool.
+use crate::runtime::{Call, Method, Request};
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,
@@ -188,13 +189,8 @@ impl Client {
         user_id: &str,
         data_export_id: &str,
         download: Option<bool>,
-    ) -> crate::runtime::Call<'_, types::ExportStatusSuccess, types::ExportStatusError> {
-        let mut req = crate::runtime::Request::new(
-            crate::runtime::Method::GET,
-            "exportStatus",
-            "/export_status",
-            String::from("/export_status"),
-        );
+    ) -> Call<'_, types::ExportStatusSuccess, types::ExportStatusError> {
+        let mut req = Request::fixed(Method::GET, "exportStatus", "/export_status");
         req.query("user_id", &user_id);
         req.query("data_export_id", &data_export_id);
         req.query_opt("download", download);

@@ -132,6 +132,7 @@ pub mod types {
 /// A client for HiEnergy API (version 1.0.0).
 ///
 /// Cheap to clone: clones share one connection pool.
+use crate::runtime::{Call, Method, Request, path_segment};
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,
@@ -212,16 +213,12 @@ impl Client {
     pub fn get_export_report(
         &self,
         id: i64,
-    ) -> crate::runtime::Call<
-        '_,
-        types::GetExportReportResponse,
-        types::GetExportReportError,
-    > {
-        let req = crate::runtime::Request::new(
-            crate::runtime::Method::GET,
+    ) -> Call<'_, types::GetExportReportResponse, types::GetExportReportError> {
+        let req = Request::new(
+            Method::GET,
             "getExportReport",
             "/exports/{id}",
-            ["/exports/", &crate::runtime::path_segment(&id)].concat(),
+            ["/exports/", &path_segment(&id)].concat(),
         );
         self.core
             .call(

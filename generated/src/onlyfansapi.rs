@@ -261,6 +261,7 @@ pub mod types {
 /// A client for OnlyFans API (version 1.0.0).
 ///
 /// Cheap to clone: clones share one connection pool.
+use crate::runtime::{Call, Method, Request, path_segment};
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,
@@ -337,16 +338,11 @@ impl Client {
     pub fn create_data_export(
         &self,
         body: &types::CreateDataExportRequest,
-    ) -> crate::runtime::Call<
-        '_,
-        types::CreateDataExportResponse,
-        ::std::convert::Infallible,
-    > {
-        let mut req = crate::runtime::Request::new(
-            crate::runtime::Method::POST,
+    ) -> Call<'_, types::CreateDataExportResponse, ::std::convert::Infallible> {
+        let mut req = Request::fixed(
+            Method::POST,
             "createDataExport",
             "/api/data-exports",
-            String::from("/api/data-exports"),
         );
         req.json("application/json", body);
         self.core.call(req, &[&["default"]], Self::decode_1)
@@ -365,17 +361,12 @@ impl Client {
         &self,
         data_export_id: &str,
         download_url_expires_in: Option<i64>,
-    ) -> crate::runtime::Call<
-        '_,
-        types::GetDataExportStatusResponse,
-        ::std::convert::Infallible,
-    > {
-        let mut req = crate::runtime::Request::new(
-            crate::runtime::Method::GET,
+    ) -> Call<'_, types::GetDataExportStatusResponse, ::std::convert::Infallible> {
+        let mut req = Request::new(
+            Method::GET,
             "getDataExportStatus",
             "/api/data-exports/{data_export_id}",
-            ["/api/data-exports/", &crate::runtime::path_segment(&data_export_id)]
-                .concat(),
+            ["/api/data-exports/", &path_segment(&data_export_id)].concat(),
         );
         req.query_opt("download_url_expires_in", download_url_expires_in);
         self.core.call(req, &[&["default"]], Self::decode_1)

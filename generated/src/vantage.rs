@@ -115,6 +115,7 @@ pub mod types {
 /// A client for Vantage (version 2.0.0).
 ///
 /// Cheap to clone: clones share one connection pool.
+use crate::runtime::{Call, Method, Request, path_segment};
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,
@@ -220,17 +221,12 @@ impl Client {
     pub fn get_data_export(
         &self,
         data_export_token: &str,
-    ) -> crate::runtime::Call<
-        '_,
-        types::GetDataExportSuccess,
-        types::GetDataExportError,
-    > {
-        let req = crate::runtime::Request::new(
-            crate::runtime::Method::GET,
+    ) -> Call<'_, types::GetDataExportSuccess, types::GetDataExportError> {
+        let req = Request::new(
+            Method::GET,
             "getDataExport",
             "/data_exports/{data_export_token}",
-            ["/data_exports/", &crate::runtime::path_segment(&data_export_token)]
-                .concat(),
+            ["/data_exports/", &path_segment(&data_export_token)].concat(),
         );
         self.core
             .call(

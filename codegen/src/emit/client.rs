@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, docs, ident, is_scalar, option, some, string, success_body_ty, ty};
+use super::{doc_attrs, docs, ident, is_scalar, option, some, success_body_ty, ty};
 use crate::model::*;
 use crate::name::{Names, OpNames};
 
@@ -98,11 +98,23 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
     }
     .to_string();
     let Decoders { of_op, shared } = Decoders::new(api, names);
+    // Every method names these; nothing else in this module can take their
+    // names (spec types live in `types`), and `crate::runtime::` at each
+    // use was a tenth of the tokens of a large client.
+    let mut used = Vec::new();
+    if !api.operations.is_empty() {
+        used.extend([quote!(Call), quote!(Method), quote!(Request)]);
+    }
+    if api.operations.iter().any(|op| op.path_parts.iter().any(|p| matches!(p, PathPart::Param(_)))) {
+        used.push(quote!(path_segment));
+    }
+    let imports = (!used.is_empty()).then(|| quote!(use crate::runtime::{#(#used),*};));
     let mut sections = vec![
         super::Section::Items(quote! {
             #doc
             ///
             /// Cheap to clone: clones share one connection pool.
+            #imports
             #[derive(Debug, Clone)]
             pub struct Client {
                 core: crate::runtime::ClientCore,
@@ -343,20 +355,13 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
             PathPart::Param(i) => {
                 let n = ident(&on.params[*i]);
                 if is_scalar(&op.params[*i].ty, api) {
-                    quote!(&crate::runtime::path_segment(&#n))
+                    quote!(&path_segment(&#n))
                 } else {
-                    quote!(&crate::runtime::path_segment(&crate::runtime::json_text(&#n)))
+                    quote!(&path_segment(&crate::runtime::json_text(&#n)))
                 }
             }
         })
         .collect();
-    let path = match op.path_parts.as_slice() {
-        [PathPart::Literal(l)] => {
-            let string = string(names);
-            quote!(#string::from(#l))
-        }
-        _ => quote!([#(#path_pieces),*].concat()),
-    };
     let param_stmts: Vec<TokenStream> = op.params.iter().zip(&on.params).filter(|(p, _)| p.location != ParamLocation::Path).map(|(p, n)| {
         let n = ident(n);
         let wire = &p.name;
@@ -409,6 +414,11 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
     let method = ident(&op.method.as_str().to_ascii_uppercase());
     let op_id = &op.id;
     let template = &op.path;
+    // A path without parameters is its template.
+    let new = match op.path_parts.as_slice() {
+        [PathPart::Literal(_)] => quote!(fixed(Method::#method, #op_id, #template)),
+        _ => quote!(new(Method::#method, #op_id, #template, [#(#path_pieces),*].concat())),
+    };
     let security = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
 
     let streaming = super::streams(op);
@@ -450,13 +460,8 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
 
     quote! {
         #doc
-        pub fn #method_name(&self, #(#args),*) -> crate::runtime::Call<'_, #ok_ty, #err_ty> {
-            let #mutable req = crate::runtime::Request::new(
-                crate::runtime::Method::#method,
-                #op_id,
-                #template,
-                #path,
-            );
+        pub fn #method_name(&self, #(#args),*) -> Call<'_, #ok_ty, #err_ty> {
+            let #mutable req = Request::#new;
             #(#param_stmts)*
             #body_stmt
             #send
