@@ -689,13 +689,14 @@ struct Decoders {
 
 impl Decoders {
     fn new(api: &Api, names: &Names) -> Self {
-        let mut first_with: HashMap<String, usize> = HashMap::new();
-        let mut group_of: Vec<Option<usize>> = Vec::with_capacity(api.operations.len());
-        let mut groups: Vec<(usize, usize, bool)> = Vec::new();
-        for (i, (op, on)) in api.operations.iter().zip(&names.ops).enumerate() {
+        // What each operation's decoder would say, printed. Building and
+        // printing every operation's arms is most of this; the operations
+        // are split among the cores (keys are strings, which may cross
+        // threads; tokens may not).
+        let key = |i: usize| {
+            let (op, on) = (&api.operations[i], &names.ops[i]);
             if super::streams(op) {
-                group_of.push(None);
-                continue;
+                return None;
             }
             let success = success_arms(op, on, Read::Whole);
             let (err_ty, errors) = error_arms(op, on, Read::Whole);
@@ -704,6 +705,25 @@ impl Decoders {
                 format!("{err_ty} {success} {errors}")
             } else {
                 format!("{} {err_ty} {success} {errors}", ok_ty(op, on, names))
+            };
+            Some((key, generic))
+        };
+        let n = api.operations.len();
+        let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(n / 256).max(1);
+        let per = n.div_ceil(threads);
+        let keys: Vec<Option<(String, bool)>> = std::thread::scope(|scope| {
+            let parts: Vec<_> = (0..threads)
+                .map(|t| scope.spawn(move || (t * per..((t + 1) * per).min(n)).map(key).collect::<Vec<_>>()))
+                .collect();
+            parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        });
+        let mut first_with: HashMap<String, usize> = HashMap::new();
+        let mut group_of: Vec<Option<usize>> = Vec::with_capacity(n);
+        let mut groups: Vec<(usize, usize, bool)> = Vec::new();
+        for (i, key) in keys.into_iter().enumerate() {
+            let Some((key, generic)) = key else {
+                group_of.push(None);
+                continue;
             };
             let g = *first_with.entry(key).or_insert_with(|| {
                 groups.push((i, 0, generic));
