@@ -118,11 +118,16 @@ pub fn name(api: &Api) -> Names {
     }
     let prelude = !PRELUDE.iter().any(|p| type_ns.is_taken(p));
 
+    // Field names and enum values repeat from type to type (Microsoft Graph:
+    // `id` in most of its 2,500 structs, each property again in every
+    // `$select` enum); each distinct one is converted once.
+    let field = memo(|r| snake(r, "field"));
+    let value = memo(|r| camel(r, if r.is_empty() { "Empty" } else { "Value" }, "V"));
     for (i, def) in api.types.iter().enumerate() {
         match &def.kind {
             TypeKind::Struct(s) => {
                 let raw: Vec<&str> = s.fields.iter().map(|f| f.name.as_str()).collect();
-                let (members, mut ns) = member_names(&raw, |r| snake(r, "field"), "_");
+                let (members, mut ns) = member_names(&raw, &field, "_");
                 types[i].members = members;
                 if s.additional.is_some() {
                     types[i].extra = Some(ns.claim("additional_properties".to_string(), "_"));
@@ -130,8 +135,7 @@ pub fn name(api: &Api) -> Names {
             }
             TypeKind::Enum(e) => {
                 let raw: Vec<&str> = e.values.iter().map(String::as_str).collect();
-                let (members, mut ns) =
-                    member_names(&raw, |r| camel(r, if r.is_empty() { "Empty" } else { "Value" }, "V"), "");
+                let (members, mut ns) = member_names(&raw, &value, "");
                 types[i].members = members;
                 let catch_all = ["Other", "Unknown", "UnknownValue"]
                     .into_iter()
@@ -223,6 +227,19 @@ pub fn name(api: &Api) -> Names {
 
 /// Members whose identifier spells their wire name exactly claim first, so
 /// `meta` keeps `meta` and `_meta` becomes `meta_2`, whatever their order.
+/// `mint`, remembering what it made of each text.
+fn memo(mint: impl Fn(&str) -> String) -> impl Fn(&str) -> String {
+    let made = std::cell::RefCell::new(HashMap::<String, String>::new());
+    move |raw| {
+        if let Some(ident) = made.borrow().get(raw) {
+            return ident.clone();
+        }
+        let ident = mint(raw);
+        made.borrow_mut().insert(raw.to_string(), ident.clone());
+        ident
+    }
+}
+
 fn member_names(raw: &[&str], mint: impl Fn(&str) -> String, sep: &str) -> (Vec<String>, Namespace) {
     let minted: Vec<String> = raw.iter().map(|r| mint(r)).collect();
     let mut ns = Namespace::default();
