@@ -567,6 +567,21 @@ mod tests {
     }
 
     #[test]
+    fn an_error_early_in_many_path_items_stops_their_reader() {
+        // More items than the reader may run ahead, and a dangling `$ref` in the second.
+        let items: Vec<String> = (0..100)
+            .map(|i| {
+                let answer = if i == 1 { r##"{"$ref": "#/components/responses/Nope"}"## } else { r#"{"description": "ok"}"# };
+                format!(r#""/p{i}": {{"get": {{"responses": {{"200": {answer}}}}}}}"#)
+            })
+            .collect();
+        let text = format!(r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{{}}}}}"#, items.join(","));
+        let doc = load_str(&text, Path::new("spec.json")).unwrap();
+        let e = crate::lower::lower(&doc).unwrap_err();
+        assert_eq!(e.pointer.to_string(), "#/paths/~1p1/get/responses/200/$ref", "{e}");
+    }
+
+    #[test]
     fn a_path_item_ref_to_another_file_loads_the_whole_tree() {
         let dir = std::env::temp_dir().join(format!("codegen-load-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
