@@ -63,6 +63,26 @@ fn entries<'v>(raw: &'v Value, at: &Pointer) -> Result<Vec<(&'v str, &'v Value)>
     }
 }
 
+/// Keywords of the schema itself rather than of its values (docs, flags,
+/// examples, discriminator, extensions). A merged `allOf` takes these from
+/// the outer schema alone, so merging skips them in its members.
+fn is_schema_data(key: &str) -> bool {
+    matches!(
+        key,
+        "nullable" | "readOnly" | "writeOnly" | "deprecated" | "externalDocs" | "example" | "title" | "description" | "discriminator" | "default"
+    ) || key.starts_with("x-")
+}
+
+/// A copy of an `allOf` member with only the keywords merging keeps:
+/// Microsoft Graph's base entity carries a discriminator mapping of 1,500
+/// entries, which every merge copied and read only to drop it.
+fn merged_keywords(v: &Value) -> Value {
+    match v {
+        Value::Object(o) => Value::Object(o.iter().filter(|(k, _)| !is_schema_data(k)).map(|(k, v)| (k.clone(), v.clone())).collect()),
+        other => other.clone(),
+    }
+}
+
 pub(crate) fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -350,7 +370,7 @@ impl<'a> Lowerer<'a> {
                         continue;
                     }
                     seen.push(target.clone());
-                    (v.clone(), target)
+                    (merged_keywords(v), target)
                 }
                 ReferenceOr::Item(s) => (serde_json::to_value(s).unwrap_or(Value::Null), at.push("allOf").index(i)),
             };
@@ -418,7 +438,7 @@ impl<'a> Lowerer<'a> {
                 let (m, member_source) = match m.get("$ref").and_then(Value::as_str) {
                     Some(r) => {
                         let (v, target) = self.resolver.follow(r, &source.push("allOf").index(i))?;
-                        (v.clone(), target)
+                        (merged_keywords(v), target)
                     }
                     None => (m, source.push("allOf").index(i)),
                 };
@@ -443,6 +463,9 @@ impl<'a> Lowerer<'a> {
             }
         }
         for (k, v) in obj {
+            if is_schema_data(&k) {
+                continue;
+            }
             match (k.as_str(), acc.get_mut(&k)) {
                 ("properties", Some(Value::Object(existing))) => {
                     if let Value::Object(props) = v {
