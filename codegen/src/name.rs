@@ -120,7 +120,8 @@ pub fn name(api: &Api) -> Names {
 
     // Field names and enum values repeat from type to type (Microsoft Graph:
     // `id` in most of its 2,500 structs, each property again in every
-    // `$select` enum); each distinct one is converted once.
+    // `$select` enum); each distinct one is converted once (`heck` is half
+    // of naming's time).
     let field = memo(|r| snake(r, "field"));
     let value = memo(|r| camel(r, if r.is_empty() { "Empty" } else { "Value" }, "V"));
     for (i, def) in api.types.iter().enumerate() {
@@ -191,6 +192,9 @@ pub fn name(api: &Api) -> Names {
     let error_alias_of: Vec<Option<String>> =
         error_alias_of.iter().map(|owner| owner.and_then(|o| op_type_names[o].1.clone())).collect();
 
+    // Parameter names repeat from operation to operation too (Graph: `$top`,
+    // `$select`, ... on most of 11,000).
+    let param = memo(|r| snake(r, "param"));
     let ops = api
         .operations
         .iter()
@@ -205,7 +209,7 @@ pub fn name(api: &Api) -> Names {
                 param_ns.reserve(taken);
             }
             let params: Vec<String> =
-                op.params.iter().map(|p| param_ns.claim(snake(&p.name, "param"), "_")).collect();
+                op.params.iter().map(|p| param_ns.claim(param(&p.name), "_")).collect();
             let body = param_ns.claim("body".to_string(), "_");
             OpNames {
                 method,
@@ -225,8 +229,6 @@ pub fn name(api: &Api) -> Names {
     Names { types, ops, auth, auth_client_credentials, prelude }
 }
 
-/// Members whose identifier spells their wire name exactly claim first, so
-/// `meta` keeps `meta` and `_meta` becomes `meta_2`, whatever their order.
 /// `mint`, remembering what it made of each text.
 fn memo(mint: impl Fn(&str) -> String) -> impl Fn(&str) -> String {
     let made = std::cell::RefCell::new(HashMap::<String, String>::new());
@@ -240,6 +242,8 @@ fn memo(mint: impl Fn(&str) -> String) -> impl Fn(&str) -> String {
     }
 }
 
+/// Members whose identifier spells their wire name exactly claim first, so
+/// `meta` keeps `meta` and `_meta` becomes `meta_2`, whatever their order.
 fn member_names(raw: &[&str], mint: impl Fn(&str) -> String, sep: &str) -> (Vec<String>, Namespace) {
     let minted: Vec<String> = raw.iter().map(|r| mint(r)).collect();
     let mut ns = Namespace::default();
