@@ -384,41 +384,11 @@ impl<'a> Lowerer<'a> {
             }
             self.merge_value(&mut acc, own, at, 0)?;
         }
-        for key in ["description", "title", "nullable", "example", "default", "readOnly", "writeOnly"] {
-            acc.remove(key);
-        }
-        let invalid =
-            |e: serde_json::Error| Error::invalid(&at.push("allOf"), format!("the members of this `allOf` do not merge into one schema: {e}"));
-        // The merged properties are `$ref`s to where each lives (see
-        // `merge_value`), and are taken as such; read by openapiv3 as
-        // untagged `$ref`-or-schema values, they were most of the cost of
-        // merging (Microsoft Graph's entities inherit hundreds each).
-        let properties = match acc.remove("properties") {
-            Some(Value::Object(properties)) => Some(properties),
-            // Not a map: left for openapiv3 to refuse.
-            Some(other) => {
-                acc.insert("properties".into(), other);
-                None
-            }
-            None => None,
-        };
-        let mut merged: Schema = serde_json::from_value(Value::Object(acc)).map_err(invalid)?;
-        if let Some(properties) = properties {
-            let mut read = indexmap::IndexMap::with_capacity(properties.len());
-            for (name, schema) in properties {
-                let schema = match schema.get("$ref") {
-                    Some(Value::String(reference)) => ReferenceOr::Reference { reference: reference.clone() },
-                    _ => serde_json::from_value(schema).map_err(invalid)?,
-                };
-                read.insert(name, schema);
-            }
-            match &mut merged.schema_kind {
-                SchemaKind::Type(Type::Object(object)) => object.properties = read,
-                SchemaKind::Any(any) => any.properties = read,
-                // Properties mean nothing beside another type, as openapiv3 reads them.
-                _ => {}
-            }
-        }
+        // The schema's own docs and flags are the outer schema's: `merge_value`
+        // leaves the members' out.
+        let mut merged: Schema = serde_json::from_value(Value::Object(acc)).map_err(|e| {
+            Error::invalid(&at.push("allOf"), format!("the members of this `allOf` do not merge into one schema: {e}"))
+        })?;
         merged.schema_data = openapiv3::SchemaData { discriminator: None, ..outer_data.clone() };
         Ok(merged)
     }
@@ -608,11 +578,13 @@ impl<'a> Lowerer<'a> {
         // 40% of lowering Microsoft Graph, and depends on nothing else.
         std::thread::scope(|scope| {
             let (send, read) = std::sync::mpsc::sync_channel(16);
-            let texts = items.iter().filter_map(|(path, source)| match source {
-                PathSource::Text(text) => Some((*path, *text)),
-                PathSource::Value(_) => None,
-            });
-            let texts: Vec<(&str, &serde_json::value::RawValue)> = texts.collect();
+            let texts: Vec<(&str, &serde_json::value::RawValue)> = items
+                .iter()
+                .filter_map(|(path, source)| match source {
+                    PathSource::Text(text) => Some((*path, *text)),
+                    PathSource::Value(_) => None,
+                })
+                .collect();
             if !texts.is_empty() {
                 let paths_at = &paths_at;
                 scope.spawn(move || {

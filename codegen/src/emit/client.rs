@@ -427,18 +427,7 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
     let err_ty = error_ty(on.error.as_deref());
     let security = quote!(&[#(#security),*]);
     // Built only for an operation that keeps its own decoder.
-    let decode = || {
-        let success_arms = success_arms(op, on, read);
-        let (_, error_arms) = error_arms(op, on, read);
-        let unexpected = if streaming { quote!(raw.read().await?.unexpected_status()) } else { quote!(raw.unexpected_status()) };
-        quote! {
-            match raw.status().as_u16() {
-                #success_arms
-                #error_arms
-                _ => #unexpected,
-            }
-        }
-    };
+    let decode = || decode_match(op, on, read);
     let send = if streaming {
         // The arms read or stream the body, so they await: this operation
         // keeps a future of its own.
@@ -642,15 +631,33 @@ fn error_ty(name: Option<&str>) -> TokenStream {
     }
 }
 
-/// The error arms, and the enum type they build.
-fn error_arms(op: &Operation, on: &OpNames, read: Read) -> (TokenStream, TokenStream) {
-    // Variants are named through the enum that owns them, not this
-    // operation's alias of it, so that operations answering alike have
-    // decoders alike (see `Decoders`).
-    let owner = on.error.as_ref().map(|name| on.error_alias_of.as_ref().unwrap_or(name));
-    let ty = error_ty(owner.map(String::as_str));
-    let Some(owner) = owner else {
-        return (ty, quote!());
+/// The error enum that owns an operation's error variants: its own, or the
+/// one its error type is an alias of. Decoders name variants through it, so
+/// that operations answering alike have decoders alike (see `Decoders`).
+fn error_owner(on: &OpNames) -> Option<&String> {
+    on.error.as_ref().map(|name| on.error_alias_of.as_ref().unwrap_or(name))
+}
+
+/// The `match` on the status that decodes an operation's answers.
+fn decode_match(op: &Operation, on: &OpNames, read: Read) -> TokenStream {
+    let success = success_arms(op, on, read);
+    let errors = error_arms(op, on, read);
+    let unexpected = match read {
+        Read::Whole => quote!(raw.unexpected_status()),
+        Read::Incoming { .. } => quote!(raw.read().await?.unexpected_status()),
+    };
+    quote! {
+        match raw.status().as_u16() {
+            #success
+            #errors
+            _ => #unexpected,
+        }
+    }
+}
+
+fn error_arms(op: &Operation, on: &OpNames, read: Read) -> TokenStream {
+    let Some(owner) = error_owner(on) else {
+        return quote!();
     };
     let e = ident(owner);
     let groups = by_status(&op.errors, &on.error_variants);
@@ -670,7 +677,7 @@ fn error_arms(op: &Operation, on: &OpNames, read: Read) -> (TokenStream, TokenSt
             }
         })
     });
-    (ty, quote!(#(#arms)*))
+    quote!(#(#arms)*)
 }
 
 /// Decoders shared by operations that answer alike. Microsoft Graph's
@@ -699,7 +706,8 @@ impl Decoders {
                 return None;
             }
             let success = success_arms(op, on, Read::Whole);
-            let (err_ty, errors) = error_arms(op, on, Read::Whole);
+            let errors = error_arms(op, on, Read::Whole);
+            let err_ty = error_ty(error_owner(on).map(String::as_str));
             let generic = reads_any_json(op, on);
             let key = if generic {
                 format!("{err_ty} {success} {errors}")
@@ -763,8 +771,8 @@ fn decoder_name(n: usize) -> proc_macro2::Ident {
 /// The shared decoder `n`, an associated function of `Client`.
 fn shared_decoder(api: &Api, names: &Names, n: usize, (first, count, generic): (usize, usize, bool)) -> TokenStream {
     let (op, on) = (&api.operations[first], &names.ops[first]);
-    let success = success_arms(op, on, Read::Whole);
-    let (err_ty, errors) = error_arms(op, on, Read::Whole);
+    let decode = decode_match(op, on, Read::Whole);
+    let err_ty = error_ty(error_owner(on).map(String::as_str));
     let name = decoder_name(n);
     let (params, ok_ty) =
         if generic { (quote!(<T: ::serde::de::DeserializeOwned>), quote!(T)) } else { (quote!(), ok_ty(op, on, names)) };
@@ -780,11 +788,7 @@ fn shared_decoder(api: &Api, names: &Names, n: usize, (first, count, generic): (
     quote! {
         #doc
         fn #name #params(raw: crate::runtime::RawResponse) -> #result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err_ty>> {
-            match raw.status().as_u16() {
-                #success
-                #errors
-                _ => raw.unexpected_status(),
-            }
+            #decode
         }
     }
 }

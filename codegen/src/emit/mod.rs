@@ -103,14 +103,17 @@ pub(crate) fn doc_attrs(text: &str, inner: bool) -> TokenStream {
     if lines.is_empty() {
         return TokenStream::new();
     }
-    if !inner && DOCS_APART.with_borrow(Option::is_some) {
-        let n = DOCS_APART.with_borrow_mut(|apart| {
-            let docs = apart.get_or_insert_default();
-            docs.push(lines);
-            docs.len() - 1
+    if !inner {
+        let apart = DOCS_APART.with_borrow_mut(|apart| {
+            apart.as_mut().map(|docs| {
+                docs.push(std::mem::take(&mut lines));
+                docs.len() - 1
+            })
         });
-        let marker = format!("{DOC_MARK}{n}");
-        return quote! { #[doc = #marker] };
+        if let Some(n) = apart {
+            let marker = format!("{DOC_MARK}{n}");
+            return quote! { #[doc = #marker] };
+        }
     }
     let lines: Vec<Literal> = lines.iter().map(|l| raw_str(l)).collect();
     if inner {
