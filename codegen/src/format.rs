@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::{Block, ModuleTokens, Section};
+use crate::emit::{Block, ModuleTokens, Piece, Section};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::pointer::Pointer;
@@ -38,12 +38,8 @@ fn format_block(block: &Block<'_>, out: &mut String) -> Result<()> {
     let ranges: Vec<std::ops::Range<usize>> =
         (0..block.len.max(1)).step_by(CHUNK).map(|start| start..(start + CHUNK).min(block.len)).collect();
     let render = |range: std::ops::Range<usize>| {
-        let (tokens, docs) = crate::emit::docs_apart(|| {
-            let open = (block.open)();
-            let items = range.map(|i| (block.item)(i));
-            quote!(#open { #(#items)* })
-        });
-        unparse(tokens).map(|text| put_docs(&text, &docs))
+        let (file, docs) = crate::emit::docs_apart(|| block_file(block, range));
+        Ok(put_docs(&prettyplease::unparse(&file?), &docs))
     };
     if ranges.len() == 1 {
         out.push_str(&render(ranges[0].clone())?);
@@ -99,6 +95,57 @@ fn format_block(block: &Block<'_>, out: &mut String) -> Result<()> {
     }
     join.finish(out);
     Ok(())
+}
+
+/// The syntax tree of `open { items }` for a range of a block's items.
+/// Runs of items given as tokens are parsed together; items built as trees
+/// go in as they are, in their place.
+fn block_file(block: &Block<'_>, range: std::ops::Range<usize>) -> Result<syn::File> {
+    let open = (block.open)();
+    let mut file = parse(quote!(#open {}))?;
+    let mut run = TokenStream::new();
+    for i in range {
+        match (block.item)(i) {
+            Piece::Tokens(tokens) => run.extend(tokens),
+            Piece::Built(item) => {
+                let item = item.map_err(not_rust)?;
+                append(&mut file, std::mem::take(&mut run))?;
+                impl_items(&mut file)?.push(item);
+            }
+        }
+    }
+    append(&mut file, run)?;
+    Ok(file)
+}
+
+/// Parses `run` into the items of the file's one block.
+fn append(file: &mut syn::File, run: TokenStream) -> Result<()> {
+    if run.is_empty() {
+        return Ok(());
+    }
+    match file.items.last_mut() {
+        Some(syn::Item::Mod(module)) => {
+            let parsed = parse(run)?;
+            module.content.get_or_insert_with(Default::default).1.extend(parsed.items);
+        }
+        Some(syn::Item::Impl(_)) => {
+            let parsed: syn::ItemImpl = syn::parse2(quote!(impl Block { #run })).map_err(not_rust)?;
+            impl_items(file)?.extend(parsed.items);
+        }
+        _ => return Err(not_block()),
+    }
+    Ok(())
+}
+
+fn impl_items(file: &mut syn::File) -> Result<&mut Vec<syn::ImplItem>> {
+    match file.items.last_mut() {
+        Some(syn::Item::Impl(block)) => Ok(&mut block.items),
+        _ => Err(not_block()),
+    }
+}
+
+fn not_block() -> Error {
+    Error::new(ErrorKind::Output, &Pointer::root(), "internal error: a block opens neither a module nor an impl".to_string())
 }
 
 /// Joins the chunks of one block, in order, into one block.
@@ -191,8 +238,11 @@ fn put_docs(text: &str, docs: &[Vec<String>]) -> String {
 }
 
 fn unparse(tokens: TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(not_rust)?;
-    Ok(prettyplease::unparse(&file))
+    Ok(prettyplease::unparse(&parse(tokens)?))
+}
+
+fn parse(tokens: TokenStream) -> Result<syn::File> {
+    syn::parse2(tokens).map_err(not_rust)
 }
 
 /// The emitter produced something that is not Rust: a generator bug,
@@ -214,7 +264,7 @@ mod tests {
 
     fn block(len: usize, item: impl Fn(usize) -> TokenStream + Sync + 'static) -> Block<'static> {
         Block { open: Box::new(|| quote!(/// Docs.
-            pub mod types)), len, item: Box::new(item) }
+            pub mod types)), len, item: Box::new(move |i| Piece::Tokens(item(i))) }
     }
 
     fn block_text(b: &Block<'_>) -> String {
@@ -225,7 +275,10 @@ mod tests {
 
     fn whole(b: &Block<'_>) -> String {
         let open = (b.open)();
-        let items = (0..b.len).map(|i| (b.item)(i));
+        let items = (0..b.len).map(|i| match (b.item)(i) {
+            Piece::Tokens(tokens) => tokens,
+            Piece::Built(item) => quote::ToTokens::into_token_stream(item.unwrap()),
+        });
         unparse(quote!(#open { #(#items)* })).unwrap()
     }
 

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, docs, ident, is_scalar, option, some, success_body_ty, ty};
+use super::{doc_attrs, docs, ident, is_scalar, option, some, success_body_ty, syntax, ty};
+use syn::Expr;
 use crate::model::*;
 use crate::name::{Names, OpNames};
 
@@ -126,8 +127,10 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
             open: Box::new(|| quote!(impl Client)),
             len: 1 + api.operations.len(),
             item: Box::new(move |i| match i {
-                0 => head.parse().expect("tokens printed by proc_macro2 parse back"),
-                _ => operation(api, &api.operations[i - 1], &names.ops[i - 1], names, of_op[i - 1]),
+                0 => super::Piece::Tokens(head.parse().expect("tokens printed by proc_macro2 parse back")),
+                _ => super::Piece::Built(Box::new(
+                    operation(api, &api.operations[i - 1], &names.ops[i - 1], names, of_op[i - 1]).map(syn::ImplItem::Fn),
+                )),
             }),
         }),
     ];
@@ -135,7 +138,7 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
         sections.push(super::Section::Block(super::Block {
             open: Box::new(|| quote!(impl Client)),
             len: shared.len(),
-            item: Box::new(move |n| shared_decoder(api, names, n, shared[n])),
+            item: Box::new(move |n| super::Piece::Tokens(shared_decoder(api, names, n, shared[n]))),
         }));
     }
     sections
@@ -268,7 +271,10 @@ fn param_ty(t: &Ty, required: bool, names: &Names) -> TokenStream {
     }
 }
 
-fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Option<usize>) -> TokenStream {
+/// One method per operation, built as a syntax tree (see `syntax`): the
+/// one item a large module has thousands of.
+fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Option<usize>) -> syn::Result<syn::ImplItemFn> {
+    use syntax::{array, call, method, path, path_expr, reference, semi, str, var, word};
     let types = quote!(types::);
     let method_name = ident(&on.method);
 
@@ -311,68 +317,63 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
     }
     let doc = doc_attrs(&text, false);
 
-    let mut args = Vec::new();
+    let req = || var(word("req"));
+    let runtime = |item: &str| path_expr(path(false, ["crate", "runtime", item].map(word)));
+    let some = || syntax::parse::<syn::Path>(some(names));
+
+    let mut args = vec![syntax::ref_self()];
     for (p, n) in op.params.iter().zip(&on.params) {
-        let n = ident(n);
-        let t = param_ty(&p.ty, p.required, names);
-        args.push(quote!(#n: #t));
+        args.push(syntax::arg(ident(n), syntax::parse(param_ty(&p.ty, p.required, names))?));
     }
-    let body_name = ident(&on.body);
-    let body_stmt = op.body.as_ref().map(|b| {
-        let ct = &b.media_type;
+    let mut stmts = Vec::new();
+    let mut body_stmt = None;
+    if let Some(b) = &op.body {
+        let body_name = ident(&on.body);
+        let ct = || str(&b.media_type);
+        let body = || var(body_name.clone());
         let (t, send) = match &b.kind {
             BodyKind::Json(t) => {
                 let t = ty(t, names, &types);
-                (quote!(&#t), quote!(req.json(#ct, #body_name)))
+                (quote!(&#t), method(req(), word("json"), [ct(), body()]))
             }
-            BodyKind::Text => (
-                quote!(&str),
-                quote!(req.raw_body(#ct, crate::runtime::Bytes::copy_from_slice(#body_name.as_bytes()))),
-            ),
-            BodyKind::Bytes => (quote!(crate::runtime::Bytes), quote!(req.raw_body(#ct, #body_name))),
+            BodyKind::Text => {
+                let bytes = method(body(), word("as_bytes"), []);
+                let copy = call(path_expr(path(false, ["crate", "runtime", "Bytes", "copy_from_slice"].map(word))), [bytes]);
+                (quote!(&str), method(req(), word("raw_body"), [ct(), copy]))
+            }
+            BodyKind::Bytes => (quote!(crate::runtime::Bytes), method(req(), word("raw_body"), [ct(), body()])),
             BodyKind::Form(t) => {
                 let t = ty(t, names, &types);
-                (quote!(&#t), quote!(req.form(#ct, #body_name)))
+                (quote!(&#t), method(req(), word("form"), [ct(), body()]))
             }
-            BodyKind::Multipart => (quote!(crate::runtime::Multipart), quote!(req.multipart(#body_name))),
+            BodyKind::Multipart => (quote!(crate::runtime::Multipart), method(req(), word("multipart"), [body()])),
         };
-        if b.required {
-            args.push(quote!(#body_name: #t));
-            quote! { #send; }
+        let t = if b.required { t } else { option(t, names) };
+        args.push(syntax::arg(body_name.clone(), syntax::parse(t)?));
+        body_stmt = Some(if b.required {
+            semi(send)
         } else {
-            let t = option(t, names);
-            args.push(quote!(#body_name: #t));
-            let some = some(names);
-            quote! { if let #some(#body_name) = #body_name { #send; } }
+            syntax::if_let(some()?, body_name.clone(), body(), vec![semi(send)])
+        });
+    }
+
+    let path_pieces = op.path_parts.iter().map(|part| match part {
+        PathPart::Literal(l) => str(l),
+        PathPart::Param(i) => {
+            let n = var(ident(&on.params[*i]));
+            let value = if is_scalar(&op.params[*i].ty, api) { n } else { call(runtime("json_text"), [reference(n)]) };
+            reference(call(var(word("path_segment")), [reference(value)]))
         }
     });
-
-    let path_pieces: Vec<TokenStream> = op
-        .path_parts
-        .iter()
-        .map(|part| match part {
-            PathPart::Literal(l) => quote!(#l),
-            PathPart::Param(i) => {
-                let n = ident(&on.params[*i]);
-                if is_scalar(&op.params[*i].ty, api) {
-                    quote!(&path_segment(&#n))
-                } else {
-                    quote!(&path_segment(&crate::runtime::json_text(&#n)))
-                }
-            }
-        })
-        .collect();
-    let param_stmts: Vec<TokenStream> = op.params.iter().zip(&on.params).filter(|(p, _)| p.location != ParamLocation::Path).map(|(p, n)| {
+    for (p, n) in op.params.iter().zip(&on.params).filter(|(p, _)| p.location != ParamLocation::Path) {
         let n = ident(n);
-        let wire = &p.name;
-        let explode = p.explode;
-        let deep = p.deep_object;
+        let wire = || str(&p.name);
         let scalar_list = matches!(&p.ty, Ty::List(item) if is_scalar(item, api));
         let scalar = is_scalar(&p.ty, api);
         // An optional parameter goes to the `_opt` form of the same call,
         // which skips `None`: one statement instead of an `if let` per parameter
         // (Microsoft Graph has 22,000 optional query parameters).
-        let (call, by_ref) = match p.location {
+        let (name, by_ref) = match p.location {
             ParamLocation::Query if scalar_list => ("query_list", false),
             ParamLocation::Query if scalar => ("query", true),
             ParamLocation::Query => ("query_object", true),
@@ -382,80 +383,75 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
             ParamLocation::Header | ParamLocation::Cookie => {
                 // Objects in headers and cookies go as JSON text; rare enough
                 // to keep the `if let`.
-                let method = if p.location == ParamLocation::Header { quote!(header) } else { quote!(cookie) };
-                let send = |v: TokenStream| quote!(req.#method(#wire, &crate::runtime::json_text(&#v)));
-                return if p.required {
-                    let c = send(quote!(#n));
-                    quote!(#c;)
+                let name = word(if p.location == ParamLocation::Header { "header" } else { "cookie" });
+                let send = |v: Expr| semi(method(req(), name.clone(), [wire(), reference(call(runtime("json_text"), [reference(v)]))]));
+                stmts.push(if p.required {
+                    send(var(n))
                 } else {
-                    let c = send(quote!(value));
-                    let some = some(names);
-                    quote! { if let #some(value) = #n { #c; } }
-                };
+                    syntax::if_let(some()?, word("value"), var(n), vec![send(var(word("value")))])
+                });
+                continue;
             }
             ParamLocation::Path => unreachable!("filtered out above"),
         };
-        let extra = match p.location {
-            ParamLocation::Query if scalar_list => quote!(, #explode),
-            ParamLocation::Query if !scalar => quote!(, #explode, #deep),
-            _ => quote!(),
-        };
+        let mut call_args = vec![wire()];
         if p.required {
-            let call = quote::format_ident!("{call}");
-            let v = if by_ref { quote!(&#n) } else { quote!(#n) };
-            quote!(req.#call(#wire, #v #extra);)
+            call_args.push(if by_ref { reference(var(n)) } else { var(n) });
         } else {
-            let call = quote::format_ident!("{call}_opt");
-            quote!(req.#call(#wire, #n #extra);)
+            call_args.push(var(n));
         }
-    }).collect();
-    let mutable = (!param_stmts.is_empty() || body_stmt.is_some()).then(|| quote!(mut));
+        match p.location {
+            ParamLocation::Query if scalar_list => call_args.push(syntax::bool(p.explode)),
+            ParamLocation::Query if !scalar => call_args.extend([syntax::bool(p.explode), syntax::bool(p.deep_object)]),
+            _ => {}
+        }
+        let name = if p.required { word(name) } else { quote::format_ident!("{name}_opt") };
+        stmts.push(semi(method(req(), name, call_args)));
+    }
+    stmts.extend(body_stmt);
+    let mutable = !stmts.is_empty();
 
-    let method = ident(&op.method.as_str().to_ascii_uppercase());
-    let op_id = &op.id;
-    let template = &op.path;
+    let http_method = path_expr(path(false, [word("Method"), ident(&op.method.as_str().to_ascii_uppercase())]));
+    let mut new_args = vec![http_method, str(&op.id), str(&op.path)];
     // A path without parameters is its template.
     let new = match op.path_parts.as_slice() {
-        [PathPart::Literal(_)] => quote!(fixed(Method::#method, #op_id, #template)),
-        _ => quote!(new(Method::#method, #op_id, #template, [#(#path_pieces),*].concat())),
+        [PathPart::Literal(_)] => "fixed",
+        _ => {
+            new_args.push(method(array(path_pieces), word("concat"), []));
+            "new"
+        }
     };
-    let security = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
+    let new = call(path_expr(path(false, [word("Request"), word(new)])), new_args);
+    stmts.insert(0, syntax::local(word("req"), mutable, new));
+    let security = || reference(array(op.security.iter().map(|alt| reference(array(alt.iter().map(|s| str(s)))))));
 
     let streaming = super::streams(op);
     let read = if streaming { Read::Incoming { success: true } } else { Read::Whole };
     let ok_ty = ok_ty(op, on, names);
     let err_ty = error_ty(on.error.as_deref());
-    let security = quote!(&[#(#security),*]);
-    // Built only for an operation that keeps its own decoder.
-    let decode = || decode_match(op, on, read);
-    let send = if streaming {
+    let core = || syntax::field(var(word("self")), "core");
+    if streaming {
         // The arms read or stream the body, so they await: this operation
-        // keeps a future of its own.
-        let decode = decode();
-        quote! {
+        // keeps a future of its own. Rare; parsed from tokens.
+        let decode = decode_match(op, on, read);
+        let security = quote::ToTokens::into_token_stream(security());
+        let send: syn::Block = syntax::parse(quote! {{
             let core = &self.core;
             ::std::boxed::Box::pin(async move {
                 let raw = core.execute_streaming(req, #security).await?;
                 #decode
             })
-        }
-    } else if let Some(n) = decoder {
-        let name = decoder_name(n);
-        quote!(self.core.call(req, #security, Self::#name))
+        }})?;
+        stmts.extend(send.stmts);
     } else {
-        let decode = decode();
-        quote!(self.core.call(req, #security, |raw| #decode))
-    };
-
-    quote! {
-        #doc
-        pub fn #method_name(&self, #(#args),*) -> Call<'_, #ok_ty, #err_ty> {
-            let #mutable req = Request::#new;
-            #(#param_stmts)*
-            #body_stmt
-            #send
-        }
+        let decode = match decoder {
+            Some(n) => path_expr(path(false, [word("Self"), decoder_name(n)])),
+            None => syntax::closure(word("raw"), syntax::parse(decode_match(op, on, read))?),
+        };
+        stmts.push(syn::Stmt::Expr(method(core(), word("call"), [req(), security(), decode]), None));
     }
+    let output = syntax::parse(quote!(Call<'_, #ok_ty, #err_ty>))?;
+    Ok(syntax::public_fn(syntax::attrs(doc)?, method_name, args, output, stmts))
 }
 
 /// Outcomes grouped by status in spec order: codes, then ranges, then default.
@@ -790,5 +786,40 @@ fn shared_decoder(api: &Api, names: &Names, n: usize, (first, count, generic): (
         fn #name #params(raw: crate::runtime::RawResponse) -> #result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err_ty>> {
             #decode
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The methods built as syntax trees are the trees `syn` parses from
+    /// their own text, so that prettyplease prints them as it printed the
+    /// same methods emitted as tokens. Every fixture and vendored spec.
+    #[test]
+    fn built_methods_print_as_their_parsed_text_does() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let (mut specs, mut methods) = (0, 0);
+        for dir in ["tests/specs", "specs"] {
+            for spec in crate::spec_files(&root.join(dir)).unwrap() {
+                let doc = crate::load::load_file(&spec).unwrap();
+                let mut api = crate::lower::lower(&doc).unwrap();
+                crate::analyze::analyze(&mut api);
+                let names = crate::name::name(&api);
+                for section in super::client(&api, &names) {
+                    let super::super::Section::Block(block) = section else { continue };
+                    for i in 0..block.len {
+                        let super::super::Piece::Built(item) = (block.item)(i) else { continue };
+                        let item = item.unwrap();
+                        let file: syn::File = syn::parse_quote!(impl Client { #item });
+                        let reparsed: syn::File = syn::parse2(quote::ToTokens::into_token_stream(&file)).unwrap();
+                        assert_eq!(prettyplease::unparse(&file), prettyplease::unparse(&reparsed), "{}", spec.display());
+                        methods += 1;
+                    }
+                }
+                specs += 1;
+            }
+        }
+        assert!(specs >= 9 && methods >= 20, "{specs} specs, {methods} methods");
     }
 }

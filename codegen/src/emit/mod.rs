@@ -11,6 +11,7 @@
 //! control characters dropped (`clean_text`), nothing can end the comment.
 
 mod client;
+mod syntax;
 mod types;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -36,12 +37,21 @@ pub enum Section<'a> {
     Block(Block<'a>),
 }
 
-/// Tokens are not `Send`; these closures build them on the thread that
-/// formats them.
+/// Tokens and syntax trees are not `Send`; these closures build them on
+/// the thread that formats them.
 pub struct Block<'a> {
     pub open: Box<dyn Fn() -> TokenStream + Sync + 'a>,
     pub len: usize,
-    pub item: Box<dyn Fn(usize) -> TokenStream + Sync + 'a>,
+    pub item: Box<dyn Fn(usize) -> Piece + Sync + 'a>,
+}
+
+/// One item of a block (or several, as tokens).
+pub enum Piece {
+    /// Items as tokens, for the formatter to parse.
+    Tokens(TokenStream),
+    /// An item of an `impl` block built as a syntax tree (see `syntax`),
+    /// or the error of parsing a part of it.
+    Built(Box<syn::Result<syn::ImplItem>>),
 }
 
 pub fn module<'a>(api: &'a Api, names: &'a Names) -> ModuleTokens<'a> {

@@ -21,11 +21,11 @@ pub(super) fn types<'a>(api: &'a Api, names: &'a Names) -> super::Block<'a> {
         }),
         len: n + api.operations.len(),
         item: Box::new(move |i| {
-            if i < n {
+            super::Piece::Tokens(if i < n {
                 type_def(i, &api.types[i], names)
             } else {
                 op_enums(&api.operations[i - n], i - n, names)
-            }
+            })
         }),
     }
 }

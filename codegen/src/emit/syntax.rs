@@ -1,0 +1,231 @@
+//! Syntax trees built directly, for the one item a large module has
+//! thousands of: the client method. Formatting needs a `syn` tree; built
+//! as tokens, every method was parsed back by `syn`'s expression parser,
+//! which was a fifth of all codegen's instructions for Microsoft Graph.
+//! These helpers make the same nodes the parser would make from the same
+//! text (a test formats every fixture's methods both ways), so the output
+//! does not change by a byte.
+//!
+//! Only nodes are built here, from identifiers minted by `name` and
+//! string literals built by `syn::LitStr` (which escapes them): nothing a
+//! spec says is parsed as Rust on this path either.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use syn::punctuated::Punctuated;
+use syn::{Expr, Pat, Stmt};
+
+fn punctuated<T, P: Default>(items: impl IntoIterator<Item = T>) -> Punctuated<T, P> {
+    items.into_iter().collect()
+}
+
+/// `a::b::c`, or `::a::b::c` with `leading`.
+pub(super) fn path(leading: bool, segments: impl IntoIterator<Item = Ident>) -> syn::Path {
+    syn::Path {
+        leading_colon: leading.then(Default::default),
+        segments: punctuated(segments.into_iter().map(syn::PathSegment::from)),
+    }
+}
+
+/// A word the generator itself chose (`req`, `query_opt`, `Method`).
+pub(super) fn word(s: &str) -> Ident {
+    Ident::new(s, Span::call_site())
+}
+
+pub(super) fn path_expr(path: syn::Path) -> Expr {
+    Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path })
+}
+
+/// A local or parameter by name.
+pub(super) fn var(name: Ident) -> Expr {
+    path_expr(name.into())
+}
+
+pub(super) fn call(func: Expr, args: impl IntoIterator<Item = Expr>) -> Expr {
+    Expr::Call(syn::ExprCall {
+        attrs: Vec::new(),
+        func: Box::new(func),
+        paren_token: Default::default(),
+        args: punctuated(args),
+    })
+}
+
+pub(super) fn method(receiver: Expr, name: Ident, args: impl IntoIterator<Item = Expr>) -> Expr {
+    Expr::MethodCall(syn::ExprMethodCall {
+        attrs: Vec::new(),
+        receiver: Box::new(receiver),
+        dot_token: Default::default(),
+        method: name,
+        turbofish: None,
+        paren_token: Default::default(),
+        args: punctuated(args),
+    })
+}
+
+pub(super) fn field(base: Expr, name: &str) -> Expr {
+    Expr::Field(syn::ExprField {
+        attrs: Vec::new(),
+        base: Box::new(base),
+        dot_token: Default::default(),
+        member: syn::Member::Named(word(name)),
+    })
+}
+
+fn lit(lit: syn::Lit) -> Expr {
+    Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit })
+}
+
+/// A string literal; the text is escaped, whatever it holds.
+pub(super) fn str(s: &str) -> Expr {
+    lit(syn::Lit::Str(syn::LitStr::new(s, Span::call_site())))
+}
+
+pub(super) fn bool(b: bool) -> Expr {
+    lit(syn::Lit::Bool(syn::LitBool::new(b, Span::call_site())))
+}
+
+pub(super) fn reference(expr: Expr) -> Expr {
+    Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: None,
+        expr: Box::new(expr),
+    })
+}
+
+pub(super) fn array(elems: impl IntoIterator<Item = Expr>) -> Expr {
+    Expr::Array(syn::ExprArray { attrs: Vec::new(), bracket_token: Default::default(), elems: punctuated(elems) })
+}
+
+pub(super) fn binding(name: Ident, mutable: bool) -> Pat {
+    Pat::Ident(syn::PatIdent {
+        attrs: Vec::new(),
+        by_ref: None,
+        mutability: mutable.then(Default::default),
+        ident: name,
+        subpat: None,
+    })
+}
+
+/// `|arg| body`
+pub(super) fn closure(arg: Ident, body: Expr) -> Expr {
+    Expr::Closure(syn::ExprClosure {
+        attrs: Vec::new(),
+        lifetimes: None,
+        modifiers: Default::default(),
+        constness: None,
+        asyncness: None,
+        capture: None,
+        inputs_begin: Default::default(),
+        inputs: punctuated([binding(arg, false)]),
+        inputs_end: Default::default(),
+        output: syn::ReturnType::Default,
+        body: Box::new(body),
+    })
+}
+
+/// `expr;`
+pub(super) fn semi(expr: Expr) -> Stmt {
+    Stmt::Expr(expr, Some(Default::default()))
+}
+
+/// `let [mut] name = init;`
+pub(super) fn local(name: Ident, mutable: bool, init: Expr) -> Stmt {
+    Stmt::Local(syn::Local {
+        attrs: Vec::new(),
+        let_token: Default::default(),
+        modifiers: Default::default(),
+        pat: binding(name, mutable),
+        init: Some(syn::LocalInit { eq_token: Default::default(), expr: Box::new(init), diverge: None }),
+        semi_token: Default::default(),
+    })
+}
+
+pub(super) fn block(stmts: Vec<Stmt>) -> syn::Block {
+    syn::Block { brace_token: Default::default(), stmts }
+}
+
+/// `if let some(name) = value { then }`, as a statement.
+pub(super) fn if_let(some: syn::Path, name: Ident, value: Expr, then: Vec<Stmt>) -> Stmt {
+    let pat = Pat::TupleStruct(syn::PatTupleStruct {
+        attrs: Vec::new(),
+        qself: None,
+        path: some,
+        paren_token: Default::default(),
+        elems: punctuated([binding(name, false)]),
+    });
+    let cond = Expr::Let(syn::ExprLet {
+        attrs: Vec::new(),
+        let_token: Default::default(),
+        pat: Box::new(pat),
+        eq_token: Default::default(),
+        expr: Box::new(value),
+    });
+    let expr = Expr::If(syn::ExprIf {
+        attrs: Vec::new(),
+        if_token: Default::default(),
+        cond: Box::new(cond),
+        then_branch: block(then),
+        else_branch: None,
+    });
+    Stmt::Expr(expr, None)
+}
+
+/// `name: ty`, a typed function argument.
+pub(super) fn arg(name: Ident, ty: syn::Type) -> syn::FnArg {
+    syn::FnArg::Typed(syn::PatType {
+        attrs: Vec::new(),
+        pat: Box::new(binding(name, false)),
+        colon_token: Default::default(),
+        ty: Box::new(ty),
+    })
+}
+
+/// `&self`
+pub(super) fn ref_self() -> syn::FnArg {
+    syn::FnArg::Receiver(syn::Receiver {
+        attrs: Vec::new(),
+        mutability: None,
+        self_token: Default::default(),
+        kind: syn::ReceiverKind::Reference(Default::default(), None, None),
+    })
+}
+
+/// `pub fn name(inputs) -> output { stmts }`
+pub(super) fn public_fn(
+    attrs: Vec<syn::Attribute>,
+    name: Ident,
+    inputs: Vec<syn::FnArg>,
+    output: syn::Type,
+    stmts: Vec<Stmt>,
+) -> syn::ImplItemFn {
+    syn::ImplItemFn {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        modifiers: Default::default(),
+        sig: syn::Signature {
+            constness: None,
+            asyncness: None,
+            safety: syn::Safety::default(),
+            abi: None,
+            fn_token: Default::default(),
+            ident: name,
+            generics: Default::default(),
+            paren_token: Default::default(),
+            inputs: punctuated(inputs),
+            variadic: None,
+            output: syn::ReturnType::Type(Default::default(), Box::new(output)),
+        },
+        block: block(stmts),
+    }
+}
+
+/// What is not worth building by hand (types, doc attributes, the rarer
+/// statements) is parsed from the tokens the rest of `emit` makes. They are
+/// ours, so an error is a generator bug, which `format` reports.
+pub(super) fn parse<T: syn::parse::Parse>(tokens: TokenStream) -> syn::Result<T> {
+    syn::parse2(tokens)
+}
+
+pub(super) fn attrs(tokens: TokenStream) -> syn::Result<Vec<syn::Attribute>> {
+    syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens)
+}
