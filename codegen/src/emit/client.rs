@@ -496,6 +496,16 @@ enum Read {
     Incoming { success: bool },
 }
 
+/// How a body of this kind is read: the part of `finish`'s method name
+/// after the prefix.
+fn read_of(kind: &BodyKind) -> &'static str {
+    match kind {
+        BodyKind::Json(_) | BodyKind::Form(_) => "json",
+        BodyKind::Text => "text",
+        BodyKind::Bytes | BodyKind::Multipart => "bytes",
+    }
+}
+
 /// What an arm hands the runtime call that finishes it.
 #[derive(Clone, Copy)]
 enum Payload<'a> {
@@ -510,11 +520,7 @@ enum Payload<'a> {
 /// The `RawResponse` method that reads a body of this kind: `ok_json`,
 /// `err_text`, ...; `_as` when the body is wrapped in a variant.
 fn finish(prefix: &str, kind: &BodyKind, wrapped: bool) -> proc_macro2::Ident {
-    let read = match kind {
-        BodyKind::Json(_) | BodyKind::Form(_) => "json",
-        BodyKind::Text => "text",
-        BodyKind::Bytes | BodyKind::Multipart => "bytes",
-    };
+    let read = read_of(kind);
     let suffix = if wrapped && prefix == "ok" { "_as" } else { "" };
     quote::format_ident!("{prefix}_{read}{suffix}")
 }
@@ -692,43 +698,19 @@ struct Decoders {
 
 impl Decoders {
     fn new(api: &Api, names: &Names) -> Self {
-        // What each operation's decoder would say, printed. Building and
-        // printing every operation's arms is most of this; the operations
-        // are split among the cores (keys are strings, which may cross
-        // threads; tokens may not).
-        let key = |i: usize| {
+        let keys = (0..api.operations.len()).map(|i| {
             let (op, on) = (&api.operations[i], &names.ops[i]);
-            if super::streams(op) {
-                return None;
-            }
-            let success = success_arms(op, on, Read::Whole);
-            let errors = error_arms(op, on, Read::Whole);
-            let err_ty = error_ty(error_owner(on).map(String::as_str));
-            let generic = reads_any_json(op, on);
-            let key = if generic {
-                format!("{err_ty} {success} {errors}")
-            } else {
-                format!("{} {err_ty} {success} {errors}", ok_ty(op, on, names))
-            };
-            Some((key, generic))
-        };
-        let n = api.operations.len();
-        let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(n / 256).max(1);
-        let per = n.div_ceil(threads);
-        let keys: Vec<Option<(String, bool)>> = std::thread::scope(|scope| {
-            let parts: Vec<_> = (0..threads)
-                .map(|t| scope.spawn(move || (t * per..((t + 1) * per).min(n)).map(key).collect::<Vec<_>>()))
-                .collect();
-            parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+            (!super::streams(op)).then(|| DecoderKey::new(op, on, names))
         });
-        let mut first_with: HashMap<String, usize> = HashMap::new();
-        let mut group_of: Vec<Option<usize>> = Vec::with_capacity(n);
+        let mut first_with: HashMap<DecoderKey<'_>, usize> = HashMap::new();
+        let mut group_of: Vec<Option<usize>> = Vec::with_capacity(api.operations.len());
         let mut groups: Vec<(usize, usize, bool)> = Vec::new();
-        for (i, key) in keys.into_iter().enumerate() {
-            let Some((key, generic)) = key else {
+        for (i, key) in keys.enumerate() {
+            let Some(key) = key else {
                 group_of.push(None);
                 continue;
             };
+            let generic = key.ok_ty.is_none();
             let g = *first_with.entry(key).or_insert_with(|| {
                 groups.push((i, 0, generic));
                 groups.len() - 1
@@ -748,6 +730,60 @@ impl Decoders {
         }
         let of_op = group_of.into_iter().map(|g| g.and_then(|g| number[g])).collect();
         Decoders { of_op, shared }
+    }
+}
+
+/// What an operation's decoder says, taken from the model: two operations
+/// have equal keys exactly when `decode_match` writes the same match for
+/// both, and (unless the decoder is generic over a JSON success) the same
+/// success type.
+#[derive(PartialEq, Eq, Hash)]
+struct DecoderKey<'a> {
+    /// The success type, printed; `None` when the decoder is generic over it.
+    ok_ty: Option<String>,
+    error_owner: Option<&'a str>,
+    success_enum: Option<&'a str>,
+    success: Vec<(StatusKey, Vec<ArmKey<'a>>)>,
+    errors: Vec<(StatusKey, Vec<ArmKey<'a>>)>,
+}
+
+/// One outcome's arm: the variant it builds (empty where none is named),
+/// how it reads the body (`finish`'s read), and, where one status has
+/// several bodies, the media type that picks it.
+#[derive(PartialEq, Eq, Hash)]
+struct ArmKey<'a> {
+    variant: &'a str,
+    read: Option<&'static str>,
+    media: Option<&'a str>,
+}
+
+impl<'a> DecoderKey<'a> {
+    fn new(op: &'a Operation, on: &'a OpNames, names: &Names) -> Self {
+        let arms = |outcomes: &'a [Outcome], variants: &'a [String], named: bool| {
+            by_status(outcomes, variants)
+                .into_iter()
+                .map(|(status, group)| {
+                    let several = group.len() > 1;
+                    let arms = group
+                        .iter()
+                        .map(|(o, v)| ArmKey {
+                            variant: if named { v.as_str() } else { "" },
+                            read: o.content.as_ref().map(|c| read_of(&c.kind)),
+                            media: o.content.as_ref().filter(|_| several).map(|c| c.media_type.as_str()),
+                        })
+                        .collect();
+                    (status, arms)
+                })
+                .collect()
+        };
+        let error_owner = error_owner(on).map(String::as_str);
+        DecoderKey {
+            ok_ty: (!reads_any_json(op, on)).then(|| ok_ty(op, on, names).to_string()),
+            error_owner,
+            success_enum: on.success.as_deref(),
+            success: arms(&op.success, &on.success_variants, on.success.is_some()),
+            errors: if error_owner.is_some() { arms(&op.errors, &on.error_variants, true) } else { Vec::new() },
+        }
     }
 }
 
