@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, docs, ident, is_scalar, option, some, success_body_ty, syntax, ty};
+use super::{doc_attrs, docs, ident, is_scalar, option, some, success_body_ty, syntax, ty, Place};
 use syn::Expr;
 use crate::model::*;
 use crate::name::{Names, OpNames};
@@ -250,19 +250,13 @@ fn client_credentials_method(s: &SecurityScheme, method: &str, from: &str) -> To
 }
 
 /// How a parameter is passed to the method.
-fn param_ty(t: &Ty, required: bool, names: &Names) -> TokenStream {
-    let types = quote!(types::);
+fn param_ty(t: &Ty, required: bool, names: &Names) -> syn::Type {
+    use syntax::{named_type, ref_type, slice_type};
     let base = match t {
-        Ty::String => quote!(&str),
-        Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::DateTime | Ty::Date => ty(t, names, &types),
-        Ty::List(item) => {
-            let item = ty(item, names, &types);
-            quote!(&[#item])
-        }
-        other => {
-            let t = ty(other, names, &types);
-            quote!(&#t)
-        }
+        Ty::String => ref_type(named_type(false, &["str"])),
+        Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::DateTime | Ty::Date => ty(t, names, Place::Outside),
+        Ty::List(item) => ref_type(slice_type(ty(item, names, Place::Outside))),
+        other => ref_type(ty(other, names, Place::Outside)),
     };
     if required {
         base
@@ -274,8 +268,7 @@ fn param_ty(t: &Ty, required: bool, names: &Names) -> TokenStream {
 /// One method per operation, built as a syntax tree (see `syntax`): the
 /// one item a large module has thousands of.
 fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Option<usize>) -> syn::Result<syn::ImplItemFn> {
-    use syntax::{array, call, method, path, path_expr, reference, semi, str, var, word};
-    let types = quote!(types::);
+    use syntax::{array, call, method, named_type, path, path_expr, ref_type, reference, semi, str, var, word};
     let method_name = ident(&on.method);
 
     // Docs: summary, description, the HTTP line, then the parameters.
@@ -319,11 +312,10 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
 
     let req = || var(word("req"));
     let runtime = |item: &str| path_expr(path(false, ["crate", "runtime", item].map(word)));
-    let some = || syntax::parse::<syn::Path>(some(names));
 
     let mut args = vec![syntax::ref_self()];
     for (p, n) in op.params.iter().zip(&on.params) {
-        args.push(syntax::arg(ident(n), syntax::parse(param_ty(&p.ty, p.required, names))?));
+        args.push(syntax::arg(ident(n), param_ty(&p.ty, p.required, names)));
     }
     let mut stmts = Vec::new();
     let mut body_stmt = None;
@@ -332,28 +324,22 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
         let ct = || str(&b.media_type);
         let body = || var(body_name.clone());
         let (t, send) = match &b.kind {
-            BodyKind::Json(t) => {
-                let t = ty(t, names, &types);
-                (quote!(&#t), method(req(), word("json"), [ct(), body()]))
-            }
+            BodyKind::Json(t) => (ref_type(ty(t, names, Place::Outside)), method(req(), word("json"), [ct(), body()])),
             BodyKind::Text => {
                 let bytes = method(body(), word("as_bytes"), []);
                 let copy = call(path_expr(path(false, ["crate", "runtime", "Bytes", "copy_from_slice"].map(word))), [bytes]);
-                (quote!(&str), method(req(), word("raw_body"), [ct(), copy]))
+                (ref_type(named_type(false, &["str"])), method(req(), word("raw_body"), [ct(), copy]))
             }
-            BodyKind::Bytes => (quote!(crate::runtime::Bytes), method(req(), word("raw_body"), [ct(), body()])),
-            BodyKind::Form(t) => {
-                let t = ty(t, names, &types);
-                (quote!(&#t), method(req(), word("form"), [ct(), body()]))
-            }
-            BodyKind::Multipart => (quote!(crate::runtime::Multipart), method(req(), word("multipart"), [body()])),
+            BodyKind::Bytes => (named_type(false, &["crate", "runtime", "Bytes"]), method(req(), word("raw_body"), [ct(), body()])),
+            BodyKind::Form(t) => (ref_type(ty(t, names, Place::Outside)), method(req(), word("form"), [ct(), body()])),
+            BodyKind::Multipart => (named_type(false, &["crate", "runtime", "Multipart"]), method(req(), word("multipart"), [body()])),
         };
         let t = if b.required { t } else { option(t, names) };
-        args.push(syntax::arg(body_name.clone(), syntax::parse(t)?));
+        args.push(syntax::arg(body_name.clone(), t));
         body_stmt = Some(if b.required {
             semi(send)
         } else {
-            syntax::if_let(some()?, body_name.clone(), body(), vec![semi(send)])
+            syntax::if_let(some(names), body_name.clone(), body(), vec![semi(send)])
         });
     }
 
@@ -388,7 +374,7 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
                 stmts.push(if p.required {
                     send(var(n))
                 } else {
-                    syntax::if_let(some()?, word("value"), var(n), vec![send(var(word("value")))])
+                    syntax::if_let(some(names), word("value"), var(n), vec![send(var(word("value")))])
                 });
                 continue;
             }
@@ -450,7 +436,7 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
         };
         stmts.push(syn::Stmt::Expr(method(core(), word("call"), [req(), security(), decode]), None));
     }
-    let output = syntax::parse(quote!(Call<'_, #ok_ty, #err_ty>))?;
+    let output = syntax::type_with_elided_lifetime(&["Call"], [ok_ty, err_ty]);
     Ok(syntax::public_fn(syntax::attrs(doc)?, method_name, args, output, stmts))
 }
 
@@ -576,15 +562,14 @@ fn arms(
 
 /// The type an operation's success reads into: its success enum, or the
 /// one documented body, or raw bytes when the spec documents no success.
-fn ok_ty(op: &Operation, on: &OpNames, names: &Names) -> TokenStream {
+fn ok_ty(op: &Operation, on: &OpNames, names: &Names) -> syn::Type {
     if let Some(name) = &on.success {
-        let n = ident(name);
-        return quote!(types::#n);
+        return syntax::type_path(false, [syntax::word("types").into(), ident(name).into()]);
     }
     match op.success.first().map(|o| &o.content) {
-        None => quote!(crate::runtime::Bytes),
-        Some(Some(c)) => success_body_ty(&c.kind, names, &quote!(types::)),
-        Some(None) => quote!(()),
+        None => syntax::named_type(false, &["crate", "runtime", "Bytes"]),
+        Some(Some(c)) => success_body_ty(&c.kind, names, Place::Outside),
+        Some(None) => syntax::unit_type(),
     }
 }
 
@@ -623,13 +608,10 @@ fn success_arms(op: &Operation, on: &OpNames, read: Read) -> TokenStream {
 
 /// An operation's error type as its signature names it: its error enum (or
 /// the alias of a shared one), `Infallible` when it documents no error.
-fn error_ty(name: Option<&str>) -> TokenStream {
+fn error_ty(name: Option<&str>) -> syn::Type {
     match name {
-        Some(name) => {
-            let e = ident(name);
-            quote!(types::#e)
-        }
-        None => quote!(::std::convert::Infallible),
+        Some(name) => syntax::type_path(false, [syntax::word("types").into(), ident(name).into()]),
+        None => syntax::named_type(true, &["std", "convert", "Infallible"]),
     }
 }
 
@@ -778,7 +760,7 @@ impl<'a> DecoderKey<'a> {
         };
         let error_owner = error_owner(on).map(String::as_str);
         DecoderKey {
-            ok_ty: (!reads_any_json(op, on)).then(|| ok_ty(op, on, names).to_string()),
+            ok_ty: (!reads_any_json(op, on)).then(|| quote::ToTokens::to_token_stream(&ok_ty(op, on, names)).to_string()),
             error_owner,
             success_enum: on.success.as_deref(),
             success: arms(&op.success, &on.success_variants, on.success.is_some()),
@@ -806,8 +788,11 @@ fn shared_decoder(api: &Api, names: &Names, n: usize, (first, count, generic): (
     let decode = decode_match(op, on, Read::Whole);
     let err_ty = error_ty(error_owner(on).map(String::as_str));
     let name = decoder_name(n);
-    let (params, ok_ty) =
-        if generic { (quote!(<T: ::serde::de::DeserializeOwned>), quote!(T)) } else { (quote!(), ok_ty(op, on, names)) };
+    let (params, ok_ty) = if generic {
+        (quote!(<T: ::serde::de::DeserializeOwned>), quote!(T))
+    } else {
+        (quote!(), quote::ToTokens::into_token_stream(ok_ty(op, on, names)))
+    };
     let result = super::result(names);
     let others = match count - 1 {
         1 => "1 more operation".to_string(),

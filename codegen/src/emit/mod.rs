@@ -195,47 +195,53 @@ fn clean_text(text: &str) -> String {
     text.replace("\r\n", "\n").chars().filter(|&c| !unwanted(c)).collect()
 }
 
-/// A type expression; `prefix` is how to reach the `types` module from
-/// where the tokens go (empty inside it).
-pub(crate) fn ty(t: &Ty, names: &Names, prefix: &TokenStream) -> TokenStream {
+/// Where a type is named from: the `types` module itself, or the client
+/// module, which reaches spec types through `types::`.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Place {
+    InTypes,
+    Outside,
+}
+
+/// A type as a syntax tree: the client's methods go into formatting as
+/// trees (see `syntax`), and the `types` module interpolates it as tokens.
+pub(crate) fn ty(t: &Ty, names: &Names, place: Place) -> syn::Type {
+    use syntax::{named_type, segment, type_path, word};
     match t {
         Ty::String => string(names),
-        Ty::Bool => quote!(bool),
-        Ty::Int(IntWidth::I32) => quote!(i32),
-        Ty::Int(IntWidth::I64) => quote!(i64),
-        Ty::Int(IntWidth::U32) => quote!(u32),
-        Ty::Int(IntWidth::U64) => quote!(u64),
-        Ty::Float(FloatWidth::F32) => quote!(f32),
-        Ty::Float(FloatWidth::F64) => quote!(f64),
-        Ty::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
-        Ty::Date => quote!(::chrono::NaiveDate),
-        Ty::Url => quote!(::url::Url),
-        Ty::Json => quote!(::serde_json::Value),
+        Ty::Bool => named_type(false, &["bool"]),
+        Ty::Int(IntWidth::I32) => named_type(false, &["i32"]),
+        Ty::Int(IntWidth::I64) => named_type(false, &["i64"]),
+        Ty::Int(IntWidth::U32) => named_type(false, &["u32"]),
+        Ty::Int(IntWidth::U64) => named_type(false, &["u64"]),
+        Ty::Float(FloatWidth::F32) => named_type(false, &["f32"]),
+        Ty::Float(FloatWidth::F64) => named_type(false, &["f64"]),
+        Ty::DateTime => type_path(true, [segment(word("chrono"), []), segment(word("DateTime"), [named_type(true, &["chrono", "Utc"])])]),
+        Ty::Date => named_type(true, &["chrono", "NaiveDate"]),
+        Ty::Url => named_type(true, &["url", "Url"]),
+        Ty::Json => json_value(),
         Ty::Map(v) if **v == Ty::Json => {
-            let key = string(names);
-            quote!(::serde_json::Map<#key, ::serde_json::Value>)
+            type_path(true, [segment(word("serde_json"), []), segment(word("Map"), [string(names), json_value()])])
         }
         Ty::Map(v) => {
-            let v = ty(v, names, prefix);
-            let key = string(names);
-            quote!(::std::collections::BTreeMap<#key, #v>)
+            let v = ty(v, names, place);
+            let path = ["std", "collections"].map(|w| segment(word(w), []));
+            type_path(true, path.into_iter().chain([segment(word("BTreeMap"), [string(names), v])]))
         }
-        Ty::List(item) => {
-            let item = ty(item, names, prefix);
-            if names.prelude {
-                quote!(Vec<#item>)
-            } else {
-                quote!(::std::vec::Vec<#item>)
+        Ty::List(item) => prelude(names, "vec", "Vec", Some(ty(item, names, place))),
+        Ty::Nullable(inner) => option(ty(inner, names, place), names),
+        Ty::Named(id) => {
+            let name = syn::PathSegment::from(ident(&names.types[id.0].ident));
+            match place {
+                Place::InTypes => type_path(false, [name]),
+                Place::Outside => type_path(false, [segment(word("types"), []), name]),
             }
         }
-        Ty::Nullable(inner) => {
-            option(ty(inner, names, prefix), names)
-        }
-        Ty::Named(id) => {
-            let name = ident(&names.types[id.0].ident);
-            quote!(#prefix #name)
-        }
     }
+}
+
+fn json_value() -> syn::Type {
+    syntax::named_type(true, &["serde_json", "Value"])
 }
 
 // The prelude's names where `names.prelude` says no type of the spec
@@ -243,52 +249,48 @@ pub(crate) fn ty(t: &Ty, names: &Names, prefix: &TokenStream) -> TokenStream {
 // module; `Option<String>` is 4 tokens where the paths are 14, and every
 // token is built, parsed and printed once more by formatting.
 
-pub(crate) fn option(t: TokenStream, names: &Names) -> TokenStream {
+/// `Name<arg>`, or `::std::module::Name<arg>`.
+fn prelude(names: &Names, module: &str, name: &str, arg: Option<syn::Type>) -> syn::Type {
+    use syntax::{segment, type_path, word};
+    let last = segment(word(name), arg);
     if names.prelude {
-        quote!(Option<#t>)
+        type_path(false, [last])
     } else {
-        quote!(::std::option::Option<#t>)
+        type_path(true, [segment(word("std"), []), segment(word(module), []), last])
     }
 }
 
-pub(crate) fn boxed(t: TokenStream, names: &Names) -> TokenStream {
+/// The path's last word, or the whole path from `::std`.
+fn prelude_path(names: &Names, words: &[&str]) -> syn::Path {
     if names.prelude {
-        quote!(Box<#t>)
+        syntax::path(false, words.last().map(|w| syntax::word(w)))
     } else {
-        quote!(::std::boxed::Box<#t>)
+        syntax::path(true, words.iter().map(|w| syntax::word(w)))
     }
 }
 
-pub(crate) fn some(names: &Names) -> TokenStream {
-    if names.prelude {
-        quote!(Some)
-    } else {
-        quote!(::std::option::Option::Some)
-    }
+pub(crate) fn option(t: syn::Type, names: &Names) -> syn::Type {
+    prelude(names, "option", "Option", Some(t))
 }
 
-pub(crate) fn ok(names: &Names) -> TokenStream {
-    if names.prelude {
-        quote!(Ok)
-    } else {
-        quote!(::std::result::Result::Ok)
-    }
+pub(crate) fn boxed(t: syn::Type, names: &Names) -> syn::Type {
+    prelude(names, "boxed", "Box", Some(t))
 }
 
-pub(crate) fn result(names: &Names) -> TokenStream {
-    if names.prelude {
-        quote!(Result)
-    } else {
-        quote!(::std::result::Result)
-    }
+pub(crate) fn string(names: &Names) -> syn::Type {
+    prelude(names, "string", "String", None)
 }
 
-pub(crate) fn string(names: &Names) -> TokenStream {
-    if names.prelude {
-        quote!(String)
-    } else {
-        quote!(::std::string::String)
-    }
+pub(crate) fn some(names: &Names) -> syn::Path {
+    prelude_path(names, &["std", "option", "Option", "Some"])
+}
+
+pub(crate) fn ok(names: &Names) -> syn::Path {
+    prelude_path(names, &["std", "result", "Result", "Ok"])
+}
+
+pub(crate) fn result(names: &Names) -> syn::Path {
+    prelude_path(names, &["std", "result", "Result"])
 }
 
 /// Can this type be written into a path, query, header or cookie as one
@@ -320,19 +322,19 @@ pub(crate) fn streams(op: &Operation) -> bool {
 }
 
 /// The Rust type of a success body: files (`BodyKind::Bytes`) are streams.
-pub(crate) fn success_body_ty(kind: &BodyKind, names: &Names, prefix: &TokenStream) -> TokenStream {
+pub(crate) fn success_body_ty(kind: &BodyKind, names: &Names, place: Place) -> syn::Type {
     match kind {
-        BodyKind::Bytes => quote!(crate::runtime::ByteStream),
-        other => body_ty(other, names, prefix),
+        BodyKind::Bytes => syntax::named_type(false, &["crate", "runtime", "ByteStream"]),
+        other => body_ty(other, names, place),
     }
 }
 
 /// The Rust type of an answer's body in a variant or return type.
-pub(crate) fn body_ty(kind: &BodyKind, names: &Names, prefix: &TokenStream) -> TokenStream {
+pub(crate) fn body_ty(kind: &BodyKind, names: &Names, place: Place) -> syn::Type {
     match kind {
-        BodyKind::Json(t) | BodyKind::Form(t) => ty(t, names, prefix),
+        BodyKind::Json(t) | BodyKind::Form(t) => ty(t, names, place),
         BodyKind::Text => string(names),
-        BodyKind::Bytes | BodyKind::Multipart => quote!(crate::runtime::Bytes),
+        BodyKind::Bytes | BodyKind::Multipart => syntax::named_type(false, &["crate", "runtime", "Bytes"]),
     }
 }
 

@@ -229,3 +229,67 @@ pub(super) fn parse<T: syn::parse::Parse>(tokens: TokenStream) -> syn::Result<T>
 pub(super) fn attrs(tokens: TokenStream) -> syn::Result<Vec<syn::Attribute>> {
     syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens)
 }
+
+/// `name` or `name<args>`, one segment of a path.
+pub(super) fn segment(name: Ident, args: impl IntoIterator<Item = syn::Type>) -> syn::PathSegment {
+    let args: Punctuated<syn::GenericArgument, syn::Token![,]> = args.into_iter().map(syn::GenericArgument::Type).collect();
+    generic_segment(name, args)
+}
+
+fn generic_segment(name: Ident, args: Punctuated<syn::GenericArgument, syn::Token![,]>) -> syn::PathSegment {
+    let arguments = if args.is_empty() {
+        syn::PathArguments::None
+    } else {
+        syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+            colon2_token: None,
+            lt_token: Default::default(),
+            args,
+            gt_token: Default::default(),
+        })
+    };
+    syn::PathSegment { ident: name, arguments }
+}
+
+/// A type by its path: `bool`, `types::Pet`, `::std::vec::Vec<T>`.
+pub(super) fn type_path(leading: bool, segments: impl IntoIterator<Item = syn::PathSegment>) -> syn::Type {
+    syn::Type::Path(syn::TypePath {
+        attrs: Vec::new(),
+        qself: None,
+        path: syn::Path { leading_colon: leading.then(Default::default), segments: punctuated(segments) },
+    })
+}
+
+/// A type named by words alone: `bool`, `::chrono::NaiveDate`.
+pub(super) fn named_type(leading: bool, words: &[&str]) -> syn::Type {
+    type_path(leading, words.iter().map(|w| syn::PathSegment::from(word(w))))
+}
+
+/// `path<'_, args>`, the path's last word taking the arguments.
+pub(super) fn type_with_elided_lifetime(words: &[&str], args: impl IntoIterator<Item = syn::Type>) -> syn::Type {
+    let (last, init) = words.split_last().expect("a path has a word");
+    let lifetime = syn::GenericArgument::Lifetime(syn::Lifetime::new("'_", Span::call_site()));
+    let args = std::iter::once(lifetime).chain(args.into_iter().map(syn::GenericArgument::Type)).collect();
+    let segments = init.iter().map(|w| syn::PathSegment::from(word(w))).chain([generic_segment(word(last), args)]);
+    type_path(false, segments)
+}
+
+/// `&elem`
+pub(super) fn ref_type(elem: syn::Type) -> syn::Type {
+    syn::Type::Reference(syn::TypeReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        lifetime: None,
+        mutability: None,
+        elem: Box::new(elem),
+    })
+}
+
+/// `[elem]`
+pub(super) fn slice_type(elem: syn::Type) -> syn::Type {
+    syn::Type::Slice(syn::TypeSlice { attrs: Vec::new(), bracket_token: Default::default(), elem: Box::new(elem) })
+}
+
+/// `()`
+pub(super) fn unit_type() -> syn::Type {
+    syn::Type::Tuple(syn::TypeTuple { attrs: Vec::new(), paren_token: Default::default(), elems: Punctuated::new() })
+}

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{body_ty, boxed, docs, ident, ok, option, result, some, string, ty};
+use super::{body_ty, boxed, docs, ident, ok, option, result, some, string, ty, Place};
 use crate::model::*;
 use crate::name::Names;
 
@@ -34,10 +34,9 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
     let tn = &names.types[i];
     let name = ident(&tn.ident);
     let doc = docs(def.docs.as_deref());
-    let here = TokenStream::new();
     match &def.kind {
         TypeKind::Alias(t) => {
-            let t = ty(t, names, &here);
+            let t = ty(t, names, Place::InTypes);
             quote! { #doc pub type #name = #t; }
         }
         TypeKind::Struct(s) => {
@@ -45,7 +44,7 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
             let fields = s.fields.iter().zip(&tn.members).map(|(f, member)| field(f, member, def.in_request, names));
             let extra_name = s.additional.as_ref().map(|_| ident(tn.extra.as_deref().expect("named with the struct")));
             let extra = s.additional.as_ref().zip(extra_name.as_ref()).map(|(a, fname)| {
-                let v = ty(&Ty::Map(Box::new(a.clone())), names, &here);
+                let v = ty(&Ty::Map(Box::new(a.clone())), names, Place::InTypes);
                 quote! {
                     /// Properties beside the declared ones.
                     #[serde(flatten)]
@@ -90,14 +89,13 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
 /// order; with one, the tag picks the variant, so a value never lands in the
 /// wrong variant because its shape happens to fit.
 fn union(u: &Union, name: &proc_macro2::Ident, tn: &crate::name::TypeNames, doc: TokenStream, names: &Names) -> TokenStream {
-    let here = TokenStream::new();
     let other = ident(tn.extra.as_deref().expect("named with the union"));
     let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
-    let tys: Vec<TokenStream> = u
+    let tys: Vec<syn::Type> = u
         .variants
         .iter()
         .map(|v| {
-            let t = ty(&v.ty, names, &here);
+            let t = ty(&v.ty, names, Place::InTypes);
             if v.boxed {
                 boxed(t, names)
             } else {
@@ -223,7 +221,7 @@ impl Presence {
 fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> TokenStream {
     let name = ident(member);
     let doc = docs(f.docs.as_deref());
-    let mut t = ty(&f.ty, names, &TokenStream::new());
+    let mut t = ty(&f.ty, names, Place::InTypes);
     if f.boxed {
         t = boxed(t, names);
     }
@@ -271,7 +269,6 @@ fn outcome_doc(o: &Outcome, headers: Option<&str>) -> TokenStream {
 
 fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
     let on = &names.ops[i];
-    let here = TokenStream::new();
     let enum_of = |name: &str, outcomes: &[Outcome], variants: &[String], what: &str, success: bool| {
         let name = ident(name);
         // A stream can be neither cloned nor compared.
@@ -291,7 +288,7 @@ fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
             let d = outcome_doc(o, on.headers.iter().find(|h| h.status == o.status).map(|h| h.ident.as_str()));
             match &o.content {
                 Some(c) => {
-                    let t = if success { super::success_body_ty(&c.kind, names, &here) } else { body_ty(&c.kind, names, &here) };
+                    let t = if success { super::success_body_ty(&c.kind, names, Place::InTypes) } else { body_ty(&c.kind, names, Place::InTypes) };
                     quote! { #d #v(#t), }
                 }
                 None => quote! { #d #v, },
@@ -345,10 +342,9 @@ fn header_struct(op: &Operation, set: &crate::name::HeaderSetNames, names: &Name
         ),
         false,
     );
-    let here = TokenStream::new();
     let fields = outcome.headers.iter().zip(&set.fields).map(|(h, f)| {
         let f = ident(f);
-        let t = ty(&h.ty, names, &here);
+        let t = ty(&h.ty, names, Place::InTypes);
         let d = docs(h.docs.as_deref());
         let t = option(t, names);
         quote! { #d pub #f: #t, }
