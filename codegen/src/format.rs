@@ -107,7 +107,11 @@ fn block_file(block: &Block<'_>, range: std::ops::Range<usize>) -> Result<syn::F
     for i in range {
         match (block.item)(i) {
             Piece::Tokens(tokens) => run.extend(tokens),
-            Piece::Built(item) => {
+            Piece::Items(items) => {
+                append(&mut file, std::mem::take(&mut run))?;
+                module_items(&mut file)?.extend(items);
+            }
+            Piece::ImplItem(item) => {
                 let item = item.map_err(not_rust)?;
                 append(&mut file, std::mem::take(&mut run))?;
                 impl_items(&mut file)?.push(item);
@@ -124,9 +128,9 @@ fn append(file: &mut syn::File, run: TokenStream) -> Result<()> {
         return Ok(());
     }
     match file.items.last_mut() {
-        Some(syn::Item::Mod(module)) => {
+        Some(syn::Item::Mod(_)) => {
             let parsed = parse(run)?;
-            module.content.get_or_insert_with(Default::default).1.extend(parsed.items);
+            module_items(file)?.extend(parsed.items);
         }
         Some(syn::Item::Impl(_)) => {
             let parsed: syn::ItemImpl = syn::parse2(quote!(impl Block { #run })).map_err(not_rust)?;
@@ -135,6 +139,13 @@ fn append(file: &mut syn::File, run: TokenStream) -> Result<()> {
         _ => return Err(not_block()),
     }
     Ok(())
+}
+
+fn module_items(file: &mut syn::File) -> Result<&mut Vec<syn::Item>> {
+    match file.items.last_mut() {
+        Some(syn::Item::Mod(module)) => Ok(&mut module.content.get_or_insert_with(Default::default).1),
+        _ => Err(not_block()),
+    }
 }
 
 fn impl_items(file: &mut syn::File) -> Result<&mut Vec<syn::ImplItem>> {
@@ -277,7 +288,8 @@ mod tests {
         let open = (b.open)();
         let items = (0..b.len).map(|i| match (b.item)(i) {
             Piece::Tokens(tokens) => tokens,
-            Piece::Built(item) => quote::ToTokens::into_token_stream(item.unwrap()),
+            Piece::Items(items) => quote!(#(#items)*),
+            Piece::ImplItem(item) => quote::ToTokens::into_token_stream(item.unwrap()),
         });
         unparse(quote!(#open { #(#items)* })).unwrap()
     }

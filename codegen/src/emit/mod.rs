@@ -45,13 +45,15 @@ pub struct Block<'a> {
     pub item: Box<dyn Fn(usize) -> Piece + Sync + 'a>,
 }
 
-/// One item of a block (or several, as tokens).
+/// One item of a block (or several).
 pub enum Piece {
     /// Items as tokens, for the formatter to parse.
     Tokens(TokenStream),
-    /// An item of an `impl` block built as a syntax tree (see `syntax`),
-    /// or the error of parsing a part of it.
-    Built(Box<syn::Result<syn::ImplItem>>),
+    /// Items of a module built as syntax trees (see `syntax`).
+    Items(Vec<syn::Item>),
+    /// An item of an `impl` block built as a syntax tree, or the error of
+    /// parsing a part of it.
+    ImplItem(Box<syn::Result<syn::ImplItem>>),
 }
 
 pub fn module<'a>(api: &'a Api, names: &'a Names) -> ModuleTokens<'a> {
@@ -103,6 +105,37 @@ pub(crate) fn ident(s: &str) -> Ident {
 /// Doc text, one attribute per line. Characters that could reorder how the
 /// text displays (bidi controls) or that rustc rejects are dropped.
 pub(crate) fn doc_attrs(text: &str, inner: bool) -> TokenStream {
+    match doc_lines(text, inner) {
+        DocLines::None => TokenStream::new(),
+        DocLines::Marker(marker) => quote! { #[doc = #marker] },
+        DocLines::Lines(lines) => {
+            let lines: Vec<Literal> = lines.iter().map(|l| raw_str(l)).collect();
+            if inner {
+                quote! { #( #![doc = #lines] )* }
+            } else {
+                quote! { #( #[doc = #lines] )* }
+            }
+        }
+    }
+}
+
+/// `doc_attrs` as syntax trees, for items built as trees (see `syntax`).
+pub(crate) fn doc_trees(text: Option<&str>) -> Vec<syn::Attribute> {
+    match text.map_or(DocLines::None, |text| doc_lines(text, false)) {
+        DocLines::None => Vec::new(),
+        DocLines::Marker(marker) => vec![syntax::doc(Literal::string(&marker))],
+        DocLines::Lines(lines) => lines.iter().map(|l| syntax::doc(raw_str(l))).collect(),
+    }
+}
+
+enum DocLines {
+    None,
+    /// Stands for lines kept apart (see `docs_apart`).
+    Marker(String),
+    Lines(Vec<String>),
+}
+
+fn doc_lines(text: &str, inner: bool) -> DocLines {
     let text = clean_text(text);
     let mut lines: Vec<String> = text.lines().map(|l| format!(" {}", l.trim_end())).collect();
     // Trim leading and trailing blank lines.
@@ -111,7 +144,7 @@ pub(crate) fn doc_attrs(text: &str, inner: bool) -> TokenStream {
     lines.truncate(end);
     lines.drain(..start);
     if lines.is_empty() {
-        return TokenStream::new();
+        return DocLines::None;
     }
     if !inner {
         let apart = DOCS_APART.with_borrow_mut(|apart| {
@@ -121,16 +154,10 @@ pub(crate) fn doc_attrs(text: &str, inner: bool) -> TokenStream {
             })
         });
         if let Some(n) = apart {
-            let marker = format!("{DOC_MARK}{n}");
-            return quote! { #[doc = #marker] };
+            return DocLines::Marker(format!("{DOC_MARK}{n}"));
         }
     }
-    let lines: Vec<Literal> = lines.iter().map(|l| raw_str(l)).collect();
-    if inner {
-        quote! { #( #![doc = #lines] )* }
-    } else {
-        quote! { #( #[doc = #lines] )* }
-    }
+    DocLines::Lines(lines)
 }
 
 /// Starts the text of a doc marker (see `docs_apart`); no doc text has it,
@@ -341,6 +368,47 @@ pub(crate) fn body_ty(kind: &BodyKind, names: &Names, place: Place) -> syn::Type
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The items built as syntax trees (client methods; structs, enums and
+    /// aliases) are the trees `syn` parses from their own text, so that
+    /// prettyplease prints them as it printed the same items emitted as
+    /// tokens. Every fixture and vendored spec.
+    #[test]
+    fn built_items_print_as_their_parsed_text_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let (mut specs, mut methods, mut items) = (0, 0, 0);
+        for dir in ["tests/specs", "specs"] {
+            for spec in crate::spec_files(&root.join(dir)).unwrap() {
+                let doc = crate::load::load_file(&spec).unwrap();
+                let mut api = crate::lower::lower(&doc).unwrap();
+                crate::analyze::analyze(&mut api);
+                let names = crate::name::name(&api);
+                for section in module(&api, &names).sections {
+                    let Section::Block(block) = section else { continue };
+                    for i in 0..block.len {
+                        let file: syn::File = match (block.item)(i) {
+                            Piece::Tokens(_) => continue,
+                            Piece::Items(built) => {
+                                items += built.len();
+                                let mut file: syn::File = syn::parse_quote!();
+                                file.items = built;
+                                file
+                            }
+                            Piece::ImplItem(item) => {
+                                methods += 1;
+                                let item = item.unwrap();
+                                syn::parse_quote!(impl Client { #item })
+                            }
+                        };
+                        let reparsed: syn::File = syn::parse2(quote::ToTokens::into_token_stream(&file)).unwrap();
+                        assert_eq!(prettyplease::unparse(&file), prettyplease::unparse(&reparsed), "{}", spec.display());
+                    }
+                }
+                specs += 1;
+            }
+        }
+        assert!(specs >= 9 && methods >= 20 && items >= 100, "{specs} specs, {methods} methods, {items} items");
+    }
 
     #[test]
     fn raw_doc_literals_keep_the_text_exactly() {

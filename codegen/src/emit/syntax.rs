@@ -1,14 +1,15 @@
-//! Syntax trees built directly, for the one item a large module has
-//! thousands of: the client method. Formatting needs a `syn` tree; built
-//! as tokens, every method was parsed back by `syn`'s expression parser,
-//! which was a fifth of all codegen's instructions for Microsoft Graph.
+//! Syntax trees built directly, for the items a large module has
+//! thousands of: client methods, and the structs, enums and aliases of the
+//! `types` module. Formatting needs a `syn` tree; built as tokens, every
+//! one was parsed back by `syn`, which was a fifth of all codegen's
+//! instructions for Microsoft Graph (the methods' expressions most).
 //! These helpers make the same nodes the parser would make from the same
-//! text (a test formats every fixture's methods both ways), so the output
-//! does not change by a byte.
+//! text (a test formats every fixture's methods both ways; the corpus is
+//! compared byte for byte), so the output does not change.
 //!
 //! Only nodes are built here, from identifiers minted by `name` and
-//! string literals built by `syn::LitStr` (which escapes them): nothing a
-//! spec says is parsed as Rust on this path either.
+//! literals built by `proc_macro2` (which escapes them): nothing a spec
+//! says is parsed as Rust on this path either.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use syn::punctuated::Punctuated;
@@ -61,7 +62,7 @@ pub(super) fn method(receiver: Expr, name: Ident, args: impl IntoIterator<Item =
     })
 }
 
-pub(super) fn field(base: Expr, name: &str) -> Expr {
+pub(super) fn member(base: Expr, name: &str) -> Expr {
     Expr::Field(syn::ExprField {
         attrs: Vec::new(),
         base: Box::new(base),
@@ -219,15 +220,11 @@ pub(super) fn public_fn(
     }
 }
 
-/// What is not worth building by hand (types, doc attributes, the rarer
+/// What is not worth building by hand (a decoder's `match`, the rarer
 /// statements) is parsed from the tokens the rest of `emit` makes. They are
 /// ours, so an error is a generator bug, which `format` reports.
 pub(super) fn parse<T: syn::parse::Parse>(tokens: TokenStream) -> syn::Result<T> {
     syn::parse2(tokens)
-}
-
-pub(super) fn attrs(tokens: TokenStream) -> syn::Result<Vec<syn::Attribute>> {
-    syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens)
 }
 
 /// `name` or `name<args>`, one segment of a path.
@@ -292,4 +289,110 @@ pub(super) fn slice_type(elem: syn::Type) -> syn::Type {
 /// `()`
 pub(super) fn unit_type() -> syn::Type {
     syn::Type::Tuple(syn::TypeTuple { attrs: Vec::new(), paren_token: Default::default(), elems: Punctuated::new() })
+}
+
+/// `#[path(tokens)]`, as `syn` parses it: the arguments stay tokens.
+pub(super) fn attribute(path: syn::Path, tokens: TokenStream) -> syn::Attribute {
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::List(syn::MetaList { path, delimiter: syn::MacroDelimiter::Paren(Default::default()), tokens }),
+    }
+}
+
+/// `#[doc = literal]`
+pub(super) fn doc(literal: proc_macro2::Literal) -> syn::Attribute {
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::NameValue(syn::MetaNameValue {
+            path: word("doc").into(),
+            eq_token: Default::default(),
+            value: lit(syn::Lit::new(literal)),
+        }),
+    }
+}
+
+/// A field: `pub name: ty`, or with no name, `ty` (a tuple variant's).
+pub(super) fn field(attrs: Vec<syn::Attribute>, name: Option<Ident>, ty: syn::Type) -> syn::Field {
+    syn::Field {
+        attrs,
+        vis: if name.is_some() { syn::Visibility::Public(Default::default()) } else { syn::Visibility::Inherited },
+        modifiers: Default::default(),
+        colon_token: name.as_ref().map(|_| Default::default()),
+        ident: name,
+        ty,
+        default: None,
+    }
+}
+
+/// `pub struct name { fields }`
+pub(super) fn item_struct(attrs: Vec<syn::Attribute>, name: Ident, fields: Vec<syn::Field>) -> syn::Item {
+    syn::Item::Struct(syn::ItemStruct {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        struct_token: Default::default(),
+        ident: name,
+        generics: Default::default(),
+        fields: syn::Fields::Named(syn::FieldsNamed { brace_token: Default::default(), named: punctuated(fields) }),
+        semi_token: None,
+    })
+}
+
+/// A variant, `name` or `name(ty)`.
+pub(super) fn variant(attrs: Vec<syn::Attribute>, name: Ident, ty: Option<syn::Type>) -> syn::Variant {
+    let fields = match ty {
+        None => syn::Fields::Unit,
+        Some(ty) => syn::Fields::Unnamed(syn::FieldsUnnamed {
+            paren_token: Default::default(),
+            unnamed: punctuated([field(Vec::new(), None, ty)]),
+        }),
+    };
+    syn::Variant { attrs, ident: name, fields, discriminant: None }
+}
+
+/// `pub enum name { variants }`
+pub(super) fn item_enum(attrs: Vec<syn::Attribute>, name: Ident, variants: Vec<syn::Variant>) -> syn::Item {
+    syn::Item::Enum(syn::ItemEnum {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        enum_token: Default::default(),
+        ident: name,
+        generics: Default::default(),
+        brace_token: Default::default(),
+        variants: punctuated(variants),
+    })
+}
+
+/// `pub type name = ty;`
+pub(super) fn item_type(attrs: Vec<syn::Attribute>, name: Ident, ty: syn::Type) -> syn::Item {
+    syn::Item::Type(syn::ItemType {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        modifiers: Default::default(),
+        type_token: Default::default(),
+        ident: name,
+        generics: Default::default(),
+        eq_token: Default::default(),
+        ty: Box::new(ty),
+        semi_token: Default::default(),
+        where_clause_placement: syn::WhereClausePlacement::Early,
+    })
+}
+
+/// `path!(tokens);`, its arguments left as tokens, as `syn` leaves them.
+pub(super) fn macro_call(path: syn::Path, tokens: TokenStream) -> syn::Item {
+    syn::Item::Macro(syn::ItemMacro {
+        attrs: Vec::new(),
+        ident: None,
+        mac: syn::Macro {
+            path,
+            bang_token: Default::default(),
+            delimiter: syn::MacroDelimiter::Paren(Default::default()),
+            tokens,
+        },
+        semi_token: Some(Default::default()),
+    })
 }

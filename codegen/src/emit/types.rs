@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{body_ty, boxed, docs, ident, ok, option, result, some, string, ty, Place};
+use super::{body_ty, boxed, doc_trees, docs, ident, ok, option, result, some, string, ty, Place};
 use crate::model::*;
 use crate::name::Names;
 
@@ -21,68 +21,64 @@ pub(super) fn types<'a>(api: &'a Api, names: &'a Names) -> super::Block<'a> {
         }),
         len: n + api.operations.len(),
         item: Box::new(move |i| {
-            super::Piece::Tokens(if i < n {
+            if i < n {
                 type_def(i, &api.types[i], names)
             } else {
-                op_enums(&api.operations[i - n], i - n, names)
-            })
+                super::Piece::Tokens(op_enums(&api.operations[i - n], i - n, names))
+            }
         }),
     }
 }
 
-fn type_def(i: usize, def: &TypeDef, names: &Names) -> TokenStream {
+/// A type's items. Structs, enums and aliases, nearly all of a large
+/// module's types, are built as syntax trees (see `syntax`); unions, with
+/// their hand-written `Deserialize`, are tokens for the formatter to parse.
+fn type_def(i: usize, def: &TypeDef, names: &Names) -> super::Piece {
+    use super::syntax::{self, word};
     let tn = &names.types[i];
     let name = ident(&tn.ident);
-    let doc = docs(def.docs.as_deref());
-    match &def.kind {
-        TypeKind::Alias(t) => {
-            let t = ty(t, names, Place::InTypes);
-            quote! { #doc pub type #name = #t; }
-        }
+    let mut attrs = doc_trees(def.docs.as_deref());
+    let items = match &def.kind {
+        TypeKind::Union(u) => return super::Piece::Tokens(union(u, &name, tn, docs(def.docs.as_deref()), names)),
+        TypeKind::Alias(t) => vec![syntax::item_type(attrs, name, ty(t, names, Place::InTypes))],
         TypeKind::Struct(s) => {
             let all_optional = s.fields.iter().all(|f| !matches!(Presence::of(f, def.in_request), Presence::Required));
-            let fields = s.fields.iter().zip(&tn.members).map(|(f, member)| field(f, member, def.in_request, names));
+            let mut fields: Vec<syn::Field> =
+                s.fields.iter().zip(&tn.members).map(|(f, member)| field(f, member, def.in_request, names)).collect();
             let extra_name = s.additional.as_ref().map(|_| ident(tn.extra.as_deref().expect("named with the struct")));
-            let extra = s.additional.as_ref().zip(extra_name.as_ref()).map(|(a, fname)| {
+            if let Some((a, fname)) = s.additional.as_ref().zip(extra_name.as_ref()) {
                 let v = ty(&Ty::Map(Box::new(a.clone())), names, Place::InTypes);
-                quote! {
-                    /// Properties beside the declared ones.
-                    #[serde(flatten)]
-                    pub #fname: #v,
-                }
-            });
-            let default = all_optional.then(|| quote!(Default,));
-            let de = struct_deserialize(&name, s, &tn.members, extra_name.as_ref(), def.in_request);
-            quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize)]
-                pub struct #name {
-                    #(#fields)*
-                    #extra
-                }
-
-                #de
+                let mut attrs = doc_trees(Some("Properties beside the declared ones."));
+                attrs.push(syntax::attribute(word("serde").into(), quote!(flatten)));
+                fields.push(syntax::field(attrs, Some(fname.clone()), v));
             }
+            let default = all_optional.then(|| quote!(Default,));
+            attrs.push(syntax::attribute(word("derive").into(), quote!(Debug, Clone, PartialEq, #default ::serde::Serialize)));
+            let de = struct_deserialize(&name, s, &tn.members, extra_name.as_ref(), def.in_request);
+            vec![syntax::item_struct(attrs, name, fields), de]
         }
-        TypeKind::Union(u) => union(u, &name, tn, doc, names),
         TypeKind::Enum(e) => {
             let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
             let values = &e.values;
             let other = ident(tn.extra.as_deref().expect("named with the enum"));
-            let string = string(names);
-            quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-                pub enum #name {
-                    #( #variants, )*
-                    /// A value not known when this client was generated, kept as received.
-                    #other(#string),
-                }
-
-                crate::runtime::string_enum!(#name, #other #(, #variants = #values)*);
-            }
+            attrs.push(syntax::attribute(word("derive").into(), quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)));
+            let other_doc = doc_trees(Some("A value not known when this client was generated, kept as received."));
+            let all = variants
+                .iter()
+                .map(|v| syntax::variant(Vec::new(), v.clone(), None))
+                .chain([syntax::variant(other_doc, other.clone(), Some(string(names)))])
+                .collect();
+            let string_enum = runtime_macro("string_enum", quote!(#name, #other #(, #variants = #values)*));
+            vec![syntax::item_enum(attrs, name, all), string_enum]
         }
-    }
+    };
+    super::Piece::Items(items)
+}
+
+/// A call of one of the runtime's macros, `crate::runtime::name!(tokens);`.
+fn runtime_macro(name: &str, tokens: TokenStream) -> syn::Item {
+    use super::syntax::{self, word};
+    syntax::macro_call(syntax::path(false, [word("crate"), word("runtime"), word(name)]), tokens)
 }
 
 /// A `oneOf`/`anyOf`. Without a discriminator serde tries the variants in
@@ -175,7 +171,7 @@ fn struct_deserialize(
     members: &[String],
     extra: Option<&proc_macro2::Ident>,
     in_request: bool,
-) -> TokenStream {
+) -> syn::Item {
     let fields = s.fields.iter().zip(members).map(|(f, member)| {
         let member = ident(member);
         let wire = &f.name;
@@ -188,9 +184,7 @@ fn struct_deserialize(
     });
     let extra = extra.map(|e| quote!(..#e));
     // Written as a list of calls so that it formats like code.
-    quote! {
-        crate::runtime::deserialize_struct!(#name, #(#fields,)* #extra);
-    }
+    runtime_macro("deserialize_struct", quote!(#name, #(#fields,)* #extra))
 }
 
 /// How a field's value may be missing, which decides both its Rust type and
@@ -218,9 +212,9 @@ impl Presence {
     }
 }
 
-fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> TokenStream {
+fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> syn::Field {
     let name = ident(member);
-    let doc = docs(f.docs.as_deref());
+    let mut attrs = doc_trees(f.docs.as_deref());
     let mut t = ty(&f.ty, names, Place::InTypes);
     if f.boxed {
         t = boxed(t, names);
@@ -242,12 +236,10 @@ fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> TokenStrea
             option(t, names)
         }
     };
-    let attrs = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
-    quote! {
-        #doc
-        #attrs
-        pub #name: #t,
+    if !serde.is_empty() {
+        attrs.push(super::syntax::attribute(super::syntax::word("serde").into(), quote!(#(#serde),*)));
     }
+    super::syntax::field(attrs, Some(name), t)
 }
 
 /// Outcome doc: status, media type, then the spec's description.
