@@ -590,7 +590,8 @@ impl<'a> Lowerer<'a> {
                 scope.spawn(move || {
                     for (path, text) in texts {
                         // The receiver is gone only when lowering stopped at an error.
-                        if send.send(path_item_text(text, &paths_at.push(path))).is_err() {
+                        // Boxed: a path item is kilobytes, and was copied at every move.
+                        if send.send(path_item_text(text, &paths_at.push(path)).map(Box::new)).is_err() {
                             return;
                         }
                     }
@@ -600,7 +601,7 @@ impl<'a> Lowerer<'a> {
             for (path, source) in &items {
                 let item_at = paths_at.push(path);
                 let item = match source {
-                    PathSource::Value(value) => path_item(value, &item_at)?,
+                    PathSource::Value(value) => Box::new(path_item(value, &item_at)?),
                     PathSource::Text(_) => read.recv().map_err(|_| Error::invalid(&item_at, "path item reader stopped"))??,
                 };
                 let (item, item_at) = self.resolver.item(&item, &item_at, "path item")?;
@@ -641,20 +642,20 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_else(|| format!("{} {}", method.as_str().to_ascii_lowercase(), path));
 
         // Path-item parameters apply unless the operation redefines the same (name, in).
-        let mut resolved: Vec<(Parameter, Pointer)> = Vec::new();
+        // Borrowed where they are inline: a `Parameter` is over a kilobyte.
+        let mut resolved: Vec<(std::borrow::Cow<'_, Parameter>, Pointer)> = Vec::new();
         for (i, p) in op.parameters.iter().enumerate() {
-            let (p, p_at) = self.resolver.item(p, &at.push("parameters").index(i), "parameter")?;
-            resolved.push((p.into_owned(), p_at));
+            resolved.push(self.resolver.item(p, &at.push("parameters").index(i), "parameter")?);
         }
         for (i, p) in item_params.iter().enumerate() {
             let (p, p_at) = self.resolver.item(p, &item_at.push("parameters").index(i), "parameter")?;
             let d = p.parameter_data_ref();
             let shadowed = resolved.iter().any(|(q, _)| {
                 let e = q.parameter_data_ref();
-                e.name == d.name && std::mem::discriminant(q) == std::mem::discriminant(&*p)
+                e.name == d.name && std::mem::discriminant(&**q) == std::mem::discriminant(&*p)
             });
             if !shadowed {
-                resolved.push((p.into_owned(), p_at));
+                resolved.push((p, p_at));
             }
         }
         let mut params = Vec::with_capacity(resolved.len());
