@@ -203,6 +203,21 @@ fn raw_str(text: &str) -> Literal {
     format!("r{hashes}\"{text}\"{hashes}").parse().unwrap_or_else(|_| Literal::string(text))
 }
 
+/// A string literal, as `Literal::string` makes it. That escapes char by
+/// char through `char::escape_debug`, a tenth of formatting a large API's
+/// methods; most of a spec's names, paths and media types are printable
+/// ASCII without quotes or backslashes, which it would leave as they are,
+/// and those are only copied.
+pub(crate) fn string_literal(text: &str) -> Literal {
+    let plain = text.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\');
+    if !plain {
+        return Literal::string(text);
+    }
+    // Exactly one literal token (nothing in `text` can end it), or the
+    // escaping path if lexing ever disagrees.
+    format!("\"{text}\"").parse().unwrap_or_else(|_| Literal::string(text))
+}
+
 pub(crate) fn docs(text: Option<&str>) -> TokenStream {
     text.map(|t| doc_attrs(t, false)).unwrap_or_default()
 }
@@ -408,6 +423,26 @@ mod tests {
             }
         }
         assert!(specs >= 9 && methods >= 20 && items >= 100, "{specs} specs, {methods} methods, {items} items");
+    }
+
+    #[test]
+    fn string_literals_are_those_proc_macro2_makes() {
+        let texts = [
+            "",
+            "getDataExport",
+            "/data_exports/{data_export_token}",
+            "application/json; charset=utf-8",
+            "a \"quote\" and a \\ backslash",
+            "it's",
+            "tab\there",
+            "new\nline",
+            "nul\0 and \u{7f} del",
+            "unicode: ü, 中文, \u{1F600}, \u{202E}",
+            "~ ! @ # $ % ^ & * ( ) _ + ` - = [ ] { } | ; : , . < > ? /",
+        ];
+        for text in texts {
+            assert_eq!(string_literal(text).to_string(), Literal::string(text).to_string(), "{text:?}");
+        }
     }
 
     #[test]

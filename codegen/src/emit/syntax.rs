@@ -77,7 +77,7 @@ fn lit(lit: syn::Lit) -> Expr {
 
 /// A string literal; the text is escaped, whatever it holds.
 pub(super) fn str(s: &str) -> Expr {
-    lit(syn::Lit::Str(syn::LitStr::new(s, Span::call_site())))
+    lit(syn::Lit::new(super::string_literal(s)))
 }
 
 pub(super) fn bool(b: bool) -> Expr {

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{body_ty, boxed, doc_trees, docs, ident, ok, option, result, some, string, ty, Place};
+use super::{body_ty, boxed, doc_trees, docs, ident, ok, option, result, some, string, string_literal, ty, Place};
 use crate::model::*;
 use crate::name::Names;
 
@@ -59,7 +59,7 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> super::Piece {
         }
         TypeKind::Enum(e) => {
             let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
-            let values = &e.values;
+            let values = e.values.iter().map(|v| string_literal(v));
             let other = ident(tn.extra.as_deref().expect("named with the enum"));
             attrs.push(syntax::attribute(word("derive").into(), quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)));
             let other_doc = doc_trees(Some("A value not known when this client was generated, kept as received."));
@@ -174,7 +174,7 @@ fn struct_deserialize(
 ) -> syn::Item {
     let fields = s.fields.iter().zip(members).map(|(f, member)| {
         let member = ident(member);
-        let wire = &f.name;
+        let wire = string_literal(&f.name);
         let finish = match Presence::of(f, in_request) {
             Presence::Required => quote!(required),
             Presence::RequiredNullable | Presence::Optional => quote!(optional),
@@ -219,9 +219,9 @@ fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> syn::Field
     if f.boxed {
         t = boxed(t, names);
     }
-    let wire = &f.name;
     let mut serde: Vec<TokenStream> = Vec::new();
-    if crate::ident::bare(member) != wire {
+    if crate::ident::bare(member) != f.name {
+        let wire = string_literal(&f.name);
         serde.push(quote!(rename = #wire));
     }
     let t = match Presence::of(f, in_request) {
