@@ -215,7 +215,11 @@ pub(crate) fn string_literal(text: &str) -> Literal {
     }
     // Exactly one literal token (nothing in `text` can end it), or the
     // escaping path if lexing ever disagrees.
-    format!("\"{text}\"").parse().unwrap_or_else(|_| Literal::string(text))
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    quoted.push_str(text);
+    quoted.push('"');
+    quoted.parse().unwrap_or_else(|_| Literal::string(text))
 }
 
 pub(crate) fn docs(text: Option<&str>) -> TokenStream {
