@@ -45,7 +45,7 @@ fn format_block(block: &Block<'_>, out: &mut String) -> Result<()> {
         out.push_str(&render(ranges[0].clone())?);
         return Ok(());
     }
-    let mut join = Joiner::default();
+    let mut join = Joiner::new(ranges.len(), out);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(ranges.len());
     if threads <= 1 {
         for range in &ranges {
@@ -160,16 +160,41 @@ fn not_block() -> Error {
 }
 
 /// Joins the chunks of one block, in order, into one block.
-#[derive(Default)]
 struct Joiner {
     /// The first chunk, whole, until some chunk has items: if none has, the
     /// block is `open {}`, exactly as that chunk says.
     first: Option<String>,
     opened: bool,
+    /// Chunks in the block, and pushed so far.
+    chunks: usize,
+    pushed: usize,
+    /// The output's length when the block began.
+    start: usize,
 }
 
 impl Joiner {
+    /// After this many chunks, the output reserves what the rest of the
+    /// block will take at the same rate, so that it grows once, early,
+    /// instead of doubling as it fills: each doubling held the old and the
+    /// new text at once, and they were the peak of a whole run for
+    /// Microsoft Graph (150-180 MB, against 130-145 MB with room made).
+    const ESTIMATE_AFTER: usize = 8;
+
+    fn new(chunks: usize, out: &str) -> Self {
+        Joiner { first: None, opened: false, chunks, pushed: 0, start: out.len() }
+    }
+
     fn push(&mut self, chunk: String, out: &mut String) {
+        self.append(chunk, out);
+        self.pushed += 1;
+        if self.pushed == Self::ESTIMATE_AFTER && self.chunks > self.pushed {
+            let rest = (out.len() - self.start) / self.pushed * (self.chunks - self.pushed);
+            // An eighth more: chunks vary.
+            out.reserve(rest + rest / 8);
+        }
+    }
+
+    fn append(&mut self, chunk: String, out: &mut String) {
         let (open, inner) = split_open(&chunk);
         if !self.opened && !inner.is_empty() {
             let open = match &self.first {
