@@ -350,6 +350,42 @@ mod tests {
     }
 
     #[test]
+    fn items_built_as_trees_go_in_their_place_among_tokens() {
+        for len in [1, 2, 31, 33, 70] {
+            let module = Block {
+                open: Box::new(|| quote!(pub mod types)),
+                len,
+                item: Box::new(|i| {
+                    let name = quote::format_ident!("Type{}", i);
+                    if i % 3 == 1 {
+                        Piece::Items(vec![syn::parse_quote!(pub struct #name { pub x: u8 }), syn::parse_quote!(pub type A = #name;)])
+                    } else {
+                        Piece::Tokens(quote!(pub enum #name { A, B }))
+                    }
+                }),
+            };
+            let methods = Block {
+                open: Box::new(|| quote!(impl Client)),
+                len,
+                item: Box::new(|i| {
+                    let name = quote::format_ident!("method_{}", i);
+                    if i % 2 == 0 {
+                        Piece::ImplItem(Box::new(Ok(syn::parse_quote!(pub fn #name(&self) -> u8 { #i as u8 }))))
+                    } else {
+                        Piece::Tokens(quote!(fn #name() {}))
+                    }
+                }),
+            };
+            for b in [&module, &methods] {
+                let text = block_text(b);
+                assert_eq!(text, whole(b), "len {len}");
+                let last = quote::format_ident!("{}{}", if std::ptr::eq(b, &module) { "Type" } else { "method_" }, len - 1);
+                assert!(text.contains(&last.to_string()), "{text}");
+            }
+        }
+    }
+
+    #[test]
     fn a_block_of_empty_items_is_an_empty_block() {
         for len in [0, 1, 100, 300] {
             let b = block(len, |_| TokenStream::new());

@@ -380,12 +380,9 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
             }
             ParamLocation::Path => unreachable!("filtered out above"),
         };
-        let mut call_args = vec![wire()];
-        if p.required {
-            call_args.push(if by_ref { reference(var(n)) } else { var(n) });
-        } else {
-            call_args.push(var(n));
-        }
+        // `_opt` forms take the `Option` as it is.
+        let value = if p.required && by_ref { reference(var(n)) } else { var(n) };
+        let mut call_args = vec![wire(), value];
         match p.location {
             ParamLocation::Query if scalar_list => call_args.push(syntax::bool(p.explode)),
             ParamLocation::Query if !scalar => call_args.extend([syntax::bool(p.explode), syntax::bool(p.deep_object)]),
