@@ -186,14 +186,14 @@ pub fn name(api: &Api) -> Names {
     // as an alias, so code that names it does not care. The first operation
     // (in spec order) owns the enum. Error docs that name an operation's own
     // header struct make its enum its own.
-    let mut first_with: HashMap<String, usize> = HashMap::new();
+    let mut first_with: HashMap<&str, usize> = HashMap::new();
     let mut error_alias_of: Vec<Option<usize>> = vec![None; api.operations.len()];
     let mut error_shared_by = vec![0usize; api.operations.len()];
     for (i, (op, words)) in api.operations.iter().zip(&words).enumerate() {
         if op.errors.is_empty() || op.errors.iter().any(|o| !o.headers.is_empty()) {
             continue;
         }
-        let owner = *first_with.entry(words.errors.clone()).or_insert(i);
+        let owner = *first_with.entry(&words.errors).or_insert(i);
         if owner != i {
             error_alias_of[i] = Some(owner);
             error_shared_by[owner] += 1;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, docs, ident, is_scalar, option, some, success_body_ty, syntax, ty, Place};
+use super::{doc_attrs, docs, ident, is_scalar, option, some, spec_type, success_body_ty, syntax, ty, Place};
 use syn::Expr;
 use crate::model::*;
 use crate::name::{Names, OpNames};
@@ -311,7 +311,7 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
     let doc = super::doc_trees(Some(&text));
 
     let req = || var(word("req"));
-    let runtime = |item: &str| path_expr(path(false, ["crate", "runtime", item].map(word)));
+    let runtime = |item: &str| path_expr(syntax::runtime(&[item]));
 
     let mut args = vec![syntax::ref_self()];
     for (p, n) in op.params.iter().zip(&on.params) {
@@ -327,12 +327,12 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
             BodyKind::Json(t) => (ref_type(ty(t, names, Place::Outside)), method(req(), word("json"), [ct(), body()])),
             BodyKind::Text => {
                 let bytes = method(body(), word("as_bytes"), []);
-                let copy = call(path_expr(path(false, ["crate", "runtime", "Bytes", "copy_from_slice"].map(word))), [bytes]);
+                let copy = call(path_expr(syntax::runtime(&["Bytes", "copy_from_slice"])), [bytes]);
                 (ref_type(named_type(false, &["str"])), method(req(), word("raw_body"), [ct(), copy]))
             }
-            BodyKind::Bytes => (named_type(false, &["crate", "runtime", "Bytes"]), method(req(), word("raw_body"), [ct(), body()])),
+            BodyKind::Bytes => (syntax::runtime_type("Bytes"), method(req(), word("raw_body"), [ct(), body()])),
             BodyKind::Form(t) => (ref_type(ty(t, names, Place::Outside)), method(req(), word("form"), [ct(), body()])),
-            BodyKind::Multipart => (named_type(false, &["crate", "runtime", "Multipart"]), method(req(), word("multipart"), [body()])),
+            BodyKind::Multipart => (syntax::runtime_type("Multipart"), method(req(), word("multipart"), [body()])),
         };
         let t = if b.required { t } else { option(t, names) };
         args.push(syntax::arg(body_name.clone(), t));
@@ -561,10 +561,10 @@ fn arms(
 /// one documented body, or raw bytes when the spec documents no success.
 fn ok_ty(op: &Operation, on: &OpNames, names: &Names) -> syn::Type {
     if let Some(name) = &on.success {
-        return syntax::type_path(false, [syntax::word("types").into(), ident(name).into()]);
+        return spec_type(name, Place::Outside);
     }
     match op.success.first().map(|o| &o.content) {
-        None => syntax::named_type(false, &["crate", "runtime", "Bytes"]),
+        None => syntax::runtime_type("Bytes"),
         Some(Some(c)) => success_body_ty(&c.kind, names, Place::Outside),
         Some(None) => syntax::unit_type(),
     }
@@ -607,7 +607,7 @@ fn success_arms(op: &Operation, on: &OpNames, read: Read) -> TokenStream {
 /// the alias of a shared one), `Infallible` when it documents no error.
 fn error_ty(name: Option<&str>) -> syn::Type {
     match name {
-        Some(name) => syntax::type_path(false, [syntax::word("types").into(), ident(name).into()]),
+        Some(name) => spec_type(name, Place::Outside),
         None => syntax::named_type(true, &["std", "convert", "Infallible"]),
     }
 }

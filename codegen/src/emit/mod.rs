@@ -243,7 +243,7 @@ fn clean_text(text: &str) -> String {
 
 /// Where a type is named from: the `types` module itself, or the client
 /// module, which reaches spec types through `types::`.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 pub(crate) enum Place {
     InTypes,
     Outside,
@@ -276,13 +276,16 @@ pub(crate) fn ty(t: &Ty, names: &Names, place: Place) -> syn::Type {
         }
         Ty::List(item) => prelude(names, "vec", "Vec", Some(ty(item, names, place))),
         Ty::Nullable(inner) => option(ty(inner, names, place), names),
-        Ty::Named(id) => {
-            let name = syn::PathSegment::from(ident(&names.types[id.0].ident));
-            match place {
-                Place::InTypes => type_path(false, [name]),
-                Place::Outside => type_path(false, [segment(word("types"), []), name]),
-            }
-        }
+        Ty::Named(id) => spec_type(&names.types[id.0].ident, place),
+    }
+}
+
+/// A type of the `types` module, by its name there.
+pub(crate) fn spec_type(name: &str, place: Place) -> syn::Type {
+    let name = syn::PathSegment::from(ident(name));
+    match place {
+        Place::InTypes => syntax::type_path(false, [name]),
+        Place::Outside => syntax::type_path(false, [syntax::word("types").into(), name]),
     }
 }
 
@@ -370,7 +373,7 @@ pub(crate) fn streams(op: &Operation) -> bool {
 /// The Rust type of a success body: files (`BodyKind::Bytes`) are streams.
 pub(crate) fn success_body_ty(kind: &BodyKind, names: &Names, place: Place) -> syn::Type {
     match kind {
-        BodyKind::Bytes => syntax::named_type(false, &["crate", "runtime", "ByteStream"]),
+        BodyKind::Bytes => syntax::runtime_type("ByteStream"),
         other => body_ty(other, names, place),
     }
 }
@@ -380,7 +383,7 @@ pub(crate) fn body_ty(kind: &BodyKind, names: &Names, place: Place) -> syn::Type
     match kind {
         BodyKind::Json(t) | BodyKind::Form(t) => ty(t, names, place),
         BodyKind::Text => string(names),
-        BodyKind::Bytes | BodyKind::Multipart => syntax::named_type(false, &["crate", "runtime", "Bytes"]),
+        BodyKind::Bytes | BodyKind::Multipart => syntax::runtime_type("Bytes"),
     }
 }
 

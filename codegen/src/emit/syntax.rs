@@ -249,11 +249,21 @@ fn generic_segment(name: Ident, args: Punctuated<syn::GenericArgument, syn::Toke
 
 /// A type by its path: `bool`, `types::Pet`, `::std::vec::Vec<T>`.
 pub(super) fn type_path(leading: bool, segments: impl IntoIterator<Item = syn::PathSegment>) -> syn::Type {
-    syn::Type::Path(syn::TypePath {
-        attrs: Vec::new(),
-        qself: None,
-        path: syn::Path { leading_colon: leading.then(Default::default), segments: punctuated(segments) },
-    })
+    path_type(syn::Path { leading_colon: leading.then(Default::default), segments: punctuated(segments) })
+}
+
+fn path_type(path: syn::Path) -> syn::Type {
+    syn::Type::Path(syn::TypePath { attrs: Vec::new(), qself: None, path })
+}
+
+/// `crate::runtime::...`: an item of the runtime every generated crate carries.
+pub(super) fn runtime(words: &[&str]) -> syn::Path {
+    path(false, ["crate", "runtime"].iter().chain(words).map(|w| word(w)))
+}
+
+/// A type of the runtime: `crate::runtime::Bytes`.
+pub(super) fn runtime_type(name: &str) -> syn::Type {
+    path_type(runtime(&[name]))
 }
 
 /// A type named by words alone: `bool`, `::chrono::NaiveDate`.

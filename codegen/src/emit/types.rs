@@ -37,11 +37,12 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> super::Piece {
     use super::syntax::{self, word};
     let tn = &names.types[i];
     let name = ident(&tn.ident);
-    let mut attrs = doc_trees(def.docs.as_deref());
+    let doc = || doc_trees(def.docs.as_deref());
     let items = match &def.kind {
         TypeKind::Union(u) => return super::Piece::Tokens(union(u, &name, tn, docs(def.docs.as_deref()), names)),
-        TypeKind::Alias(t) => vec![syntax::item_type(attrs, name, ty(t, names, Place::InTypes))],
+        TypeKind::Alias(t) => vec![syntax::item_type(doc(), name, ty(t, names, Place::InTypes))],
         TypeKind::Struct(s) => {
+            let mut attrs = doc();
             let all_optional = s.fields.iter().all(|f| !matches!(Presence::of(f, def.in_request), Presence::Required));
             let mut fields: Vec<syn::Field> =
                 s.fields.iter().zip(&tn.members).map(|(f, member)| field(f, member, def.in_request, names)).collect();
@@ -58,6 +59,7 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> super::Piece {
             vec![syntax::item_struct(attrs, name, fields), de]
         }
         TypeKind::Enum(e) => {
+            let mut attrs = doc();
             let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
             let values = e.values.iter().map(|v| string_literal(v));
             let other = ident(tn.extra.as_deref().expect("named with the enum"));
@@ -77,8 +79,8 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> super::Piece {
 
 /// A call of one of the runtime's macros, `crate::runtime::name!(tokens);`.
 fn runtime_macro(name: &str, tokens: TokenStream) -> syn::Item {
-    use super::syntax::{self, word};
-    syntax::macro_call(syntax::path(false, [word("crate"), word("runtime"), word(name)]), tokens)
+    use super::syntax;
+    syntax::macro_call(syntax::runtime(&[name]), tokens)
 }
 
 /// A `oneOf`/`anyOf`. Without a discriminator serde tries the variants in
