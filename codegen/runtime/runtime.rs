@@ -143,12 +143,9 @@ impl ClientCredentials {
             .body(body)
             .build()
             .map_err(|e| fail(format!("invalid token URL: {e}"), None))?;
-        let failed = |what: &str, e: reqwest::Error| {
-            let why = if e.is_timeout() { "timed out".to_string() } else { e.without_url().to_string() };
-            fail(format!("token endpoint {what}: {why}"), None)
-        };
-        let incoming = send(http, request).await.map_err(|e| failed("unreachable", e))?;
-        let raw = incoming.read_whole().await.map_err(|e| failed("answer cut short", e))?;
+        let failed = |what: &str, e: Failure| fail(format!("token endpoint {what}: {}", e.describe()), None);
+        let incoming = send(http, request, TOKEN_BODY_LIMIT).await.map_err(|e| failed("unreachable", e))?;
+        let raw = incoming.read_whole().await.map_err(|e| failed("answer not read", e))?;
         if !raw.status().is_success() {
             return Err(fail(format!("token endpoint answered {}", raw.status()), Some(raw)));
         }
@@ -161,9 +158,11 @@ impl ClientCredentials {
         };
         // Refresh a little early (a tenth of the lifetime, at most 30 s), so
         // a token does not expire between the check and the server.
-        let refresh_at = json.get("expires_in").and_then(|v| v.as_u64()).map(|secs| {
+        // The lifetime is the server's word: one too long to add to the clock
+        // is taken as "no expiry given".
+        let refresh_at = json.get("expires_in").and_then(|v| v.as_u64()).and_then(|secs| {
             let life = Duration::from_secs(secs);
-            std::time::Instant::now() + life - (life / 10).min(Duration::from_secs(30))
+            std::time::Instant::now().checked_add(life - (life / 10).min(Duration::from_secs(30)))
         });
         Ok(CachedToken { token: Secret::new(token), refresh_at })
     }
@@ -205,6 +204,7 @@ pub struct ClientCore {
     credentials: BTreeMap<&'static str, Credential>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
+    body_limit: usize,
 }
 
 /// A dead or unreachable host fails a call after this long.
@@ -213,11 +213,30 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// this long, unless the client or the call says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-fn http_client(connect_timeout: Duration) -> reqwest::Client {
+/// The most of an answer's body that is read into memory, unless the client
+/// says otherwise ([`ClientCore::set_body_limit`]): a server, or whatever
+/// stands between it and the client, cannot make a call take unbounded
+/// memory. Bodies handed over as a [`ByteStream`] are not buffered and have
+/// no limit (the call's timeout still applies while they are read).
+pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The most of a token endpoint's answer that is read.
+const TOKEN_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The settings the runtime's own HTTP client is built with, for callers who
+/// build their own for `with_http_client`: no redirect is followed (a
+/// redirect is the API's answer, returned to the caller; following one would
+/// take the call's credentials to wherever it points), no `Referer` is sent
+/// (it would carry query-string API keys), and `connect_timeout` applies.
+pub fn http_client_builder(connect_timeout: Duration) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .connect_timeout(connect_timeout)
-        .build()
-        .unwrap_or_default()
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
+}
+
+fn http_client(connect_timeout: Duration) -> reqwest::Client {
+    http_client_builder(connect_timeout).build().unwrap_or_default()
 }
 
 /// When a call is sent again, and how long to wait before each attempt.
@@ -271,7 +290,8 @@ impl RetryPolicy {
     fn backoff(&self, retry: u32) -> Duration {
         let exp = self.initial_backoff.saturating_mul(2u32.saturating_pow(retry.saturating_sub(1)));
         let capped = exp.min(self.max_backoff);
-        capped.mul_f64(0.5 + fastrand::f64() * 0.5)
+        let jittered = capped.as_secs_f64() * (0.5 + fastrand::f64() * 0.5);
+        Duration::try_from_secs_f64(jittered).unwrap_or(capped)
     }
 }
 
@@ -287,11 +307,21 @@ impl ClientCore {
             credentials: BTreeMap::new(),
             retry: RetryPolicy::default(),
             timeout: Some(DEFAULT_TIMEOUT),
+            body_limit: DEFAULT_BODY_LIMIT,
         }
     }
 
+    /// `http` should follow no redirects ([`http_client_builder`] builds one
+    /// that does not): one that does would send the call's credentials
+    /// wherever a server points it. An answer it fetched from another
+    /// origin is refused ([`Error::Redirected`]) rather than returned.
     pub fn set_http_client(&mut self, http: reqwest::Client) {
         self.http = http;
+    }
+
+    /// The most of a body read into memory (default [`DEFAULT_BODY_LIMIT`]).
+    pub fn set_body_limit(&mut self, bytes: usize) {
+        self.body_limit = bytes;
     }
 
     pub fn set_connect_timeout(&mut self, timeout: Duration) {
@@ -377,7 +407,7 @@ impl ClientCore {
                 None => (request, None),
             };
             span.record("attempt", attempt);
-            let outcome = send(&self.http, current).await;
+            let outcome = send(&self.http, current, self.body_limit).await;
             // A rejected provider token: a new one, and the call once more.
             let rejected = matches!(&outcome, Ok(raw) if raw.status() == StatusCode::UNAUTHORIZED);
             let (next, again) = if rejected && !refreshed && fetched.is_some() { (None, next) } else { (next, None) };
@@ -394,14 +424,14 @@ impl ClientCore {
             }
             let asked_wait = match &outcome {
                 Ok(raw) if RETRY_STATUSES.contains(&raw.status().as_u16()) => Some(retry_after(raw.headers())),
-                Err(e) if e.is_connect() => Some(None),
+                Err(Failure::Http(e)) if e.is_connect() => Some(None),
                 _ => None,
             };
             let retry = match (asked_wait, next) {
                 (Some(asked), Some(next)) if may_retry && attempt < self.retry.max_attempts => {
                     let delay = asked.unwrap_or_else(|| self.retry.backoff(attempt));
                     let within = asked.is_none_or(|d| d <= self.retry.max_retry_after)
-                        && started.elapsed() + delay <= self.retry.max_elapsed;
+                        && started.elapsed().saturating_add(delay) <= self.retry.max_elapsed;
                     within.then_some((delay, next))
                 }
                 _ => None,
@@ -413,7 +443,7 @@ impl ClientCore {
                         span.record("status", raw.status().as_u16());
                         Ok(raw)
                     }
-                    Err(e) => Err(transport(e)),
+                    Err(e) => Err(e.into_error()),
                 };
             };
             let why = match &outcome {
@@ -498,10 +528,63 @@ fn bearer<E>(token: &Secret) -> Result<reqwest::header::HeaderValue, Error<E>> {
         .map_err(|_| Error::InvalidRequest("the access token is not a valid header value".into()))
 }
 
-/// One attempt, up to the answer's headers.
-async fn send(http: &reqwest::Client, request: reqwest::Request) -> Result<Incoming, reqwest::Error> {
-    let response = http.execute(request).await?;
-    Ok(Incoming { status: response.status(), headers: response.headers().clone(), response })
+/// Why an attempt got no answer the caller may have.
+#[derive(Debug)]
+enum Failure {
+    Http(reqwest::Error),
+    /// A client from `with_http_client` followed a redirect to this origin.
+    Redirected(String),
+    TooLarge { limit: usize, status: StatusCode, headers: HeaderMap },
+}
+
+impl Failure {
+    fn into_error<E>(self) -> Error<E> {
+        match self {
+            Failure::Http(e) => transport(e),
+            Failure::Redirected(origin) => Error::Redirected(origin),
+            Failure::TooLarge { limit, status, headers } => {
+                Error::BodyTooLarge { limit, response: RawResponse::new(status, headers, Bytes::new()) }
+            }
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Failure::Http(e) if e.is_timeout() => "timed out".to_string(),
+            Failure::Http(e) => causes(&e.without_url()),
+            Failure::Redirected(origin) => format!("redirected to {origin}, which is not followed"),
+            Failure::TooLarge { limit, .. } => format!("the answer is larger than {limit} bytes"),
+        }
+    }
+}
+
+/// One attempt, up to the answer's headers. The answer must come from the
+/// origin the request was sent to: a client of the caller's own that
+/// follows redirects is refused rather than trusted.
+async fn send(http: &reqwest::Client, request: reqwest::Request, limit: usize) -> Result<Incoming, Failure> {
+    let origin = request.url().origin();
+    let response = http.execute(request).await.map_err(Failure::Http)?;
+    if response.url().origin() != origin {
+        return Err(Failure::Redirected(response.url().origin().ascii_serialization()));
+    }
+    Ok(Incoming { status: response.status(), headers: response.headers().clone(), response, limit })
+}
+
+/// An error and its causes, outermost first: reqwest's own message alone
+/// ("error sending request") hides the cause that says what happened
+/// ("message head is too large").
+fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !text.ends_with(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 fn call_span(request: &Request) -> tracing::Span {
@@ -805,6 +888,8 @@ pub struct Incoming {
     status: StatusCode,
     headers: HeaderMap,
     response: reqwest::Response,
+    /// The most of the body `read` takes into memory.
+    limit: usize,
 }
 
 impl Incoming {
@@ -821,14 +906,30 @@ impl Incoming {
         media_type_is(&self.headers, pattern)
     }
 
-    /// Reads the whole body (within the call's timeout).
+    /// Reads the whole body (within the call's timeout), up to the client's
+    /// body limit.
     pub async fn read<E>(self) -> Result<RawResponse, Error<E>> {
-        self.read_whole().await.map_err(transport)
+        self.read_whole().await.map_err(Failure::into_error)
     }
 
-    async fn read_whole(self) -> Result<RawResponse, reqwest::Error> {
-        let body = self.response.bytes().await?;
-        Ok(RawResponse::new(self.status, self.headers, body))
+    /// The body in memory, refused as soon as it is known to pass the limit:
+    /// from its `Content-Length`, else while it arrives, so that a server
+    /// sending without end costs at most the limit.
+    async fn read_whole(mut self) -> Result<RawResponse, Failure> {
+        let limit = self.limit;
+        let too_large = |this: Self| Failure::TooLarge { limit, status: this.status, headers: this.headers };
+        let declared = self.response.content_length();
+        if declared.is_some_and(|n| n > limit as u64) {
+            return Err(too_large(self));
+        }
+        let mut body = bytes::BytesMut::with_capacity(declared.unwrap_or(0) as usize);
+        while let Some(chunk) = self.response.chunk().await.map_err(Failure::Http)? {
+            if chunk.len() > limit - body.len() {
+                return Err(too_large(self));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(RawResponse::new(self.status, self.headers, body.freeze()))
     }
 
     /// The status and headers, and the body as a stream.
@@ -897,11 +998,14 @@ impl fmt::Debug for ByteStream {
     }
 }
 
-/// A body read error as I/O: timeouts are `TimedOut`.
+/// A body read error as I/O, saying what happened: timeouts are `TimedOut`
+/// (reqwest calls them "error decoding response body").
 fn io_error(e: reqwest::Error) -> std::io::Error {
     let e = e.without_url();
-    let kind = if e.is_timeout() { std::io::ErrorKind::TimedOut } else { std::io::ErrorKind::Other };
-    std::io::Error::new(kind, e)
+    if e.is_timeout() {
+        return std::io::Error::new(std::io::ErrorKind::TimedOut, "the call's timeout ran out while the body was being read");
+    }
+    std::io::Error::other(format!("the body could not be read: {}", causes(&e)))
 }
 
 fn media_type(headers: &HeaderMap) -> Option<String> {
@@ -1285,11 +1389,11 @@ where
             Some(asked) => asked.max(MIN_POLL_WAIT),
             None => {
                 let chosen = interval.max(MIN_POLL_WAIT);
-                interval = interval.mul_f64(1.5).min(policy.max_interval);
+                interval = interval.saturating_add(interval / 2).min(policy.max_interval);
                 chosen
             }
         };
-        if started.elapsed() + wait > policy.deadline {
+        if started.elapsed().saturating_add(wait) > policy.deadline {
             return Err(PollError::Deadline { polls, elapsed: started.elapsed() });
         }
         tracing::debug!(polls, wait_ms = wait.as_millis() as u64, "not done yet");
@@ -1322,6 +1426,13 @@ pub enum Error<E> {
     UnexpectedContentType(RawResponse),
     /// A documented answer whose body does not match the spec.
     Decode(DecodeError),
+    /// The body of the answer is larger than the client's body limit
+    /// (`limit` bytes); `response` has its status and headers, and no body.
+    BodyTooLarge { limit: usize, response: RawResponse },
+    /// The HTTP client given to `with_http_client` followed a redirect to
+    /// another origin (this one); its answer is not returned. The client
+    /// the runtime builds follows no redirects.
+    Redirected(String),
 }
 
 /// Why no access token could be had: the token endpoint's answer, when it
@@ -1383,7 +1494,8 @@ impl<E> Error<E> {
             Error::UnexpectedStatus(r) | Error::UnexpectedContentType(r) => Some(r),
             Error::Decode(e) => Some(&e.response),
             Error::Auth(e) => e.response.as_ref(),
-            Error::InvalidRequest(_) | Error::Transport(_) | Error::Timeout(_) => None,
+            Error::BodyTooLarge { response, .. } => Some(response),
+            Error::InvalidRequest(_) | Error::Transport(_) | Error::Timeout(_) | Error::Redirected(_) => None,
         }
     }
 
@@ -1406,8 +1518,8 @@ impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
-            Error::Transport(e) => write!(f, "transport error: {e}"),
-            Error::Timeout(e) => write!(f, "timed out: {e}"),
+            Error::Transport(e) => write!(f, "transport error: {}", causes(e)),
+            Error::Timeout(e) => write!(f, "timed out: {}", causes(e)),
             Error::Auth(e) => write!(f, "no access token: {}", e.message),
             Error::Api(e) => write!(f, "error response: {}", e.response.status()),
             Error::UnexpectedStatus(r) => write!(f, "unexpected status: {}", r.status()),
@@ -1422,6 +1534,14 @@ impl<E> fmt::Display for Error<E> {
                 "response body (status {}) does not match the spec at `{}`: {}",
                 e.response.status(), e.path, e.message
             ),
+            Error::BodyTooLarge { limit, response } => write!(
+                f,
+                "the body of the answer (status {}) is larger than the limit of {limit} bytes",
+                response.status()
+            ),
+            Error::Redirected(origin) => {
+                write!(f, "the HTTP client followed a redirect to {origin}; answers from another origin are refused")
+            }
         }
     }
 }

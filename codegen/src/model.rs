@@ -308,10 +308,13 @@ pub enum StatusKey {
 }
 
 impl StatusKey {
+    /// An answer rather than an error: 2xx, and 3xx too, since clients
+    /// follow no redirect, so a redirect the spec documents (a `303` with
+    /// its `Location`) is the typed answer the caller reads.
     pub fn is_success(self) -> bool {
         match self {
-            StatusKey::Code(c) => (200..300).contains(&c),
-            StatusKey::Range(r) => r == 2,
+            StatusKey::Code(c) => (200..400).contains(&c),
+            StatusKey::Range(r) => r == 2 || r == 3,
             StatusKey::Default => false,
         }
     }

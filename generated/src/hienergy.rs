@@ -158,8 +158,18 @@ impl Client {
         }
     }
     /// Sends requests through `http` (your proxies, TLS settings, connection pool).
+    /// Build it from [`crate::runtime::http_client_builder`]: a client that follows
+    /// redirects takes the credentials with it, and its answers from another origin
+    /// are refused ([`crate::runtime::Error::Redirected`]).
     pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
         self.core.set_http_client(http);
+        self
+    }
+    /// The most of an answer's body read into memory (default
+    /// [`crate::runtime::DEFAULT_BODY_LIMIT`]); a larger one is
+    /// [`crate::runtime::Error::BodyTooLarge`]. Files handed over as streams have no limit.
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.core.set_body_limit(bytes);
         self
     }
     /// When calls are retried ([`crate::runtime::RetryPolicy`]; `RetryPolicy::none()`

@@ -11,6 +11,7 @@ mod http_gumloop;
 mod http_hienergy;
 mod http_onlyfansapi;
 mod hostile;
+mod hostile_server;
 mod http_vantage;
 mod resilience;
 mod select;
