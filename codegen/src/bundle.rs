@@ -6,6 +6,12 @@
 //! `$ref` is local, so the rest of the pipeline knows one kind of reference.
 //!
 //! A file that does not exist, or a remote URL, is an error at the `$ref`.
+//!
+//! A spec is input from a vendor, and its refs must not read the machine:
+//! a referenced file must lie inside a root folder (by default the folder of
+//! the spec given to codegen, so files it includes may refer to each other
+//! with `../` while they stay inside), be a regular file (a FIFO would block
+//! forever, `/dev/zero` never ends), and be at most `MAX_FILE` bytes.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +25,12 @@ use crate::walk::Step;
 /// Where bundled files go in the document.
 pub const BUNDLED: &str = "x-bundled";
 
-pub fn bundle(doc: &mut Value, file: &Path) -> Result<()> {
+/// The largest file a `$ref` may name (the largest real specs are ~60 MB).
+pub const MAX_FILE: u64 = 128 * 1024 * 1024;
+
+/// Bundles the files `doc` (read from `file`) refers to; they must lie
+/// inside `root`, or inside `file`'s folder when `root` is `None`.
+pub fn bundle(doc: &mut Value, file: &Path, root: Option<&Path>) -> Result<()> {
     // Nearly every spec is one file. Finding that out without building a
     // pointer for every object (which only an error here would use) is a
     // fraction of the walk that rewrites (GitHub: loading 675 -> 404 M
@@ -28,8 +39,18 @@ pub fn bundle(doc: &mut Value, file: &Path) -> Result<()> {
         return Ok(());
     }
     let mut files: BTreeMap<String, Value> = BTreeMap::new();
-    let base = file.parent().unwrap_or(Path::new("")).to_path_buf();
-    let root_dir = base.clone();
+    let folder = |p: &Path| Some(p).filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    let base = folder(file.parent().unwrap_or(Path::new("")));
+    let canonical = |dir: &Path| {
+        dir.canonicalize().map_err(|e| {
+            Error::new(ErrorKind::Io, &Pointer::root(), format!("cannot find the folder {}: {e}", dir.display()))
+        })
+    };
+    let base = canonical(&base)?;
+    let root_dir = match root {
+        Some(root) => canonical(root)?,
+        None => base.clone(),
+    };
     rewrite(doc, &base, &root_dir, None, &Pointer::root(), &mut files)?;
     if files.is_empty() {
         return Ok(());
@@ -92,7 +113,8 @@ fn external(
         return Err(Error::unsupported(at, "remote $ref", "references to files beside the spec, and local references")
             .with_message(format!("remote $ref `{file_part}` is not fetched")));
     }
-    let path: PathBuf = dir.join(file_part);
+    let named: PathBuf = dir.join(file_part);
+    let path = inside(&named, file_part, root_dir, at)?;
     let key = path
         .strip_prefix(root_dir)
         .unwrap_or(&path)
@@ -104,13 +126,9 @@ fn external(
     if files.contains_key(&key) {
         return Ok(local);
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Error::new(
-            ErrorKind::Reference,
-            at,
-            format!("external $ref `{file_part}`: cannot read {}: {e}", path.display()),
-        )
-        .with_supported("references to files that exist beside the spec, and local references")
+    let text = read_bounded(&path).map_err(|why| {
+        Error::new(ErrorKind::Reference, at, format!("external $ref `{file_part}`: cannot read {}: {why}", path.display()))
+            .with_supported("references to files that exist beside the spec, and local references")
     })?;
     // Reserve the key first: files that refer to each other terminate.
     files.insert(key.clone(), Value::Null);
@@ -119,4 +137,38 @@ fn external(
     rewrite(&mut value, &file_dir, root_dir, Some(&key), &Pointer::root(), files).map_err(|e| e.in_file(&path))?;
     files.insert(key, value);
     Ok(local)
+}
+
+/// The real path of `named` (links and `..` resolved), if it lies inside
+/// `root` and is a regular file of at most `MAX_FILE` bytes.
+fn inside(named: &Path, file_part: &str, root: &Path, at: &Pointer) -> Result<PathBuf> {
+    let refused = |why: String| {
+        Error::new(ErrorKind::Reference, at, format!("external $ref `{file_part}`: {why}"))
+            .with_supported("references to regular files inside the spec's folder (or the folder given as --ref-root)")
+    };
+    let real = named.canonicalize().map_err(|e| refused(format!("cannot read {}: {e}", named.display())))?;
+    if !real.starts_with(root) {
+        return Err(refused(format!("{} is outside {}, the folder refs may read", real.display(), root.display())));
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| refused(format!("cannot read {}: {e}", real.display())))?;
+    if !meta.is_file() {
+        return Err(refused(format!("{} is not a regular file", real.display())));
+    }
+    if meta.len() > MAX_FILE {
+        return Err(refused(format!("{} is {} bytes, more than the {MAX_FILE} a ref may read", real.display(), meta.len())));
+    }
+    Ok(real)
+}
+
+/// The file as text, reading at most `MAX_FILE` bytes whatever its size
+/// said when it was looked at.
+fn read_bounded(path: &Path) -> std::result::Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(format!("more than {MAX_FILE} bytes"));
+    }
+    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
 }

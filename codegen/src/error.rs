@@ -55,13 +55,54 @@ impl std::ops::DerefMut for Error {
     }
 }
 
+/// The longest quoted value a message repeats whole. Messages quote values
+/// they could not read (serde's `invalid type: string "..."`), and a value can
+/// be a whole file: a message says what is wrong, it does not copy the input.
+const QUOTED_MAX: usize = 80;
+
+/// `message` with every quoted run (`"..."`, `` `...` ``) longer than
+/// `QUOTED_MAX` cut to its start and the count of what was left out.
+fn excerpt(message: String) -> String {
+    if message.len() <= QUOTED_MAX {
+        return message;
+    }
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut rest = message.as_str();
+    while let Some(open) = rest.find(['"', '`']) {
+        let quote = rest.as_bytes()[open] as char;
+        let Some(len) = rest[open + 1..].find(quote) else { break };
+        let inner = &rest[open + 1..open + 1 + len];
+        out.push_str(&rest[..=open]);
+        if inner.chars().count() > QUOTED_MAX {
+            let kept: String = inner.chars().take(QUOTED_MAX / 2).collect();
+            let left = inner.chars().count() - QUOTED_MAX / 2;
+            out.push_str(&format!("{kept}... ({left} more characters)"));
+        } else {
+            out.push_str(inner);
+        }
+        out.push(quote);
+        rest = &rest[open + len + 2..];
+    }
+    out.push_str(rest);
+    if out.len() > MESSAGE_MAX {
+        let cut = (0..=MESSAGE_MAX).rev().find(|&i| out.is_char_boundary(i)).unwrap_or(0);
+        let left = out[cut..].chars().count();
+        out.truncate(cut);
+        out.push_str(&format!("... ({left} more characters)"));
+    }
+    out
+}
+
+/// The longest message kept whole (a list of what a spec has may be long).
+const MESSAGE_MAX: usize = 4096;
+
 impl Error {
     pub fn new(kind: ErrorKind, pointer: &Pointer, message: impl Into<String>) -> Self {
         Error(Box::new(Details {
             kind,
             file: PathBuf::new(),
             pointer: pointer.clone(),
-            message: message.into(),
+            message: excerpt(message.into()),
             supported: None,
             location: None,
         }))
@@ -83,7 +124,7 @@ impl Error {
     }
 
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = message.into();
+        self.message = excerpt(message.into());
         self
     }
 
@@ -127,3 +168,24 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_quoted_values_are_cut_and_short_ones_kept() {
+        let file = "root:x:0:0:root:/root:/bin/bash\n".repeat(40);
+        let e = Error::invalid(&Pointer::root(), format!("invalid type: string \"{file}\", expected `a schema`"));
+        assert!(e.message.len() < 200, "{}", e.message);
+        assert!(e.message.starts_with("invalid type: string \"root:x:0:0:root:/root:/bin/bash"), "{}", e.message);
+        assert!(e.message.ends_with("more characters)\", expected `a schema`"), "{}", e.message);
+        let short = "`pets.yaml` has no \"Pet\" in it, and the message is longer than eighty characters in all";
+        assert_eq!(Error::invalid(&Pointer::root(), short).message, short);
+        // An unpaired quote ends nothing.
+        let odd = format!("it says \"{}", "x".repeat(200));
+        assert_eq!(Error::invalid(&Pointer::root(), odd.clone()).message, odd);
+        let long = format!("it says \"{}", "x".repeat(100_000));
+        assert!(Error::invalid(&Pointer::root(), long).message.len() < MESSAGE_MAX + 40);
+    }
+}

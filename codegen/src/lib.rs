@@ -36,15 +36,16 @@ pub use select::Selection;
 /// Runs the pipeline on the spec at `path` (plus its overlay, if any) and
 /// returns the formatted source of its module, named `module_name`.
 pub fn generate_module(path: &Path, module_name: &str) -> Result<Module> {
-    generate_selected(path, module_name, &Selection::default())
+    generate_selected(path, module_name, &Selection::default(), None)
 }
 
 /// `generate_module` for only the operations `selection` names and the
 /// types they use. An empty selection means the selection file beside the
-/// spec (`NAME.select.yaml`) if there is one, else the whole API.
-pub fn generate_selected(path: &Path, module_name: &str, selection: &Selection) -> Result<Module> {
+/// spec (`NAME.select.yaml`) if there is one, else the whole API. External
+/// `$ref`s may read files inside `ref_root` (default: the spec's folder).
+pub fn generate_selected(path: &Path, module_name: &str, selection: &Selection, ref_root: Option<&Path>) -> Result<Module> {
     let selection = selection_for(path, selection)?;
-    let doc = load::load_file(path)?;
+    let doc = load::load_file_within(path, ref_root)?;
     module_with_timings(doc, module_name, &path.display().to_string(), &selection).map(|(m, _)| m)
 }
 
@@ -183,8 +184,8 @@ pub fn workspace_module(root: &Path, spec: &Path) -> Result<Module> {
 
 /// A standalone crate for one spec (or the slice of it `selection` names),
 /// named after `out`'s last component.
-pub fn standalone_crate(spec: &Path, out: &Path, selection: &Selection) -> Result<Vec<File>> {
-    let module = generate_selected(spec, &module_name_for(spec), selection)?;
+pub fn standalone_crate(spec: &Path, out: &Path, selection: &Selection, ref_root: Option<&Path>) -> Result<Vec<File>> {
+    let module = generate_selected(spec, &module_name_for(spec), selection, ref_root)?;
     let crate_name = out.file_name().and_then(|n| n.to_str()).unwrap_or("generated-client");
     Ok(output::crate_files(crate_name, &[module], false))
 }

@@ -146,6 +146,12 @@ impl Raw {
 /// Reads `path`, applies the overlay beside it (`NAME.overlay.yaml`) if there
 /// is one, and checks that the result is an OpenAPI 3 document.
 pub fn load_file(path: &Path) -> Result<Document> {
+    load_file_within(path, None)
+}
+
+/// `load_file`, with external `$ref`s allowed to read files anywhere inside
+/// `ref_root` rather than only inside the spec's own folder.
+pub fn load_file_within(path: &Path, ref_root: Option<&Path>) -> Result<Document> {
     let text = read(path)?;
     let mut raw = parse_document(&text, path).map_err(|e| e.in_file(path))?;
     drop(text);
@@ -157,7 +163,7 @@ pub fn load_file(path: &Path) -> Result<Document> {
     if raw.paths_refer_outside() {
         raw.tree_mut();
     }
-    crate::bundle::bundle(&mut raw.value, path).map_err(|e| e.in_file(path))?;
+    crate::bundle::bundle(&mut raw.value, path, ref_root).map_err(|e| e.in_file(path))?;
     from_raw(raw, path)
 }
 

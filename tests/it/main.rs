@@ -12,6 +12,7 @@ mod http_hienergy;
 mod http_onlyfansapi;
 mod hostile;
 mod hostile_server;
+mod hostile_specs;
 mod http_vantage;
 mod resilience;
 mod select;

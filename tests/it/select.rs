@@ -25,7 +25,7 @@ fn generate_beside(selection: &Selection, select: Option<&str>) -> codegen::Resu
     if let Some(text) = select {
         std::fs::write(dir.join("zoo.select.yaml"), text).unwrap();
     }
-    codegen::generate_selected(&path, "zoo", selection).map(|m| m.source)
+    codegen::generate_selected(&path, "zoo", selection, None).map(|m| m.source)
 }
 
 fn selection(tags: &[&str], operations: &[&str]) -> Selection {

@@ -25,10 +25,11 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage:
   cargo xtask codegen            regenerate generated/ from specs/
   cargo xtask codegen --check    fail, with a diff, if generated/ is stale
-  cargo xtask codegen --spec PATH --out DIR [--check] [--tag TAG]... [--operation ID]...
+  cargo xtask codegen --spec PATH --out DIR [--check] [--tag TAG]... [--operation ID]... [--ref-root DIR]
                                  generate one spec into a standalone crate at DIR; with
                                  --tag/--operation, only those operations and the types
-                                 they use (for a slice of a huge API)
+                                 they use (for a slice of a huge API); external $refs read
+                                 files inside the spec's folder, or inside --ref-root DIR
   cargo xtask corpus [--help]    run codegen + cargo check over many real specs, with a report
   cargo xtask bench [--help]     codegen time and memory against the parse floor and progenitor";
 
@@ -55,6 +56,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let mut spec = None;
     let mut out = None;
     let mut selection = codegen::Selection::default();
+    let mut ref_root = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -63,6 +65,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
             "--out" => out = Some(PathBuf::from(it.next().ok_or("--out needs a directory")?)),
             "--tag" => selection.tags.push(it.next().ok_or("--tag needs a tag")?.clone()),
             "--operation" => selection.operations.push(it.next().ok_or("--operation needs an operationId")?.clone()),
+            "--ref-root" => ref_root = Some(PathBuf::from(it.next().ok_or("--ref-root needs a directory")?)),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -70,7 +73,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     match (spec, out) {
         (Some(spec), Some(out)) => {
-            let files = codegen::standalone_crate(&spec, &out, &selection).map_err(|e| e.to_string())?;
+            let files = codegen::standalone_crate(&spec, &out, &selection, ref_root.as_deref()).map_err(|e| e.to_string())?;
             warn_if_huge(&files);
             let stale = codegen::output::sync(&out, &files, Some(Path::new("src")), mode).map_err(|e| e.to_string())?;
             report(&stale, mode, &out.display().to_string(), started)
@@ -90,7 +93,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
             }
             report(&stale, mode, "generated/ and tests/fixtures/", started)
         }
-        _ if !selection.is_all() => Err("--tag and --operation need --spec and --out".into()),
+        _ if !selection.is_all() || ref_root.is_some() => Err("--tag, --operation and --ref-root need --spec and --out".into()),
         _ => Err("--spec and --out go together".into()),
     }
 }
