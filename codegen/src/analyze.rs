@@ -12,9 +12,56 @@ use crate::model::*;
 use std::collections::HashMap;
 
 pub fn analyze(api: &mut Api) {
+    break_alias_cycles(api);
     dedup(api);
     mark_boxed(api);
     mark_in_request(api);
+}
+
+/// An alias that stands, through other aliases, lists and maps, for itself
+/// (`X: {$ref: X}`, `A` -> `B` -> `A`, `X: {type: array, items: X}`) has no
+/// Rust type: `pub type X = Vec<X>;` does not compile. Every alias on such a
+/// cycle becomes any JSON value, which is what such a schema admits.
+fn break_alias_cycles(api: &mut Api) {
+    fn aliased(kind: &TypeKind) -> Option<TypeId> {
+        let TypeKind::Alias(ty) = kind else { return None };
+        let mut ty = ty;
+        while let Ty::Map(inner) | Ty::List(inner) | Ty::Nullable(inner) = ty {
+            ty = inner;
+        }
+        match ty {
+            Ty::Named(id) => Some(*id),
+            _ => None,
+        }
+    }
+    // 0: not seen, 1: on the current walk, 2: done. Each alias points to at
+    // most one type, so each walk is a path, and the whole pass is linear.
+    let mut state = vec![0u8; api.types.len()];
+    let mut cyclic = Vec::new();
+    for start in 0..api.types.len() {
+        let mut path = Vec::new();
+        let mut at = Some(TypeId(start));
+        while let Some(id) = at {
+            match state[id.0] {
+                2 => break,
+                1 => {
+                    let from = path.iter().position(|p| *p == id).unwrap_or(0);
+                    cyclic.extend_from_slice(&path[from..]);
+                    break;
+                }
+                _ => {}
+            }
+            state[id.0] = 1;
+            path.push(id);
+            at = aliased(&api.types[id.0].kind);
+        }
+        for id in path {
+            state[id.0] = 2;
+        }
+    }
+    for id in cyclic {
+        api.types[id.0].kind = TypeKind::Alias(Ty::Json);
+    }
 }
 
 /// Rewrites every type reference through `f`.

@@ -20,6 +20,7 @@ pub mod model;
 pub mod name;
 pub mod output;
 pub mod overlay;
+pub mod parse;
 pub mod pointer;
 pub mod repair;
 pub mod resolve;
@@ -117,9 +118,15 @@ pub fn module_name_for(path: &Path) -> String {
     match name.strip_prefix("r#") {
         // `pub mod r#type;` works but reads badly; `type_api` does not.
         Some(keyword) => format!("{keyword}_api"),
+        // `src/lib.rs` and `src/runtime.rs` are the crate's own, and a
+        // `src/main.rs` would make the crate a binary too.
+        None if RESERVED_MODULES.contains(&name.trim_end_matches('_')) => format!("{}_api", name.trim_end_matches('_')),
         None => name,
     }
 }
+
+/// Module names a spec's file name cannot take.
+const RESERVED_MODULES: [&str; 5] = ["lib", "main", "runtime", "self", "crate"];
 
 /// The spec files in `dir`: YAML and JSON files that are not overlays or
 /// selections, sorted by name so that module order never depends on the
@@ -164,10 +171,21 @@ pub const WORKSPACE_CRATES: [WorkspaceCrate; 2] = [
 /// The files of one workspace crate: every spec in its directory, one
 /// module each. Messages name specs relative to `root`.
 pub fn workspace_crate(root: &Path, krate: &WorkspaceCrate) -> Result<Vec<File>> {
-    let modules = spec_files(&root.join(krate.specs))?
-        .iter()
-        .map(|spec| workspace_module(root, spec))
-        .collect::<Result<Vec<_>>>()?;
+    let specs = spec_files(&root.join(krate.specs))?;
+    // `pets.yaml` and `pets.json`, or `my-api.yaml` and `my_api.yaml`, would
+    // write one module over the other.
+    let mut names = std::collections::BTreeMap::new();
+    for spec in &specs {
+        if let Some(first) = names.insert(module_name_for(spec), spec) {
+            return Err(Error::new(
+                ErrorKind::Output,
+                &pointer::Pointer::root(),
+                format!("{} and {} would both be the module `{}`: rename one", first.display(), spec.display(), module_name_for(spec)),
+            )
+            .in_file(spec));
+        }
+    }
+    let modules = specs.iter().map(|spec| workspace_module(root, spec)).collect::<Result<Vec<_>>>()?;
     Ok(output::crate_files(krate.name, &modules, krate.examples))
 }
 
@@ -195,6 +213,33 @@ fn relative(mut e: Error, root: &Path) -> Error {
         e.file = rel.to_path_buf();
     }
     e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_file_names_never_take_the_crates_own_files() {
+        for (file, module) in
+            [("lib.yaml", "lib_api"), ("main.json", "main_api"), ("runtime.yml", "runtime_api"), ("Runtime.yaml", "runtime_api"), ("self.yaml", "self_api"), ("type.yaml", "type_api"), ("pets.yaml", "pets")]
+        {
+            assert_eq!(module_name_for(Path::new(file)), module, "{file}");
+        }
+    }
+
+    #[test]
+    fn two_specs_that_would_be_one_module_are_an_error() {
+        let dir = std::env::temp_dir().join(format!("codegen-clash-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("specs")).unwrap();
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n";
+        std::fs::write(dir.join("specs/my-api.yaml"), spec).unwrap();
+        std::fs::write(dir.join("specs/my_api.json"), spec).unwrap();
+        let krate = WorkspaceCrate { name: "x", specs: "specs", dir: "x", examples: false };
+        let e = workspace_crate(&dir, &krate).unwrap_err();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(e.message.contains("would both be the module `my_api`"), "{e}");
+    }
 }
 
 /// ARCHITECTURE.md's invariants about imports, checked.

@@ -23,6 +23,8 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::overlay;
+use crate::parse::{Budget, Seed, Step};
+use serde::de::DeserializeSeed;
 use crate::pointer::Pointer;
 
 /// A parsed spec, as a 3.0 document (3.1 is rewritten; see `upgrade`).
@@ -101,6 +103,16 @@ impl Raw {
         }
     }
 
+    /// `tree_mut`, after checking the path items held as text for repeated
+    /// keys (which a `Value` would drop silently, as it would an operation).
+    fn whole_tree(&mut self) -> Result<&mut Value> {
+        for p in self.paths.iter().flatten() {
+            let at = Pointer::root().push("paths").push(&p.key);
+            crate::parse::check_json_keys(p.text.get(), &at).map_err(|e| Error::new(ErrorKind::Syntax, &at, format!("invalid JSON: {e}")))?;
+        }
+        Ok(self.tree_mut())
+    }
+
     /// The whole document as one tree, with any path items held as text
     /// parsed back into it.
     pub fn tree_mut(&mut self) -> &mut Value {
@@ -158,10 +170,11 @@ pub fn load_file_within(path: &Path, ref_root: Option<&Path>) -> Result<Document
     if let Some(overlay_path) = overlay::beside(path) {
         let overlay_text = read(&overlay_path)?;
         let overlay = parse_text(&overlay_text, &overlay_path).map_err(|e| e.in_file(&overlay_path))?;
-        overlay::apply(raw.tree_mut(), &overlay).map_err(|e| e.in_file(&overlay_path))?;
+        let tree = raw.whole_tree().map_err(|e| e.in_file(path))?;
+        overlay::apply(tree, &overlay).map_err(|e| e.in_file(&overlay_path))?;
     }
     if raw.paths_refer_outside() {
-        raw.tree_mut();
+        raw.whole_tree().map_err(|e| e.in_file(path))?;
     }
     crate::bundle::bundle(&mut raw.value, path, ref_root).map_err(|e| e.in_file(path))?;
     from_raw(raw, path)
@@ -180,6 +193,11 @@ fn read(path: &Path) -> Result<String> {
     })
 }
 
+/// A UTF-8 byte order mark says nothing to a parser but "invalid".
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 fn looks_json(text: &str, name: &Path) -> bool {
     name.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) || text.trim_start().starts_with('{')
 }
@@ -193,20 +211,22 @@ fn json_error(e: serde_json::Error) -> Error {
 /// A whole spec: as `parse_text`, except that a JSON object's path items are
 /// kept as text.
 fn parse_document(text: &str, name: &Path) -> Result<Raw> {
+    let text = without_bom(text);
     if !text.trim_start().starts_with('{') {
         return parse_text(text, name).map(Raw::from);
     }
+    let budget = Budget::new(crate::parse::value_budget(text.len()), false);
     let mut de = serde_json::Deserializer::from_str(text);
-    let raw = serde::Deserializer::deserialize_map(&mut de, TopLevel).and_then(|raw| de.end().map(|()| raw));
+    let raw = serde::Deserializer::deserialize_map(&mut de, TopLevel(&budget)).and_then(|raw| de.end().map(|()| raw));
     raw.map_err(json_error)
 }
 
 /// Reads the top-level object, keeping the entries of `paths` as text when
 /// it is an object (anything else is left in the tree for lowering to
 /// report).
-struct TopLevel;
+struct TopLevel<'b>(&'b Budget);
 
-impl<'de> Visitor<'de> for TopLevel {
+impl<'de> Visitor<'de> for TopLevel<'_> {
     type Value = Raw;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -214,105 +234,113 @@ impl<'de> Visitor<'de> for TopLevel {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Raw, A::Error> {
+        use serde::de::Error as _;
         let mut value = Map::new();
         let mut paths = None;
+        let repeated = |key: &str| A::Error::custom(format!("duplicate key `{key}` at {}", Pointer::root().push(key)));
         while let Some(key) = map.next_key::<String>()? {
+            if value.contains_key(&key) || (key == "paths" && paths.is_some()) {
+                return Err(repeated(&key));
+            }
             if key != "paths" {
-                value.insert(key, map.next_value()?);
+                self.0.path.borrow_mut().push(Step::Key(key.clone()));
+                let item = map.next_value_seed(Seed(self.0));
+                self.0.path.borrow_mut().pop();
+                value.insert(key, item?);
                 continue;
             }
             let text: &RawValue = map.next_value()?;
-            // Later keys win, as they do in a `Value`.
-            value.remove("paths");
-            paths = None;
-            match serde_json::from_str::<indexmap::IndexMap<String, Box<RawValue>>>(text.get()) {
-                Ok(items) => {
-                    let items = items.into_iter().map(|(key, text)| PathText { key, text, value: OnceCell::new() });
-                    paths = Some(items.collect());
+            match path_texts(text.get()) {
+                Ok(Some(items)) => paths = Some(items),
+                Ok(None) => {
+                    let mut de = serde_json::Deserializer::from_str(text.get());
+                    value.insert(key, Seed(self.0).deserialize(&mut de).map_err(A::Error::custom)?);
                 }
-                Err(_) => {
-                    value.insert(key, serde_json::from_str(text.get()).map_err(serde::de::Error::custom)?);
-                }
+                Err(e) => return Err(A::Error::custom(e)),
             }
         }
         Ok(Raw { value: Value::Object(value), paths })
     }
 }
 
+/// The entries of a `paths` object as text, in order; `None` if it is not
+/// an object (lowering reports that), an error if a path is there twice.
+fn path_texts(text: &str) -> std::result::Result<Option<Vec<PathText>>, String> {
+    struct Items;
+    impl<'de> Visitor<'de> for Items {
+        type Value = Option<Vec<PathText>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("the paths object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+            use serde::de::Error as _;
+            let mut items = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if !seen.insert(key.clone()) {
+                    return Err(A::Error::custom(format!("duplicate key `{key}` at {}", Pointer::root().push("paths").push(&key))));
+                }
+                let text: Box<RawValue> = map.next_value()?;
+                items.push(PathText { key, text, value: OnceCell::new() });
+            }
+            Ok(Some(items))
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_bool<E>(self, _: bool) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E>(self, _: &str) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde::Deserializer::deserialize_any(&mut de, Items).map_err(|e| e.to_string())
+}
+
 /// JSON is tried first when the file says `.json` or starts with `{`;
 /// everything else is YAML (which is also a superset of JSON).
 pub fn parse_text(text: &str, name: &Path) -> Result<Value> {
+    let text = without_bom(text);
     if looks_json(text, name) {
-        return serde_json::from_str(text).map_err(json_error);
+        let budget = Budget::new(crate::parse::value_budget(text.len()), false);
+        let mut de = serde_json::Deserializer::from_str(text);
+        return Seed(&budget).deserialize(&mut de).and_then(|v| de.end().map(|()| v)).map_err(json_error);
     }
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let mut err = Error::new(ErrorKind::Syntax, &Pointer::root(), format!("invalid YAML: {e}"));
-        err.location = e.location().map(|l| (l.line(), l.column()));
+    let yaml_error = |message: String, location: Option<serde_yaml::Location>| {
+        let mut err = Error::new(ErrorKind::Syntax, &Pointer::root(), format!("invalid YAML: {message}"));
+        err.location = location.map(|l| (l.line(), l.column()));
         err
-    })?;
+    };
+    if crate::parse::flow_depth_exceeds(text, 1024) {
+        return Err(yaml_error("`[` and `{` nest more than 1024 deep".into(), None));
+    }
     // `<<: *anchor` merge keys are YAML 1.1; specs in the wild use them.
-    yaml.apply_merge().map_err(|e| {
-        Error::new(ErrorKind::Syntax, &Pointer::root(), format!("invalid YAML merge key: {e}"))
-    })?;
-    yaml_to_json(yaml, &Pointer::root())
-}
-
-/// YAML allows non-string keys (`200:` is an integer); OpenAPI keys are strings.
-fn yaml_to_json(v: serde_yaml::Value, at: &Pointer) -> Result<Value> {
-    use serde_yaml::Value as Y;
-    Ok(match v {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-                    Error::new(ErrorKind::Syntax, at, format!("number {n} has no JSON form"))
-                })?
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| yaml_to_json(item, &at.index(i)))
-                .collect::<Result<_>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::with_capacity(map.len());
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_string(),
-                    other => {
-                        return Err(Error::new(
-                            ErrorKind::Syntax,
-                            at,
-                            format!("mapping key {other:?} is not a string"),
-                        ))
-                    }
-                };
-                let child = at.push(&key);
-                out.insert(key, yaml_to_json(v, &child)?);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(t) => yaml_to_json(t.value, at)?,
-    })
+    let budget = Budget::new(crate::parse::value_budget(text.len()), true);
+    Seed(&budget)
+        .deserialize(serde_yaml::Deserializer::from_str(text))
+        .map_err(|e| yaml_error(e.to_string(), e.location()))
 }
 
 fn from_raw(mut raw: Raw, file: &Path) -> Result<Document> {
     check_version(&raw.value).map_err(|e| e.in_file(file))?;
     let declared = raw.value.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string();
     if !declared.starts_with("3.0") {
-        crate::upgrade::to_3_0(raw.tree_mut());
+        crate::upgrade::to_3_0(raw.whole_tree().map_err(|e| e.in_file(file))?);
     }
     // Path items held as text are repaired when they are read.
     crate::repair::repair(&mut raw.value);
@@ -375,6 +403,8 @@ pub fn path_item_text(text: &RawValue, at: &Pointer) -> Result<openapiv3::Refere
         #[serde(rename = "$ref")]
         reference: Option<Value>,
     }
+    // openapiv3's maps would keep the last of a repeated key silently.
+    crate::parse::check_json_keys(text.get(), at).map_err(|e| Error::new(ErrorKind::Syntax, at, format!("invalid JSON: {e}")))?;
     let reference = serde_json::from_str::<RefOnly>(text.get()).ok().and_then(|r| r.reference);
     if reference.is_none() {
         if let Ok(item) = serde_json::from_str(text.get()) {

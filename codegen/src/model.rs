@@ -149,6 +149,23 @@ pub enum Ty {
     Named(TypeId),
 }
 
+impl Ty {
+    /// How many lists, maps and nullables are wrapped around the innermost type.
+    pub fn nesting(&self) -> usize {
+        let mut depth = 0;
+        let mut ty = self;
+        while let Ty::Map(inner) | Ty::List(inner) | Ty::Nullable(inner) = ty {
+            depth += 1;
+            ty = inner;
+        }
+        depth
+    }
+}
+
+/// The deepest a type expression may nest (`Vec<Vec<...>>`): rustc's
+/// recursion limit stops proving `Send` for 64 nested `Vec`s (40 pass).
+pub const MAX_TYPE_NESTING: usize = 32;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IntWidth {
     I32,

@@ -39,6 +39,9 @@ pub fn apply(doc: &mut Value, overlay: &Value) -> Result<()> {
         .get("actions")
         .and_then(Value::as_array)
         .ok_or_else(|| Error::invalid(&root.push("actions"), "an overlay needs an `actions` array"))?;
+    // What the actions may add in all: an overlay that copies a large update
+    // onto every node, action after action, would double the document each time.
+    let mut budget = ADDED_MAX;
     for (i, action) in actions.iter().enumerate() {
         let at = root.push("actions").index(i);
         let target = action
@@ -65,6 +68,18 @@ pub fn apply(doc: &mut Value, overlay: &Value) -> Result<()> {
                 remove_at(doc, p);
             }
         } else if let Some(update) = action.get("update") {
+            let (values, depth) = measure(update);
+            for p in &pointers {
+                if p.matches('/').count() + depth > crate::parse::MAX_DEPTH {
+                    return Err(Error::invalid(&at.push("update"), format!(
+                        "this update would nest the document more than {} levels deep at `{p}`",
+                        crate::parse::MAX_DEPTH
+                    )));
+                }
+                budget = budget.checked_sub(values).ok_or_else(|| {
+                    Error::invalid(&at.push("update"), format!("the overlay's updates add more than {ADDED_MAX} values in all"))
+                })?;
+            }
             for p in &pointers {
                 if let Some(node) = doc.pointer_mut(p) {
                     merge(node, update);
@@ -75,6 +90,27 @@ pub fn apply(doc: &mut Value, overlay: &Value) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The most values an overlay's updates may add to a document, copies onto
+/// several targets counted each time (real overlays add a few hundred).
+const ADDED_MAX: usize = 1_000_000;
+
+/// How many values `v` holds, and how deep it nests; without recursion.
+fn measure(v: &Value) -> (usize, usize) {
+    let mut values = 0;
+    let mut deepest = 0;
+    let mut stack = vec![(v, 1)];
+    while let Some((v, depth)) = stack.pop() {
+        values += 1;
+        deepest = deepest.max(depth);
+        match v {
+            Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+            Value::Object(map) => stack.extend(map.values().map(|i| (i, depth + 1))),
+            _ => {}
+        }
+    }
+    (values, deepest)
 }
 
 /// Objects merge key by key; an array gets the update appended; anything
