@@ -61,11 +61,13 @@ pub fn bundle(doc: &mut Value, file: &Path, root: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-/// Whether some `$ref` in `doc` names another file (stops at the first).
+/// Whether some `$ref` in `doc` names another file, or is no string at all
+/// (stops at the first): either needs the walk that knows where it is.
 fn has_external_ref(doc: &mut Value) -> bool {
     let found = crate::walk::objects(doc, &(), &|_, _| (), &mut |map, _| match map.get("$ref") {
-        Some(Value::String(r)) if !r.starts_with('#') => Err(()),
-        _ => Ok(()),
+        Some(Value::String(r)) if r.starts_with('#') => Ok(()),
+        None => Ok(()),
+        Some(_) => Err(()),
     });
     found.is_err()
 }
@@ -85,7 +87,12 @@ fn rewrite(
         Step::Index(i) => p.index(i),
     };
     crate::walk::objects(v, at, &child, &mut |map, at| {
-        let Some(Value::String(r)) = map.get_mut("$ref") else { return Ok(()) };
+        let r = match map.get_mut("$ref") {
+            Some(Value::String(r)) => r,
+            None => return Ok(()),
+            // `{$ref: 7}` would otherwise be read as a schema that allows anything.
+            Some(other) => return Err(Error::invalid(&at.push("$ref"), format!("`$ref` must be a string, not `{other}`"))),
+        };
         let (file_part, fragment) = r.split_once('#').map_or((r.as_str(), ""), |(f, frag)| (f, frag));
         let new_ref = if file_part.is_empty() {
             // Local to its own file: inside a bundled file, local means under its key.

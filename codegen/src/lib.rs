@@ -13,6 +13,8 @@ pub mod bundle;
 pub mod emit;
 pub mod error;
 pub mod format;
+#[cfg(feature = "arbitrary")]
+pub mod fuzzing;
 pub mod ident;
 pub mod load;
 pub mod lower;

@@ -358,6 +358,7 @@ fn from_raw(mut raw: Raw, file: &Path) -> Result<Document> {
 pub fn ref_or<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Result<openapiv3::ReferenceOr<T>> {
     match value.get("$ref") {
         Some(Value::String(reference)) => Ok(openapiv3::ReferenceOr::Reference { reference: reference.clone() }),
+        Some(other) => Err(Error::invalid(&at.push("$ref"), format!("`$ref` must be a string, not `{other}`"))),
         _ => part(value, at).map(openapiv3::ReferenceOr::Item),
     }
 }
@@ -367,6 +368,16 @@ pub fn ref_or<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Re
 /// flattened and untagged types would otherwise hide.
 pub fn path_item(value: &Value, at: &Pointer) -> Result<openapiv3::ReferenceOr<openapiv3::PathItem>> {
     use openapiv3::{Parameter, RequestBody, Response};
+    // openapiv3 drops a response whose key is no status (`abc`, `-1`) without a word.
+    for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+        let responses = value.get(method).and_then(|op| op.get("responses")).and_then(Value::as_object);
+        for key in responses.into_iter().flat_map(|r| r.keys()) {
+            if !crate::parse::is_status_key(key) {
+                let at = at.push(method).push("responses").push(key);
+                return Err(Error::invalid(&at, format!("`{key}` is not a status code, a range like `4XX`, or `default`")));
+            }
+        }
+    }
     ref_or(value, at).map_err(|whole| {
         let Some(item) = value.as_object() else { return whole };
         let each = |list: Option<&Value>, at: &Pointer| -> Result<()> {
@@ -438,6 +449,12 @@ pub fn part<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Resu
     })
 }
 
+/// `3.0.N` or `3.1.N` (or just `3.0`, `3.1`): `3.0.999-evil` is not a version.
+fn is_supported_version(v: &str) -> bool {
+    let Some(rest) = v.strip_prefix("3.0").or_else(|| v.strip_prefix("3.1")) else { return false };
+    rest.is_empty() || rest.strip_prefix('.').is_some_and(|n| !n.is_empty() && n.len() <= 4 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn check_version(raw: &Value) -> Result<()> {
     let root = Pointer::root();
     let obj = raw
@@ -455,7 +472,7 @@ fn check_version(raw: &Value) -> Result<()> {
     match obj.get("openapi") {
         None => Err(Error::invalid(&root, "no `openapi` field: this is not an OpenAPI 3 document")
             .with_supported("OpenAPI 3.0.x and 3.1.x")),
-        Some(Value::String(v)) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(()),
+        Some(Value::String(v)) if is_supported_version(v) => Ok(()),
         Some(Value::String(v)) => Err(Error::unsupported(&at, "OpenAPI version", "OpenAPI 3.0.x and 3.1.x")
             .with_message(format!("OpenAPI {v} is not supported"))),
         Some(other) => Err(Error::invalid(&at, format!("`openapi` must be a version string, not {other}"))

@@ -95,7 +95,8 @@ pub fn name(api: &Api) -> Names {
     // converted by `heck` more than once): made on every core, then claimed
     // here in order.
     let words = on_all_cores(&api.operations, |op| OpWords {
-        base: ident::bare(&camel(&op.id, "Operation", "Op")).to_string(),
+        // Without the `_` a keyword gets (`Self_`): `Self_Error` is not camel case.
+        base: ident::bare(&camel(&op.id, "Operation", "Op")).trim_end_matches('_').to_string(),
         method: snake(&op.id, "operation"),
         success_variants: outcome_variants(&op.success),
         error_variants: outcome_variants(&op.errors),

@@ -303,6 +303,30 @@ struct KeysOnly<'de> {
     path: RefCell<Vec<Step<Key<'de>>>>,
 }
 
+/// A key of an operation's `responses`: `200`, `4XX`, `default`, or an extension.
+pub fn is_status_key(key: &str) -> bool {
+    let b = key.as_bytes();
+    let code = b.len() == 3 && (b'1'..=b'5').contains(&b[0]);
+    let digits = code && b[1].is_ascii_digit() && b[2].is_ascii_digit();
+    let range = code && b[1..].eq_ignore_ascii_case(b"XX");
+    digits || range || key == "default" || key.starts_with("x-")
+}
+
+impl KeysOnly<'_> {
+    /// At the keys of an operation's `responses` (a path item's text is read
+    /// here from its root: `get`, `responses`).
+    fn in_responses(&self) -> bool {
+        matches!(self.path.borrow().as_slice(), [Step::Key(method), Step::Key(r)]
+            if r == "responses" && ["get", "put", "post", "delete", "options", "head", "patch", "trace"].contains(&method.as_ref()))
+    }
+
+    /// Inside an example, a default or an extension: data, where a `$ref`
+    /// key is just a key.
+    fn in_data(&self) -> bool {
+        self.path.borrow().iter().any(|s| matches!(s, Step::Key(k) if crate::walk::is_data(k)))
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for &KeysOnly<'de> {
     type Value = ();
 
@@ -358,6 +382,18 @@ impl<'de> Visitor<'de> for &KeysOnly<'de> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             if few.contains(&key) || many.contains(&key) {
                 return Err(A::Error::custom(format!("duplicate key `{key}` at {}", pointer_of(&self.base, &self.path.borrow(), &key))));
+            }
+            if self.in_responses() && !is_status_key(&key) {
+                let at = pointer_of(&self.base, &self.path.borrow(), &key);
+                return Err(A::Error::custom(format!("`{key}` is not a status code, a range like `4XX`, or `default`, at {at}")));
+            }
+            if key == "$ref" && !self.in_data() {
+                if let Some(other) = map.next_value::<Option<Value>>()?.filter(|v| !v.is_string()) {
+                    let at = pointer_of(&self.base, &self.path.borrow(), "$ref");
+                    return Err(A::Error::custom(format!("`$ref` must be a string, not `{other}`, at {at}")));
+                }
+                few.push(key);
+                continue;
             }
             self.path.borrow_mut().push(Step::Key(key));
             let value = map.next_value_seed(self);

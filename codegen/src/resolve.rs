@@ -111,10 +111,13 @@ impl<'a> Resolver<'a> {
                     format!("`{reference}` points to nothing: there is no {target} in this document"),
                 )
             })?;
-            match value.get("$ref").and_then(Value::as_str) {
-                Some(next) => {
+            match value.get("$ref") {
+                Some(Value::String(next)) => {
                     reference = next.to_string();
                     from = target;
+                }
+                Some(other) => {
+                    return Err(Error::invalid(&target.push("$ref"), format!("`$ref` must be a string, not `{other}`")))
                 }
                 None => return Ok((value, target)),
             }

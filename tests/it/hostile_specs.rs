@@ -284,3 +284,37 @@ fn overlays_cannot_build_a_document_without_bound() {
     let e = generate(&spec, None).unwrap_err();
     assert!(e.message.contains("add more than"), "{e}");
 }
+
+#[test]
+fn what_openapiv3_would_take_silently_is_an_error_at_its_place() {
+    let json_head = r#""openapi": "3.0.3", "info": {"title": "T", "version": "1"}"#;
+    let answer = r#"{"description": "ok"}"#;
+    let cases = [
+        // A version that is no 3.0 or 3.1 release.
+        ("v.yaml", "openapi: 3.0.999-evil\ninfo: {title: T, version: '1'}\npaths: {}\n".to_string(), "#/openapi", "not supported"),
+        // A `$ref` that is not a string, in the tree and in path items held as text.
+        ("r.yaml", component("A", "{type: object, properties: {b: {$ref: 7}}}"), "#/components/schemas/A/properties/b/$ref", "must be a string"),
+        (
+            "r.json",
+            format!(r#"{{{json_head}, "paths": {{"/a": {{"get": {{"responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {{"$ref": 7}}}}}}}}}}}}}}}}}}"#),
+            "#/paths/~1a",
+            "`$ref` must be a string, not `7`, at #/paths/~1a/get/responses/200/content/application~1json/schema/$ref",
+        ),
+        // Response keys that are no status.
+        ("s.yaml", format!("{}paths:\n  /a:\n    get:\n      responses:\n        abc: {{description: x}}\n", HEAD.replace("paths: {}\n", "")), "#/paths/~1a/get/responses/abc", "not a status code"),
+        ("s.json", format!(r#"{{{json_head}, "paths": {{"/a": {{"get": {{"responses": {{"-1": {answer}}}}}}}}}}}"#), "#/paths/~1a", "`-1` is not a status code"),
+    ];
+    for (name, text, pointer, said) in cases {
+        let e = generate_text(name, &text).unwrap_err();
+        assert_eq!(e.pointer.to_string(), pointer, "{name}: {e}");
+        assert!(e.message.contains(said), "{name}: {e}");
+    }
+    // A `$ref` key inside an example is data, and status-like keys elsewhere are names.
+    let fine = format!(
+        "{}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, properties: {{abc: {{type: string}}}}}}\n              example: {{$ref: 7}}\n        4XX: {{description: client}}\n        default: {{description: other}}\n",
+        HEAD.replace("paths: {}\n", "")
+    );
+    assert!(generate_text("fine.yaml", &fine).is_ok());
+    let fine_json = serde_json::to_string(&serde_yaml::from_str::<serde_json::Value>(&fine).unwrap()).unwrap();
+    generate_text("fine.json", &fine_json).unwrap();
+}

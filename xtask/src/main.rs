@@ -6,6 +6,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
 mod corpus;
+mod fuzz;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,7 +32,8 @@ const USAGE: &str = "usage:
                                  they use (for a slice of a huge API); external $refs read
                                  files inside the spec's folder, or inside --ref-root DIR
   cargo xtask corpus [--help]    run codegen + cargo check over many real specs, with a report
-  cargo xtask bench [--help]     codegen time and memory against the parse floor and progenitor";
+  cargo xtask bench [--help]     codegen time and memory against the parse floor and progenitor
+  cargo xtask fuzz [--help]      the libFuzzer targets of codegen/fuzz, for --minutes N each";
 
 fn run(args: &[String]) -> Result<(), String> {
     let (task, rest) = args.split_first().ok_or_else(|| USAGE.to_string())?;
@@ -41,6 +43,7 @@ fn run(args: &[String]) -> Result<(), String> {
         // The child process of `corpus`: one spec, one JSON line.
         "corpus-one" => corpus::one(rest),
         "bench" => bench::run(&project_root(), rest),
+        "fuzz" => fuzz::run(&project_root(), rest),
         // The child process of `bench`: one measurement, one JSON line.
         "bench-one" => bench::one(rest),
         "help" | "--help" | "-h" => {

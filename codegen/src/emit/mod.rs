@@ -233,12 +233,15 @@ fn clean_text(text: &str) -> String {
         matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{2060}' | '\u{FEFF}')
             || (c.is_control() && c != '\n' && c != '\t')
     };
+    // U+2028 and U+2029 end a line for editors and rustdoc alike, but not
+    // for `str::lines`: they become line breaks of their own.
+    let separator = |c: char| matches!(c, '\u{2028}' | '\u{2029}');
     // Nearly every text has none of them; it is then copied whole rather
     // than char by char.
-    if !text.contains(unwanted) {
+    if !text.contains(|c| unwanted(c) || separator(c)) {
         return text.to_string();
     }
-    text.replace("\r\n", "\n").chars().filter(|&c| !unwanted(c)).collect()
+    text.replace("\r\n", "\n").chars().filter(|&c| !unwanted(c)).map(|c| if separator(c) { '\n' } else { c }).collect()
 }
 
 /// Where a type is named from: the `types` module itself, or the client

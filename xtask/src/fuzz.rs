@@ -1,0 +1,158 @@
+//! `cargo xtask fuzz`: the libFuzzer targets of `codegen/fuzz` (cargo-fuzz,
+//! on the nightly toolchain), each on its own core for a fixed time, seeded
+//! with every spec of `specs/` and `tests/specs/`. Inputs that crash, hang
+//! or pass the memory limit are written to `target/fuzz/artifacts/TARGET/`,
+//! and the run fails; turn each into a regression test.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const USAGE: &str = "usage: cargo xtask fuzz [options]
+  --minutes N      how long each target runs (default 10)
+  --target T       a target to run (repeatable; default: all): load_bytes, structured
+  --rss-mb M       memory limit per input in MiB (default 2048)
+  --timeout S      seconds one input may take before it counts as a hang (default 10)
+Installs cargo-fuzz into target/tools on first use; needs the nightly toolchain.
+Targets run at once, one per core.";
+
+const TARGETS: [&str; 2] = ["load_bytes", "structured"];
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let mut minutes = 10u64;
+    let mut targets: Vec<String> = Vec::new();
+    let mut rss_mb = 2048u64;
+    let mut timeout = 10u64;
+    let mut it = args.iter();
+    let number = |v: Option<&String>, flag: &str| -> Result<u64, String> {
+        v.and_then(|v| v.parse().ok()).ok_or(format!("{flag} needs a number"))
+    };
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--minutes" => minutes = number(it.next(), "--minutes")?,
+            "--target" => targets.push(it.next().ok_or("--target needs a name")?.clone()),
+            "--rss-mb" => rss_mb = number(it.next(), "--rss-mb")?,
+            "--timeout" => timeout = number(it.next(), "--timeout")?,
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    if targets.is_empty() {
+        targets = TARGETS.iter().map(|t| t.to_string()).collect();
+    }
+    if let Some(t) = targets.iter().find(|t| !TARGETS.contains(&t.as_str())) {
+        return Err(format!("no fuzz target `{t}` (there are: {})", TARGETS.join(", ")));
+    }
+    let tools = root.join("target/tools");
+    let cargo_fuzz = tools.join("bin/cargo-fuzz");
+    if !cargo_fuzz.exists() {
+        eprintln!("fuzz: installing cargo-fuzz into {}", tools.display());
+        let status = Command::new("cargo")
+            .args(["install", "cargo-fuzz", "--locked", "--root"])
+            .arg(&tools)
+            .status()
+            .map_err(|e| format!("cargo install: {e}"))?;
+        if !status.success() {
+            return Err("installing cargo-fuzz failed".into());
+        }
+    }
+    let work = root.join("target/fuzz");
+    let seeds = seed_files(root)?;
+    let path = format!("{}:{}", tools.join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    // Build first, once, so that the time given is spent fuzzing.
+    for target in &targets {
+        let status = fuzz_command(root, &work, &path)
+            .args(["build", "--fuzz-dir", "codegen/fuzz", target.as_str()])
+            .status()
+            .map_err(|e| format!("cargo fuzz build: {e}"))?;
+        if !status.success() {
+            return Err(format!("building fuzz target {target} failed"));
+        }
+    }
+    let started = Instant::now();
+    let mut running = Vec::new();
+    for target in &targets {
+        let corpus = work.join("corpus").join(target);
+        let artifacts = work.join("artifacts").join(target);
+        std::fs::create_dir_all(&corpus).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(&artifacts).map_err(|e| e.to_string())?;
+        if target == "load_bytes" {
+            for seed in &seeds {
+                let name = seed.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                let _ = std::fs::copy(seed, corpus.join(format!("seed-{name}")));
+            }
+        }
+        let log = std::fs::File::create(work.join(format!("{target}.log"))).map_err(|e| e.to_string())?;
+        let child = fuzz_command(root, &work, &path)
+            .args(["run", "--fuzz-dir", "codegen/fuzz", target.as_str()])
+            .arg(&corpus)
+            .arg("--")
+            .arg(format!("-max_total_time={}", minutes * 60))
+            .arg(format!("-rss_limit_mb={rss_mb}"))
+            .arg(format!("-malloc_limit_mb={rss_mb}"))
+            .arg(format!("-timeout={timeout}"))
+            .arg(format!("-artifact_prefix={}/", artifacts.display()))
+            .arg("-print_final_stats=1")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("cargo fuzz run: {e}"))?;
+        eprintln!("fuzz: {target} for {minutes} min (log: target/fuzz/{target}.log)");
+        running.push((target.clone(), child, artifacts));
+    }
+    let mut found = 0;
+    for (target, mut child, artifacts) in running {
+        let status = child.wait().map_err(|e| e.to_string())?;
+        let log = std::fs::read_to_string(work.join(format!("{target}.log"))).unwrap_or_default();
+        let stat = |name: &str| {
+            log.lines().rev().find_map(|l| l.strip_prefix(&format!("stat::{name}:")).map(|v| v.trim().to_string()))
+        };
+        let crashes: Vec<PathBuf> =
+            std::fs::read_dir(&artifacts).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+        found += crashes.len();
+        println!(
+            "fuzz: {target}: {} runs in {} s, peak {} MB, {} crash/hang/oom artifacts{}",
+            stat("number_of_executed_units").unwrap_or_else(|| "?".into()),
+            stat("total_run_time").unwrap_or_else(|| "?".into()),
+            stat("peak_rss_mb").unwrap_or_else(|| "?".into()),
+            crashes.len(),
+            if status.success() { String::new() } else { format!(" (exit {status})") },
+        );
+        for c in crashes {
+            println!("  {}", c.display());
+        }
+    }
+    println!(
+        "fuzz: {} target(s), {:.2} CPU-hours, {found} artifact(s)",
+        targets.len(),
+        started.elapsed().as_secs_f64() * targets.len() as f64 / 3600.0
+    );
+    if found > 0 {
+        return Err(format!("{found} input(s) crashed, hung or ran out of memory: see target/fuzz/artifacts"));
+    }
+    Ok(())
+}
+
+fn fuzz_command(root: &Path, work: &Path, path: &str) -> Command {
+    let mut c = Command::new("cargo");
+    c.current_dir(root).env("PATH", path).env("CARGO_TARGET_DIR", work.join("build")).args(["+nightly", "fuzz"]);
+    c
+}
+
+/// The specs the project has: the byte-level fuzzer mutates real documents.
+fn seed_files(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for dir in ["specs", "tests/specs", "tests/specs/shared"] {
+        for entry in std::fs::read_dir(root.join(dir)).map_err(|e| e.to_string())? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.extension().is_some_and(|e| e == "yaml" || e == "json") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
