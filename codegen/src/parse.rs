@@ -180,11 +180,15 @@ impl<'de> Visitor<'de> for Seed<'_> {
             self.0.path.borrow_mut().push(Step::Key(key));
             let value = map.next_value_seed(self);
             let Some(Step::Key(key)) = self.0.path.borrow_mut().pop() else { return value };
-            let value = value?;
-            if out.contains_key(&key) {
-                return Err(A::Error::custom(format!("duplicate key `{key}` at {}", pointer_of(&Pointer::root(), &self.0.path.borrow(), &key))));
+            match out.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value?);
+                }
+                serde_json::map::Entry::Occupied(first) => {
+                    let at = pointer_of(&Pointer::root(), &self.0.path.borrow(), first.key());
+                    return Err(A::Error::custom(format!("duplicate key `{}` at {at}", first.key())));
+                }
             }
-            out.insert(key, value);
         }
         // `<<: *base` or `<<: [*a, *b]`: keys the map does not set itself
         // come from the merged maps, earlier ones first.

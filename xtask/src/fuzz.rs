@@ -94,6 +94,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             .arg(format!("-rss_limit_mb={rss_mb}"))
             .arg(format!("-malloc_limit_mb={rss_mb}"))
             .arg(format!("-timeout={timeout}"))
+            // Structured inputs are read by `arbitrary`: a few KB make a small spec.
+            .arg(format!("-max_len={}", if target == "structured" { 16384 } else { 1 << 20 }))
             .arg(format!("-artifact_prefix={}/", artifacts.display()))
             .arg("-print_final_stats=1")
             .stdout(Stdio::null())
@@ -114,9 +116,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             std::fs::read_dir(&artifacts).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
         found += crashes.len();
         println!(
-            "fuzz: {target}: {} runs in {} s, peak {} MB, {} crash/hang/oom artifacts{}",
+            "fuzz: {target}: {} runs ({}/s), {} new inputs, peak {} MB, {} crash/hang/oom artifacts{}",
             stat("number_of_executed_units").unwrap_or_else(|| "?".into()),
-            stat("total_run_time").unwrap_or_else(|| "?".into()),
+            stat("average_exec_per_sec").unwrap_or_else(|| "?".into()),
+            stat("new_units_added").unwrap_or_else(|| "?".into()),
             stat("peak_rss_mb").unwrap_or_else(|| "?".into()),
             crashes.len(),
             if status.success() { String::new() } else { format!(" (exit {status})") },
