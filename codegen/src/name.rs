@@ -355,7 +355,7 @@ fn client_credentials_names(schemes: &[SecurityScheme], ns: &mut Namespace) -> V
         .map(|s| {
             with_flow(s).then(|| {
                 let name = if several {
-                    format!("with_client_credentials_{}", ident::bare(&snake(&s.name, "scheme")))
+                    format!("with_client_credentials_{}", name_part(&s.name, "scheme"))
                 } else {
                     "with_client_credentials".to_string()
                 };
@@ -365,13 +365,25 @@ fn client_credentials_names(schemes: &[SecurityScheme], ns: &mut Namespace) -> V
         .collect()
 }
 
+/// A name in `snake_case` to join to another with `_`: without the `_`
+/// that a leading digit or a keyword gets, which would make `with__2` or
+/// `with_token_self_` (found by `cargo xtask fuzz-compile`).
+fn name_part(raw: &str, fallback: &str) -> String {
+    let part = ident::bare(&snake(raw, fallback)).trim_matches('_').to_string();
+    if part.is_empty() {
+        fallback.to_string()
+    } else {
+        part
+    }
+}
+
 fn auth_method_names(schemes: &[SecurityScheme], ns: &mut Namespace) -> Vec<String> {
     let preferred: Vec<String> = schemes
         .iter()
         .map(|s| match &s.kind {
             SecurityKind::Bearer => "with_bearer_token".to_string(),
             SecurityKind::Basic => "with_basic_auth".to_string(),
-            SecurityKind::ApiKey { param, .. } => format!("with_{}", ident::bare(&snake(param, "api_key"))),
+            SecurityKind::ApiKey { param, .. } => format!("with_{}", name_part(param, "api_key")),
             SecurityKind::OAuth2 { .. } => "with_access_token".to_string(),
         })
         .collect();
@@ -381,7 +393,7 @@ fn auth_method_names(schemes: &[SecurityScheme], ns: &mut Namespace) -> Vec<Stri
         .map(|(p, s)| {
             // Two schemes of one kind: name each after its scheme.
             let name = if preferred.iter().filter(|q| *q == p).count() > 1 {
-                format!("{p}_{}", ident::bare(&snake(&s.name, "scheme")))
+                format!("{p}_{}", name_part(&s.name, "scheme"))
             } else {
                 p.clone()
             };

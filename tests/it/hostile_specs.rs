@@ -318,3 +318,18 @@ fn what_openapiv3_would_take_silently_is_an_error_at_its_place() {
     let fine_json = serde_json::to_string(&serde_yaml::from_str::<serde_json::Value>(&fine).unwrap()).unwrap();
     generate_text("fine.json", &fine_json).unwrap();
 }
+
+/// Found by `cargo xtask fuzz-compile`: two bearer schemes named `{2` and
+/// `self` made `with_bearer_token__2`, which is not snake case.
+#[test]
+fn builder_names_made_from_scheme_names_stay_snake_case() {
+    let text = format!(
+        "{}components:\n  securitySchemes:\n    '{{2': {{type: http, scheme: bearer}}\n    self: {{type: http, scheme: bearer}}\n    k: {{type: apiKey, in: header, name: '9lives'}}\n",
+        HEAD
+    );
+    let source = generate_text("schemes.yaml", &text).unwrap().source;
+    for name in ["with_bearer_token_2", "with_bearer_token_self", "with_9lives"] {
+        assert!(source.contains(&format!("pub fn {name}(")), "{name}:\n{source}");
+    }
+    assert!(!source.contains("__"), "{source}");
+}

@@ -159,3 +159,113 @@ fn seed_files(root: &Path) -> Result<Vec<PathBuf>, String> {
     out.sort();
     Ok(out)
 }
+
+const COMPILE_USAGE: &str = "usage: cargo xtask fuzz-compile [options]
+  --count N        random specs to generate (default 100)
+  --seed S         the first seed (default 1); the same seeds make the same specs
+  --bytes B        random bytes per spec (default 4096)
+Generates each spec from `codegen::fuzzing` (as the structured fuzz target does), packs
+every module that generates into one crate under target/fuzz/compile and `cargo check`s
+it with warnings denied. Specs whose module fails are written to
+target/fuzz/compile/failing/ with the compiler's messages.";
+
+/// A random spec per seed, generated and compiled in one batch crate: the
+/// property that whatever generates also compiles, warning-free.
+pub fn compile(root: &Path, args: &[String]) -> Result<(), String> {
+    use arbitrary::Arbitrary;
+    let (mut count, mut seed, mut bytes) = (100u64, 1u64, 4096usize);
+    let mut it = args.iter();
+    let number = |v: Option<&String>, flag: &str| -> Result<u64, String> {
+        v.and_then(|v| v.parse().ok()).ok_or(format!("{flag} needs a number"))
+    };
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--count" => count = number(it.next(), "--count")?,
+            "--seed" => seed = number(it.next(), "--seed")?,
+            "--bytes" => bytes = number(it.next(), "--bytes")? as usize,
+            "--help" | "-h" => {
+                println!("{COMPILE_USAGE}");
+                return Ok(());
+            }
+            other => return Err(format!("unknown argument `{other}`\n{COMPILE_USAGE}")),
+        }
+    }
+    let work = root.join("target/fuzz/compile");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(work.join("failing")).map_err(|e| e.to_string())?;
+    let mut modules = Vec::new();
+    let mut specs = std::collections::BTreeMap::new();
+    let mut refused = 0;
+    for s in seed..seed + count {
+        let data = random_bytes(s, bytes);
+        let Ok(spec) = codegen::fuzzing::Spec::arbitrary(&mut arbitrary::Unstructured::new(&data)) else { continue };
+        let text = serde_json::to_string_pretty(&spec.document()).map_err(|e| e.to_string())?;
+        let name = format!("s{s}");
+        match codegen::generate_module_from_str(&text, Path::new(&format!("{name}.json")), &name) {
+            Ok(module) => {
+                specs.insert(name, text);
+                modules.push(module);
+            }
+            Err(_) => refused += 1,
+        }
+    }
+    let files = codegen::output::crate_files("random-specs", &modules, false);
+    codegen::output::sync(&work, &files, Some(Path::new("src")), codegen::Mode::Write).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    // A crate of its own, not a member of the project's workspace it sits in.
+    let manifest = work.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+    std::fs::write(&manifest, format!("{text}\n[workspace]\n")).map_err(|e| e.to_string())?;
+    // Warnings denied in this crate alone: RUSTFLAGS would rebuild every dependency.
+    let lib = work.join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).map_err(|e| e.to_string())?;
+    std::fs::write(&lib, format!("#![deny(warnings)]\n{text}")).map_err(|e| e.to_string())?;
+    let output = Command::new("cargo")
+        .current_dir(&work)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .args(["check", "--quiet", "--message-format=short"])
+        .output()
+        .map_err(|e| format!("cargo check: {e}"))?;
+    let messages = String::from_utf8_lossy(&output.stderr);
+    let mut failing = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for line in messages.lines() {
+        if let Some(name) = line.strip_prefix("src/").and_then(|l| l.split_once(".rs:")).map(|(n, _)| n.to_string()) {
+            if specs.contains_key(&name) {
+                failing.entry(name).or_default().push(line.to_string());
+            }
+        }
+    }
+    for (name, lines) in &failing {
+        let _ = std::fs::write(work.join("failing").join(format!("{name}.json")), &specs[name]);
+        let _ = std::fs::write(work.join("failing").join(format!("{name}.txt")), lines.join("\n"));
+    }
+    println!(
+        "fuzz-compile: {} of {count} random specs generated ({refused} refused with an error), {} compiled, {} failed",
+        modules.len(),
+        modules.len() - failing.len(),
+        failing.len()
+    );
+    if !output.status.success() && failing.is_empty() {
+        return Err(format!("cargo check failed outside any module:\n{messages}"));
+    }
+    if !failing.is_empty() {
+        return Err(format!("{} generated module(s) do not compile: see {}", failing.len(), work.join("failing").display()));
+    }
+    Ok(())
+}
+
+/// Deterministic bytes for `seed` (SplitMix64): no dependency, and the same
+/// seed gives the same spec on every machine.
+fn random_bytes(seed: u64, n: usize) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut out = Vec::with_capacity(n + 8);
+    while out.len() < n {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        out.extend_from_slice(&(z ^ (z >> 31)).to_le_bytes());
+    }
+    out.truncate(n);
+    out
+}

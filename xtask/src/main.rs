@@ -33,7 +33,8 @@ const USAGE: &str = "usage:
                                  files inside the spec's folder, or inside --ref-root DIR
   cargo xtask corpus [--help]    run codegen + cargo check over many real specs, with a report
   cargo xtask bench [--help]     codegen time and memory against the parse floor and progenitor
-  cargo xtask fuzz [--help]      the libFuzzer targets of codegen/fuzz, for --minutes N each";
+  cargo xtask fuzz [--help]      the libFuzzer targets of codegen/fuzz, for --minutes N each
+  cargo xtask fuzz-compile [--help]  random specs generated and compiled in one batch crate";
 
 fn run(args: &[String]) -> Result<(), String> {
     let (task, rest) = args.split_first().ok_or_else(|| USAGE.to_string())?;
@@ -44,6 +45,7 @@ fn run(args: &[String]) -> Result<(), String> {
         "corpus-one" => corpus::one(rest),
         "bench" => bench::run(&project_root(), rest),
         "fuzz" => fuzz::run(&project_root(), rest),
+        "fuzz-compile" => fuzz::compile(&project_root(), rest),
         // The child process of `bench`: one measurement, one JSON line.
         "bench-one" => bench::one(rest),
         "help" | "--help" | "-h" => {
