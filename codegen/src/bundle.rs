@@ -91,7 +91,7 @@ fn rewrite(
             Some(Value::String(r)) => r,
             None => return Ok(()),
             // `{$ref: 7}` would otherwise be read as a schema that allows anything.
-            Some(other) => return Err(Error::invalid(&at.push("$ref"), format!("`$ref` must be a string, not `{other}`"))),
+            Some(other) => return Err(Error::invalid(&at.push("$ref"), crate::error::says::ref_not_string(other))),
         };
         let (file_part, fragment) = r.split_once('#').map_or((r.as_str(), ""), |(f, frag)| (f, frag));
         let new_ref = if file_part.is_empty() {

@@ -189,3 +189,22 @@ mod tests {
         assert!(Error::invalid(&Pointer::root(), long).message.len() < MESSAGE_MAX + 40);
     }
 }
+
+/// The words for defects that more than one reader finds (the YAML and JSON
+/// parser, the bundler, the loader, the resolver), so that each is said alike
+/// wherever it is caught.
+pub(crate) mod says {
+    use std::fmt::Display;
+
+    pub fn ref_not_string(value: &dyn Display) -> String {
+        format!("`$ref` must be a string, not `{value}`")
+    }
+
+    pub fn duplicate_key(key: &str, at: &dyn Display) -> String {
+        format!("duplicate key `{key}` at {at}")
+    }
+
+    pub fn not_a_status(key: &str) -> String {
+        format!("`{key}` is not a status code, a range like `4XX`, or `default`")
+    }
+}

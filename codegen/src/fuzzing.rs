@@ -10,6 +10,8 @@
 use arbitrary::{Arbitrary, Unstructured};
 use serde_json::{json, Map, Value};
 
+use crate::parse::METHODS;
+
 /// Names a spec might use, hostile ones included.
 const NAMES: &[&str] = &[
     "id", "Id", "ID", "type", "Type", "self", "Self", "super", "crate", "r#type", "fn", "match", "mod", "Result",
@@ -131,8 +133,6 @@ pub struct Spec {
     schemas: Vec<(Name, Schema)>,
     security: Vec<(Name, Security)>,
 }
-
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 impl Spec {
     /// The document as JSON.

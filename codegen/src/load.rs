@@ -237,7 +237,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
         use serde::de::Error as _;
         let mut value = Map::new();
         let mut paths = None;
-        let repeated = |key: &str| A::Error::custom(format!("duplicate key `{key}` at {}", Pointer::root().push(key)));
+        let repeated = |key: &str| A::Error::custom(crate::error::says::duplicate_key(key, &Pointer::root().push(key)));
         while let Some(key) = map.next_key::<String>()? {
             if value.contains_key(&key) || (key == "paths" && paths.is_some()) {
                 return Err(repeated(&key));
@@ -278,38 +278,20 @@ fn path_texts(text: &str) -> std::result::Result<Option<Vec<PathText>>, String> 
             let mut seen = std::collections::HashSet::new();
             while let Some(key) = map.next_key::<String>()? {
                 if !seen.insert(key.clone()) {
-                    return Err(A::Error::custom(format!("duplicate key `{key}` at {}", Pointer::root().push("paths").push(&key))));
+                    return Err(A::Error::custom(crate::error::says::duplicate_key(&key, &Pointer::root().push("paths").push(&key))));
                 }
                 let text: Box<RawValue> = map.next_value()?;
                 items.push(PathText { key, text, value: OnceCell::new() });
             }
             Ok(Some(items))
         }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
-            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-            Ok(None)
-        }
-        fn visit_bool<E>(self, _: bool) -> std::result::Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_i64<E>(self, _: i64) -> std::result::Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_u64<E>(self, _: u64) -> std::result::Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_f64<E>(self, _: f64) -> std::result::Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_str<E>(self, _: &str) -> std::result::Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E>(self) -> std::result::Result<Self::Value, E> {
-            Ok(None)
-        }
+    }
+    // JSON text: only an object starts with `{`.
+    if !text.trim_start().starts_with('{') {
+        return Ok(None);
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    serde::Deserializer::deserialize_any(&mut de, Items).map_err(|e| e.to_string())
+    serde::Deserializer::deserialize_map(&mut de, Items).map_err(|e| e.to_string())
 }
 
 /// JSON is tried first when the file says `.json` or starts with `{`;
@@ -358,7 +340,7 @@ fn from_raw(mut raw: Raw, file: &Path) -> Result<Document> {
 pub fn ref_or<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Result<openapiv3::ReferenceOr<T>> {
     match value.get("$ref") {
         Some(Value::String(reference)) => Ok(openapiv3::ReferenceOr::Reference { reference: reference.clone() }),
-        Some(other) => Err(Error::invalid(&at.push("$ref"), format!("`$ref` must be a string, not `{other}`"))),
+        Some(other) => Err(Error::invalid(&at.push("$ref"), crate::error::says::ref_not_string(other))),
         _ => part(value, at).map(openapiv3::ReferenceOr::Item),
     }
 }
@@ -369,12 +351,12 @@ pub fn ref_or<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Re
 pub fn path_item(value: &Value, at: &Pointer) -> Result<openapiv3::ReferenceOr<openapiv3::PathItem>> {
     use openapiv3::{Parameter, RequestBody, Response};
     // openapiv3 drops a response whose key is no status (`abc`, `-1`) without a word.
-    for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+    for method in crate::parse::METHODS {
         let responses = value.get(method).and_then(|op| op.get("responses")).and_then(Value::as_object);
         for key in responses.into_iter().flat_map(|r| r.keys()) {
             if !crate::parse::is_status_key(key) {
                 let at = at.push(method).push("responses").push(key);
-                return Err(Error::invalid(&at, format!("`{key}` is not a status code, a range like `4XX`, or `default`")));
+                return Err(Error::invalid(&at, crate::error::says::not_a_status(key)));
             }
         }
     }
@@ -387,7 +369,7 @@ pub fn path_item(value: &Value, at: &Pointer) -> Result<openapiv3::ReferenceOr<o
             Ok(())
         };
         let located = each(item.get("parameters"), at).and_then(|()| {
-            for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+            for method in crate::parse::METHODS {
                 let Some(op) = item.get(method) else { continue };
                 let op_at = at.push(method);
                 each(op.get("parameters"), &op_at)?;

@@ -200,20 +200,19 @@ impl<'a> Lowerer<'a> {
     }
 
     fn ty_ref(&mut self, reference: &str, at: &Pointer, place: &[String]) -> Result<(Ty, bool)> {
-        self.enter(at)?;
-        let ty = self.ty_ref_in(reference, at, place);
-        self.depth -= 1;
-        ty
+        self.deeper(at, |this| this.ty_ref_in(reference, at, place))
     }
 
-    /// One level deeper, or an error at the limit.
-    fn enter(&mut self, at: &Pointer) -> Result<()> {
+    /// `step` one level deeper, or an error at the limit.
+    fn deeper<T>(&mut self, at: &Pointer, step: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         if self.depth >= MAX_DEPTH {
             return Err(Error::unsupported(at, "schemas nested too deeply", format!("schemas nested up to {MAX_DEPTH} levels deep, `$ref`s included"))
                 .with_message(format!("schemas nest more than {MAX_DEPTH} levels deep here")));
         }
         self.depth += 1;
-        Ok(())
+        let out = step(self);
+        self.depth -= 1;
+        out
     }
 
     fn ty_ref_in(&mut self, reference: &str, at: &Pointer, place: &[String]) -> Result<(Ty, bool)> {
@@ -251,10 +250,7 @@ impl<'a> Lowerer<'a> {
     /// is remembered by pointer, so a schema reached twice (directly and via
     /// a `$ref` or an `allOf` copy) is one type, and recursion ends.
     fn inline(&mut self, s: &Schema, at: &Pointer, place: &[String]) -> Result<Ty> {
-        self.enter(at)?;
-        let ty = self.inline_in(s, at, place);
-        self.depth -= 1;
-        ty
+        self.deeper(at, |this| this.inline_in(s, at, place))
     }
 
     fn inline_in(&mut self, s: &Schema, at: &Pointer, place: &[String]) -> Result<Ty> {

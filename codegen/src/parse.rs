@@ -19,6 +19,7 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use crate::error::says;
 use crate::pointer::Pointer;
 
 /// How deeply a document may nest. The parsers stop at 128 levels; this
@@ -186,7 +187,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
                 }
                 serde_json::map::Entry::Occupied(first) => {
                     let at = pointer_of(&Pointer::root(), &self.0.path.borrow(), first.key());
-                    return Err(A::Error::custom(format!("duplicate key `{}` at {at}", first.key())));
+                    return Err(A::Error::custom(says::duplicate_key(first.key(), &at)));
                 }
             }
         }
@@ -307,6 +308,9 @@ struct KeysOnly<'de> {
     path: RefCell<Vec<Step<Key<'de>>>>,
 }
 
+/// The keys of a path item that hold an operation.
+pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
 /// A key of an operation's `responses`: `200`, `4XX`, `default`, or an extension.
 pub fn is_status_key(key: &str) -> bool {
     let b = key.as_bytes();
@@ -321,7 +325,7 @@ impl KeysOnly<'_> {
     /// here from its root: `get`, `responses`).
     fn in_responses(&self) -> bool {
         matches!(self.path.borrow().as_slice(), [Step::Key(method), Step::Key(r)]
-            if r == "responses" && ["get", "put", "post", "delete", "options", "head", "patch", "trace"].contains(&method.as_ref()))
+            if r == "responses" && METHODS.contains(&method.as_ref()))
     }
 
     /// Inside an example, a default or an extension: data, where a `$ref`
@@ -385,16 +389,16 @@ impl<'de> Visitor<'de> for &KeysOnly<'de> {
         let mut many: std::collections::HashSet<Key<'de>> = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             if few.contains(&key) || many.contains(&key) {
-                return Err(A::Error::custom(format!("duplicate key `{key}` at {}", pointer_of(&self.base, &self.path.borrow(), &key))));
+                return Err(A::Error::custom(says::duplicate_key(&key, &pointer_of(&self.base, &self.path.borrow(), &key))));
             }
             if self.in_responses() && !is_status_key(&key) {
                 let at = pointer_of(&self.base, &self.path.borrow(), &key);
-                return Err(A::Error::custom(format!("`{key}` is not a status code, a range like `4XX`, or `default`, at {at}")));
+                return Err(A::Error::custom(format!("{}, at {at}", says::not_a_status(&key))));
             }
             if key == "$ref" && !self.in_data() {
                 if let Some(other) = map.next_value::<Option<Value>>()?.filter(|v| !v.is_string()) {
                     let at = pointer_of(&self.base, &self.path.borrow(), "$ref");
-                    return Err(A::Error::custom(format!("`$ref` must be a string, not `{other}`, at {at}")));
+                    return Err(A::Error::custom(format!("{}, at {at}", says::ref_not_string(&other))));
                 }
                 few.push(key);
                 continue;

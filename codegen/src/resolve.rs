@@ -116,9 +116,7 @@ impl<'a> Resolver<'a> {
                     reference = next.to_string();
                     from = target;
                 }
-                Some(other) => {
-                    return Err(Error::invalid(&target.push("$ref"), format!("`$ref` must be a string, not `{other}`")))
-                }
+                Some(other) => return Err(Error::invalid(&target.push("$ref"), crate::error::says::ref_not_string(other))),
                 None => return Ok((value, target)),
             }
         }
