@@ -132,7 +132,9 @@ fn dedup(api: &mut Api) {
             map_ty(t, &f);
         }
         for o in op.success.iter_mut().chain(op.errors.iter_mut()) {
-            if let Some(Content { kind: BodyKind::Json(t) | BodyKind::Form(t), .. }) = &mut o.content {
+            if let Some(Content { kind: BodyKind::Json(t) | BodyKind::Form(t), .. }) =
+                &mut o.content
+            {
                 map_ty(t, &f);
             }
         }
@@ -151,9 +153,13 @@ fn by_value(ty: &Ty, out: &mut Vec<TypeId>) {
 fn by_value_edges(def: &TypeDef) -> Vec<TypeId> {
     let mut out = Vec::new();
     match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().filter(|f| !f.boxed).for_each(|f| by_value(&f.ty, &mut out)),
+        TypeKind::Struct(s) => {
+            s.fields.iter().filter(|f| !f.boxed).for_each(|f| by_value(&f.ty, &mut out))
+        }
         TypeKind::Alias(t) => by_value(t, &mut out),
-        TypeKind::Union(u) => u.variants.iter().filter(|v| !v.boxed).for_each(|v| by_value(&v.ty, &mut out)),
+        TypeKind::Union(u) => {
+            u.variants.iter().filter(|v| !v.boxed).for_each(|v| by_value(&v.ty, &mut out))
+        }
         TypeKind::Enum(_) => {}
     }
     out

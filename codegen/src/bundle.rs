@@ -39,11 +39,17 @@ pub fn bundle(doc: &mut Value, file: &Path, root: Option<&Path>) -> Result<()> {
         return Ok(());
     }
     let mut files: BTreeMap<String, Value> = BTreeMap::new();
-    let folder = |p: &Path| Some(p).filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    let folder = |p: &Path| {
+        Some(p).filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()
+    };
     let base = folder(file.parent().unwrap_or(Path::new("")));
     let canonical = |dir: &Path| {
         dir.canonicalize().map_err(|e| {
-            Error::new(ErrorKind::Io, &Pointer::root(), format!("cannot find the folder {}: {e}", dir.display()))
+            Error::new(
+                ErrorKind::Io,
+                &Pointer::root(),
+                format!("cannot find the folder {}: {e}", dir.display()),
+            )
         })
     };
     let base = canonical(&base)?;
@@ -91,9 +97,15 @@ fn rewrite(
             Some(Value::String(r)) => r,
             None => return Ok(()),
             // `{$ref: 7}` would otherwise be read as a schema that allows anything.
-            Some(other) => return Err(Error::invalid(&at.push("$ref"), crate::error::says::ref_not_string(other))),
+            Some(other) => {
+                return Err(Error::invalid(
+                    &at.push("$ref"),
+                    crate::error::says::ref_not_string(other),
+                ))
+            }
         };
-        let (file_part, fragment) = r.split_once('#').map_or((r.as_str(), ""), |(f, frag)| (f, frag));
+        let (file_part, fragment) =
+            r.split_once('#').map_or((r.as_str(), ""), |(f, frag)| (f, frag));
         let new_ref = if file_part.is_empty() {
             // Local to its own file: inside a bundled file, local means under its key.
             key.map(|k| format!("{}{}", Pointer::root().push(BUNDLED).push(k), fragment))
@@ -117,8 +129,12 @@ fn external(
     files: &mut BTreeMap<String, Value>,
 ) -> Result<String> {
     if file_part.contains("://") {
-        return Err(Error::unsupported(at, "remote $ref", "references to files beside the spec, and local references")
-            .with_message(format!("remote $ref `{file_part}` is not fetched")));
+        return Err(Error::unsupported(
+            at,
+            "remote $ref",
+            "references to files beside the spec, and local references",
+        )
+        .with_message(format!("remote $ref `{file_part}` is not fetched")));
     }
     let named: PathBuf = dir.join(file_part);
     let path = inside(&named, file_part, root_dir, at)?;
@@ -134,14 +150,19 @@ fn external(
         return Ok(local);
     }
     let text = read_bounded(&path).map_err(|why| {
-        Error::new(ErrorKind::Reference, at, format!("external $ref `{file_part}`: cannot read {}: {why}", path.display()))
-            .with_supported("references to files that exist beside the spec, and local references")
+        Error::new(
+            ErrorKind::Reference,
+            at,
+            format!("external $ref `{file_part}`: cannot read {}: {why}", path.display()),
+        )
+        .with_supported("references to files that exist beside the spec, and local references")
     })?;
     // Reserve the key first: files that refer to each other terminate.
     files.insert(key.clone(), Value::Null);
     let mut value = crate::load::parse_text(&text, &path).map_err(|e| e.in_file(&path))?;
     let file_dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-    rewrite(&mut value, &file_dir, root_dir, Some(&key), &Pointer::root(), files).map_err(|e| e.in_file(&path))?;
+    rewrite(&mut value, &file_dir, root_dir, Some(&key), &Pointer::root(), files)
+        .map_err(|e| e.in_file(&path))?;
     files.insert(key, value);
     Ok(local)
 }
@@ -153,16 +174,27 @@ fn inside(named: &Path, file_part: &str, root: &Path, at: &Pointer) -> Result<Pa
         Error::new(ErrorKind::Reference, at, format!("external $ref `{file_part}`: {why}"))
             .with_supported("references to regular files inside the spec's folder (or the folder given as --ref-root)")
     };
-    let real = named.canonicalize().map_err(|e| refused(format!("cannot read {}: {e}", named.display())))?;
+    let real = named
+        .canonicalize()
+        .map_err(|e| refused(format!("cannot read {}: {e}", named.display())))?;
     if !real.starts_with(root) {
-        return Err(refused(format!("{} is outside {}, the folder refs may read", real.display(), root.display())));
+        return Err(refused(format!(
+            "{} is outside {}, the folder refs may read",
+            real.display(),
+            root.display()
+        )));
     }
-    let meta = std::fs::metadata(&real).map_err(|e| refused(format!("cannot read {}: {e}", real.display())))?;
+    let meta = std::fs::metadata(&real)
+        .map_err(|e| refused(format!("cannot read {}: {e}", real.display())))?;
     if !meta.is_file() {
         return Err(refused(format!("{} is not a regular file", real.display())));
     }
     if meta.len() > MAX_FILE {
-        return Err(refused(format!("{} is {} bytes, more than the {MAX_FILE} a ref may read", real.display(), meta.len())));
+        return Err(refused(format!(
+            "{} is {} bytes, more than the {MAX_FILE} a ref may read",
+            real.display(),
+            meta.len()
+        )));
     }
     Ok(real)
 }

@@ -112,7 +112,11 @@ impl Error {
         Self::new(ErrorKind::Invalid, pointer, message)
     }
 
-    pub fn unsupported(pointer: &Pointer, feature: impl Into<String>, supported: impl Into<String>) -> Self {
+    pub fn unsupported(
+        pointer: &Pointer,
+        feature: impl Into<String>,
+        supported: impl Into<String>,
+    ) -> Self {
         let feature = feature.into();
         let mut e = Self::new(
             ErrorKind::Unsupported { feature: feature.clone() },
@@ -176,9 +180,16 @@ mod tests {
     #[test]
     fn long_quoted_values_are_cut_and_short_ones_kept() {
         let file = "root:x:0:0:root:/root:/bin/bash\n".repeat(40);
-        let e = Error::invalid(&Pointer::root(), format!("invalid type: string \"{file}\", expected `a schema`"));
+        let e = Error::invalid(
+            &Pointer::root(),
+            format!("invalid type: string \"{file}\", expected `a schema`"),
+        );
         assert!(e.message.len() < 200, "{}", e.message);
-        assert!(e.message.starts_with("invalid type: string \"root:x:0:0:root:/root:/bin/bash"), "{}", e.message);
+        assert!(
+            e.message.starts_with("invalid type: string \"root:x:0:0:root:/root:/bin/bash"),
+            "{}",
+            e.message
+        );
         assert!(e.message.ends_with("more characters)\", expected `a schema`"), "{}", e.message);
         let short = "`pets.yaml` has no \"Pet\" in it, and the message is longer than eighty characters in all";
         assert_eq!(Error::invalid(&Pointer::root(), short).message, short);

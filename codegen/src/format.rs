@@ -35,8 +35,10 @@ const CHUNK: usize = 32;
 /// held twice (holding every chunk and then a joined copy was the peak of a
 /// whole run for Microsoft Graph).
 fn format_block(block: &Block<'_>, out: &mut String) -> Result<()> {
-    let ranges: Vec<std::ops::Range<usize>> =
-        (0..block.len.max(1)).step_by(CHUNK).map(|start| start..(start + CHUNK).min(block.len)).collect();
+    let ranges: Vec<std::ops::Range<usize>> = (0..block.len.max(1))
+        .step_by(CHUNK)
+        .map(|start| start..(start + CHUNK).min(block.len))
+        .collect();
     let render = |range: std::ops::Range<usize>| {
         let (file, docs) = crate::emit::docs_apart(|| block_file(block, range));
         Ok(put_docs(&prettyplease::unparse(&file?), &docs))
@@ -81,7 +83,8 @@ fn format_block(block: &Block<'_>, out: &mut String) -> Result<()> {
             // Dropped on an early return, so that workers stop at their next send.
             let receive = receive;
             // Chunks arrive in any order; each is appended once those before it are.
-            let mut waiting: std::collections::BTreeMap<usize, String> = std::collections::BTreeMap::new();
+            let mut waiting: std::collections::BTreeMap<usize, String> =
+                std::collections::BTreeMap::new();
             let mut due = 0;
             for (i, text) in receive.iter() {
                 waiting.insert(i, text?);
@@ -133,7 +136,8 @@ fn append(file: &mut syn::File, run: TokenStream) -> Result<()> {
             module_items(file)?.extend(parsed.items);
         }
         Some(syn::Item::Impl(_)) => {
-            let parsed: syn::ItemImpl = syn::parse2(quote!(impl Block { #run })).map_err(not_rust)?;
+            let parsed: syn::ItemImpl =
+                syn::parse2(quote!(impl Block { #run })).map_err(not_rust)?;
             impl_items(file)?.extend(parsed.items);
         }
         _ => return Err(not_block()),
@@ -143,7 +147,9 @@ fn append(file: &mut syn::File, run: TokenStream) -> Result<()> {
 
 fn module_items(file: &mut syn::File) -> Result<&mut Vec<syn::Item>> {
     match file.items.last_mut() {
-        Some(syn::Item::Mod(module)) => Ok(&mut module.content.get_or_insert_with(Default::default).1),
+        Some(syn::Item::Mod(module)) => {
+            Ok(&mut module.content.get_or_insert_with(Default::default).1)
+        }
         _ => Err(not_block()),
     }
 }
@@ -156,7 +162,11 @@ fn impl_items(file: &mut syn::File) -> Result<&mut Vec<syn::ImplItem>> {
 }
 
 fn not_block() -> Error {
-    Error::new(ErrorKind::Output, &Pointer::root(), "internal error: a block opens neither a module nor an impl".to_string())
+    Error::new(
+        ErrorKind::Output,
+        &Pointer::root(),
+        "internal error: a block opens neither a module nor an impl".to_string(),
+    )
 }
 
 /// Joins the chunks of one block, in order, into one block.
@@ -250,7 +260,9 @@ fn put_docs(text: &str, docs: &[Vec<String>]) -> String {
     if docs.is_empty() {
         return text.to_string();
     }
-    let mut out = String::with_capacity(text.len() + docs.iter().flatten().map(|l| l.len() + 16).sum::<usize>());
+    let mut out = String::with_capacity(
+        text.len() + docs.iter().flatten().map(|l| l.len() + 16).sum::<usize>(),
+    );
     for line in text.split_inclusive('\n') {
         let code = line.trim_start_matches(' ');
         let doc = code
@@ -284,7 +296,11 @@ fn parse(tokens: TokenStream) -> Result<syn::File> {
 /// The emitter produced something that is not Rust: a generator bug,
 /// reported instead of written.
 fn not_rust(e: syn::Error) -> Error {
-    Error::new(ErrorKind::Output, &Pointer::root(), format!("internal error: generated code does not parse: {e}"))
+    Error::new(
+        ErrorKind::Output,
+        &Pointer::root(),
+        format!("internal error: generated code does not parse: {e}"),
+    )
 }
 
 /// `source` names what the file was generated from; it is ours (a file
@@ -299,8 +315,14 @@ mod tests {
     use super::*;
 
     fn block(len: usize, item: impl Fn(usize) -> TokenStream + Sync + 'static) -> Block<'static> {
-        Block { open: Box::new(|| quote!(/// Docs.
-            pub mod types)), len, item: Box::new(move |i| Piece::Tokens(item(i))) }
+        Block {
+            open: Box::new(|| {
+                quote!(/// Docs.
+            pub mod types)
+            }),
+            len,
+            item: Box::new(move |i| Piece::Tokens(item(i))),
+        }
     }
 
     fn block_text(b: &Block<'_>) -> String {
@@ -338,8 +360,12 @@ mod tests {
     fn docs_put_in_after_formatting_are_the_docs_formatted() {
         let b = block(70, |i| {
             let name = quote::format_ident!("Type{}", i);
-            let doc = crate::emit::doc_attrs(&format!("Type {i}.\n\n  Indented,   with trailing spaces   \n\t tab\n\n"), false);
-            let field_doc = crate::emit::doc_attrs("A field `x` \"quoted\"## and /// slashes\n\n\n", false);
+            let doc = crate::emit::doc_attrs(
+                &format!("Type {i}.\n\n  Indented,   with trailing spaces   \n\t tab\n\n"),
+                false,
+            );
+            let field_doc =
+                crate::emit::doc_attrs("A field `x` \"quoted\"## and /// slashes\n\n\n", false);
             let empty = crate::emit::doc_attrs("\n  \n", false);
             quote!(#doc #empty pub struct #name { #field_doc pub x: u8 })
         });
@@ -358,7 +384,10 @@ mod tests {
                 item: Box::new(|i| {
                     let name = quote::format_ident!("Type{}", i);
                     if i % 3 == 1 {
-                        Piece::Items(vec![syn::parse_quote!(pub struct #name { pub x: u8 }), syn::parse_quote!(pub type A = #name;)])
+                        Piece::Items(vec![
+                            syn::parse_quote!(pub struct #name { pub x: u8 }),
+                            syn::parse_quote!(pub type A = #name;),
+                        ])
                     } else {
                         Piece::Tokens(quote!(pub enum #name { A, B }))
                     }
@@ -370,7 +399,9 @@ mod tests {
                 item: Box::new(|i| {
                     let name = quote::format_ident!("method_{}", i);
                     if i % 2 == 0 {
-                        Piece::ImplItem(Box::new(Ok(syn::parse_quote!(pub fn #name(&self) -> u8 { #i as u8 }))))
+                        Piece::ImplItem(Box::new(Ok(
+                            syn::parse_quote!(pub fn #name(&self) -> u8 { #i as u8 }),
+                        )))
                     } else {
                         Piece::Tokens(quote!(fn #name() {}))
                     }
@@ -379,7 +410,11 @@ mod tests {
             for b in [&module, &methods] {
                 let text = block_text(b);
                 assert_eq!(text, whole(b), "len {len}");
-                let last = quote::format_ident!("{}{}", if std::ptr::eq(b, &module) { "Type" } else { "method_" }, len - 1);
+                let last = quote::format_ident!(
+                    "{}{}",
+                    if std::ptr::eq(b, &module) { "Type" } else { "method_" },
+                    len - 1
+                );
                 assert!(text.contains(&last.to_string()), "{text}");
             }
         }

@@ -14,10 +14,63 @@ use crate::parse::METHODS;
 
 /// Names a spec might use, hostile ones included.
 const NAMES: &[&str] = &[
-    "id", "Id", "ID", "type", "Type", "self", "Self", "super", "crate", "r#type", "fn", "match", "mod", "Result",
-    "Option", "Vec", "String", "Box", "Error", "_meta", "__proto__", "0", "1st", "-1", "+1", "a b", "a-b", "a_b",
-    "aB", "AB", "", " ", "\"", "\\", "*/", "/*", "}", "{", "#[x]", "é", "Ä", "日本", "\u{202E}rtl", "\u{200B}", "x\ny",
-    "default", "Other", "other", "Value", "Item", "Response", "Request", "Client", "runtime", "types", "core", "std",
+    "id",
+    "Id",
+    "ID",
+    "type",
+    "Type",
+    "self",
+    "Self",
+    "super",
+    "crate",
+    "r#type",
+    "fn",
+    "match",
+    "mod",
+    "Result",
+    "Option",
+    "Vec",
+    "String",
+    "Box",
+    "Error",
+    "_meta",
+    "__proto__",
+    "0",
+    "1st",
+    "-1",
+    "+1",
+    "a b",
+    "a-b",
+    "a_b",
+    "aB",
+    "AB",
+    "",
+    " ",
+    "\"",
+    "\\",
+    "*/",
+    "/*",
+    "}",
+    "{",
+    "#[x]",
+    "é",
+    "Ä",
+    "日本",
+    "\u{202E}rtl",
+    "\u{200B}",
+    "x\ny",
+    "default",
+    "Other",
+    "other",
+    "Value",
+    "Item",
+    "Response",
+    "Request",
+    "Client",
+    "runtime",
+    "types",
+    "core",
+    "std",
 ];
 
 #[derive(Debug)]
@@ -47,20 +100,36 @@ pub enum Format {
 
 #[derive(Debug, Arbitrary)]
 pub enum Schema {
-    String { format: Option<Format>, values: Vec<Name> },
-    Integer { format: Option<Format>, minimum: Option<i64> },
+    String {
+        format: Option<Format>,
+        values: Vec<Name>,
+    },
+    Integer {
+        format: Option<Format>,
+        minimum: Option<i64>,
+    },
     Number,
     Boolean,
     Array(Box<Schema>),
-    Object { properties: Vec<(Name, Schema)>, required: Vec<u8>, additional: Option<Box<Schema>> },
+    Object {
+        properties: Vec<(Name, Schema)>,
+        required: Vec<u8>,
+        additional: Option<Box<Schema>>,
+    },
     /// A component by index (modulo the count), or a pointer somewhere.
     Ref(u8),
     Pointer(Name),
     AllOf(Vec<Schema>),
-    OneOf { members: Vec<Schema>, discriminator: Option<Name> },
+    OneOf {
+        members: Vec<Schema>,
+        discriminator: Option<Name>,
+    },
     AnyOf(Vec<Schema>),
     Nullable(Box<Schema>),
-    Described { description: Name, inner: Box<Schema> },
+    Described {
+        description: Name,
+        inner: Box<Schema>,
+    },
     Empty,
 }
 
@@ -138,7 +207,8 @@ impl Spec {
     /// The document as JSON.
     pub fn document(&self) -> Value {
         let names: Vec<String> = self.schemas.iter().map(|(n, _)| n.0.clone()).collect();
-        let schemas: Map<String, Value> = self.schemas.iter().map(|(n, s)| (n.0.clone(), s.to_value(&names))).collect();
+        let schemas: Map<String, Value> =
+            self.schemas.iter().map(|(n, s)| (n.0.clone(), s.to_value(&names))).collect();
         let mut paths = Map::new();
         for p in &self.paths {
             let mut path = String::new();
@@ -151,11 +221,15 @@ impl Spec {
             }
             let mut item = Map::new();
             for op in &p.operations {
-                item.insert(METHODS[op.method as usize % 8].to_string(), op.to_value(&names, &self.security));
+                item.insert(
+                    METHODS[op.method as usize % 8].to_string(),
+                    op.to_value(&names, &self.security),
+                );
             }
             paths.insert(path, Value::Object(item));
         }
-        let security: Map<String, Value> = self.security.iter().map(|(n, s)| (n.0.clone(), s.to_value())).collect();
+        let security: Map<String, Value> =
+            self.security.iter().map(|(n, s)| (n.0.clone(), s.to_value())).collect();
         json!({
             "openapi": if self.v31 { "3.1.0" } else { "3.0.3" },
             "info": {"title": self.title.0, "version": "1"},
@@ -168,7 +242,8 @@ impl Spec {
 
 impl Schema {
     fn to_value(&self, names: &[String]) -> Value {
-        let all = |members: &[Schema]| Value::Array(members.iter().map(|m| m.to_value(names)).collect());
+        let all =
+            |members: &[Schema]| Value::Array(members.iter().map(|m| m.to_value(names)).collect());
         match self {
             Schema::String { format, values } => {
                 let mut s = json!({"type": "string"});
@@ -194,11 +269,15 @@ impl Schema {
             Schema::Boolean => json!({"type": "boolean"}),
             Schema::Array(items) => json!({"type": "array", "items": items.to_value(names)}),
             Schema::Object { properties, required, additional } => {
-                let props: Map<String, Value> = properties.iter().map(|(n, s)| (n.0.clone(), s.to_value(names))).collect();
+                let props: Map<String, Value> =
+                    properties.iter().map(|(n, s)| (n.0.clone(), s.to_value(names))).collect();
                 let mut s = json!({"type": "object", "properties": props});
                 let keys: Vec<&String> = props_keys(properties);
                 if !keys.is_empty() && !required.is_empty() {
-                    s["required"] = required.iter().map(|i| Value::String(keys[*i as usize % keys.len()].clone())).collect();
+                    s["required"] = required
+                        .iter()
+                        .map(|i| Value::String(keys[*i as usize % keys.len()].clone()))
+                        .collect();
                 }
                 if let Some(a) = additional {
                     s["additionalProperties"] = a.to_value(names);
@@ -290,7 +369,10 @@ impl Operation {
             op.insert("operationId".into(), Value::String(id.0.clone()));
         }
         if !self.tags.is_empty() {
-            op.insert("tags".into(), self.tags.iter().map(|t| Value::String(t.0.clone())).collect());
+            op.insert(
+                "tags".into(),
+                self.tags.iter().map(|t| Value::String(t.0.clone())).collect(),
+            );
         }
         let params: Vec<Value> = self
             .parameters
@@ -301,15 +383,28 @@ impl Operation {
             .collect();
         op.insert("parameters".into(), Value::Array(params));
         if let Some((media, schema)) = &self.body {
-            op.insert("requestBody".into(), json!({"content": {media.as_str(): {"schema": schema.to_value(names)}}}));
+            op.insert(
+                "requestBody".into(),
+                json!({"content": {media.as_str(): {"schema": schema.to_value(names)}}}),
+            );
         }
         let mut responses = Map::new();
         for a in &self.answers {
-            let content: Map<String, Value> =
-                a.media.iter().map(|(m, s)| (m.as_str(), json!({"schema": s.to_value(names)}))).collect();
-            let headers: Map<String, Value> = a.headers.iter().map(|(n, s)| (n.0.clone(), json!({"schema": s.to_value(names)}))).collect();
+            let content: Map<String, Value> = a
+                .media
+                .iter()
+                .map(|(m, s)| (m.as_str(), json!({"schema": s.to_value(names)})))
+                .collect();
+            let headers: Map<String, Value> = a
+                .headers
+                .iter()
+                .map(|(n, s)| (n.0.clone(), json!({"schema": s.to_value(names)})))
+                .collect();
             let status = (100 + a.status % 500).to_string();
-            responses.insert(status, json!({"description": a.description.0, "content": content, "headers": headers}));
+            responses.insert(
+                status,
+                json!({"description": a.description.0, "content": content, "headers": headers}),
+            );
         }
         if let Some(d) = &self.default {
             responses.insert("default".into(), json!({"description": "other", "content": {"application/json": {"schema": d.to_value(names)}}}));
@@ -319,8 +414,11 @@ impl Operation {
         }
         op.insert("responses".into(), Value::Object(responses));
         if !security.is_empty() && !self.security.is_empty() {
-            let req: Vec<Value> =
-                self.security.iter().map(|i| json!({ security[*i as usize % security.len()].0 .0.clone(): [] })).collect();
+            let req: Vec<Value> = self
+                .security
+                .iter()
+                .map(|i| json!({ security[*i as usize % security.len()].0 .0.clone(): [] }))
+                .collect();
             op.insert("security".into(), Value::Array(req));
         }
         Value::Object(op)
@@ -333,7 +431,8 @@ impl Security {
             Security::Bearer => json!({"type": "http", "scheme": "bearer"}),
             Security::Basic => json!({"type": "http", "scheme": "basic"}),
             Security::Key { location, name } => {
-                let location = if matches!(location, Location::Path) { "header" } else { location.as_str() };
+                let location =
+                    if matches!(location, Location::Path) { "header" } else { location.as_str() };
                 json!({"type": "apiKey", "in": location, "name": name.0})
             }
             Security::ClientCredentials { token_url } => {

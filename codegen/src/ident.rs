@@ -8,11 +8,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Strict, reserved and edition-dependent keywords (2015-2024).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual",
-    "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be written as raw identifiers.
@@ -160,7 +160,10 @@ mod tests {
         assert_eq!(camel("IN_PROGRESS", "T", "V"), "InProgress");
         assert_eq!(camel("+1", "T", "V"), "Plus1");
         assert_eq!(camel("-1", "T", "V"), "Minus1");
-        assert_eq!(camel_path(&["getDataExportStatus".into(), "Response".into(), "_meta".into()]), "GetDataExportStatusResponseMeta");
+        assert_eq!(
+            camel_path(&["getDataExportStatus".into(), "Response".into(), "_meta".into()]),
+            "GetDataExportStatusResponseMeta"
+        );
     }
 
     #[test]

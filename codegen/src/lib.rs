@@ -46,7 +46,12 @@ pub fn generate_module(path: &Path, module_name: &str) -> Result<Module> {
 /// types they use. An empty selection means the selection file beside the
 /// spec (`NAME.select.yaml`) if there is one, else the whole API. External
 /// `$ref`s may read files inside `ref_root` (default: the spec's folder).
-pub fn generate_selected(path: &Path, module_name: &str, selection: &Selection, ref_root: Option<&Path>) -> Result<Module> {
+pub fn generate_selected(
+    path: &Path,
+    module_name: &str,
+    selection: &Selection,
+    ref_root: Option<&Path>,
+) -> Result<Module> {
     let selection = selection_for(path, selection)?;
     let doc = load::load_file_within(path, ref_root)?;
     module_with_timings(doc, module_name, &path.display().to_string(), &selection).map(|(m, _)| m)
@@ -66,7 +71,11 @@ pub fn generate_module_from_str(text: &str, name: &Path, module_name: &str) -> R
 }
 
 /// Runs the stages after `load` on an already loaded document.
-pub fn module_from_document(doc: load::Document, module_name: &str, source_name: &str) -> Result<Module> {
+pub fn module_from_document(
+    doc: load::Document,
+    module_name: &str,
+    source_name: &str,
+) -> Result<Module> {
     module_with_timings(doc, module_name, source_name, &Selection::default()).map(|(m, _)| m)
 }
 
@@ -122,7 +131,9 @@ pub fn module_name_for(path: &Path) -> String {
         Some(keyword) => format!("{keyword}_api"),
         // `src/lib.rs` and `src/runtime.rs` are the crate's own, and a
         // `src/main.rs` would make the crate a binary too.
-        None if RESERVED_MODULES.contains(&name.trim_end_matches('_')) => format!("{}_api", name.trim_end_matches('_')),
+        None if RESERVED_MODULES.contains(&name.trim_end_matches('_')) => {
+            format!("{}_api", name.trim_end_matches('_'))
+        }
         None => name,
     }
 }
@@ -135,7 +146,8 @@ const RESERVED_MODULES: [&str; 5] = ["lib", "main", "runtime", "self", "crate"];
 /// file system.
 pub fn spec_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        Error::new(ErrorKind::Io, &pointer::Pointer::root(), format!("cannot list specs: {e}")).in_file(dir)
+        Error::new(ErrorKind::Io, &pointer::Pointer::root(), format!("cannot list specs: {e}"))
+            .in_file(dir)
     })?;
     let mut specs: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -167,7 +179,12 @@ pub struct WorkspaceCrate {
 /// specs written to test the generator (never shipped).
 pub const WORKSPACE_CRATES: [WorkspaceCrate; 2] = [
     WorkspaceCrate { name: "generated", specs: "specs", dir: "generated", examples: true },
-    WorkspaceCrate { name: "fixtures", specs: "tests/specs", dir: "tests/fixtures", examples: false },
+    WorkspaceCrate {
+        name: "fixtures",
+        specs: "tests/specs",
+        dir: "tests/fixtures",
+        examples: false,
+    },
 ];
 
 /// The files of one workspace crate: every spec in its directory, one
@@ -182,12 +199,18 @@ pub fn workspace_crate(root: &Path, krate: &WorkspaceCrate) -> Result<Vec<File>>
             return Err(Error::new(
                 ErrorKind::Output,
                 &pointer::Pointer::root(),
-                format!("{} and {} would both be the module `{}`: rename one", first.display(), spec.display(), module_name_for(spec)),
+                format!(
+                    "{} and {} would both be the module `{}`: rename one",
+                    first.display(),
+                    spec.display(),
+                    module_name_for(spec)
+                ),
             )
             .in_file(spec));
         }
     }
-    let modules = specs.iter().map(|spec| workspace_module(root, spec)).collect::<Result<Vec<_>>>()?;
+    let modules =
+        specs.iter().map(|spec| workspace_module(root, spec)).collect::<Result<Vec<_>>>()?;
     Ok(output::crate_files(krate.name, &modules, krate.examples))
 }
 
@@ -204,7 +227,12 @@ pub fn workspace_module(root: &Path, spec: &Path) -> Result<Module> {
 
 /// A standalone crate for one spec (or the slice of it `selection` names),
 /// named after `out`'s last component.
-pub fn standalone_crate(spec: &Path, out: &Path, selection: &Selection, ref_root: Option<&Path>) -> Result<Vec<File>> {
+pub fn standalone_crate(
+    spec: &Path,
+    out: &Path,
+    selection: &Selection,
+    ref_root: Option<&Path>,
+) -> Result<Vec<File>> {
     let module = generate_selected(spec, &module_name_for(spec), selection, ref_root)?;
     let crate_name = out.file_name().and_then(|n| n.to_str()).unwrap_or("generated-client");
     Ok(output::crate_files(crate_name, &[module], false))
@@ -223,9 +251,15 @@ mod tests {
 
     #[test]
     fn spec_file_names_never_take_the_crates_own_files() {
-        for (file, module) in
-            [("lib.yaml", "lib_api"), ("main.json", "main_api"), ("runtime.yml", "runtime_api"), ("Runtime.yaml", "runtime_api"), ("self.yaml", "self_api"), ("type.yaml", "type_api"), ("pets.yaml", "pets")]
-        {
+        for (file, module) in [
+            ("lib.yaml", "lib_api"),
+            ("main.json", "main_api"),
+            ("runtime.yml", "runtime_api"),
+            ("Runtime.yaml", "runtime_api"),
+            ("self.yaml", "self_api"),
+            ("type.yaml", "type_api"),
+            ("pets.yaml", "pets"),
+        ] {
             assert_eq!(module_name_for(Path::new(file)), module, "{file}");
         }
     }

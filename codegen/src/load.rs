@@ -24,8 +24,8 @@ use serde_json::{Map, Value};
 use crate::error::{Error, ErrorKind, Result};
 use crate::overlay;
 use crate::parse::{Budget, Seed, Step};
-use serde::de::DeserializeSeed;
 use crate::pointer::Pointer;
+use serde::de::DeserializeSeed;
 
 /// A parsed spec, as a 3.0 document (3.1 is rewritten; see `upgrade`).
 #[derive(Debug)]
@@ -74,7 +74,9 @@ impl Raw {
     /// The value at a JSON pointer (`/components/schemas/Pet`), as `Value::pointer`.
     pub fn pointer(&self, pointer: &str) -> Option<&Value> {
         let Some(paths) = &self.paths else { return self.value.pointer(pointer) };
-        let Some(rest) = pointer.strip_prefix("/paths/") else { return self.value.pointer(pointer) };
+        let Some(rest) = pointer.strip_prefix("/paths/") else {
+            return self.value.pointer(pointer);
+        };
         let (key, rest) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         let key = key.replace("~1", "/").replace("~0", "~");
         let item = paths.iter().find(|p| p.key == key)?;
@@ -95,10 +97,15 @@ impl Raw {
         }
         match self.value.get("paths") {
             None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Object(map)) => Ok(map.iter().map(|(k, v)| (k.as_str(), PathSource::Value(v))).collect()),
+            Some(Value::Object(map)) => {
+                Ok(map.iter().map(|(k, v)| (k.as_str(), PathSource::Value(v))).collect())
+            }
             Some(other) => Err(Error::invalid(
                 at,
-                format!("not valid OpenAPI 3.0: expected a map, found {}", crate::lower::kind_of(other)),
+                format!(
+                    "not valid OpenAPI 3.0: expected a map, found {}",
+                    crate::lower::kind_of(other)
+                ),
             )),
         }
     }
@@ -108,7 +115,8 @@ impl Raw {
     fn whole_tree(&mut self) -> Result<&mut Value> {
         for p in self.paths.iter().flatten() {
             let at = Pointer::root().push("paths").push(&p.key);
-            crate::parse::check_json_keys(p.text.get(), &at).map_err(|e| Error::new(ErrorKind::Syntax, &at, format!("invalid JSON: {e}")))?;
+            crate::parse::check_json_keys(p.text.get(), &at)
+                .map_err(|e| Error::new(ErrorKind::Syntax, &at, format!("invalid JSON: {e}")))?;
         }
         Ok(self.tree_mut())
     }
@@ -118,7 +126,10 @@ impl Raw {
     pub fn tree_mut(&mut self) -> &mut Value {
         if let Some(paths) = self.paths.take() {
             let items = paths.into_iter().map(|p| {
-                let value = p.value.into_inner().unwrap_or_else(|| serde_json::from_str(p.text.get()).unwrap_or(Value::Null));
+                let value = p
+                    .value
+                    .into_inner()
+                    .unwrap_or_else(|| serde_json::from_str(p.text.get()).unwrap_or(Value::Null));
                 (p.key, value)
             });
             if let Value::Object(root) = &mut self.value {
@@ -169,7 +180,8 @@ pub fn load_file_within(path: &Path, ref_root: Option<&Path>) -> Result<Document
     drop(text);
     if let Some(overlay_path) = overlay::beside(path) {
         let overlay_text = read(&overlay_path)?;
-        let overlay = parse_text(&overlay_text, &overlay_path).map_err(|e| e.in_file(&overlay_path))?;
+        let overlay =
+            parse_text(&overlay_text, &overlay_path).map_err(|e| e.in_file(&overlay_path))?;
         let tree = raw.whole_tree().map_err(|e| e.in_file(path))?;
         overlay::apply(tree, &overlay).map_err(|e| e.in_file(&overlay_path))?;
     }
@@ -199,7 +211,8 @@ fn without_bom(text: &str) -> &str {
 }
 
 fn looks_json(text: &str, name: &Path) -> bool {
-    name.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) || text.trim_start().starts_with('{')
+    name.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        || text.trim_start().starts_with('{')
 }
 
 fn json_error(e: serde_json::Error) -> Error {
@@ -217,7 +230,8 @@ fn parse_document(text: &str, name: &Path) -> Result<Raw> {
     }
     let budget = Budget::new(crate::parse::value_budget(text.len()), false);
     let mut de = serde_json::Deserializer::from_str(text);
-    let raw = serde::Deserializer::deserialize_map(&mut de, TopLevel(&budget)).and_then(|raw| de.end().map(|()| raw));
+    let raw = serde::Deserializer::deserialize_map(&mut de, TopLevel(&budget))
+        .and_then(|raw| de.end().map(|()| raw));
     raw.map_err(json_error)
 }
 
@@ -237,7 +251,9 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
         use serde::de::Error as _;
         let mut value = Map::new();
         let mut paths = None;
-        let repeated = |key: &str| A::Error::custom(crate::error::says::duplicate_key(key, &Pointer::root().push(key)));
+        let repeated = |key: &str| {
+            A::Error::custom(crate::error::says::duplicate_key(key, &Pointer::root().push(key)))
+        };
         while let Some(key) = map.next_key::<String>()? {
             if value.contains_key(&key) || (key == "paths" && paths.is_some()) {
                 return Err(repeated(&key));
@@ -272,13 +288,19 @@ fn path_texts(text: &str) -> std::result::Result<Option<Vec<PathText>>, String> 
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("the paths object")
         }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
             use serde::de::Error as _;
             let mut items = Vec::new();
             let mut seen = std::collections::HashSet::new();
             while let Some(key) = map.next_key::<String>()? {
                 if !seen.insert(key.clone()) {
-                    return Err(A::Error::custom(crate::error::says::duplicate_key(&key, &Pointer::root().push("paths").push(&key))));
+                    return Err(A::Error::custom(crate::error::says::duplicate_key(
+                        &key,
+                        &Pointer::root().push("paths").push(&key),
+                    )));
                 }
                 let text: Box<RawValue> = map.next_value()?;
                 items.push(PathText { key, text, value: OnceCell::new() });
@@ -301,10 +323,14 @@ pub fn parse_text(text: &str, name: &Path) -> Result<Value> {
     if looks_json(text, name) {
         let budget = Budget::new(crate::parse::value_budget(text.len()), false);
         let mut de = serde_json::Deserializer::from_str(text);
-        return Seed(&budget).deserialize(&mut de).and_then(|v| de.end().map(|()| v)).map_err(json_error);
+        return Seed(&budget)
+            .deserialize(&mut de)
+            .and_then(|v| de.end().map(|()| v))
+            .map_err(json_error);
     }
     let yaml_error = |message: String, location: Option<serde_yaml::Location>| {
-        let mut err = Error::new(ErrorKind::Syntax, &Pointer::root(), format!("invalid YAML: {message}"));
+        let mut err =
+            Error::new(ErrorKind::Syntax, &Pointer::root(), format!("invalid YAML: {message}"));
         err.location = location.map(|l| (l.line(), l.column()));
         err
     };
@@ -329,7 +355,11 @@ fn from_raw(mut raw: Raw, file: &Path) -> Result<Document> {
     let root = Pointer::root();
     let info = match raw.value.get("info") {
         Some(info) => part(info, &root.push("info")),
-        None => Err(Error::new(ErrorKind::Invalid, &root, "not valid OpenAPI 3.0: missing field `info`")),
+        None => Err(Error::new(
+            ErrorKind::Invalid,
+            &root,
+            "not valid OpenAPI 3.0: missing field `info`",
+        )),
     };
     let info = info.map_err(|e| e.in_file(file))?;
     Ok(Document { file: file.to_path_buf(), version: declared, raw, info })
@@ -337,10 +367,17 @@ fn from_raw(mut raw: Raw, file: &Path) -> Result<Document> {
 
 /// A part that may be a `$ref` instead. Read by hand rather than as
 /// `ReferenceOr<T>`: an untagged enum hides where inside `T` an error is.
-pub fn ref_or<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Result<openapiv3::ReferenceOr<T>> {
+pub fn ref_or<T: serde::de::DeserializeOwned>(
+    value: &Value,
+    at: &Pointer,
+) -> Result<openapiv3::ReferenceOr<T>> {
     match value.get("$ref") {
-        Some(Value::String(reference)) => Ok(openapiv3::ReferenceOr::Reference { reference: reference.clone() }),
-        Some(other) => Err(Error::invalid(&at.push("$ref"), crate::error::says::ref_not_string(other))),
+        Some(Value::String(reference)) => {
+            Ok(openapiv3::ReferenceOr::Reference { reference: reference.clone() })
+        }
+        Some(other) => {
+            Err(Error::invalid(&at.push("$ref"), crate::error::says::ref_not_string(other)))
+        }
         _ => part(value, at).map(openapiv3::ReferenceOr::Item),
     }
 }
@@ -348,11 +385,15 @@ pub fn ref_or<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Re
 /// A path item: as `ref_or`, but an error inside an operation is traced to
 /// the parameter, request body or response it is in, which openapiv3's
 /// flattened and untagged types would otherwise hide.
-pub fn path_item(value: &Value, at: &Pointer) -> Result<openapiv3::ReferenceOr<openapiv3::PathItem>> {
+pub fn path_item(
+    value: &Value,
+    at: &Pointer,
+) -> Result<openapiv3::ReferenceOr<openapiv3::PathItem>> {
     use openapiv3::{Parameter, RequestBody, Response};
     // openapiv3 drops a response whose key is no status (`abc`, `-1`) without a word.
     for method in crate::parse::METHODS {
-        let responses = value.get(method).and_then(|op| op.get("responses")).and_then(Value::as_object);
+        let responses =
+            value.get(method).and_then(|op| op.get("responses")).and_then(Value::as_object);
         for key in responses.into_iter().flat_map(|r| r.keys()) {
             if !crate::parse::is_status_key(key) {
                 let at = at.push(method).push("responses").push(key);
@@ -376,7 +417,9 @@ pub fn path_item(value: &Value, at: &Pointer) -> Result<openapiv3::ReferenceOr<o
                 if let Some(body) = op.get("requestBody") {
                     ref_or::<RequestBody>(body, &op_at.push("requestBody"))?;
                 }
-                for (code, r) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+                for (code, r) in
+                    op.get("responses").and_then(Value::as_object).into_iter().flatten()
+                {
                     ref_or::<Response>(r, &op_at.push("responses").push(code))?;
                 }
             }
@@ -389,7 +432,10 @@ pub fn path_item(value: &Value, at: &Pointer) -> Result<openapiv3::ReferenceOr<o
 /// A path item held as text: read straight into `openapiv3`, with no `Value`
 /// in between. Only an item that fails to read is parsed as a `Value`,
 /// repaired, and read again by `path_item`, which says where it is invalid.
-pub fn path_item_text(text: &RawValue, at: &Pointer) -> Result<openapiv3::ReferenceOr<openapiv3::PathItem>> {
+pub fn path_item_text(
+    text: &RawValue,
+    at: &Pointer,
+) -> Result<openapiv3::ReferenceOr<openapiv3::PathItem>> {
     /// Only the `$ref` of a path item; the rest is skipped unread.
     #[derive(serde::Deserialize)]
     struct RefOnly {
@@ -397,14 +443,16 @@ pub fn path_item_text(text: &RawValue, at: &Pointer) -> Result<openapiv3::Refere
         reference: Option<Value>,
     }
     // openapiv3's maps would keep the last of a repeated key silently.
-    crate::parse::check_json_keys(text.get(), at).map_err(|e| Error::new(ErrorKind::Syntax, at, format!("invalid JSON: {e}")))?;
+    crate::parse::check_json_keys(text.get(), at)
+        .map_err(|e| Error::new(ErrorKind::Syntax, at, format!("invalid JSON: {e}")))?;
     let reference = serde_json::from_str::<RefOnly>(text.get()).ok().and_then(|r| r.reference);
     if reference.is_none() {
         if let Ok(item) = serde_json::from_str(text.get()) {
             return Ok(openapiv3::ReferenceOr::Item(item));
         }
     }
-    let mut value: Value = serde_json::from_str(text.get()).map_err(|e| Error::invalid(at, format!("invalid JSON: {e}")))?;
+    let mut value: Value = serde_json::from_str(text.get())
+        .map_err(|e| Error::invalid(at, format!("invalid JSON: {e}")))?;
     crate::repair::repair(&mut value);
     path_item(&value, at)
 }
@@ -434,14 +482,18 @@ pub fn part<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Resu
 /// `3.0.N` or `3.1.N` (or just `3.0`, `3.1`): `3.0.999-evil` is not a version.
 fn is_supported_version(v: &str) -> bool {
     let Some(rest) = v.strip_prefix("3.0").or_else(|| v.strip_prefix("3.1")) else { return false };
-    rest.is_empty() || rest.strip_prefix('.').is_some_and(|n| !n.is_empty() && n.len() <= 4 && n.bytes().all(|b| b.is_ascii_digit()))
+    rest.is_empty()
+        || rest
+            .strip_prefix('.')
+            .is_some_and(|n| !n.is_empty() && n.len() <= 4 && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn check_version(raw: &Value) -> Result<()> {
     let root = Pointer::root();
-    let obj = raw
-        .as_object()
-        .ok_or_else(|| Error::invalid(&root, "the document is not an object").with_supported("OpenAPI 3.0.x and 3.1.x"))?;
+    let obj = raw.as_object().ok_or_else(|| {
+        Error::invalid(&root, "the document is not an object")
+            .with_supported("OpenAPI 3.0.x and 3.1.x")
+    })?;
     if let Some(v) = obj.get("swagger") {
         return Err(Error::unsupported(
             &root.push("swagger"),
@@ -455,10 +507,14 @@ fn check_version(raw: &Value) -> Result<()> {
         None => Err(Error::invalid(&root, "no `openapi` field: this is not an OpenAPI 3 document")
             .with_supported("OpenAPI 3.0.x and 3.1.x")),
         Some(Value::String(v)) if is_supported_version(v) => Ok(()),
-        Some(Value::String(v)) => Err(Error::unsupported(&at, "OpenAPI version", "OpenAPI 3.0.x and 3.1.x")
-            .with_message(format!("OpenAPI {v} is not supported"))),
-        Some(other) => Err(Error::invalid(&at, format!("`openapi` must be a version string, not {other}"))
-            .with_supported("OpenAPI 3.0.x and 3.1.x")),
+        Some(Value::String(v)) => {
+            Err(Error::unsupported(&at, "OpenAPI version", "OpenAPI 3.0.x and 3.1.x")
+                .with_message(format!("OpenAPI {v} is not supported")))
+        }
+        Some(other) => {
+            Err(Error::invalid(&at, format!("`openapi` must be a version string, not {other}"))
+                .with_supported("OpenAPI 3.0.x and 3.1.x"))
+        }
     }
 }
 
@@ -579,7 +635,11 @@ mod tests {
         assert_eq!(answer(0), answer(1));
         assert_eq!(answer(1), answer(2));
         // The boolean property schemas and the numeric pattern were repaired.
-        let ty = api.types.iter().find(|t| format!("{:?}", t.kind).contains("\"yes\"")).expect("the answer's type");
+        let ty = api
+            .types
+            .iter()
+            .find(|t| format!("{:?}", t.kind).contains("\"yes\""))
+            .expect("the answer's type");
         assert!(!format!("{:?}", ty.kind).contains("\"no\""), "{ty:?}");
     }
 
@@ -594,8 +654,11 @@ mod tests {
         .unwrap();
         let e = crate::lower::lower(&doc).unwrap_err();
         assert_eq!(e.pointer.to_string(), "#/paths/~1a/get/parameters/0", "{e}");
-        let doc = load_str(r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": [1]}"#, Path::new("spec.json"))
-            .unwrap();
+        let doc = load_str(
+            r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": [1]}"#,
+            Path::new("spec.json"),
+        )
+        .unwrap();
         let e = crate::lower::lower(&doc).unwrap_err();
         assert_eq!(e.pointer.to_string(), "#/paths", "{e}");
         assert!(e.message.contains("expected a map, found a sequence"), "{e}");
@@ -606,11 +669,18 @@ mod tests {
         // More items than the reader may run ahead, and a dangling `$ref` in the second.
         let items: Vec<String> = (0..100)
             .map(|i| {
-                let answer = if i == 1 { r##"{"$ref": "#/components/responses/Nope"}"## } else { r#"{"description": "ok"}"# };
+                let answer = if i == 1 {
+                    r##"{"$ref": "#/components/responses/Nope"}"##
+                } else {
+                    r#"{"description": "ok"}"#
+                };
                 format!(r#""/p{i}": {{"get": {{"responses": {{"200": {answer}}}}}}}"#)
             })
             .collect();
-        let text = format!(r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{{}}}}}"#, items.join(","));
+        let text = format!(
+            r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{{}}}}}"#,
+            items.join(",")
+        );
         let doc = load_str(&text, Path::new("spec.json")).unwrap();
         let e = crate::lower::lower(&doc).unwrap_err();
         assert_eq!(e.pointer.to_string(), "#/paths/~1p1/get/responses/200/$ref", "{e}");
@@ -634,5 +704,4 @@ mod tests {
         assert!(doc.raw.paths.is_none());
         assert!(crate::lower::lower(&doc).is_ok());
     }
-
 }

@@ -23,7 +23,8 @@ use crate::resolve::Resolver;
 pub fn lower(doc: &Document) -> Result<Api> {
     let root = Pointer::root();
     let security = optional_part(&doc.raw, &root.push("security"))?;
-    let servers_part: Vec<openapiv3::Server> = optional_part(&doc.raw, &root.push("servers"))?.unwrap_or_default();
+    let servers_part: Vec<openapiv3::Server> =
+        optional_part(&doc.raw, &root.push("servers"))?.unwrap_or_default();
     let mut lowerer = Lowerer {
         raw: doc.raw.tree(),
         security,
@@ -61,7 +62,10 @@ fn entries<'v>(raw: &'v Value, at: &Pointer) -> Result<Vec<(&'v str, &'v Value)>
     match raw.pointer(at.as_json_pointer()) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Object(map)) => Ok(map.iter().map(|(k, v)| (k.as_str(), v)).collect()),
-        Some(other) => Err(Error::invalid(at, format!("not valid OpenAPI 3.0: expected a map, found {}", kind_of(other)))),
+        Some(other) => Err(Error::invalid(
+            at,
+            format!("not valid OpenAPI 3.0: expected a map, found {}", kind_of(other)),
+        )),
     }
 }
 
@@ -71,7 +75,16 @@ fn entries<'v>(raw: &'v Value, at: &Pointer) -> Result<Vec<(&'v str, &'v Value)>
 fn is_schema_data(key: &str) -> bool {
     matches!(
         key,
-        "nullable" | "readOnly" | "writeOnly" | "deprecated" | "externalDocs" | "example" | "title" | "description" | "discriminator" | "default"
+        "nullable"
+            | "readOnly"
+            | "writeOnly"
+            | "deprecated"
+            | "externalDocs"
+            | "example"
+            | "title"
+            | "description"
+            | "discriminator"
+            | "default"
     ) || key.starts_with("x-")
 }
 
@@ -80,7 +93,12 @@ fn is_schema_data(key: &str) -> bool {
 /// entries, which every merge copied and read only to drop it.
 fn merged_keywords(v: &Value) -> Value {
     match v {
-        Value::Object(o) => Value::Object(o.iter().filter(|(k, _)| !is_schema_data(k)).map(|(k, v)| (k.clone(), v.clone())).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .filter(|(k, _)| !is_schema_data(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -136,7 +154,13 @@ fn place_with(place: &[String], part: &str) -> Vec<String> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new_type(&mut self, name: NameHint, docs: Option<String>, pointer: Pointer, kind: TypeKind) -> TypeId {
+    fn new_type(
+        &mut self,
+        name: NameHint,
+        docs: Option<String>,
+        pointer: Pointer,
+        kind: TypeKind,
+    ) -> TypeId {
         let id = TypeId(self.types.len());
         self.types.push(TypeDef { name, docs, kind, pointer, in_request: false });
         id
@@ -184,7 +208,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The type of a schema in some position, and whether it may be null.
-    fn ty(&mut self, schema: &ReferenceOr<Schema>, at: &Pointer, place: &[String]) -> Result<(Ty, bool)> {
+    fn ty(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        at: &Pointer,
+        place: &[String],
+    ) -> Result<(Ty, bool)> {
         match schema {
             ReferenceOr::Reference { reference } => self.ty_ref(reference, at, place),
             ReferenceOr::Item(s) => Ok((self.inline(s, at, place)?, s.schema_data.nullable)),
@@ -192,7 +221,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `ty` for the boxed schemas openapiv3 uses in properties and items.
-    fn boxed_ty(&mut self, schema: &ReferenceOr<Box<Schema>>, at: &Pointer, place: &[String]) -> Result<(Ty, bool)> {
+    fn boxed_ty(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        at: &Pointer,
+        place: &[String],
+    ) -> Result<(Ty, bool)> {
         match schema {
             ReferenceOr::Reference { reference } => self.ty_ref(reference, at, place),
             ReferenceOr::Item(s) => Ok((self.inline(s, at, place)?, s.schema_data.nullable)),
@@ -206,8 +240,12 @@ impl<'a> Lowerer<'a> {
     /// `step` one level deeper, or an error at the limit.
     fn deeper<T>(&mut self, at: &Pointer, step: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         if self.depth >= MAX_DEPTH {
-            return Err(Error::unsupported(at, "schemas nested too deeply", format!("schemas nested up to {MAX_DEPTH} levels deep, `$ref`s included"))
-                .with_message(format!("schemas nest more than {MAX_DEPTH} levels deep here")));
+            return Err(Error::unsupported(
+                at,
+                "schemas nested too deeply",
+                format!("schemas nested up to {MAX_DEPTH} levels deep, `$ref`s included"),
+            )
+            .with_message(format!("schemas nest more than {MAX_DEPTH} levels deep here")));
         }
         self.depth += 1;
         let out = step(self);
@@ -278,12 +316,22 @@ impl<'a> Lowerer<'a> {
             return match self.schema(s, at, place)? {
                 Lowered::Ty(t) => Ok(t),
                 Lowered::Kind(kind) => {
-                    let id = self.new_type(NameHint::Place(place.to_vec()), docs(&s.schema_data), at.clone(), kind);
+                    let id = self.new_type(
+                        NameHint::Place(place.to_vec()),
+                        docs(&s.schema_data),
+                        at.clone(),
+                        kind,
+                    );
                     Ok(Ty::Named(id))
                 }
             };
         }
-        let id = self.new_type(NameHint::Place(place.to_vec()), docs(&s.schema_data), at.clone(), TypeKind::Alias(Ty::Json));
+        let id = self.new_type(
+            NameHint::Place(place.to_vec()),
+            docs(&s.schema_data),
+            at.clone(),
+            TypeKind::Alias(Ty::Json),
+        );
         self.by_pointer.insert(at.clone(), id);
         self.types[id.0].kind = match self.schema(s, at, place)? {
             Lowered::Kind(kind) => kind,
@@ -298,10 +346,14 @@ impl<'a> Lowerer<'a> {
                 let values: Vec<String> = dedup(st.enumeration.iter().flatten().cloned());
                 Ok(Lowered::Kind(TypeKind::Enum(StringEnum { values })))
             }
-            SchemaKind::Type(Type::String(_) | Type::Number(_) | Type::Integer(_) | Type::Boolean(_)) => {
-                Ok(Lowered::Ty(scalar_ty(&s.schema_kind).expect("strings, numbers and booleans are scalars")))
+            SchemaKind::Type(
+                Type::String(_) | Type::Number(_) | Type::Integer(_) | Type::Boolean(_),
+            ) => Ok(Lowered::Ty(
+                scalar_ty(&s.schema_kind).expect("strings, numbers and booleans are scalars"),
+            )),
+            SchemaKind::Type(Type::Array(a)) => {
+                Ok(Lowered::Ty(self.list(a.items.as_ref(), at, place)?))
             }
-            SchemaKind::Type(Type::Array(a)) => Ok(Lowered::Ty(self.list(a.items.as_ref(), at, place)?)),
             SchemaKind::Type(Type::Object(o)) => {
                 self.object(&o.properties, &o.required, o.additional_properties.as_ref(), at, place)
             }
@@ -312,8 +364,12 @@ impl<'a> Lowerer<'a> {
                 }
                 AllOf::Merged(merged) => self.schema(&merged, at, place),
             },
-            SchemaKind::OneOf { one_of } => self.union(one_of, s.schema_data.discriminator.as_ref(), &at.push("oneOf"), place),
-            SchemaKind::AnyOf { any_of } => self.union(any_of, s.schema_data.discriminator.as_ref(), &at.push("anyOf"), place),
+            SchemaKind::OneOf { one_of } => {
+                self.union(one_of, s.schema_data.discriminator.as_ref(), &at.push("oneOf"), place)
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.union(any_of, s.schema_data.discriminator.as_ref(), &at.push("anyOf"), place)
+            }
             SchemaKind::Not { .. } => Ok(Lowered::Ty(Ty::Json)),
             SchemaKind::Any(any) => self.any(s, any, at, place),
         }
@@ -322,7 +378,13 @@ impl<'a> Lowerer<'a> {
     /// openapiv3 files a schema as "any" when its keywords do not fit one
     /// type exactly (`minLength` on an integer, an `enum` of mixed values,
     /// `allOf` beside `properties`). Read it by its `type`, leniently.
-    fn any(&mut self, s: &Schema, any: &openapiv3::AnySchema, at: &Pointer, place: &[String]) -> Result<Lowered> {
+    fn any(
+        &mut self,
+        s: &Schema,
+        any: &openapiv3::AnySchema,
+        at: &Pointer,
+        place: &[String],
+    ) -> Result<Lowered> {
         if !any.all_of.is_empty() {
             let merged = self.merge_all_of(&any.all_of, Some(s), &s.schema_data, at)?;
             return self.schema(&merged, at, place);
@@ -334,16 +396,26 @@ impl<'a> Lowerer<'a> {
         if !any.any_of.is_empty() {
             return self.union(&any.any_of, discriminator, &at.push("anyOf"), place);
         }
-        if !any.properties.is_empty() || any.typ.as_deref() == Some("object") || any.additional_properties.is_some() {
-            return self.object(&any.properties, &any.required, any.additional_properties.as_ref(), at, place);
+        if !any.properties.is_empty()
+            || any.typ.as_deref() == Some("object")
+            || any.additional_properties.is_some()
+        {
+            return self.object(
+                &any.properties,
+                &any.required,
+                any.additional_properties.as_ref(),
+                at,
+                place,
+            );
         }
         let format = any.format.as_deref().unwrap_or("");
         Ok(Lowered::Ty(match any.typ.as_deref() {
             Some("string") => {
-                let values: Vec<String> = dedup(any.enumeration.iter().filter(|v| !v.is_null()).map(|v| match v {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                }));
+                let values: Vec<String> =
+                    dedup(any.enumeration.iter().filter(|v| !v.is_null()).map(|v| match v {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    }));
                 if !values.is_empty() {
                     return Ok(Lowered::Kind(TypeKind::Enum(StringEnum { values })));
                 }
@@ -366,10 +438,16 @@ impl<'a> Lowerer<'a> {
     }
 
     /// An array: a list of its items' type (any JSON value when not given).
-    fn list(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, at: &Pointer, place: &[String]) -> Result<Ty> {
+    fn list(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        at: &Pointer,
+        place: &[String],
+    ) -> Result<Ty> {
         let item = match items {
             Some(items) => {
-                let (t, nullable) = self.boxed_ty(items, &at.push("items"), &place_with(place, "Item"))?;
+                let (t, nullable) =
+                    self.boxed_ty(items, &at.push("items"), &place_with(place, "Item"))?;
                 nullable_if(t, nullable)
             }
             None => Ty::Json,
@@ -380,7 +458,12 @@ impl<'a> Lowerer<'a> {
     /// What an `allOf` stands for. `allOf: [$ref]` (with members that only
     /// add docs) is how 3.0 documents a reference: it *is* the referenced
     /// type. Anything else is merged into one schema.
-    fn all_of<'m>(&self, members: &'m [ReferenceOr<Schema>], data: &openapiv3::SchemaData, at: &Pointer) -> Result<AllOf<'m>> {
+    fn all_of<'m>(
+        &self,
+        members: &'m [ReferenceOr<Schema>],
+        data: &openapiv3::SchemaData,
+        at: &Pointer,
+    ) -> Result<AllOf<'m>> {
         Ok(match sole_structural_member(members) {
             Some(only) => AllOf::Reference(only),
             None => AllOf::Merged(Box::new(self.merge_all_of(members, None, data, at)?)),
@@ -407,13 +490,16 @@ impl<'a> Lowerer<'a> {
         for (i, m) in members.iter().enumerate() {
             let (value, source) = match m {
                 ReferenceOr::Reference { reference } => {
-                    let (v, target) = self.resolver.follow(reference, &at.push("allOf").index(i))?;
+                    let (v, target) =
+                        self.resolver.follow(reference, &at.push("allOf").index(i))?;
                     if !seen.insert(target.clone()) {
                         continue;
                     }
                     (merged_keywords(v), target)
                 }
-                ReferenceOr::Item(s) => (serde_json::to_value(s).unwrap_or(Value::Null), at.push("allOf").index(i)),
+                ReferenceOr::Item(s) => {
+                    (serde_json::to_value(s).unwrap_or(Value::Null), at.push("allOf").index(i))
+                }
             };
             self.merge_value(&mut acc, value, &source, 0, &mut seen)?;
         }
@@ -428,7 +514,10 @@ impl<'a> Lowerer<'a> {
         // The schema's own docs and flags are the outer schema's: `merge_value`
         // leaves the members' out.
         let mut merged: Schema = serde_json::from_value(Value::Object(acc)).map_err(|e| {
-            Error::invalid(&at.push("allOf"), format!("the members of this `allOf` do not merge into one schema: {e}"))
+            Error::invalid(
+                &at.push("allOf"),
+                format!("the members of this `allOf` do not merge into one schema: {e}"),
+            )
         })?;
         merged.schema_data = openapiv3::SchemaData { discriminator: None, ..outer_data.clone() };
         Ok(merged)
@@ -448,14 +537,18 @@ impl<'a> Lowerer<'a> {
     ) -> Result<()> {
         use serde_json::Value;
         if depth > 32 {
-            return Err(Error::invalid(source, "`allOf` nests more than 32 levels deep (a cycle?)"));
+            return Err(Error::invalid(
+                source,
+                "`allOf` nests more than 32 levels deep (a cycle?)",
+            ));
         }
         let Value::Object(mut obj) = value else { return Ok(()) };
         if let Some(Value::Array(inner)) = obj.remove("allOf") {
             for (i, m) in inner.into_iter().enumerate() {
                 let (m, member_source) = match m.get("$ref").and_then(Value::as_str) {
                     Some(r) => {
-                        let (v, target) = self.resolver.follow(r, &source.push("allOf").index(i))?;
+                        let (v, target) =
+                            self.resolver.follow(r, &source.push("allOf").index(i))?;
                         if !seen.insert(target.clone()) {
                             continue;
                         }
@@ -531,21 +624,31 @@ impl<'a> Lowerer<'a> {
         // field harder to use and the crate far slower to compile.
         if let [a, b] = members {
             match (is_null_marker(a), is_null_marker(b)) {
-                (false, true) => return Ok(Lowered::Ty(nullable_if(self.ty(a, &at.index(0), place)?.0, true))),
-                (true, false) => return Ok(Lowered::Ty(nullable_if(self.ty(b, &at.index(1), place)?.0, true))),
+                (false, true) => {
+                    return Ok(Lowered::Ty(nullable_if(self.ty(a, &at.index(0), place)?.0, true)))
+                }
+                (true, false) => {
+                    return Ok(Lowered::Ty(nullable_if(self.ty(b, &at.index(1), place)?.0, true)))
+                }
                 _ => {}
             }
         }
         for (i, m) in members.iter().enumerate() {
-            let (ty, nullable) = self.ty(m, &at.index(i), &place_with(place, &format!("Variant{i}")))?;
+            let (ty, nullable) =
+                self.ty(m, &at.index(i), &place_with(place, &format!("Variant{i}")))?;
             any_nullable |= nullable;
             let tag_value = match (discriminator, m) {
                 (Some(d), ReferenceOr::Reference { reference }) => Some(
                     d.mapping
                         .iter()
-                        .find(|(_, target)| *target == reference || reference.rsplit('/').next() == Some(target.as_str()))
+                        .find(|(_, target)| {
+                            *target == reference
+                                || reference.rsplit('/').next() == Some(target.as_str())
+                        })
                         .map(|(value, _)| value.clone())
-                        .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or(reference).to_string()),
+                        .unwrap_or_else(|| {
+                            reference.rsplit('/').next().unwrap_or(reference).to_string()
+                        }),
                 ),
                 _ => None,
             };
@@ -578,13 +681,17 @@ impl<'a> Lowerer<'a> {
             None | Some(AdditionalProperties::Any(false)) => None,
             Some(AdditionalProperties::Any(true)) => Some(Ty::Json),
             Some(AdditionalProperties::Schema(s)) => {
-                let (t, nullable) = self.ty(s, &at.push("additionalProperties"), &place_with(place, "Value"))?;
+                let (t, nullable) =
+                    self.ty(s, &at.push("additionalProperties"), &place_with(place, "Value"))?;
                 Some(nullable_if(t, nullable))
             }
         };
         if properties.is_empty() {
             // Free-form: `type: object` alone, `properties: {}`, or a typed map.
-            return Ok(Lowered::Ty(nested(Ty::Map(Box::new(additional_ty.unwrap_or(Ty::Json))), at)?));
+            return Ok(Lowered::Ty(nested(
+                Ty::Map(Box::new(additional_ty.unwrap_or(Ty::Json))),
+                at,
+            )?));
         }
         let mut fields = Vec::with_capacity(properties.len());
         for (name, prop) in properties {
@@ -595,16 +702,21 @@ impl<'a> Lowerer<'a> {
                 other => other,
             };
             let docs = match prop {
-                ReferenceOr::Item(s) => with_default(docs(&s.schema_data), s.schema_data.default.as_ref()),
+                ReferenceOr::Item(s) => {
+                    with_default(docs(&s.schema_data), s.schema_data.default.as_ref())
+                }
                 // A property copied in by `allOf` keeps its description.
-                ReferenceOr::Reference { reference } if !reference.starts_with("#/components/schemas/") => self
-                    .resolver
-                    .target(reference, &prop_at)
-                    .ok()
-                    .and_then(|t| self.resolver.raw().pointer(t.as_json_pointer()))
-                    .and_then(|v| v.get("description").or_else(|| v.get("title")))
-                    .and_then(|d| d.as_str())
-                    .map(str::to_string),
+                ReferenceOr::Reference { reference }
+                    if !reference.starts_with("#/components/schemas/") =>
+                {
+                    self.resolver
+                        .target(reference, &prop_at)
+                        .ok()
+                        .and_then(|t| self.resolver.raw().pointer(t.as_json_pointer()))
+                        .and_then(|v| v.get("description").or_else(|| v.get("title")))
+                        .and_then(|d| d.as_str())
+                        .map(str::to_string)
+                }
                 ReferenceOr::Reference { .. } => None,
             };
             fields.push(Field {
@@ -622,8 +734,13 @@ impl<'a> Lowerer<'a> {
     fn operations(&mut self) -> Result<Vec<Operation>> {
         let paths_at = Pointer::root().push("paths");
         // Keys that do not start with `/` are extensions, not paths.
-        let items: Vec<(&str, PathSource<'_>)> =
-            self.resolver.raw().path_items(&paths_at)?.into_iter().filter(|(p, _)| p.starts_with('/')).collect();
+        let items: Vec<(&str, PathSource<'_>)> = self
+            .resolver
+            .raw()
+            .path_items(&paths_at)?
+            .into_iter()
+            .filter(|(p, _)| p.starts_with('/'))
+            .collect();
         // Path items held as text are read into openapiv3 on a second
         // thread, a few ahead of the one lowering them: reading them is
         // 40% of lowering Microsoft Graph, and depends on nothing else.
@@ -642,7 +759,10 @@ impl<'a> Lowerer<'a> {
                     for (path, text) in texts {
                         // The receiver is gone only when lowering stopped at an error.
                         // Boxed: a path item is kilobytes, and was copied at every move.
-                        if send.send(path_item_text(text, &paths_at.push(path)).map(Box::new)).is_err() {
+                        if send
+                            .send(path_item_text(text, &paths_at.push(path)).map(Box::new))
+                            .is_err()
+                        {
                             return;
                         }
                     }
@@ -653,7 +773,9 @@ impl<'a> Lowerer<'a> {
                 let item_at = paths_at.push(path);
                 let item = match source {
                     PathSource::Value(value) => Box::new(path_item(value, &item_at)?),
-                    PathSource::Text(_) => read.recv().map_err(|_| Error::invalid(&item_at, "path item reader stopped"))??,
+                    PathSource::Text(_) => read
+                        .recv()
+                        .map_err(|_| Error::invalid(&item_at, "path item reader stopped"))??,
                 };
                 let (item, item_at) = self.resolver.item(&item, &item_at, "path item")?;
                 for method in Method::ALL {
@@ -669,7 +791,14 @@ impl<'a> Lowerer<'a> {
                     };
                     if let Some(op) = op {
                         let at = item_at.push(method.as_str().to_ascii_lowercase());
-                        ops.push(self.operation(path, method, op, &item.parameters, &item_at, &at)?);
+                        ops.push(self.operation(
+                            path,
+                            method,
+                            op,
+                            &item.parameters,
+                            &item_at,
+                            &at,
+                        )?);
                     }
                 }
             }
@@ -699,7 +828,8 @@ impl<'a> Lowerer<'a> {
             resolved.push(self.resolver.item(p, &at.push("parameters").index(i), "parameter")?);
         }
         for (i, p) in item_params.iter().enumerate() {
-            let (p, p_at) = self.resolver.item(p, &item_at.push("parameters").index(i), "parameter")?;
+            let (p, p_at) =
+                self.resolver.item(p, &item_at.push("parameters").index(i), "parameter")?;
             let d = p.parameter_data_ref();
             let shadowed = resolved.iter().any(|(q, _)| {
                 let e = q.parameter_data_ref();
@@ -718,7 +848,8 @@ impl<'a> Lowerer<'a> {
         let body = match &op.request_body {
             None => None,
             Some(rb) => {
-                let (rb, rb_at) = self.resolver.item(rb, &at.push("requestBody"), "request body")?;
+                let (rb, rb_at) =
+                    self.resolver.item(rb, &at.push("requestBody"), "request body")?;
                 self.body(&id, &rb, &rb_at)?
             }
         };
@@ -752,11 +883,15 @@ impl<'a> Lowerer<'a> {
 
     fn param(&mut self, op_id: &str, p: &Parameter, at: &Pointer) -> Result<Param> {
         let d = p.parameter_data_ref();
-        let deep_object = matches!(p, Parameter::Query { style: openapiv3::QueryStyle::DeepObject, .. });
+        let deep_object =
+            matches!(p, Parameter::Query { style: openapiv3::QueryStyle::DeepObject, .. });
         let (location, explode) = match p {
             Parameter::Query { style, .. } => (
                 ParamLocation::Query,
-                d.explode.unwrap_or(matches!(style, openapiv3::QueryStyle::Form | openapiv3::QueryStyle::DeepObject)),
+                d.explode.unwrap_or(matches!(
+                    style,
+                    openapiv3::QueryStyle::Form | openapiv3::QueryStyle::DeepObject
+                )),
             ),
             Parameter::Header { .. } => (ParamLocation::Header, d.explode.unwrap_or(false)),
             Parameter::Path { .. } => (ParamLocation::Path, d.explode.unwrap_or(false)),
@@ -771,14 +906,20 @@ impl<'a> Lowerer<'a> {
             // (nearly always the one given) is what `Ty::Json` sends.
             ParameterSchemaOrContent::Content(content) => match content.first() {
                 Some((media, mt)) if is_json(media) => match &mt.schema {
-                    Some(s) => self.ty(s, &at.push("content").push(media).push("schema"), &[op_id.to_string(), d.name.clone()])?,
+                    Some(s) => self.ty(
+                        s,
+                        &at.push("content").push(media).push("schema"),
+                        &[op_id.to_string(), d.name.clone()],
+                    )?,
                     None => (Ty::Json, false),
                 },
                 _ => (Ty::String, false),
             },
         };
         let default = match &d.format {
-            ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => s.schema_data.default.as_ref(),
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => {
+                s.schema_data.default.as_ref()
+            }
             _ => None,
         };
         Ok(Param {
@@ -792,7 +933,12 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn body(&mut self, op_id: &str, rb: &openapiv3::RequestBody, at: &Pointer) -> Result<Option<Body>> {
+    fn body(
+        &mut self,
+        op_id: &str,
+        rb: &openapiv3::RequestBody,
+        at: &Pointer,
+    ) -> Result<Option<Body>> {
         if rb.content.is_empty() {
             return Ok(None);
         }
@@ -805,11 +951,23 @@ impl<'a> Lowerer<'a> {
             .or_else(|| rb.content.first());
         let Some((media, mt)) = chosen else { return Ok(None) };
         let media_at = at.push("content").push(media);
-        let kind = self.content_kind(media, mt, &media_at, &[op_id.to_string(), "Request".to_string()])?;
-        Ok(Some(Body { media_type: media.clone(), kind, required: rb.required, docs: rb.description.clone() }))
+        let kind =
+            self.content_kind(media, mt, &media_at, &[op_id.to_string(), "Request".to_string()])?;
+        Ok(Some(Body {
+            media_type: media.clone(),
+            kind,
+            required: rb.required,
+            docs: rb.description.clone(),
+        }))
     }
 
-    fn content_kind(&mut self, media: &str, mt: &openapiv3::MediaType, at: &Pointer, place: &[String]) -> Result<BodyKind> {
+    fn content_kind(
+        &mut self,
+        media: &str,
+        mt: &openapiv3::MediaType,
+        at: &Pointer,
+        place: &[String],
+    ) -> Result<BodyKind> {
         if is_form(media) {
             let ty = match &mt.schema {
                 Some(s) => self.ty(s, &at.push("schema"), place)?.0,
@@ -915,7 +1073,11 @@ impl<'a> Lowerer<'a> {
 
     /// A response's declared headers; `Content-Type` is the body's business
     /// (OpenAPI says to ignore it here).
-    fn response_headers(&mut self, r: &openapiv3::Response, at: &Pointer) -> Result<Vec<ResponseHeader>> {
+    fn response_headers(
+        &mut self,
+        r: &openapiv3::Response,
+        at: &Pointer,
+    ) -> Result<Vec<ResponseHeader>> {
         let mut out = Vec::new();
         for (name, h) in &r.headers {
             if name.eq_ignore_ascii_case("content-type") {
@@ -954,7 +1116,9 @@ impl<'a> Lowerer<'a> {
                     };
                     (kind, description.clone())
                 }
-                openapiv3::SecurityScheme::APIKey { location, name: param, description, .. } => (
+                openapiv3::SecurityScheme::APIKey {
+                    location, name: param, description, ..
+                } => (
                     SecurityKind::ApiKey {
                         location: match location {
                             openapiv3::APIKeyLocation::Header => ApiKeyLocation::Header,
@@ -993,8 +1157,12 @@ fn nested(ty: Ty, at: &Pointer) -> Result<Ty> {
     if ty.nesting() <= MAX_TYPE_NESTING {
         return Ok(ty);
     }
-    Err(Error::unsupported(at, "arrays or maps nested too deeply", format!("arrays and maps nested up to {MAX_TYPE_NESTING} deep"))
-        .with_message(format!("arrays and maps nest more than {MAX_TYPE_NESTING} deep here")))
+    Err(Error::unsupported(
+        at,
+        "arrays or maps nested too deeply",
+        format!("arrays and maps nested up to {MAX_TYPE_NESTING} deep"),
+    )
+    .with_message(format!("arrays and maps nest more than {MAX_TYPE_NESTING} deep here")))
 }
 
 fn scalar_ty(kind: &SchemaKind) -> Option<Ty> {
@@ -1131,21 +1299,22 @@ fn path_template(path: &str, params: &mut Vec<Param>) -> Vec<PathPart> {
             parts.push(PathPart::Literal(rest[..open].to_string()));
         }
         let name = &rest[open + 1..close];
-        let idx = match params.iter().position(|p| p.location == ParamLocation::Path && p.name == name) {
-            Some(i) => i,
-            None => {
-                params.push(Param {
-                    name: name.to_string(),
-                    location: ParamLocation::Path,
-                    required: true,
-                    ty: Ty::String,
-                    docs: None,
-                    explode: false,
-                    deep_object: false,
-                });
-                params.len() - 1
-            }
-        };
+        let idx =
+            match params.iter().position(|p| p.location == ParamLocation::Path && p.name == name) {
+                Some(i) => i,
+                None => {
+                    params.push(Param {
+                        name: name.to_string(),
+                        location: ParamLocation::Path,
+                        required: true,
+                        ty: Ty::String,
+                        docs: None,
+                        explode: false,
+                        deep_object: false,
+                    });
+                    params.len() - 1
+                }
+            };
         if !used.contains(&idx) {
             used.push(idx);
         }
@@ -1158,15 +1327,18 @@ fn path_template(path: &str, params: &mut Vec<Param>) -> Vec<PathPart> {
     // Path parameters in template order, then required, then optional; a
     // declared path parameter the template never uses is dropped.
     let mut order: Vec<usize> = used;
-    let rest_required = (0..params.len()).filter(|i| params[*i].location != ParamLocation::Path && params[*i].required);
-    let rest_optional = (0..params.len()).filter(|i| params[*i].location != ParamLocation::Path && !params[*i].required);
+    let rest_required = (0..params.len())
+        .filter(|i| params[*i].location != ParamLocation::Path && params[*i].required);
+    let rest_optional = (0..params.len())
+        .filter(|i| params[*i].location != ParamLocation::Path && !params[*i].required);
     order.extend(rest_required.chain(rest_optional).collect::<Vec<_>>());
     let mut new_index = vec![usize::MAX; params.len()];
     for (new, old) in order.iter().enumerate() {
         new_index[*old] = new;
     }
     let mut taken: Vec<Option<Param>> = std::mem::take(params).into_iter().map(Some).collect();
-    *params = order.iter().map(|old| taken[*old].take().expect("each parameter placed once")).collect();
+    *params =
+        order.iter().map(|old| taken[*old].take().expect("each parameter placed once")).collect();
     parts
         .into_iter()
         .map(|p| match p {

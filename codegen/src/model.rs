@@ -79,7 +79,9 @@ impl TypeKind {
 
     pub fn members_mut(&mut self) -> Vec<&mut Ty> {
         match self {
-            TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).chain(&mut s.additional).collect(),
+            TypeKind::Struct(s) => {
+                s.fields.iter_mut().map(|f| &mut f.ty).chain(&mut s.additional).collect()
+            }
             TypeKind::Union(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
             TypeKind::Alias(t) => vec![t],
             TypeKind::Enum(_) => Vec::new(),
@@ -349,9 +351,14 @@ pub struct SecurityScheme {
 pub enum SecurityKind {
     Bearer,
     Basic,
-    ApiKey { location: ApiKeyLocation, param: String },
+    ApiKey {
+        location: ApiKeyLocation,
+        param: String,
+    },
     /// OAuth2 or OpenID Connect: the client sends an access token as bearer.
-    OAuth2 { token_url: Option<String> },
+    OAuth2 {
+        token_url: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

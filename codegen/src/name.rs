@@ -157,7 +157,8 @@ pub fn name(api: &Api) -> Names {
                 types[i].extra = Some(catch_all);
             }
             TypeKind::Union(u) => {
-                let raw: Vec<String> = u.variants.iter().map(|v| variant_hint(&v.ty, &types)).collect();
+                let raw: Vec<String> =
+                    u.variants.iter().map(|v| variant_hint(&v.ty, &types)).collect();
                 let raw: Vec<&str> = raw.iter().map(String::as_str).collect();
                 let (members, mut ns) = member_names(&raw, |r| camel(r, "Variant", "V"), "");
                 types[i].members = members;
@@ -256,15 +257,23 @@ struct OpWords {
 fn on_all_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     // Below this, a thread costs more than it saves.
     const MIN_PER_THREAD: usize = 256;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len() / MIN_PER_THREAD).max(1);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len() / MIN_PER_THREAD)
+        .max(1);
     if threads == 1 {
         return items.iter().map(f).collect();
     }
     let f = &f;
     std::thread::scope(|scope| {
-        let parts: Vec<_> =
-            items.chunks(items.len().div_ceil(threads)).map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())).collect();
-        parts.into_iter().flat_map(|part| part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        let parts: Vec<_> = items
+            .chunks(items.len().div_ceil(threads))
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
     })
 }
 
@@ -283,7 +292,11 @@ fn memo(mint: impl Fn(&str) -> String) -> impl Fn(&str) -> String {
 
 /// Members whose identifier spells their wire name exactly claim first, so
 /// `meta` keeps `meta` and `_meta` becomes `meta_2`, whatever their order.
-fn member_names(raw: &[&str], mint: impl Fn(&str) -> String, sep: &str) -> (Vec<String>, Namespace) {
+fn member_names(
+    raw: &[&str],
+    mint: impl Fn(&str) -> String,
+    sep: &str,
+) -> (Vec<String>, Namespace) {
     let minted: Vec<String> = raw.iter().map(|r| mint(r)).collect();
     let mut ns = Namespace::default();
     let mut out: Vec<Option<String>> = vec![None; raw.len()];
@@ -339,7 +352,8 @@ fn outcome_variants(outcomes: &[Outcome]) -> Vec<String> {
             let mut name = status_word(o.status);
             let shared = outcomes.iter().filter(|x| x.status == o.status).count() > 1;
             if let (true, Some(c)) = (shared, &o.content) {
-                let sub = c.media_type.split(';').next().unwrap_or("").rsplit('/').next().unwrap_or("");
+                let sub =
+                    c.media_type.split(';').next().unwrap_or("").rsplit('/').next().unwrap_or("");
                 name.push_str(ident::bare(&camel(sub, "Body", "Media")));
             }
             ns.claim(name, "")
@@ -347,8 +361,12 @@ fn outcome_variants(outcomes: &[Outcome]) -> Vec<String> {
         .collect()
 }
 
-fn client_credentials_names(schemes: &[SecurityScheme], ns: &mut Namespace) -> Vec<Option<(String, String)>> {
-    let with_flow = |s: &SecurityScheme| matches!(s.kind, SecurityKind::OAuth2 { token_url: Some(_) });
+fn client_credentials_names(
+    schemes: &[SecurityScheme],
+    ns: &mut Namespace,
+) -> Vec<Option<(String, String)>> {
+    let with_flow =
+        |s: &SecurityScheme| matches!(s.kind, SecurityKind::OAuth2 { token_url: Some(_) });
     let several = schemes.iter().filter(|s| with_flow(s)).count() > 1;
     schemes
         .iter()

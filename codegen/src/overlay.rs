@@ -24,9 +24,7 @@ pub fn beside(spec: &Path) -> Option<PathBuf> {
 
 /// Is this file an overlay rather than a spec?
 pub fn is_overlay(path: &Path) -> bool {
-    path.file_stem()
-        .and_then(|s| s.to_str())
-        .is_some_and(|s| s.ends_with(".overlay"))
+    path.file_stem().and_then(|s| s.to_str()).is_some_and(|s| s.ends_with(".overlay"))
 }
 
 pub fn apply(doc: &mut Value, overlay: &Value) -> Result<()> {
@@ -35,26 +33,21 @@ pub fn apply(doc: &mut Value, overlay: &Value) -> Result<()> {
         return Err(Error::invalid(&root.push("overlay"), "not an Overlay document")
             .with_supported("OpenAPI Overlay 1.x with `overlay: 1.0.0`"));
     }
-    let actions = overlay
-        .get("actions")
-        .and_then(Value::as_array)
-        .ok_or_else(|| Error::invalid(&root.push("actions"), "an overlay needs an `actions` array"))?;
+    let actions = overlay.get("actions").and_then(Value::as_array).ok_or_else(|| {
+        Error::invalid(&root.push("actions"), "an overlay needs an `actions` array")
+    })?;
     // What the actions may add in all: an overlay that copies a large update
     // onto every node, action after action, would double the document each time.
     let mut budget = ADDED_MAX;
     for (i, action) in actions.iter().enumerate() {
         let at = root.push("actions").index(i);
-        let target = action
-            .get("target")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::invalid(&at.push("target"), "an action needs a JSONPath `target`"))?;
+        let target = action.get("target").and_then(Value::as_str).ok_or_else(|| {
+            Error::invalid(&at.push("target"), "an action needs a JSONPath `target`")
+        })?;
         let path = JsonPath::parse(target)
             .map_err(|e| Error::invalid(&at.push("target"), format!("invalid JSONPath: {e}")))?;
-        let pointers: Vec<String> = path
-            .query_located(doc)
-            .locations()
-            .map(|loc| loc.to_json_pointer())
-            .collect();
+        let pointers: Vec<String> =
+            path.query_located(doc).locations().map(|loc| loc.to_json_pointer()).collect();
         if pointers.is_empty() {
             return Err(Error::invalid(
                 &at.push("target"),
@@ -71,13 +64,19 @@ pub fn apply(doc: &mut Value, overlay: &Value) -> Result<()> {
             let (values, depth) = measure(update);
             for p in &pointers {
                 if p.matches('/').count() + depth > crate::parse::MAX_DEPTH {
-                    return Err(Error::invalid(&at.push("update"), format!(
-                        "this update would nest the document more than {} levels deep at `{p}`",
-                        crate::parse::MAX_DEPTH
-                    )));
+                    return Err(Error::invalid(
+                        &at.push("update"),
+                        format!(
+                            "this update would nest the document more than {} levels deep at `{p}`",
+                            crate::parse::MAX_DEPTH
+                        ),
+                    ));
                 }
                 budget = budget.checked_sub(values).ok_or_else(|| {
-                    Error::invalid(&at.push("update"), format!("the overlay's updates add more than {ADDED_MAX} values in all"))
+                    Error::invalid(
+                        &at.push("update"),
+                        format!("the overlay's updates add more than {ADDED_MAX} values in all"),
+                    )
                 })?;
             }
             for p in &pointers {

@@ -76,7 +76,6 @@ impl Budget {
             )),
         }
     }
-
 }
 
 /// Reads one value (and everything in it) within the budget.
@@ -151,7 +150,10 @@ impl<'de> Visitor<'de> for Seed<'_> {
         deserializer.deserialize_any(self)
     }
 
-    fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 
@@ -200,7 +202,9 @@ impl<'de> Visitor<'de> for Seed<'_> {
             };
             for m in maps {
                 let Value::Object(m) = m else {
-                    return Err(A::Error::custom("a YAML merge key (`<<`) takes a map or a list of maps"));
+                    return Err(A::Error::custom(
+                        "a YAML merge key (`<<`) takes a map or a list of maps",
+                    ));
                 };
                 for (k, v) in m {
                     out.entry(k).or_insert(v);
@@ -309,7 +313,8 @@ struct KeysOnly<'de> {
 }
 
 /// The keys of a path item that hold an operation.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: [&str; 8] =
+    ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// A key of an operation's `responses`: `200`, `4XX`, `default`, or an extension.
 pub fn is_status_key(key: &str) -> bool {
@@ -389,7 +394,10 @@ impl<'de> Visitor<'de> for &KeysOnly<'de> {
         let mut many: std::collections::HashSet<Key<'de>> = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             if few.contains(&key) || many.contains(&key) {
-                return Err(A::Error::custom(says::duplicate_key(&key, &pointer_of(&self.base, &self.path.borrow(), &key))));
+                return Err(A::Error::custom(says::duplicate_key(
+                    &key,
+                    &pointer_of(&self.base, &self.path.borrow(), &key),
+                )));
             }
             if self.in_responses() && !is_status_key(&key) {
                 let at = pointer_of(&self.base, &self.path.borrow(), &key);
@@ -398,7 +406,10 @@ impl<'de> Visitor<'de> for &KeysOnly<'de> {
             if key == "$ref" && !self.in_data() {
                 if let Some(other) = map.next_value::<Option<Value>>()?.filter(|v| !v.is_string()) {
                     let at = pointer_of(&self.base, &self.path.borrow(), "$ref");
-                    return Err(A::Error::custom(format!("{}, at {at}", says::ref_not_string(&other))));
+                    return Err(A::Error::custom(format!(
+                        "{}, at {at}",
+                        says::ref_not_string(&other)
+                    )));
                 }
                 few.push(key);
                 continue;

@@ -56,10 +56,7 @@ impl Pointer {
 
     /// The unescaped segments, for walking a `serde_json::Value`.
     pub fn segments(&self) -> impl Iterator<Item = String> + '_ {
-        self.0
-            .split('/')
-            .skip(1)
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        self.0.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~"))
     }
 
     /// The pointer as `serde_json::Value::pointer` wants it (no leading `#`).

@@ -60,7 +60,8 @@ mod tests {
 
     #[test]
     fn components_named_like_keywords_are_kept() {
-        let mut doc = json!({"components": {"parameters": {"pattern": {"name": "pattern", "in": "query"}}}});
+        let mut doc =
+            json!({"components": {"parameters": {"pattern": {"name": "pattern", "in": "query"}}}});
         let before = doc.clone();
         repair(&mut doc);
         assert_eq!(doc, before);

@@ -54,7 +54,12 @@ impl<'a> Resolver<'a> {
     }
 
     /// The item behind `r`, with the pointer where it really lives.
-    pub fn item<'b, T>(&self, r: &'b ReferenceOr<T>, at: &Pointer, what: &str) -> Result<(Cow<'b, T>, Pointer)>
+    pub fn item<'b, T>(
+        &self,
+        r: &'b ReferenceOr<T>,
+        at: &Pointer,
+        what: &str,
+    ) -> Result<(Cow<'b, T>, Pointer)>
     where
         T: DeserializeOwned + Clone + 'static,
     {
@@ -80,7 +85,12 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn read_item<T: DeserializeOwned>(&self, reference: &str, at: &Pointer, what: &str) -> Result<(T, Pointer)> {
+    fn read_item<T: DeserializeOwned>(
+        &self,
+        reference: &str,
+        at: &Pointer,
+        what: &str,
+    ) -> Result<(T, Pointer)> {
         let (value, target) = self.follow(reference, at)?;
         // As `load::part`: the path is tracked only when reading fails.
         if let Ok(item) = T::deserialize(value) {
@@ -93,7 +103,10 @@ impl<'a> Resolver<'a> {
                     ptr = ptr.push(key);
                 }
             }
-            Error::invalid(&ptr, format!("the {what} that `{reference}` points to is not valid: {}", e.inner()))
+            Error::invalid(
+                &ptr,
+                format!("the {what} that `{reference}` points to is not valid: {}", e.inner()),
+            )
         })?;
         Ok((item, target))
     }
@@ -108,7 +121,9 @@ impl<'a> Resolver<'a> {
                 Error::new(
                     ErrorKind::Reference,
                     &from.push("$ref"),
-                    format!("`{reference}` points to nothing: there is no {target} in this document"),
+                    format!(
+                        "`{reference}` points to nothing: there is no {target} in this document"
+                    ),
                 )
             })?;
             match value.get("$ref") {
@@ -116,11 +131,20 @@ impl<'a> Resolver<'a> {
                     reference = next.to_string();
                     from = target;
                 }
-                Some(other) => return Err(Error::invalid(&target.push("$ref"), crate::error::says::ref_not_string(other))),
+                Some(other) => {
+                    return Err(Error::invalid(
+                        &target.push("$ref"),
+                        crate::error::says::ref_not_string(other),
+                    ))
+                }
                 None => return Ok((value, target)),
             }
         }
-        Err(Error::new(ErrorKind::Reference, &at.push("$ref"), format!("`$ref` chain from here loops (more than {MAX_HOPS} hops)")))
+        Err(Error::new(
+            ErrorKind::Reference,
+            &at.push("$ref"),
+            format!("`$ref` chain from here loops (more than {MAX_HOPS} hops)"),
+        ))
     }
 
     pub fn raw(&self) -> &'a Raw {
@@ -146,16 +170,23 @@ mod tests {
 
     #[test]
     fn a_part_used_again_is_the_same_part() {
-        let raw = Raw::from(json!({"components": {"parameters": {"top": {"name": "$top", "in": "query", "schema": {"type": "integer"}}}}}));
+        let raw = Raw::from(
+            json!({"components": {"parameters": {"top": {"name": "$top", "in": "query", "schema": {"type": "integer"}}}}}),
+        );
         let r = Resolver::new(&raw);
-        let reference = ReferenceOr::<openapiv3::Parameter>::Reference { reference: "#/components/parameters/top".into() };
-        let reads: Vec<_> = (0..3).map(|_| r.item(&reference, &Pointer::root(), "parameter").unwrap()).collect();
+        let reference = ReferenceOr::<openapiv3::Parameter>::Reference {
+            reference: "#/components/parameters/top".into(),
+        };
+        let reads: Vec<_> =
+            (0..3).map(|_| r.item(&reference, &Pointer::root(), "parameter").unwrap()).collect();
         for (p, at) in &reads {
             assert_eq!(p.parameter_data_ref().name, "$top");
             assert_eq!(at.to_string(), "#/components/parameters/top");
         }
         // Read as another type, the same value is read again, not taken from the first.
-        let as_schema = ReferenceOr::<openapiv3::Schema>::Reference { reference: "#/components/parameters/top".into() };
+        let as_schema = ReferenceOr::<openapiv3::Schema>::Reference {
+            reference: "#/components/parameters/top".into(),
+        };
         assert!(r.item(&as_schema, &Pointer::root(), "schema").is_ok());
     }
 
@@ -170,7 +201,10 @@ mod tests {
     fn external_refs_say_what_is_supported() {
         let raw = Raw::from(json!({}));
         let e = Resolver::new(&raw).follow("other.yaml#/x", &Pointer::root()).unwrap_err();
-        assert!(matches!(&e.kind, ErrorKind::Unsupported { feature } if feature == "external $ref"), "{e}");
+        assert!(
+            matches!(&e.kind, ErrorKind::Unsupported { feature } if feature == "external $ref"),
+            "{e}"
+        );
         assert!(e.to_string().contains("external $ref `other.yaml#/x`"), "{e}");
     }
 }

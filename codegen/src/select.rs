@@ -34,7 +34,9 @@ impl Selection {
 
     /// What the slice holds, for the module's docs.
     fn describe(&self) -> String {
-        let list = |items: &[String]| items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ");
+        let list = |items: &[String]| {
+            items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+        };
         let mut parts = Vec::new();
         if !self.tags.is_empty() {
             parts.push(format!("the operations tagged {}", list(&self.tags)));
@@ -50,7 +52,10 @@ impl Selection {
 /// vendored spec in the workspace generate as a slice on every run.
 pub fn beside(spec: &Path) -> Option<PathBuf> {
     let stem = spec.file_stem()?.to_str()?;
-    ["yaml", "yml", "json"].iter().map(|ext| spec.with_file_name(format!("{stem}.select.{ext}"))).find(|p| p.is_file())
+    ["yaml", "yml", "json"]
+        .iter()
+        .map(|ext| spec.with_file_name(format!("{stem}.select.{ext}")))
+        .find(|p| p.is_file())
 }
 
 /// Is this file a selection rather than a spec?
@@ -70,23 +75,34 @@ pub fn read(path: &Path) -> Result<Selection> {
 fn from_value(value: &Value) -> Result<Selection> {
     const SUPPORTED: &str = "a map with `tags` and `operations`, each a list of strings";
     let root = Pointer::root();
-    let map = value.as_object().ok_or_else(|| Error::invalid(&root, "a selection must be a map").with_supported(SUPPORTED))?;
+    let map = value.as_object().ok_or_else(|| {
+        Error::invalid(&root, "a selection must be a map").with_supported(SUPPORTED)
+    })?;
     let mut selection = Selection::default();
     for (key, list) in map {
         let at = root.push(key);
         let into = match key.as_str() {
             "tags" => &mut selection.tags,
             "operations" => &mut selection.operations,
-            other => return Err(Error::invalid(&at, format!("unknown key `{other}`")).with_supported(SUPPORTED)),
+            other => {
+                return Err(
+                    Error::invalid(&at, format!("unknown key `{other}`")).with_supported(SUPPORTED)
+                )
+            }
         };
-        let items = list.as_array().ok_or_else(|| Error::invalid(&at, "not a list").with_supported(SUPPORTED))?;
+        let items = list
+            .as_array()
+            .ok_or_else(|| Error::invalid(&at, "not a list").with_supported(SUPPORTED))?;
         for (i, item) in items.iter().enumerate() {
-            let item = item.as_str().ok_or_else(|| Error::invalid(&at.index(i), "not a string").with_supported(SUPPORTED))?;
+            let item = item.as_str().ok_or_else(|| {
+                Error::invalid(&at.index(i), "not a string").with_supported(SUPPORTED)
+            })?;
             into.push(item.to_string());
         }
     }
     if selection.is_all() {
-        return Err(Error::invalid(&root, "the selection names no tag and no operation").with_supported(SUPPORTED));
+        return Err(Error::invalid(&root, "the selection names no tag and no operation")
+            .with_supported(SUPPORTED));
     }
     Ok(selection)
 }
@@ -97,8 +113,9 @@ pub fn select(api: &mut Api, selection: &Selection) -> Result<()> {
     }
     check_known(api, selection)?;
     api.part_of = Some(selection.describe());
-    api.operations
-        .retain(|op| op.tags.iter().any(|t| selection.tags.contains(t)) || selection.operations.contains(&op.id));
+    api.operations.retain(|op| {
+        op.tags.iter().any(|t| selection.tags.contains(t)) || selection.operations.contains(&op.id)
+    });
     let keep = reachable(api);
     // Old id -> new id, in arena order.
     let mut new_id = vec![None; api.types.len()];
@@ -106,8 +123,15 @@ pub fn select(api: &mut Api, selection: &Selection) -> Result<()> {
         new_id[*old] = Some(TypeId(n));
     }
     let old_types = std::mem::take(&mut api.types);
-    api.types = old_types.into_iter().enumerate().filter(|(i, _)| new_id[*i].is_some()).map(|(_, t)| t).collect();
-    let renumber = |ty: &mut Ty| visit_mut(ty, &mut |id| *id = new_id[id.0].expect("reachable types are kept"));
+    api.types = old_types
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| new_id[*i].is_some())
+        .map(|(_, t)| t)
+        .collect();
+    let renumber = |ty: &mut Ty| {
+        visit_mut(ty, &mut |id| *id = new_id[id.0].expect("reachable types are kept"))
+    };
     for t in &mut api.types {
         t.kind.members_mut().into_iter().for_each(renumber);
     }
@@ -119,7 +143,8 @@ pub fn select(api: &mut Api, selection: &Selection) -> Result<()> {
 
 /// A tag or operation id that matches nothing is a typo, not an empty slice.
 fn check_known(api: &Api, selection: &Selection) -> Result<()> {
-    let tags: BTreeSet<&str> = api.operations.iter().flat_map(|op| op.tags.iter().map(String::as_str)).collect();
+    let tags: BTreeSet<&str> =
+        api.operations.iter().flat_map(|op| op.tags.iter().map(String::as_str)).collect();
     for tag in &selection.tags {
         if !tags.contains(tag.as_str()) {
             return Err(unknown("tag", tag, tags.iter().copied()));
@@ -139,8 +164,16 @@ fn unknown<'a>(what: &str, name: &str, known: impl Iterator<Item = &'a str>) -> 
     if known.len() > 20 {
         list.push(format!("and {} more", known.len() - 20));
     }
-    let have = if list.is_empty() { format!("it has no {what}s") } else { format!("it has {}", list.join(", ")) };
-    Error::new(ErrorKind::Invalid, &Pointer::root(), format!("no {what} `{name}` in this spec; {have}"))
+    let have = if list.is_empty() {
+        format!("it has no {what}s")
+    } else {
+        format!("it has {}", list.join(", "))
+    };
+    Error::new(
+        ErrorKind::Invalid,
+        &Pointer::root(),
+        format!("no {what} `{name}` in this spec; {have}"),
+    )
 }
 
 /// Ids of the types the operations reach, ascending.

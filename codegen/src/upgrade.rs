@@ -32,15 +32,24 @@ pub fn to_3_0(doc: &mut Value) -> Option<String> {
 
 /// Keys whose values are data, not schemas or OpenAPI objects.
 fn is_null_schema(v: &Value) -> bool {
-    v.get("type").and_then(Value::as_str) == Some("null") && v.as_object().is_some_and(|o| o.len() == 1)
+    v.get("type").and_then(Value::as_str) == Some("null")
+        && v.as_object().is_some_and(|o| o.len() == 1)
 }
 
 fn rewrite_schema(o: &mut Map<String, Value>) {
     // `$ref` beside schema keywords: 3.0 would drop the keywords.
     if o.contains_key("$ref") {
         let meaningful = o.keys().any(|k| {
-            !matches!(k.as_str(), "$ref" | "description" | "summary" | "title" | "example" | "examples" | "deprecated")
-                && !k.starts_with("x-")
+            !matches!(
+                k.as_str(),
+                "$ref"
+                    | "description"
+                    | "summary"
+                    | "title"
+                    | "example"
+                    | "examples"
+                    | "deprecated"
+            ) && !k.starts_with("x-")
         });
         if meaningful {
             let r = o.remove("$ref").expect("checked");
@@ -51,7 +60,8 @@ fn rewrite_schema(o: &mut Map<String, Value>) {
     }
     match o.get("type").cloned() {
         Some(Value::Array(types)) => {
-            let non_null: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
+            let non_null: Vec<Value> =
+                types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
             if non_null.len() < types.len() {
                 o.insert("nullable".into(), Value::Bool(true));
             }
@@ -128,7 +138,10 @@ mod tests {
 
     #[test]
     fn type_arrays_with_null_become_nullable() {
-        assert_eq!(upgrade(json!({"type": ["string", "null"]})), json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            upgrade(json!({"type": ["string", "null"]})),
+            json!({"type": "string", "nullable": true})
+        );
         assert_eq!(upgrade(json!({"type": ["string", "integer"]})), json!({}));
         assert_eq!(upgrade(json!({"type": "null"})), json!({"nullable": true}));
         assert_eq!(
@@ -140,8 +153,14 @@ mod tests {
     #[test]
     fn const_examples_bounds_and_tuples() {
         assert_eq!(upgrade(json!({"const": "x"})), json!({"type": "string", "enum": ["x"]}));
-        assert_eq!(upgrade(json!({"type": "string", "const": "x"})), json!({"type": "string", "enum": ["x"]}));
-        assert_eq!(upgrade(json!({"type": "integer", "examples": [3, 4]})), json!({"type": "integer", "example": 3}));
+        assert_eq!(
+            upgrade(json!({"type": "string", "const": "x"})),
+            json!({"type": "string", "enum": ["x"]})
+        );
+        assert_eq!(
+            upgrade(json!({"type": "integer", "examples": [3, 4]})),
+            json!({"type": "integer", "example": 3})
+        );
         assert_eq!(
             upgrade(json!({"type": "number", "exclusiveMinimum": 0})),
             json!({"type": "number", "minimum": 0, "exclusiveMinimum": true})
@@ -158,7 +177,10 @@ mod tests {
             upgrade(json!({"$ref": "#/components/schemas/A", "nullable": true})),
             json!({"allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true})
         );
-        assert_eq!(upgrade(json!({"$ref": "#/x", "description": "d"})), json!({"$ref": "#/x", "description": "d"}));
+        assert_eq!(
+            upgrade(json!({"$ref": "#/x", "description": "d"})),
+            json!({"$ref": "#/x", "description": "d"})
+        );
     }
 
     #[test]
@@ -186,7 +208,11 @@ mod tests {
             "content": {"application/json": {"examples": {"one": example.clone()}}}
         }}}}}});
         to_3_0(&mut doc);
-        assert_eq!(doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["examples"]["one"], example);
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]
+                ["examples"]["one"],
+            example
+        );
     }
 
     #[test]
@@ -195,7 +221,10 @@ mod tests {
             {"name": "q", "in": "query", "schema": {"type": ["integer", "null"]}}
         ]}}}});
         to_3_0(&mut doc);
-        assert_eq!(doc["paths"]["/a"]["get"]["parameters"][0]["schema"], json!({"type": "integer", "nullable": true}));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"][0]["schema"],
+            json!({"type": "integer", "nullable": true})
+        );
     }
 
     #[test]

@@ -16,10 +16,17 @@ use generated::runtime::{poll_until, ByteStream, PollPolicy};
 
 /// Polls the report until it is `completed` or `failed`; when completed,
 /// downloads its `download_url` to `out`. Returns the bytes written.
-pub async fn run(client: &Client, report_id: i64, out: &Path, policy: &PollPolicy) -> Result<u64, Box<dyn Error>> {
-    let last = poll_until(policy, || client.get_export_report(report_id), |answer| {
-        matches!(answer.export.status, Status::Completed | Status::Failed)
-    })
+pub async fn run(
+    client: &Client,
+    report_id: i64,
+    out: &Path,
+    policy: &PollPolicy,
+) -> Result<u64, Box<dyn Error>> {
+    let last = poll_until(
+        policy,
+        || client.get_export_report(report_id),
+        |answer| matches!(answer.export.status, Status::Completed | Status::Failed),
+    )
     .await?;
     let export = &last.body().export;
     if export.status != Status::Completed {
@@ -39,8 +46,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let (Some(report_id), Some(out)) = (args.next(), args.next()) else {
         return Err("usage: hienergy_export REPORT_ID OUT_FILE".into());
     };
-    let base_url = std::env::var("HIENERGY_BASE_URL").unwrap_or_else(|_| Client::DEFAULT_BASE_URL.to_string());
-    let client = Client::with_base_url(base_url).with_bearer_token(std::env::var("HIENERGY_TOKEN")?);
+    let base_url =
+        std::env::var("HIENERGY_BASE_URL").unwrap_or_else(|_| Client::DEFAULT_BASE_URL.to_string());
+    let client =
+        Client::with_base_url(base_url).with_bearer_token(std::env::var("HIENERGY_TOKEN")?);
     let bytes = run(&client, report_id.parse()?, Path::new(&out), &PollPolicy::default()).await?;
     println!("{bytes} bytes written to {out}");
     Ok(())

@@ -13,7 +13,8 @@
 use std::error::Error;
 
 use generated::onlyfansapi::types::{
-    CreateDataExportRequest, CreateDataExportRequestFileType, CreateDataExportRequestType, GetDataExportStatusResponseData,
+    CreateDataExportRequest, CreateDataExportRequestFileType, CreateDataExportRequestType,
+    GetDataExportStatusResponseData,
 };
 use generated::onlyfansapi::Client;
 use generated::runtime::{poll_until, PollPolicy};
@@ -25,7 +26,11 @@ fn finished(data: Option<&GetDataExportStatusResponseData>) -> bool {
 
 /// Creates a CSV export of an account's chat messages for 2024, started at
 /// once, and polls it until it completes. Returns the final status data.
-pub async fn run(client: &Client, account_id: &str, policy: &PollPolicy) -> Result<GetDataExportStatusResponseData, Box<dyn Error>> {
+pub async fn run(
+    client: &Client,
+    account_id: &str,
+    policy: &PollPolicy,
+) -> Result<GetDataExportStatusResponseData, Box<dyn Error>> {
     let request = CreateDataExportRequest {
         r#type: CreateDataExportRequestType::ChatMessages,
         account_ids: Some(vec![account_id.to_string()]),
@@ -39,11 +44,20 @@ pub async fn run(client: &Client, account_id: &str, policy: &PollPolicy) -> Resu
     // A POST: never retried by the default policy, so it is never created twice.
     let created = client.create_data_export(&request).await?.into_body();
     let id = created.data.and_then(|d| d.id).ok_or("the created export has no id")?;
-    let last = poll_until(policy, || client.get_data_export_status(&id, None), |answer| finished(answer.data.as_ref())).await?;
+    let last = poll_until(
+        policy,
+        || client.get_data_export_status(&id, None),
+        |answer| finished(answer.data.as_ref()),
+    )
+    .await?;
     let data = last.into_body().data.ok_or("the status answer has no data")?;
     match data.status.as_deref() {
         Some("completed") => Ok(data),
-        _ => Err(format!("export {id} failed: {}", data.failed_reason.as_deref().unwrap_or("no reason given")).into()),
+        _ => Err(format!(
+            "export {id} failed: {}",
+            data.failed_reason.as_deref().unwrap_or("no reason given")
+        )
+        .into()),
     }
 }
 
@@ -52,9 +66,15 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let Some(account_id) = std::env::args().nth(1) else {
         return Err("usage: onlyfansapi_export ACCOUNT_ID".into());
     };
-    let base_url = std::env::var("ONLYFANSAPI_BASE_URL").unwrap_or_else(|_| Client::DEFAULT_BASE_URL.to_string());
-    let client = Client::with_base_url(base_url).with_bearer_token(std::env::var("ONLYFANSAPI_TOKEN")?);
+    let base_url = std::env::var("ONLYFANSAPI_BASE_URL")
+        .unwrap_or_else(|_| Client::DEFAULT_BASE_URL.to_string());
+    let client =
+        Client::with_base_url(base_url).with_bearer_token(std::env::var("ONLYFANSAPI_TOKEN")?);
     let data = run(&client, &account_id, &PollPolicy::default()).await?;
-    println!("export {} completed: {} rows", data.id.unwrap_or_default(), data.total_rows.unwrap_or_default());
+    println!(
+        "export {} completed: {} rows",
+        data.id.unwrap_or_default(),
+        data.total_rows.unwrap_or_default()
+    );
     Ok(())
 }

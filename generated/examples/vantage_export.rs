@@ -16,10 +16,17 @@ use generated::vantage::Client;
 
 /// Polls the export until it is done (Vantage answers 202 with `Retry-After`
 /// while it is pending), then writes each file of its manifest to `out_dir`.
-pub async fn run(client: &Client, export_token: &str, out_dir: &Path, policy: &PollPolicy) -> Result<Vec<PathBuf>, Box<dyn Error>> {
-    let done = poll_until(policy, || client.get_data_export(export_token), |answer| {
-        matches!(answer, GetDataExportSuccess::Ok(_))
-    })
+pub async fn run(
+    client: &Client,
+    export_token: &str,
+    out_dir: &Path,
+    policy: &PollPolicy,
+) -> Result<Vec<PathBuf>, Box<dyn Error>> {
+    let done = poll_until(
+        policy,
+        || client.get_data_export(export_token),
+        |answer| matches!(answer, GetDataExportSuccess::Ok(_)),
+    )
     .await?;
     let GetDataExportSuccess::Ok(export) = done.into_body() else {
         return Err("polling ended on a pending answer".into());
@@ -42,7 +49,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let (Some(export_token), Some(out_dir)) = (args.next(), args.next()) else {
         return Err("usage: vantage_export EXPORT_TOKEN OUT_DIR".into());
     };
-    let base_url = std::env::var("VANTAGE_BASE_URL").unwrap_or_else(|_| Client::DEFAULT_BASE_URL.to_string());
+    let base_url =
+        std::env::var("VANTAGE_BASE_URL").unwrap_or_else(|_| Client::DEFAULT_BASE_URL.to_string());
     let client = Client::with_base_url(base_url).with_access_token(std::env::var("VANTAGE_TOKEN")?);
     for path in run(&client, &export_token, Path::new(&out_dir), &PollPolicy::default()).await? {
         println!("{}", path.display());

@@ -14,7 +14,9 @@ use crate::support::{at, hits};
 const EXAMPLE_200: &str = "/paths/~1data_exports~1{data_export_token}/get/responses/200/content/application~1json/example";
 
 fn token(value: &str, expires_in: u64) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({"access_token": value, "token_type": "Bearer", "expires_in": expires_in}))
+    ResponseTemplate::new(200).set_body_json(
+        json!({"access_token": value, "token_type": "Bearer", "expires_in": expires_in}),
+    )
 }
 
 /// The token endpoint answers `first` once, then `then`.
@@ -40,7 +42,8 @@ async fn api_accepts(server: &MockServer, bearer: &str, answer: ResponseTemplate
 }
 
 fn client(server: &MockServer) -> Client {
-    let credentials = ClientCredentials::new(format!("{}/token", server.uri()), "id", "hunter2", &[]);
+    let credentials =
+        ClientCredentials::new(format!("{}/token", server.uri()), "id", "hunter2", &[]);
     Client::with_base_url(server.uri()).with_client_credentials_from(credentials)
 }
 
@@ -105,9 +108,15 @@ async fn a_token_endpoint_error_is_an_auth_error_that_never_shows_the_secret() {
     let client = client(&server);
     let err = client.get_data_export("dta_1").await.unwrap_err();
     let Error::Auth(auth) = &err else { panic!("expected an auth error, got {err:?}") };
-    assert!(String::from_utf8_lossy(auth.response.as_ref().unwrap().body()).contains("invalid_client"));
+    assert!(
+        String::from_utf8_lossy(auth.response.as_ref().unwrap().body()).contains("invalid_client")
+    );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
-    assert_eq!(hits(&server, "/data_exports/dta_1").await, 0, "nothing is sent to the API without a token");
+    assert_eq!(
+        hits(&server, "/data_exports/dta_1").await,
+        0,
+        "nothing is sent to the API without a token"
+    );
     for text in [format!("{err}"), format!("{err:?}"), format!("{client:?}")] {
         assert!(!text.contains("hunter2") && !text.contains("aWQ6aHVudGVyMg=="), "{text}");
     }
@@ -132,7 +141,10 @@ async fn a_token_endpoint_that_hangs_is_cut_off_by_the_call_timeout() {
 /// basic auth; the first alternative whose credentials are all set is used.
 async fn shapes_server() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
     server
 }
 
@@ -145,7 +157,11 @@ async fn only_request(server: &MockServer) -> wiremock::Request {
 #[tokio::test]
 async fn an_api_key_goes_in_the_query_when_the_scheme_says_so() {
     let server = shapes_server().await;
-    fixtures::composition::Client::with_base_url(server.uri()).with_api_key("k&y=1").list_shapes().await.unwrap();
+    fixtures::composition::Client::with_base_url(server.uri())
+        .with_api_key("k&y=1")
+        .list_shapes()
+        .await
+        .unwrap();
     let request = only_request(&server).await;
     assert_eq!(request.url.query(), Some("api_key=k%26y%3D1"));
     assert!(!request.headers.contains_key("authorization"));
@@ -154,7 +170,9 @@ async fn an_api_key_goes_in_the_query_when_the_scheme_says_so() {
 #[tokio::test]
 async fn a_cookie_key_and_basic_auth_are_sent_together() {
     let server = shapes_server().await;
-    let client = fixtures::composition::Client::with_base_url(server.uri()).with_session("s; 1").with_basic_auth("ann", "pw");
+    let client = fixtures::composition::Client::with_base_url(server.uri())
+        .with_session("s; 1")
+        .with_basic_auth("ann", "pw");
     client.list_shapes().await.unwrap();
     let request = only_request(&server).await;
     assert_eq!(request.headers["cookie"], "session=s%3B%201");
@@ -168,7 +186,11 @@ async fn a_cookie_key_and_basic_auth_are_sent_together() {
 async fn without_every_credential_of_an_alternative_none_is_sent() {
     let server = shapes_server().await;
     // A cookie alone satisfies no alternative (it needs basic auth too).
-    fixtures::composition::Client::with_base_url(server.uri()).with_session("s").list_shapes().await.unwrap();
+    fixtures::composition::Client::with_base_url(server.uri())
+        .with_session("s")
+        .list_shapes()
+        .await
+        .unwrap();
     let request = only_request(&server).await;
     assert!(!request.headers.contains_key("cookie"));
 }

@@ -64,7 +64,8 @@ fn json_syntax_error_has_file_and_line() {
 
 #[test]
 fn swagger_2_is_not_openapi_3() {
-    let (_, e) = generate("swagger.yaml", "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n");
+    let (_, e) =
+        generate("swagger.yaml", "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n");
     assert!(matches!(e.kind, ErrorKind::Unsupported { .. }), "{e}");
     assert_eq!(e.pointer.to_string(), "#/swagger");
     assert!(e.to_string().contains("supported: OpenAPI 3.0.x"), "{e}");
@@ -80,7 +81,8 @@ fn a_document_without_openapi_field_is_rejected() {
 
 #[test]
 fn an_invalid_operation_says_where() {
-    let (_, e) = generate("badop.yaml", &format!("{HEAD}paths:\n  /a:\n    get:\n      responses: 7\n"));
+    let (_, e) =
+        generate("badop.yaml", &format!("{HEAD}paths:\n  /a:\n    get:\n      responses: 7\n"));
     assert_eq!(e.kind, ErrorKind::Invalid);
     assert_eq!(e.pointer.to_string(), "#/paths/~1a/get/responses");
 }
@@ -89,7 +91,9 @@ fn an_invalid_operation_says_where() {
 fn a_missing_external_file_is_an_error_at_the_ref() {
     let (_, e) = generate(
         "external.yaml",
-        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Pet:\n      $ref: 'pets.yaml#/Pet'\n"),
+        &format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Pet:\n      $ref: 'pets.yaml#/Pet'\n"
+        ),
     );
     assert_eq!(e.kind, ErrorKind::Reference);
     assert_eq!(e.pointer.to_string(), "#/components/schemas/Pet/$ref");

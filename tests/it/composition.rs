@@ -3,7 +3,9 @@
 //! enums across operations in `zoo.yaml`), object and optional parameters, form and
 //! multipart bodies, and OpenAPI 3.1 keywords, through serde and real HTTP.
 
-use fixtures::composition::types::{Cat, ListPetsPage, ListShapesResponseValue, Node, NodeChild, Pet};
+use fixtures::composition::types::{
+    Cat, ListPetsPage, ListShapesResponseValue, Node, NodeChild, Pet,
+};
 use fixtures::composition::Client;
 use serde_json::json;
 use wiremock::matchers::{body_string, header, method, path, query_param};
@@ -18,7 +20,8 @@ fn the_discriminator_picks_the_variant_and_keeps_the_tag() {
     assert_eq!(serde_json::to_value(&pet).unwrap(), cat);
 
     // A dog-shaped value tagged "cat" is read as a cat (and fails as one), never as a dog.
-    let err = serde_json::from_value::<Pet>(json!({"petType": "cat", "goodBoy": true})).unwrap_err();
+    let err =
+        serde_json::from_value::<Pet>(json!({"petType": "cat", "goodBoy": true})).unwrap_err();
     assert!(err.to_string().contains("missing field `name`"), "{err}");
 
     // A kind of pet added later is kept, not rejected.
@@ -63,7 +66,9 @@ async fn operations_that_answer_the_same_errors_share_one_enum_under_both_names(
         .mount(&server)
         .await;
     let client = fixtures::zoo::Client::with_base_url(server.uri());
-    let Err(Error::Api(err)) = client.delete_pet("p1").await else { panic!("expected the documented 404") };
+    let Err(Error::Api(err)) = client.delete_pet("p1").await else {
+        panic!("expected the documented 404")
+    };
     // The alias is the same type: a `DeletePetError` is a `GetPetError`.
     let same: &GetPetError = &err.body;
     let DeletePetError::NotFound(problem) = same;
@@ -74,13 +79,22 @@ async fn operations_that_answer_the_same_errors_share_one_enum_under_both_names(
 async fn operations_that_answer_alike_share_one_decoder() {
     // listPets, listShapes and putSettings answer one JSON body for 200 and
     // nothing else: one generic decoder reads all three, each as its own type.
-    let text = std::fs::read_to_string(crate::support::project_root().join("tests/fixtures/src/composition.rs")).unwrap();
+    let text = std::fs::read_to_string(
+        crate::support::project_root().join("tests/fixtures/src/composition.rs"),
+    )
+    .unwrap();
     assert_eq!(text.matches("Self::decode_1)").count(), 3, "{text}");
     assert_eq!(text.matches("fn decode_1<T: ::serde::de::DeserializeOwned>(").count(), 1);
     let server = MockServer::start().await;
     let settings = json!({"count": 2, "owner": null});
-    Mock::given(path("/settings")).respond_with(ResponseTemplate::new(200).set_body_json(&settings)).mount(&server).await;
-    Mock::given(path("/shapes")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"first": {"x": 1, "y": 2}}))).mount(&server).await;
+    Mock::given(path("/settings"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&settings))
+        .mount(&server)
+        .await;
+    Mock::given(path("/shapes"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"first": {"x": 1, "y": 2}})))
+        .mount(&server)
+        .await;
     let client = Client::with_base_url(server.uri());
     let answer = client.put_settings(&serde_json::from_value(settings).unwrap()).await.unwrap();
     assert_eq!(answer.body().count, 2);
@@ -94,14 +108,20 @@ async fn text_and_binary_answers_are_read_as_documented() {
     use fixtures::runtime::Error;
     let answer = |status: u16, body: &'static [u8]| async move {
         let server = MockServer::start().await;
-        Mock::given(path("/health")).respond_with(ResponseTemplate::new(status).set_body_bytes(body)).mount(&server).await;
+        Mock::given(path("/health"))
+            .respond_with(ResponseTemplate::new(status).set_body_bytes(body))
+            .mount(&server)
+            .await;
         Client::with_base_url(server.uri()).get_health().await
     };
     assert_eq!(answer(200, b"fine").await.unwrap().into_body(), "fine");
     let Err(Error::Api(e)) = answer(503, b"draining").await else { panic!() };
     assert_eq!(e.body, GetHealthError::ServiceUnavailable("draining".into()));
     let Err(Error::Api(e)) = answer(507, &[0, 159]).await else { panic!() };
-    assert_eq!(e.body, GetHealthError::InsufficientStorage(fixtures::runtime::Bytes::from_static(&[0, 159])));
+    assert_eq!(
+        e.body,
+        GetHealthError::InsufficientStorage(fixtures::runtime::Bytes::from_static(&[0, 159]))
+    );
     // Not UTF-8, so not the documented text: a decode error, with the answer kept.
     assert!(matches!(answer(200, &[0, 159]).await, Err(Error::Decode(_))));
 }
@@ -119,8 +139,10 @@ fn untagged_unions_try_each_variant_then_keep_the_value() {
 fn identical_inline_shapes_are_one_type() {
     // `first` and `second` have the same inline schema; both fields use one type.
     let shapes: fixtures::composition::types::ListShapesResponse =
-        serde_json::from_value(json!({"first": {"x": 1, "y": 2}, "second": {"x": 3, "y": 4}})).unwrap();
-    let same: [Option<fixtures::composition::types::ListShapesResponseFirst>; 2] = [shapes.first, shapes.second];
+        serde_json::from_value(json!({"first": {"x": 1, "y": 2}, "second": {"x": 3, "y": 4}}))
+            .unwrap();
+    let same: [Option<fixtures::composition::types::ListShapesResponseFirst>; 2] =
+        [shapes.first, shapes.second];
     assert_eq!(same[1].as_ref().unwrap().x, Some(3));
 }
 
@@ -133,7 +155,10 @@ async fn object_parameters_go_in_the_query_as_the_style_says() {
         .and(query_param("filter[minAge]", "2"))
         .and(query_param("size", "10"))
         .and(query_param("cursor", "abc"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"petType": "dog", "name": "Rex", "goodBoy": true}])))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!([{"petType": "dog", "name": "Rex", "goodBoy": true}])),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -142,17 +167,26 @@ async fn object_parameters_go_in_the_query_as_the_style_says() {
         min_age: Some(2),
     };
     let page = ListPetsPage { size: Some(10), cursor: Some("abc".into()) };
-    let pets = Client::with_base_url(server.uri()).list_pets(Some(&filter), Some(&page)).await.unwrap();
+    let pets =
+        Client::with_base_url(server.uri()).list_pets(Some(&filter), Some(&page)).await.unwrap();
     assert!(matches!(&pets.body()[0], Pet::Dog(d) if d.good_boy));
 }
 
 #[tokio::test]
 async fn optional_parameters_are_sent_only_when_given() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path("/search")).respond_with(ResponseTemplate::new(204)).expect(2).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/search"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(2)
+        .mount(&server)
+        .await;
     let client = Client::with_base_url(server.uri());
     let tags = ["a b".to_string(), "c".to_string()];
-    client.search(Some("x&y"), Some(5), Some(&tags), Some(7), Some(&[1, 2]), Some("en")).await.unwrap();
+    client
+        .search(Some("x&y"), Some(5), Some(&tags), Some(7), Some(&[1, 2]), Some("en"))
+        .await
+        .unwrap();
     client.search(None, None, None, None, None, None).await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let [given, none] = requests.as_slice() else { panic!("{requests:?}") };
@@ -173,11 +207,14 @@ async fn form_bodies_are_url_encoded() {
         .and(path("/pets"))
         .and(header("content-type", "application/x-www-form-urlencoded"))
         .and(body_string("name=Tom+Cat&age=3"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"petType": "cat", "name": "Tom Cat"})))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({"petType": "cat", "name": "Tom Cat"})),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    let body = fixtures::composition::types::CreatePetRequest { name: "Tom Cat".into(), age: Some(3) };
+    let body =
+        fixtures::composition::types::CreatePetRequest { name: "Tom Cat".into(), age: Some(3) };
     let pet = Client::with_base_url(server.uri()).create_pet(&body).await.unwrap();
     assert!(matches!(pet.body(), Pet::Cat(c) if c.name == "Tom Cat"));
 }
@@ -219,7 +256,10 @@ fn openapi_3_1_keywords() {
     assert_eq!(thing.either, None);
     assert_eq!(thing.pair.unwrap(), [json!("a"), json!(1)]);
     // `type: [string, "null"]` that is required is sent as null, not left out.
-    assert_eq!(serde_json::to_value(Thing { note: None, ..thing_min() }).unwrap()["note"], json!(null));
+    assert_eq!(
+        serde_json::to_value(Thing { note: None, ..thing_min() }).unwrap()["note"],
+        json!(null)
+    );
 }
 
 fn thing_min() -> fixtures::openapi31::types::Thing {
@@ -245,8 +285,13 @@ async fn put_settings_answered(
     let server = wiremock::MockServer::start().await;
     let answer = headers
         .iter()
-        .fold(wiremock::ResponseTemplate::new(200).set_body_json(&settings), |t, (name, value)| t.insert_header(*name, *value));
-    wiremock::Mock::given(wiremock::matchers::method("PUT")).respond_with(answer).mount(&server).await;
+        .fold(wiremock::ResponseTemplate::new(200).set_body_json(&settings), |t, (name, value)| {
+            t.insert_header(*name, *value)
+        });
+    wiremock::Mock::given(wiremock::matchers::method("PUT"))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
     let client = fixtures::composition::Client::with_base_url(server.uri());
     client.put_settings(&serde_json::from_value(settings).unwrap()).await.unwrap()
 }
@@ -267,7 +312,10 @@ async fn declared_response_headers_are_typed_and_undeclared_ones_stay_readable()
     .await;
     let headers: PutSettingsOkHeaders = response.headers_as();
     assert_eq!(headers.x_rate_limit_remaining, Some(41));
-    assert_eq!(headers.x_expires.map(|d| d.to_rfc3339()).as_deref(), Some("2026-10-21T07:28:00+00:00"));
+    assert_eq!(
+        headers.x_expires.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2026-10-21T07:28:00+00:00")
+    );
     assert_eq!(headers.x_request_id.as_deref(), Some("req-7"));
     // An array header is kept as its text.
     assert_eq!(headers.x_tags.as_deref(), Some("a,b"));
@@ -277,7 +325,8 @@ async fn declared_response_headers_are_typed_and_undeclared_ones_stay_readable()
 #[tokio::test]
 async fn a_declared_header_that_does_not_parse_is_none_not_an_error() {
     use fixtures::composition::types::PutSettingsOkHeaders;
-    let response = put_settings_answered(json!({"count": 1}), &[("x-rate-limit-remaining", "lots")]).await;
+    let response =
+        put_settings_answered(json!({"count": 1}), &[("x-rate-limit-remaining", "lots")]).await;
     let headers: PutSettingsOkHeaders = response.headers_as();
     assert_eq!(headers, PutSettingsOkHeaders::default());
     assert_eq!(response.header("x-rate-limit-remaining"), Some("lots"));

@@ -33,7 +33,10 @@ fn optional_fields_read_null_as_none_and_required_nullable_fields_may_be_absent(
 #[test]
 fn undeclared_keys_go_to_the_extra_map_and_out_again() {
     let s = settings(json!({"count": 1, "owner": null, "a": 1, "b": 2})).unwrap();
-    assert_eq!(s.additional_properties.into_iter().collect::<Vec<_>>(), [("a".into(), 1), ("b".into(), 2)]);
+    assert_eq!(
+        s.additional_properties.into_iter().collect::<Vec<_>>(),
+        [("a".into(), 1), ("b".into(), 2)]
+    );
     let s = settings(json!({"count": 1, "owner": null, "a": 1})).unwrap();
     assert_eq!(serde_json::to_value(&s).unwrap(), json!({"count": 1, "owner": null, "a": 1}));
     // Extra entries are typed like the schema's `additionalProperties`.
@@ -44,7 +47,8 @@ fn undeclared_keys_go_to_the_extra_map_and_out_again() {
 #[test]
 fn unknown_keys_are_skipped_without_an_extra_map() {
     use fixtures::openapi31::types::Owner;
-    let o: Owner = serde_json::from_value(json!({"name": "n", "added_later": {"deep": [1, 2]}})).unwrap();
+    let o: Owner =
+        serde_json::from_value(json!({"name": "n", "added_later": {"deep": [1, 2]}})).unwrap();
     assert_eq!(o.name.as_deref(), Some("n"));
 }
 

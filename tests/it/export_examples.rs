@@ -28,11 +28,21 @@ mod hienergy_export;
 mod onlyfansapi_export;
 
 fn fast() -> PollPolicy {
-    PollPolicy { initial_interval: Duration::from_millis(10), max_interval: Duration::from_millis(50), ..PollPolicy::default() }
+    PollPolicy {
+        initial_interval: Duration::from_millis(10),
+        max_interval: Duration::from_millis(50),
+        ..PollPolicy::default()
+    }
 }
 
 /// `first` for the first `n` GETs of `route`, then `then`.
-async fn sequence(server: &MockServer, route: &str, n: u64, first: ResponseTemplate, then: ResponseTemplate) {
+async fn sequence(
+    server: &MockServer,
+    route: &str,
+    n: u64,
+    first: ResponseTemplate,
+    then: ResponseTemplate,
+) {
     crate::support::answer_get_in_turn(server, Some(route), n, first, then).await;
 }
 
@@ -46,7 +56,10 @@ async fn vantage_polls_through_202_and_downloads_the_manifest_files() {
         "manifest": {"files": [format!("{}/files/a.csv", server.uri())], "completed_at": null, "valid_until": null}
     }));
     sequence(&server, "/data_exports/dta_1", 2, pending, done).await;
-    Mock::given(path("/files/a.csv")).respond_with(ResponseTemplate::new(200).set_body_string("a,b\n1,2\n")).mount(&server).await;
+    Mock::given(path("/files/a.csv"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("a,b\n1,2\n"))
+        .mount(&server)
+        .await;
 
     let dir = std::env::temp_dir().join(format!("vantage-example-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -64,8 +77,13 @@ async fn polling_stops_at_the_deadline() {
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(202)).mount(&server).await;
     let client = generated::vantage::Client::with_base_url(server.uri()).with_access_token("t");
     let policy = PollPolicy { deadline: Duration::from_millis(200), ..fast() };
-    let err = generated::runtime::poll_until(&policy, || client.get_data_export("dta_1"), |_| false).await.unwrap_err();
-    let PollError::Deadline { polls, elapsed } = err else { panic!("expected the deadline, got {err:?}") };
+    let err =
+        generated::runtime::poll_until(&policy, || client.get_data_export("dta_1"), |_| false)
+            .await
+            .unwrap_err();
+    let PollError::Deadline { polls, elapsed } = err else {
+        panic!("expected the deadline, got {err:?}")
+    };
     assert!(polls >= 2, "{polls} polls");
     assert!(elapsed <= Duration::from_millis(200), "{elapsed:?}");
 }
@@ -73,14 +91,25 @@ async fn polling_stops_at_the_deadline() {
 #[tokio::test]
 async fn polling_honours_retry_after_between_polls() {
     let server = MockServer::start().await;
-    sequence(&server, "/data_exports/dta_1", 1, ResponseTemplate::new(202).insert_header("retry-after", "1"), ResponseTemplate::new(202)).await;
+    sequence(
+        &server,
+        "/data_exports/dta_1",
+        1,
+        ResponseTemplate::new(202).insert_header("retry-after", "1"),
+        ResponseTemplate::new(202),
+    )
+    .await;
     let client = generated::vantage::Client::with_base_url(server.uri()).with_access_token("t");
     let started = std::time::Instant::now();
     let mut seen = 0;
-    generated::runtime::poll_until(&fast(), || client.get_data_export("dta_1"), |_| {
-        seen += 1;
-        seen == 2
-    })
+    generated::runtime::poll_until(
+        &fast(),
+        || client.get_data_export("dta_1"),
+        |_| {
+            seen += 1;
+            seen == 2
+        },
+    )
     .await
     .unwrap();
     assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 was not waited for");
@@ -92,11 +121,16 @@ async fn dropping_the_polling_future_cancels_it() {
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(202)).mount(&server).await;
     let client = generated::vantage::Client::with_base_url(server.uri()).with_access_token("t");
     let policy = fast();
-    let polling = generated::runtime::poll_until(&policy, || client.get_data_export("dta_1"), |_| false);
+    let polling =
+        generated::runtime::poll_until(&policy, || client.get_data_export("dta_1"), |_| false);
     assert!(tokio::time::timeout(Duration::from_millis(150), polling).await.is_err());
     let after_drop = hits(&server, "/data_exports/dta_1").await;
     tokio::time::sleep(Duration::from_millis(150)).await;
-    assert_eq!(hits(&server, "/data_exports/dta_1").await, after_drop, "polling went on after the future was dropped");
+    assert_eq!(
+        hits(&server, "/data_exports/dta_1").await,
+        after_drop,
+        "polling went on after the future was dropped"
+    );
 }
 
 #[tokio::test]
@@ -107,12 +141,27 @@ async fn gumloop_polls_the_state_then_downloads_the_csv() {
         .respond_with(ResponseTemplate::new(200).set_body_raw("id,name\n1,x\n", "text/csv"))
         .mount(&server)
         .await;
-    let state = |s: &str| ResponseTemplate::new(200).set_body_json(json!({"data_export_id": "e1", "state": s}));
-    Mock::given(path("/export_status")).and(query_param_is_missing("download")).respond_with(state("IN_PROGRESS")).up_to_n_times(2).with_priority(1).mount(&server).await;
-    Mock::given(path("/export_status")).and(query_param_is_missing("download")).respond_with(state("COMPLETED")).with_priority(2).mount(&server).await;
+    let state = |s: &str| {
+        ResponseTemplate::new(200).set_body_json(json!({"data_export_id": "e1", "state": s}))
+    };
+    Mock::given(path("/export_status"))
+        .and(query_param_is_missing("download"))
+        .respond_with(state("IN_PROGRESS"))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/export_status"))
+        .and(query_param_is_missing("download"))
+        .respond_with(state("COMPLETED"))
+        .with_priority(2)
+        .mount(&server)
+        .await;
 
     let out = std::env::temp_dir().join(format!("gumloop-example-{}.csv", std::process::id()));
-    let client = generated::gumloop::Client::with_base_url(server.uri()).with_bearer_token("t").with_x_auth_key("k");
+    let client = generated::gumloop::Client::with_base_url(server.uri())
+        .with_bearer_token("t")
+        .with_x_auth_key("k");
     let bytes = gumloop_export::run(&client, "u1", "e1", &out, &fast()).await.unwrap();
     assert_eq!(bytes, 12);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "id,name\n1,x\n");
@@ -124,7 +173,10 @@ async fn gumloop_polls_the_state_then_downloads_the_csv() {
 async fn gumloop_reports_a_failed_export() {
     let server = MockServer::start().await;
     Mock::given(path("/export_status"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data_export_id": "e1", "state": "FAILED"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data_export_id": "e1", "state": "FAILED"})),
+        )
         .mount(&server)
         .await;
     let client = generated::gumloop::Client::with_base_url(server.uri()).with_bearer_token("t");
@@ -150,7 +202,10 @@ async fn hienergy_polls_the_report_then_downloads_it() {
         ResponseTemplate::new(200).set_body_json(hienergy_report("completed", Some(url))),
     )
     .await;
-    Mock::given(path("/signed/report.csv")).respond_with(ResponseTemplate::new(200).set_body_string("x,y\n")).mount(&server).await;
+    Mock::given(path("/signed/report.csv"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("x,y\n"))
+        .mount(&server)
+        .await;
 
     let out = std::env::temp_dir().join(format!("hienergy-example-{}.csv", std::process::id()));
     let client = generated::hienergy::Client::with_base_url(server.uri()).with_bearer_token("t");
@@ -165,12 +220,19 @@ async fn onlyfansapi_creates_once_and_polls_to_completion() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/data-exports"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"id": "dexp_1", "status": "pending"}})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": {"id": "dexp_1", "status": "pending"}})),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    let status = |s: &str| ResponseTemplate::new(200).set_body_json(json!({"data": {"id": "dexp_1", "status": s, "total_rows": 42}}));
-    sequence(&server, "/api/data-exports/dexp_1", 2, status("processing"), status("completed")).await;
+    let status = |s: &str| {
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"data": {"id": "dexp_1", "status": s, "total_rows": 42}}))
+    };
+    sequence(&server, "/api/data-exports/dexp_1", 2, status("processing"), status("completed"))
+        .await;
 
     let client = generated::onlyfansapi::Client::with_base_url(server.uri()).with_bearer_token("t");
     let data = onlyfansapi_export::run(&client, "acct_1", &fast()).await.unwrap();

@@ -9,13 +9,16 @@ use std::collections::BTreeSet;
 use crate::support::project_root;
 
 fn module() -> syn::File {
-    let text = std::fs::read_to_string(project_root().join("tests/fixtures/src/hostile.rs")).unwrap();
+    let text =
+        std::fs::read_to_string(project_root().join("tests/fixtures/src/hostile.rs")).unwrap();
     syn::parse_file(&text).expect("generated code parses")
 }
 
 fn attr_names(attrs: &[syn::Attribute], out: &mut BTreeSet<String>) {
     for a in attrs {
-        out.insert(a.path().segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::"));
+        out.insert(
+            a.path().segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::"),
+        );
     }
 }
 
@@ -85,7 +88,8 @@ fn runtime_macro_call(mac: &syn::Macro) {
         .parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
         .expect("arguments are expressions");
     let is_ident = |e: Option<&syn::Expr>| matches!(e, Some(syn::Expr::Path(p)) if p.path.get_ident().is_some());
-    let is_str = |e: &syn::Expr| matches!(e, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. }));
+    let is_str =
+        |e: &syn::Expr| matches!(e, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. }));
     let mut args = args.iter();
     assert!(is_ident(args.next()));
     match path.iter().map(String::as_str).collect::<Vec<_>>()[..] {
@@ -94,15 +98,22 @@ fn runtime_macro_call(mac: &syn::Macro) {
                 match arg {
                     syn::Expr::Call(call) => {
                         let finish = quote::ToTokens::to_token_stream(&call.func).to_string();
-                        assert!(["required", "optional", "nullable"].contains(&finish.as_str()), "{finish}");
+                        assert!(
+                            ["required", "optional", "nullable"].contains(&finish.as_str()),
+                            "{finish}"
+                        );
                         let parts: Vec<&syn::Expr> = call.args.iter().collect();
-                        assert!(matches!(parts[..], [syn::Expr::Path(p), value] if p.path.get_ident().is_some() && is_str(value)));
+                        assert!(
+                            matches!(parts[..], [syn::Expr::Path(p), value] if p.path.get_ident().is_some() && is_str(value))
+                        );
                     }
                     syn::Expr::Range(r) => {
                         assert!(r.start.is_none());
                         assert!(is_ident(r.end.as_deref()));
                     }
-                    other => panic!("unexpected argument: {}", quote::ToTokens::to_token_stream(other)),
+                    other => {
+                        panic!("unexpected argument: {}", quote::ToTokens::to_token_stream(other))
+                    }
                 }
             }
         }
@@ -126,7 +137,10 @@ fn only_the_items_and_attributes_a_client_needs() {
     let mut attrs = BTreeSet::new();
     attr_names(&file.attrs, &mut attrs);
     inventory(&file.items, &mut kinds, &mut attrs);
-    assert_eq!(kinds, ["enum", "impl", "macro", "mod", "struct", "type", "use"].map(String::from).into());
+    assert_eq!(
+        kinds,
+        ["enum", "impl", "macro", "mod", "struct", "type", "use"].map(String::from).into()
+    );
     assert_eq!(attrs, ["allow", "derive", "doc", "serde"].map(String::from).into());
     // The one `allow` is the module's own list, whatever the spec says.
     let allow = file.attrs.iter().filter(|a| a.path().is_ident("allow")).count();
@@ -135,7 +149,8 @@ fn only_the_items_and_attributes_a_client_needs() {
 
 #[test]
 fn no_bidi_or_zero_width_characters_survive_in_docs() {
-    let text = std::fs::read_to_string(project_root().join("tests/fixtures/src/hostile.rs")).unwrap();
+    let text =
+        std::fs::read_to_string(project_root().join("tests/fixtures/src/hostile.rs")).unwrap();
     for (i, line) in text.lines().enumerate() {
         if line.trim_start().starts_with("//") {
             assert!(
@@ -155,10 +170,22 @@ fn the_manifest_holds_no_spec_text() {
     let manifest: toml::Table = toml::from_str(&text).expect("valid TOML");
     assert_eq!(manifest["package"]["name"].as_str(), Some("fixtures"));
     assert_eq!(manifest["package"]["version"].as_str(), Some("0.1.0"));
-    let deps: BTreeSet<&str> = manifest["dependencies"].as_table().unwrap().keys().map(String::as_str).collect();
+    let deps: BTreeSet<&str> =
+        manifest["dependencies"].as_table().unwrap().keys().map(String::as_str).collect();
     let expected: BTreeSet<&str> = [
-        "bytes", "chrono", "fastrand", "httpdate", "percent-encoding", "reqwest", "serde", "serde_json",
-        "serde_path_to_error", "serde_urlencoded", "tokio", "tracing", "url",
+        "bytes",
+        "chrono",
+        "fastrand",
+        "httpdate",
+        "percent-encoding",
+        "reqwest",
+        "serde",
+        "serde_json",
+        "serde_path_to_error",
+        "serde_urlencoded",
+        "tokio",
+        "tracing",
+        "url",
     ]
     .into();
     assert_eq!(deps, expected);
@@ -185,9 +212,13 @@ fn prelude_names_the_spec_takes_are_written_as_full_paths() {
     // hostile.yaml has types named `String`, `Option` and `Result`, which
     // would shadow the prelude's inside `types`: the module names std's in
     // full. A module whose spec takes none of them uses the short names.
-    let read = |name: &str| std::fs::read_to_string(project_root().join("tests/fixtures/src").join(name)).unwrap();
+    let read = |name: &str| {
+        std::fs::read_to_string(project_root().join("tests/fixtures/src").join(name)).unwrap()
+    };
     // (`Option<String>` in hostile.rs is std's Option of the spec's String.)
-    let short = |text: &str| text.lines().filter(|l| l.contains(": Option<") || l.contains(" Vec<")).count();
+    let short = |text: &str| {
+        text.lines().filter(|l| l.contains(": Option<") || l.contains(" Vec<")).count()
+    };
     let hostile = read("hostile.rs");
     assert_eq!(short(&hostile), 0);
     assert!(hostile.contains(": ::std::option::Option<::std::string::String>,"));

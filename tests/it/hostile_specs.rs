@@ -28,7 +28,12 @@ fn generate(spec: &Path, ref_root: Option<&Path>) -> codegen::Result<codegen::Mo
     let (tx, rx) = mpsc::channel();
     let (spec, root) = (spec.to_path_buf(), ref_root.map(Path::to_path_buf));
     std::thread::spawn(move || {
-        let _ = tx.send(codegen::generate_selected(&spec, "api", &codegen::Selection::default(), root.as_deref()));
+        let _ = tx.send(codegen::generate_selected(
+            &spec,
+            "api",
+            &codegen::Selection::default(),
+            root.as_deref(),
+        ));
     });
     rx.recv_timeout(Duration::from_secs(20)).expect("codegen answers within 20 s")
 }
@@ -36,15 +41,27 @@ fn generate(spec: &Path, ref_root: Option<&Path>) -> codegen::Result<codegen::Mo
 #[test]
 fn refs_to_files_outside_the_specs_folder_are_refused_without_reading_them() {
     let dir = folder("outside");
-    for target in ["../../../../../../etc/passwd", "/etc/passwd", "/proc/self/environ", "/dev/zero", "/etc/passwd#/root"] {
+    for target in [
+        "../../../../../../etc/passwd",
+        "/etc/passwd",
+        "/proc/self/environ",
+        "/dev/zero",
+        "/etc/passwd#/root",
+    ] {
         let spec = dir.join("spec.yaml");
         std::fs::write(&spec, spec_referring_to(target)).unwrap();
         let e = generate(&spec, None).expect_err(target);
         assert_eq!(e.kind, ErrorKind::Reference, "{target}: {e}");
         assert_eq!(e.pointer.to_string(), "#/components/schemas/Pet/$ref", "{target}");
         let text = e.to_string();
-        assert!(text.contains("is outside") || text.contains("not a regular file"), "{target}: {text}");
-        assert!(!text.contains("root:x:0"), "{target}: the file's content is in the message: {text}");
+        assert!(
+            text.contains("is outside") || text.contains("not a regular file"),
+            "{target}: {text}"
+        );
+        assert!(
+            !text.contains("root:x:0"),
+            "{target}: the file's content is in the message: {text}"
+        );
         assert!(text.len() < 600, "{target}: {text}");
     }
 }
@@ -53,8 +70,16 @@ fn refs_to_files_outside_the_specs_folder_are_refused_without_reading_them() {
 fn files_inside_the_folder_may_refer_to_each_other_with_dot_dot() {
     let dir = folder("inside");
     std::fs::create_dir_all(dir.join("schemas/pets")).unwrap();
-    std::fs::write(dir.join("schemas/pets/pet.yaml"), "Pet: {type: object, properties: {owner: {$ref: '../owner.yaml#/Owner'}}}\n").unwrap();
-    std::fs::write(dir.join("schemas/owner.yaml"), "Owner: {type: object, properties: {name: {type: string}}}\n").unwrap();
+    std::fs::write(
+        dir.join("schemas/pets/pet.yaml"),
+        "Pet: {type: object, properties: {owner: {$ref: '../owner.yaml#/Owner'}}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("schemas/owner.yaml"),
+        "Owner: {type: object, properties: {name: {type: string}}}\n",
+    )
+    .unwrap();
     let spec = dir.join("spec.yaml");
     std::fs::write(&spec, spec_referring_to("schemas/pets/pet.yaml#/Pet")).unwrap();
     let module = generate(&spec, None).unwrap();
@@ -65,7 +90,11 @@ fn files_inside_the_folder_may_refer_to_each_other_with_dot_dot() {
 fn a_file_beside_the_folder_is_read_only_when_the_root_is_widened() {
     let dir = folder("widened");
     std::fs::create_dir_all(dir.join("api")).unwrap();
-    std::fs::write(dir.join("common.yaml"), "Pet: {type: object, properties: {name: {type: string}}}\n").unwrap();
+    std::fs::write(
+        dir.join("common.yaml"),
+        "Pet: {type: object, properties: {name: {type: string}}}\n",
+    )
+    .unwrap();
     let spec = dir.join("api/spec.yaml");
     std::fs::write(&spec, spec_referring_to("../common.yaml#/Pet")).unwrap();
     let e = generate(&spec, None).unwrap_err();
@@ -78,7 +107,8 @@ fn a_file_beside_the_folder_is_read_only_when_the_root_is_widened() {
 fn a_link_inside_the_folder_to_a_file_outside_is_refused() {
     let dir = folder("link");
     std::fs::create_dir_all(dir.join("api")).unwrap();
-    std::fs::write(dir.join("secret.yaml"), "Pet: {type: object, description: the secret}\n").unwrap();
+    std::fs::write(dir.join("secret.yaml"), "Pet: {type: object, description: the secret}\n")
+        .unwrap();
     std::os::unix::fs::symlink(dir.join("secret.yaml"), dir.join("api/pet.yaml")).unwrap();
     let spec = dir.join("api/spec.yaml");
     std::fs::write(&spec, spec_referring_to("pet.yaml#/Pet")).unwrap();
@@ -132,17 +162,30 @@ fn a_chain_of_thousands_of_schemas_is_an_error_at_the_depth_limit_not_a_stack_ov
     // Each refers to the next; the thread has the default 2 MiB stack of a test.
     let mut text = format!("{HEAD}x-defs:\n");
     for i in 0..5000 {
-        text.push_str(&format!("  N{i}: {{type: object, properties: {{next: {{$ref: '#/x-defs/N{}'}}}}}}\n", i + 1));
+        text.push_str(&format!(
+            "  N{i}: {{type: object, properties: {{next: {{$ref: '#/x-defs/N{}'}}}}}}\n",
+            i + 1
+        ));
     }
-    text.push_str("  N5000: {type: string}\ncomponents:\n  schemas:\n    X: {$ref: '#/x-defs/N0'}\n");
+    text.push_str(
+        "  N5000: {type: string}\ncomponents:\n  schemas:\n    X: {$ref: '#/x-defs/N0'}\n",
+    );
     let e = generate_text("chain.yaml", &text).unwrap_err();
-    assert!(matches!(&e.kind, ErrorKind::Unsupported { feature } if feature == "schemas nested too deeply"), "{e}");
+    assert!(
+        matches!(&e.kind, ErrorKind::Unsupported { feature } if feature == "schemas nested too deeply"),
+        "{e}"
+    );
     assert!(e.pointer.to_string().starts_with("#/x-defs/N"), "{e}");
 }
 
 #[test]
 fn arrays_nested_deeper_than_rust_can_prove_send_are_an_error() {
-    let deep = |n: usize| component("X", &format!("{}{{type: string}}{}", "{type: array, items: ".repeat(n), "}".repeat(n)));
+    let deep = |n: usize| {
+        component(
+            "X",
+            &format!("{}{{type: string}}{}", "{type: array, items: ".repeat(n), "}".repeat(n)),
+        )
+    };
     assert!(generate_text("deep32.yaml", &deep(32)).is_ok());
     let e = generate_text("deep64.yaml", &deep(64)).unwrap_err();
     assert!(e.message.contains("nest more than 32 deep"), "{e}");
@@ -177,12 +220,33 @@ fn deeply_nested_flow_collections_are_refused_at_once() {
 
 #[test]
 fn a_key_twice_in_one_object_is_an_error_with_its_pointer_in_json_as_in_yaml() {
-    let op = |id: &str| format!(r#"{{"operationId": "{id}", "responses": {{"200": {{"description": "ok"}}}}}}"#);
+    let op = |id: &str| {
+        format!(r#"{{"operationId": "{id}", "responses": {{"200": {{"description": "ok"}}}}}}"#)
+    };
     let head = r#""openapi": "3.0.3", "info": {"title": "T", "version": "1"}"#;
     let cases = [
-        (format!(r#"{{{head}, "paths": {{"/a": {{"get": {}, "get": {}}}}}}}"#, op("one"), op("two")), "`get` at #/paths/~1a/get"),
-        (format!(r#"{{{head}, "paths": {{"/a": {{"get": {}}}, "/a": {{"put": {}}}}}}}"#, op("one"), op("two")), "`/a` at #/paths/~1a"),
-        (format!(r#"{{{head}, "paths": {{}}, "components": {{"schemas": {{"A": {{}}, "A": {{}}}}}}}}"#), "`A` at #/components/schemas/A"),
+        (
+            format!(
+                r#"{{{head}, "paths": {{"/a": {{"get": {}, "get": {}}}}}}}"#,
+                op("one"),
+                op("two")
+            ),
+            "`get` at #/paths/~1a/get",
+        ),
+        (
+            format!(
+                r#"{{{head}, "paths": {{"/a": {{"get": {}}}, "/a": {{"put": {}}}}}}}"#,
+                op("one"),
+                op("two")
+            ),
+            "`/a` at #/paths/~1a",
+        ),
+        (
+            format!(
+                r#"{{{head}, "paths": {{}}, "components": {{"schemas": {{"A": {{}}, "A": {{}}}}}}}}"#
+            ),
+            "`A` at #/components/schemas/A",
+        ),
         (format!(r#"{{{head}, "paths": {{}}, "paths": {{}}}}"#), "`paths` at #/paths"),
     ];
     for (text, said) in cases {
@@ -197,7 +261,10 @@ fn a_key_twice_in_one_object_is_an_error_with_its_pointer_in_json_as_in_yaml() {
 
 #[test]
 fn integers_beyond_64_bits_read_alike_in_yaml_and_json() {
-    let yaml = component("N", "{type: integer, minimum: -12345678901234567890123, maximum: 98765432109876543210}");
+    let yaml = component(
+        "N",
+        "{type: integer, minimum: -12345678901234567890123, maximum: 98765432109876543210}",
+    );
     let json = r#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {},
         "components": {"schemas": {"N": {"type": "integer", "minimum": -12345678901234567890123, "maximum": 98765432109876543210}}}}"#;
     let types = |source: String| source[source.find("pub mod types").unwrap()..].to_string();
@@ -228,16 +295,33 @@ fn colliding_names_duplicate_ids_long_enums_and_allof_diamonds_stay_fast() {
     // 20,000 schema names that are one name after case conversion.
     let mut text = format!("{HEAD}components:\n  schemas:\n");
     for i in 0..20_000u32 {
-        let name: String = "abcdefghijk".chars().enumerate().map(|(k, c)| {
-            let sep = ["-", "_", " "][(i / 3u32.pow(k.max(1) as u32 - 1) % 3) as usize];
-            if k == 0 { c.to_string() } else { format!("{sep}{c}") }
-        }).collect();
-        text.push_str(&format!("    '{name}': {{type: object, properties: {{a: {{type: string}}}}}}\n"));
+        let name: String = "abcdefghijk"
+            .chars()
+            .enumerate()
+            .map(|(k, c)| {
+                let sep = ["-", "_", " "][(i / 3u32.pow(k.max(1) as u32 - 1) % 3) as usize];
+                if k == 0 {
+                    c.to_string()
+                } else {
+                    format!("{sep}{c}")
+                }
+            })
+            .collect();
+        text.push_str(&format!(
+            "    '{name}': {{type: object, properties: {{a: {{type: string}}}}}}\n"
+        ));
     }
-    assert!(generate_text("names.yaml", &text).unwrap().source.contains("pub struct ABCDEFGHIJK20000"));
+    assert!(generate_text("names.yaml", &text)
+        .unwrap()
+        .source
+        .contains("pub struct ABCDEFGHIJK20000"));
     // 100,000 enum values.
     let values: Vec<String> = (0..100_000).map(|i| format!("v{i}")).collect();
-    assert!(generate_text("enum.yaml", &component("E", &format!("{{type: string, enum: [{}]}}", values.join(",")))).is_ok());
+    assert!(generate_text(
+        "enum.yaml",
+        &component("E", &format!("{{type: string, enum: [{}]}}", values.join(",")))
+    )
+    .is_ok());
     // allOf diamonds 30 levels deep: each level's two members share every ancestor.
     let mut text = format!("{HEAD}components:\n  schemas:\n");
     for i in 0..29 {
@@ -254,7 +338,10 @@ fn colliding_names_duplicate_ids_long_enums_and_allof_diamonds_stay_fast() {
 /// workspace; here, what its self-referring schemas became.
 #[test]
 fn schemas_that_stand_only_for_themselves_are_any_json_value() {
-    let text = std::fs::read_to_string(crate::support::project_root().join("tests/fixtures/src/recursion.rs")).unwrap();
+    let text = std::fs::read_to_string(
+        crate::support::project_root().join("tests/fixtures/src/recursion.rs"),
+    )
+    .unwrap();
     for alias in ["Itself", "LoopA", "LoopB", "Arrays"] {
         assert!(text.contains(&format!("pub type {alias} = ::serde_json::Value;")), "{alias}");
     }
@@ -275,12 +362,22 @@ fn overlays_cannot_build_a_document_without_bound() {
         actions.push_str(&format!("  - target: \"{target}\"\n    update: {{d: {nested}}}\n"));
         target.push_str(&format!(".d{}", ".a".repeat(99)));
     }
-    std::fs::write(dir.join("spec.overlay.yaml"), format!("overlay: 1.0.0\ninfo: {{title: o, version: '1'}}\nactions:\n{actions}")).unwrap();
+    std::fs::write(
+        dir.join("spec.overlay.yaml"),
+        format!("overlay: 1.0.0\ninfo: {{title: o, version: '1'}}\nactions:\n{actions}"),
+    )
+    .unwrap();
     let e = generate(&spec, None).unwrap_err();
     assert!(e.message.contains("more than 256 levels deep"), "{e}");
     // And one that copies itself onto every node, doubling the document.
-    let copy = (0..30).map(|_| "  - target: '$..*'\n    update: {a: {b: [1, 2, 3, 4, 5, 6, 7, 8]}}\n").collect::<String>();
-    std::fs::write(dir.join("spec.overlay.yaml"), format!("overlay: 1.0.0\ninfo: {{title: o, version: '1'}}\nactions:\n{copy}")).unwrap();
+    let copy = (0..30)
+        .map(|_| "  - target: '$..*'\n    update: {a: {b: [1, 2, 3, 4, 5, 6, 7, 8]}}\n")
+        .collect::<String>();
+    std::fs::write(
+        dir.join("spec.overlay.yaml"),
+        format!("overlay: 1.0.0\ninfo: {{title: o, version: '1'}}\nactions:\n{copy}"),
+    )
+    .unwrap();
     let e = generate(&spec, None).unwrap_err();
     assert!(e.message.contains("add more than"), "{e}");
 }
@@ -315,7 +412,8 @@ fn what_openapiv3_would_take_silently_is_an_error_at_its_place() {
         HEAD.replace("paths: {}\n", "")
     );
     assert!(generate_text("fine.yaml", &fine).is_ok());
-    let fine_json = serde_json::to_string(&serde_yaml::from_str::<serde_json::Value>(&fine).unwrap()).unwrap();
+    let fine_json =
+        serde_json::to_string(&serde_yaml::from_str::<serde_json::Value>(&fine).unwrap()).unwrap();
     generate_text("fine.json", &fine_json).unwrap();
 }
 

@@ -2,7 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use generated::gumloop::types::{ExportStatusError, ExportStatusResponseState, ExportStatusSuccess};
+use generated::gumloop::types::{
+    ExportStatusError, ExportStatusResponseState, ExportStatusSuccess,
+};
 use generated::gumloop::Client;
 use generated::runtime::Error;
 use serde_json::json;
@@ -10,7 +12,9 @@ use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 fn client(server: &MockServer) -> Client {
-    Client::with_base_url(server.uri()).with_bearer_token("gl_personal_key").with_x_auth_key("user_123")
+    Client::with_base_url(server.uri())
+        .with_bearer_token("gl_personal_key")
+        .with_x_auth_key("user_123")
 }
 
 #[tokio::test]
@@ -60,14 +64,25 @@ async fn csv_download_is_returned_as_a_stream() {
 #[tokio::test]
 async fn a_csv_download_is_read_as_it_arrives_not_buffered_whole() {
     let head = "HTTP/1.1 200 OK\r\ncontent-type: text/csv\r\ncontent-length: 17\r\n\r\n";
-    let uri = crate::support::raw_server(head, &[b"id,amount\n", b"1,9.99\n"], Duration::from_millis(800)).await;
+    let uri = crate::support::raw_server(
+        head,
+        &[b"id,amount\n", b"1,9.99\n"],
+        Duration::from_millis(800),
+    )
+    .await;
     let client = Client::with_base_url(uri).with_bearer_token("t");
     let started = Instant::now();
     let response = client.export_status("user_123", "exp_9", Some(true)).await.unwrap();
-    let ExportStatusSuccess::OkCsv(mut stream) = response.into_body() else { panic!("expected CSV") };
+    let ExportStatusSuccess::OkCsv(mut stream) = response.into_body() else {
+        panic!("expected CSV")
+    };
     let first = stream.next_chunk().await.unwrap().unwrap();
     assert_eq!(&first[..], b"id,amount\n");
-    assert!(started.elapsed() < Duration::from_millis(1400), "the first piece waited for the rest: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(1400),
+        "the first piece waited for the rest: {:?}",
+        started.elapsed()
+    );
 
     let path = std::env::temp_dir().join(format!("gumloop-stream-{}.csv", std::process::id()));
     assert_eq!(stream.write_to_file(&path).await.unwrap(), 7);
@@ -87,14 +102,18 @@ async fn an_oauth_token_alone_sends_no_auth_key() {
         .await;
     let client = Client::with_base_url(server.uri()).with_bearer_token("oauth_token");
     let response = client.export_status("u", "e", None).await.unwrap();
-    assert!(matches!(response.body(), ExportStatusSuccess::OkJson(s) if s.state == Some(ExportStatusResponseState::Requested)));
+    assert!(
+        matches!(response.body(), ExportStatusSuccess::OkJson(s) if s.state == Some(ExportStatusResponseState::Requested))
+    );
 }
 
 #[tokio::test]
 async fn states_added_later_are_kept_not_rejected() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"state": "CANCELLED", "new_field": 1})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"state": "CANCELLED", "new_field": 1})),
+        )
         .mount(&server)
         .await;
     let response = client(&server).export_status("u", "e", None).await.unwrap();
@@ -140,7 +159,9 @@ async fn every_documented_error_status_maps_to_its_variant() {
 async fn a_content_type_the_spec_does_not_list_is_an_error_with_the_body() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"),
+        )
         .mount(&server)
         .await;
     let err = client(&server).export_status("u", "e", None).await.unwrap_err();
@@ -152,15 +173,22 @@ async fn a_content_type_the_spec_does_not_list_is_an_error_with_the_body() {
 #[tokio::test]
 async fn header_values_with_line_breaks_are_refused_before_sending() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
-    let client = Client::with_base_url(server.uri()).with_bearer_token("t").with_x_auth_key("user\r\nX-Evil: 1");
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = Client::with_base_url(server.uri())
+        .with_bearer_token("t")
+        .with_x_auth_key("user\r\nX-Evil: 1");
     let err = client.export_status("u", "e", None).await.unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
 }
 
 #[tokio::test]
 async fn secrets_never_show_in_debug_output() {
-    let client = Client::new().with_bearer_token("gl_secret_value").with_x_auth_key("user_secret_value");
+    let client =
+        Client::new().with_bearer_token("gl_secret_value").with_x_auth_key("user_secret_value");
     let debug = format!("{client:?}");
     assert!(!debug.contains("secret_value"), "{debug}");
     assert_eq!(client.base_url(), "https://api.gumloop.com/api/v1");

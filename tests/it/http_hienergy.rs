@@ -1,7 +1,10 @@
 //! HiEnergy over real HTTP: integer path parameter, date-times, URLs,
 //! nullable nested objects, bodiless errors from `components/responses`.
 
-use generated::hienergy::types::{GetExportReportError, GetExportReportResponseExportReportType, GetExportReportResponseExportStatus};
+use generated::hienergy::types::{
+    GetExportReportError, GetExportReportResponseExportReportType,
+    GetExportReportResponseExportStatus,
+};
 use generated::hienergy::Client;
 use generated::runtime::Error;
 use serde_json::json;
@@ -75,7 +78,9 @@ async fn pending_report_with_nulls_and_an_unknown_status() {
 
 #[tokio::test]
 async fn unauthorized_and_not_found_keep_their_bodies() {
-    for (status, expected) in [(401, GetExportReportError::Unauthorized), (404, GetExportReportError::NotFound)] {
+    for (status, expected) in
+        [(401, GetExportReportError::Unauthorized), (404, GetExportReportError::NotFound)]
+    {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
             .respond_with(ResponseTemplate::new(status).set_body_json(json!({"error": "nope"})))
@@ -84,7 +89,10 @@ async fn unauthorized_and_not_found_keep_their_bodies() {
         let err = client(&server).get_export_report(1).await.unwrap_err();
         let Error::Api(api) = &err else { panic!("{err:?}") };
         assert_eq!(api.body, expected);
-        assert_eq!(serde_json::from_slice::<serde_json::Value>(api.response.body()).unwrap(), json!({"error": "nope"}));
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(api.response.body()).unwrap(),
+            json!({"error": "nope"})
+        );
     }
 }
 

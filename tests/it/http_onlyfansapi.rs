@@ -1,7 +1,9 @@
 //! OnlyFansAPI over real HTTP: both operations send what the spec says and
 //! read the spec's own examples.
 
-use generated::onlyfansapi::types::{CreateDataExportRequest, CreateDataExportRequestFileType, CreateDataExportRequestType};
+use generated::onlyfansapi::types::{
+    CreateDataExportRequest, CreateDataExportRequestFileType, CreateDataExportRequestType,
+};
 use generated::onlyfansapi::Client;
 use generated::runtime::Error;
 use serde_json::json;
@@ -10,7 +12,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::at;
 
-const CREATE_200: &str = "/paths/~1api~1data-exports/post/responses/200/content/application~1json/schema/example";
+const CREATE_200: &str =
+    "/paths/~1api~1data-exports/post/responses/200/content/application~1json/schema/example";
 const STATUS_200: &str =
     "/paths/~1api~1data-exports~1{data_export_id}/get/responses/200/content/application~1json/schema/example";
 
@@ -75,7 +78,8 @@ async fn get_data_export_status_reads_progress_from_the_example() {
         .mount(&server)
         .await;
 
-    let response = client(&server).get_data_export_status("data_export_abc123", Some(15)).await.unwrap();
+    let response =
+        client(&server).get_data_export_status("data_export_abc123", Some(15)).await.unwrap();
     let data = response.into_body().data.unwrap();
     assert_eq!(data.progress_percentage, Some(50));
     assert_eq!(data.rows_processed, Some(2500));
@@ -116,7 +120,9 @@ async fn a_status_the_spec_does_not_document_keeps_status_headers_and_body() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(
-            ResponseTemplate::new(429).insert_header("retry-after", "7").set_body_string("{\"message\":\"slow down\"}"),
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "7")
+                .set_body_string("{\"message\":\"slow down\"}"),
         )
         .mount(&server)
         .await;

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use generated::runtime::Error;
-use generated::vantage::types::{GetDataExportAcceptedHeaders, GetDataExportError, GetDataExportSuccess};
+use generated::vantage::types::{
+    GetDataExportAcceptedHeaders, GetDataExportError, GetDataExportSuccess,
+};
 use generated::vantage::Client;
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
@@ -96,7 +98,10 @@ async fn errors_bodies_are_typed_by_status() {
         };
         assert_eq!(name, variant);
         assert_eq!(errors.errors, [format!("error {status}")]);
-        assert_eq!(errors.links.as_ref().unwrap().self_.as_deref(), Some("https://api.vantage.sh/v2/data_exports/x"));
+        assert_eq!(
+            errors.links.as_ref().unwrap().self_.as_deref(),
+            Some("https://api.vantage.sh/v2/data_exports/x")
+        );
         assert_eq!(err.status().unwrap().as_u16(), status);
     }
 }
@@ -106,7 +111,10 @@ async fn a_malformed_body_is_a_decode_error_that_says_where() {
     let server = MockServer::start().await;
     let mut body = at("vantage.yaml", EXAMPLE_200);
     body["manifest"]["files"][0] = json!(42);
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(&body)).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&body))
+        .mount(&server)
+        .await;
     let err = client(&server).get_data_export("x").await.unwrap_err();
     let Error::Decode(decode) = &err else { panic!("{err:?}") };
     assert_eq!(decode.path, "manifest.files[0]");
@@ -120,7 +128,9 @@ async fn a_malformed_body_is_a_decode_error_that_says_where() {
 async fn a_truncated_body_is_a_decode_error_not_a_panic() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("{\"token\": \"dta", "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw("{\"token\": \"dta", "application/json"),
+        )
         .mount(&server)
         .await;
     let err = client(&server).get_data_export("x").await.unwrap_err();
@@ -132,7 +142,10 @@ async fn a_required_field_missing_is_a_decode_error() {
     let server = MockServer::start().await;
     let mut body = at("vantage.yaml", EXAMPLE_200);
     body.as_object_mut().unwrap().remove("manifest");
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(&body)).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&body))
+        .mount(&server)
+        .await;
     let err = client(&server).get_data_export("x").await.unwrap_err();
     let Error::Decode(decode) = &err else { panic!("{err:?}") };
     assert!(decode.message.contains("missing field `manifest`"), "{}", decode.message);

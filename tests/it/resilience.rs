@@ -4,7 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use generated::onlyfansapi::types::{CreateDataExportRequest, CreateDataExportRequestFileType, CreateDataExportRequestType};
+use generated::onlyfansapi::types::{
+    CreateDataExportRequest, CreateDataExportRequestFileType, CreateDataExportRequestType,
+};
 use generated::runtime::{Error, RetryPolicy};
 use generated::vantage::types::GetDataExportSuccess;
 use generated::vantage::Client;
@@ -18,7 +20,11 @@ const EXAMPLE_200: &str = "/paths/~1data_exports~1{data_export_token}/get/respon
 
 /// Retries without the default waits, so tests stay fast.
 fn quick() -> RetryPolicy {
-    RetryPolicy { initial_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(20), ..RetryPolicy::default() }
+    RetryPolicy {
+        initial_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    }
 }
 
 fn vantage(uri: &str) -> Client {
@@ -42,7 +48,9 @@ async fn requests(server: &MockServer) -> usize {
 
 #[tokio::test]
 async fn a_429_is_retried_once_after_the_wait_retry_after_asks() {
-    let server = server_answering(ResponseTemplate::new(429).insert_header("retry-after", "1"), ok_export()).await;
+    let server =
+        server_answering(ResponseTemplate::new(429).insert_header("retry-after", "1"), ok_export())
+            .await;
     let started = Instant::now();
     let response = vantage(&server.uri()).get_data_export("dta_1").await.unwrap();
     assert!(matches!(response.body(), GetDataExportSuccess::Ok(_)));
@@ -54,12 +62,16 @@ async fn a_429_is_retried_once_after_the_wait_retry_after_asks() {
 
 #[tokio::test]
 async fn gateway_errors_are_retried_up_to_the_attempt_limit_then_returned() {
-    let html = ResponseTemplate::new(502).set_body_raw("<html><body>Bad gateway</body></html>", "text/html");
+    let html = ResponseTemplate::new(502)
+        .set_body_raw("<html><body>Bad gateway</body></html>", "text/html");
     let server = server_answering(html.clone(), html).await;
-    let err = vantage(&server.uri()).with_retry(quick()).get_data_export("dta_1").await.unwrap_err();
+    let err =
+        vantage(&server.uri()).with_retry(quick()).get_data_export("dta_1").await.unwrap_err();
     assert_eq!(requests(&server).await, 3);
     // An HTML page on 502 is not a decode error: the status is undocumented, the page kept.
-    let Error::UnexpectedStatus(raw) = &err else { panic!("expected UnexpectedStatus, got {err:?}") };
+    let Error::UnexpectedStatus(raw) = &err else {
+        panic!("expected UnexpectedStatus, got {err:?}")
+    };
     assert_eq!(raw.status(), 502);
     assert!(String::from_utf8_lossy(raw.body()).contains("Bad gateway"));
     assert!(err.is_retryable());
@@ -68,7 +80,8 @@ async fn gateway_errors_are_retried_up_to_the_attempt_limit_then_returned() {
 #[tokio::test]
 async fn a_503_then_200_recovers_with_backoff() {
     let server = server_answering(ResponseTemplate::new(503), ok_export()).await;
-    let response = vantage(&server.uri()).with_retry(quick()).get_data_export("dta_1").await.unwrap();
+    let response =
+        vantage(&server.uri()).with_retry(quick()).get_data_export("dta_1").await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(requests(&server).await, 2);
 }
@@ -76,14 +89,22 @@ async fn a_503_then_200_recovers_with_backoff() {
 #[tokio::test]
 async fn retries_can_be_switched_off() {
     let server = server_answering(ResponseTemplate::new(503), ok_export()).await;
-    let err = vantage(&server.uri()).with_retry(RetryPolicy::none()).get_data_export("dta_1").await.unwrap_err();
+    let err = vantage(&server.uri())
+        .with_retry(RetryPolicy::none())
+        .get_data_export("dta_1")
+        .await
+        .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(requests(&server).await, 1);
 }
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_cap_is_returned_not_waited_for() {
-    let server = server_answering(ResponseTemplate::new(429).insert_header("retry-after", "3600"), ok_export()).await;
+    let server = server_answering(
+        ResponseTemplate::new(429).insert_header("retry-after", "3600"),
+        ok_export(),
+    )
+    .await;
     let started = Instant::now();
     let err = vantage(&server.uri()).get_data_export("dta_1").await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(1));
@@ -94,8 +115,13 @@ async fn a_retry_after_beyond_the_cap_is_returned_not_waited_for() {
 
 #[tokio::test]
 async fn documented_client_errors_are_not_retried() {
-    let server = server_answering(ResponseTemplate::new(404).set_body_json(json!({"errors": ["no such export"]})), ok_export()).await;
-    let err = vantage(&server.uri()).with_retry(quick()).get_data_export("dta_1").await.unwrap_err();
+    let server = server_answering(
+        ResponseTemplate::new(404).set_body_json(json!({"errors": ["no such export"]})),
+        ok_export(),
+    )
+    .await;
+    let err =
+        vantage(&server.uri()).with_retry(quick()).get_data_export("dta_1").await.unwrap_err();
     assert!(matches!(err, Error::Api(_)));
     assert!(!err.is_retryable());
     assert_eq!(requests(&server).await, 1);
@@ -118,10 +144,16 @@ fn export_request() -> CreateDataExportRequest {
 async fn a_post_on_503_is_not_retried_unless_the_caller_opts_in() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
-    let client = generated::onlyfansapi::Client::with_base_url(server.uri()).with_bearer_token("t").with_retry(quick());
+    let client = generated::onlyfansapi::Client::with_base_url(server.uri())
+        .with_bearer_token("t")
+        .with_retry(quick());
     let err = client.create_data_export(&export_request()).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
-    assert_eq!(requests(&server).await, 1, "a POST may have taken effect: never sent twice by default");
+    assert_eq!(
+        requests(&server).await,
+        1,
+        "a POST may have taken effect: never sent twice by default"
+    );
 
     let opted_in = client.with_retry(RetryPolicy { retry_non_idempotent: true, ..quick() });
     opted_in.create_data_export(&export_request()).await.unwrap_err();
@@ -141,9 +173,16 @@ async fn a_refused_connection_is_retried_then_a_retryable_transport_error() {
 #[tokio::test]
 async fn slow_headers_time_out_and_are_not_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ok_export().set_delay(Duration::from_secs(3))).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ok_export().set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
     let started = Instant::now();
-    let err = vantage(&server.uri()).with_timeout(Duration::from_millis(300)).get_data_export("dta_1").await.unwrap_err();
+    let err = vantage(&server.uri())
+        .with_timeout(Duration::from_millis(300))
+        .get_data_export("dta_1")
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
     assert!(!err.is_retryable());
@@ -153,9 +192,17 @@ async fn slow_headers_time_out_and_are_not_retried() {
 #[tokio::test]
 async fn a_timeout_set_on_a_clone_is_for_that_call_only() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ok_export().set_delay(Duration::from_millis(500))).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ok_export().set_delay(Duration::from_millis(500)))
+        .mount(&server)
+        .await;
     let client = vantage(&server.uri());
-    let err = client.clone().with_timeout(Duration::from_millis(100)).get_data_export("dta_1").await.unwrap_err();
+    let err = client
+        .clone()
+        .with_timeout(Duration::from_millis(100))
+        .get_data_export("dta_1")
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert_eq!(client.get_data_export("dta_1").await.unwrap().status(), 200);
 }
@@ -163,9 +210,15 @@ async fn a_timeout_set_on_a_clone_is_for_that_call_only() {
 #[tokio::test]
 async fn a_slow_body_times_out() {
     let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 64\r\n\r\n";
-    let uri = crate::support::raw_server(head, &[b"{\"token\":", b"\"dta_1\""], Duration::from_secs(2)).await;
+    let uri =
+        crate::support::raw_server(head, &[b"{\"token\":", b"\"dta_1\""], Duration::from_secs(2))
+            .await;
     let started = Instant::now();
-    let err = vantage(&uri).with_timeout(Duration::from_millis(500)).get_data_export("dta_1").await.unwrap_err();
+    let err = vantage(&uri)
+        .with_timeout(Duration::from_millis(500))
+        .get_data_export("dta_1")
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert!(started.elapsed() < Duration::from_millis(1900));
 }
@@ -209,7 +262,8 @@ fn capture_tracing() {
             .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
             .with_ansi(false)
             .finish();
-        tracing::subscriber::set_global_default(subscriber).expect("no other global subscriber in the tests");
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other global subscriber in the tests");
     });
     CAPTURED.with(|c| c.borrow_mut().clear());
 }
@@ -218,7 +272,11 @@ fn capture_tracing() {
 async fn each_call_is_a_span_with_operation_template_attempt_and_status_but_no_secrets() {
     capture_tracing();
     let server = server_answering(ResponseTemplate::new(503), ok_export()).await;
-    vantage(&server.uri()).with_retry(quick()).get_data_export("dta_secret_token_value").await.unwrap();
+    vantage(&server.uri())
+        .with_retry(quick())
+        .get_data_export("dta_secret_token_value")
+        .await
+        .unwrap();
 
     let text = CAPTURED.with(|c| String::from_utf8(c.borrow().clone()).unwrap());
     assert!(text.contains("http_call{operation=\"getDataExport\" method=GET path=\"/data_exports/{data_export_token}\""), "{text}");

@@ -8,7 +8,6 @@ use codegen::Selection;
 /// does not apply unless a test says so.
 const SPEC: &str = include_str!("../specs/zoo.yaml");
 
-
 fn generate(selection: &Selection) -> codegen::Result<String> {
     generate_beside(selection, None)
 }
@@ -44,7 +43,12 @@ fn items(source: &str) -> Vec<String> {
             ["pub struct ", "pub enum ", "pub type ", "pub fn "]
                 .iter()
                 .find_map(|p| l.strip_prefix(p))
-                .map(|rest| rest.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap().to_string())
+                .map(|rest| {
+                    rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .next()
+                        .unwrap()
+                        .to_string()
+                })
         })
         .collect()
 }
@@ -62,7 +66,18 @@ fn a_tag_keeps_its_operations_and_everything_they_reach() {
     let slice = items(&generate(&selection(&["pets"], &[])).unwrap());
     // Reached through the answer, its fields (list items, itself, a union,
     // map values), the query parameter, the headers and the error body.
-    for name in ["get_pet", "Pet", "Tag", "Ball", "Stick", "Note", "PetToy", "Kind", "GetPetOkHeaders", "Problem"] {
+    for name in [
+        "get_pet",
+        "Pet",
+        "Tag",
+        "Ball",
+        "Stick",
+        "Note",
+        "PetToy",
+        "Kind",
+        "GetPetOkHeaders",
+        "Problem",
+    ] {
         assert!(slice.iter().any(|i| i == name), "{name} missing from {slice:?}");
     }
     // `Rate` is an alias of a scalar: the header is read as `i64` itself.
@@ -119,7 +134,10 @@ fn a_selection_file_beside_the_spec_slices_it_unless_flags_are_given() {
     assert!(sliced.iter().any(|i| i == "create_owner"), "{sliced:?}");
     assert!(!sliced.iter().any(|i| i == "get_pet"), "{sliced:?}");
     let flags = items(&generate_beside(&selection(&["pets"], &[]), Some(file)).unwrap());
-    assert!(flags.iter().any(|i| i == "get_pet") && !flags.iter().any(|i| i == "create_owner"), "{flags:?}");
+    assert!(
+        flags.iter().any(|i| i == "get_pet") && !flags.iter().any(|i| i == "create_owner"),
+        "{flags:?}"
+    );
 }
 
 #[test]

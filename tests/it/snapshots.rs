@@ -40,10 +40,16 @@ fn no_orphaned_snapshots() {
     let (vendor, fixtures) = (names("specs"), names("tests/specs"));
     for entry in std::fs::read_dir(root.join("tests/it/snapshots")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        let name = name.strip_suffix(".snap").unwrap_or_else(|| panic!("unexpected file in tests/it/snapshots: {name}"));
+        let name = name
+            .strip_suffix(".snap")
+            .unwrap_or_else(|| panic!("unexpected file in tests/it/snapshots: {name}"));
         let found = match name.split_once('@') {
-            Some(("it__snapshots__generated_module_per_spec", spec)) => vendor.iter().any(|s| s == spec),
-            Some(("it__snapshots__fixture_module_per_spec", spec)) => fixtures.iter().any(|s| s == spec),
+            Some(("it__snapshots__generated_module_per_spec", spec)) => {
+                vendor.iter().any(|s| s == spec)
+            }
+            Some(("it__snapshots__fixture_module_per_spec", spec)) => {
+                fixtures.iter().any(|s| s == spec)
+            }
             _ => false,
         };
         assert!(found, "snapshot {name} has no spec");

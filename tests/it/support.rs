@@ -6,12 +6,18 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub fn project_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace root").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace root")
+        .to_path_buf()
 }
 
 /// A vendored spec as the generator reads it (overlay applied), as JSON.
 pub fn spec(file: &str) -> serde_json::Value {
-    codegen::load::load_file(&project_root().join("specs").join(file)).expect("seed specs load").raw.into_tree()
+    codegen::load::load_file(&project_root().join("specs").join(file))
+        .expect("seed specs load")
+        .raw
+        .into_tree()
 }
 
 /// The value at `pointer` in a spec, which must exist.
@@ -21,7 +27,11 @@ pub fn at(file: &str, pointer: &str) -> serde_json::Value {
 
 /// A server that answers every connection with `head`, then `body` in
 /// pieces `pause` apart, then closes: for answers wiremock cannot send.
-pub async fn raw_server(head: &'static str, body: &'static [&'static [u8]], pause: Duration) -> String {
+pub async fn raw_server(
+    head: &'static str,
+    body: &'static [&'static [u8]],
+    pause: Duration,
+) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let uri = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {

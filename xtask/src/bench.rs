@@ -44,7 +44,8 @@ struct Options {
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { quick: false, runs: 3, only: Vec::new(), nexus: None, peer: true, check: true };
+    let mut o =
+        Options { quick: false, runs: 3, only: Vec::new(), nexus: None, peer: true, check: true };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
@@ -94,7 +95,8 @@ fn inputs(root: &Path, o: &Options) -> Vec<Input> {
         out.push(Input { name: "github".into(), path: github });
         out.push(Input {
             name: "graph".into(),
-            path: crate::corpus::fetch_directory(root).map(|api| api.join("microsoft.com/graph.json")),
+            path: crate::corpus::fetch_directory(root)
+                .map(|api| api.join("microsoft.com/graph.json")),
         });
     }
     out.retain(|i| o.only.is_empty() || o.only.contains(&i.name));
@@ -134,11 +136,20 @@ fn median(mut samples: Vec<Sample>) -> Sample {
 fn measure(exe: &Path, mode: &str, spec: &Path, runs: usize) -> Result<Sample, String> {
     let mut samples = Vec::new();
     for _ in 0..runs {
-        let out = Command::new(exe).args(["bench-one", mode]).arg(spec).output().map_err(|e| e.to_string())?;
+        let out = Command::new(exe)
+            .args(["bench-one", mode])
+            .arg(spec)
+            .output()
+            .map_err(|e| e.to_string())?;
         if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("failed").to_string());
+            return Err(String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("failed")
+                .to_string());
         }
-        let line: Value = serde_json::from_slice(&out.stdout).map_err(|e| format!("bench-one said: {e}"))?;
+        let line: Value =
+            serde_json::from_slice(&out.stdout).map_err(|e| format!("bench-one said: {e}"))?;
         samples.push(Sample {
             time: Duration::from_micros(line["micros"].as_u64().unwrap_or(0)),
             peak_kb: line["peak_kb"].as_u64().unwrap_or(0),
@@ -163,7 +174,11 @@ pub fn one(args: &[String]) -> Result<(), String> {
             let mut lap = |stage: &str| {
                 let peak = peak_kb();
                 let _ = std::fs::write("/proc/self/clear_refs", "5");
-                eprintln!("{stage:>8}: {:>7} ms, peak {:>6} MB", clock.elapsed().as_millis(), peak / 1024);
+                eprintln!(
+                    "{stage:>8}: {:>7} ms, peak {:>6} MB",
+                    clock.elapsed().as_millis(),
+                    peak / 1024
+                );
                 clock = Instant::now();
             };
             let doc = codegen::load::load_file(spec).map_err(|e| e.to_string())?;
@@ -206,7 +221,9 @@ pub fn one(args: &[String]) -> Result<(), String> {
 }
 
 fn is_yaml(p: &Path) -> bool {
-    p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
 /// This process's peak resident memory (Linux `VmHWM`), 0 where unknown.
@@ -225,7 +242,10 @@ fn progenitor(root: &Path) -> Result<PathBuf, String> {
     if bin.is_file() {
         return Ok(bin);
     }
-    eprintln!("bench: installing cargo-progenitor into {} (once; several minutes)", prefix.display());
+    eprintln!(
+        "bench: installing cargo-progenitor into {} (once; several minutes)",
+        prefix.display()
+    );
     let status = crate::corpus::cargo()
         .args(["install", "cargo-progenitor", "--locked", "--quiet", "--root"])
         .arg(&prefix)
@@ -257,10 +277,17 @@ fn measure_peer(bin: &Path, spec: &Path, out: &Path, runs: usize) -> Result<Samp
         let time = started.elapsed();
         let stderr = String::from_utf8_lossy(&result.stderr);
         if !result.status.success() {
-            let why = stderr.lines().find(|l| !l.starts_with("peak_kb=") && !l.trim().is_empty()).unwrap_or("failed");
+            let why = stderr
+                .lines()
+                .find(|l| !l.starts_with("peak_kb=") && !l.trim().is_empty())
+                .unwrap_or("failed");
             return Err(format!("cannot generate: {why}"));
         }
-        let peak_kb = stderr.lines().find_map(|l| l.strip_prefix("peak_kb=")).and_then(|n| n.trim().parse().ok()).unwrap_or(0);
+        let peak_kb = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("peak_kb="))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0);
         samples.push(Sample { time, peak_kb });
     }
     Ok(median(samples))
@@ -281,7 +308,10 @@ fn check_time(dir: &Path, target: &Path) -> Result<Duration, String> {
     };
     let first = check()?;
     if !first.status.success() {
-        return Err(format!("check failed: {}", String::from_utf8_lossy(&first.stderr).lines().next().unwrap_or("")));
+        return Err(format!(
+            "check failed: {}",
+            String::from_utf8_lossy(&first.stderr).lines().next().unwrap_or("")
+        ));
     }
     let lib = dir.join("src/lib.rs");
     let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
@@ -296,7 +326,8 @@ fn check_time(dir: &Path, target: &Path) -> Result<Duration, String> {
 
 /// A standalone crate (`codegen --spec --out`) holding `spec`, outside any workspace.
 fn our_crate(spec: &Path, dir: &Path) -> Result<(), String> {
-    let files = codegen::standalone_crate(spec, dir, &codegen::Selection::default(), None).map_err(|e| e.to_string())?;
+    let files = codegen::standalone_crate(spec, dir, &codegen::Selection::default(), None)
+        .map_err(|e| e.to_string())?;
     codegen::output::sync(dir, &files, None, codegen::Mode::Write).map_err(|e| e.to_string())?;
     detach(dir)
 }
@@ -347,7 +378,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         });
         let peer_dir = bench.join("peer").join(&input.name);
         if let Some(bin) = &peer_bin {
-            match bin.as_ref().map_err(Clone::clone).and_then(|b| measure_peer(b, &spec, &peer_dir, o.runs)) {
+            match bin
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|b| measure_peer(b, &spec, &peer_dir, o.runs))
+            {
                 Ok(peer) => {
                     row["progenitor_ms"] = json!(ms(peer.time));
                     row["progenitor_peak_mb"] = json!(peer.peak_kb as f64 / 1024.0);
@@ -358,12 +393,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         }
         if o.check {
             let ours_dir = bench.join("ours").join(&input.name);
-            match our_crate(&spec, &ours_dir).and_then(|()| check_time(&ours_dir, &bench.join("target"))) {
+            match our_crate(&spec, &ours_dir)
+                .and_then(|()| check_time(&ours_dir, &bench.join("target")))
+            {
                 Ok(t) => row["check_ms"] = json!(ms(t)),
                 Err(why) => row["check"] = json!(why),
             }
             if row.get("progenitor_ms").is_some() {
-                match detach(&peer_dir).and_then(|()| check_time(&peer_dir, &bench.join("target"))) {
+                match detach(&peer_dir).and_then(|()| check_time(&peer_dir, &bench.join("target")))
+                {
                     Ok(t) => {
                         row["progenitor_check_ms"] = json!(ms(t));
                         if let Some(ours) = row["check_ms"].as_f64() {
@@ -378,7 +416,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
     print_table(&rows);
     let report = bench.join("report.json");
-    let text = serde_json::to_string_pretty(&json!({"runs": o.runs, "quick": o.quick, "specs": rows})).unwrap_or_default();
+    let text =
+        serde_json::to_string_pretty(&json!({"runs": o.runs, "quick": o.quick, "specs": rows}))
+            .unwrap_or_default();
     std::fs::write(&report, text).map_err(|e| e.to_string())?;
     eprintln!("bench: report in {}", report.display());
     Ok(())
@@ -389,7 +429,11 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn ratio(a: Duration, b: Duration) -> f64 {
-    if b.is_zero() { 0.0 } else { a.as_secs_f64() / b.as_secs_f64() }
+    if b.is_zero() {
+        0.0
+    } else {
+        a.as_secs_f64() / b.as_secs_f64()
+    }
 }
 
 fn print_table(rows: &[Value]) {

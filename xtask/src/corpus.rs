@@ -89,7 +89,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     eprintln!("corpus: report in {}", opts.work.join("report.md").display());
     let defects: Vec<&Row> = rows
         .iter()
-        .filter(|r| matches!(r.outcome.as_str(), "panic" | "timeout" | "check-failed") || (opts.require_ok && r.outcome != "ok"))
+        .filter(|r| {
+            matches!(r.outcome.as_str(), "panic" | "timeout" | "check-failed")
+                || (opts.require_ok && r.outcome != "ok")
+        })
         .collect();
     if defects.is_empty() {
         return Ok(());
@@ -130,7 +133,9 @@ fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
     };
     let mut it = args.iter();
     let num = |v: Option<&String>, flag: &str| -> Result<u64, String> {
-        v.ok_or(format!("{flag} needs a value"))?.parse().map_err(|_| format!("{flag} needs a number\n{USAGE}"))
+        v.ok_or(format!("{flag} needs a value"))?
+            .parse()
+            .map_err(|_| format!("{flag} needs a number\n{USAGE}"))
     };
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -175,11 +180,19 @@ pub(crate) fn npm_unpack(package: &str, dir: &Path) -> Result<(), String> {
         .current_dir(dir)
         .output()
         .map_err(|e| format!("cannot run npm (is Node.js installed?): {e}"))?;
-    let tarball = String::from_utf8_lossy(&out.stdout).trim().lines().last().unwrap_or("").to_string();
+    let tarball =
+        String::from_utf8_lossy(&out.stdout).trim().lines().last().unwrap_or("").to_string();
     if !out.status.success() || tarball.is_empty() {
-        return Err(format!("npm pack {package} failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+        return Err(format!(
+            "npm pack {package} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
     }
-    let status = Command::new("tar").args(["xzf", &tarball]).current_dir(dir).status().map_err(|e| e.to_string())?;
+    let status = Command::new("tar")
+        .args(["xzf", &tarball])
+        .current_dir(dir)
+        .status()
+        .map_err(|e| e.to_string())?;
     if !status.success() {
         return Err(format!("could not unpack {tarball}"));
     }
@@ -190,7 +203,9 @@ fn select(dir: &Path, opts: &Options) -> Result<Vec<PathBuf>, String> {
     let mut specs = Vec::new();
     if let Some(list) = &opts.list {
         let text = std::fs::read_to_string(list).map_err(|e| format!("{}: {e}", list.display()))?;
-        for line in text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty()) {
+        for line in
+            text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty())
+        {
             let p = dir.join(line);
             if !p.is_file() {
                 return Err(format!("{}: {line} is not in {}", list.display(), dir.display()));
@@ -227,8 +242,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 /// where that loses a character, a hash of the path keeps the name unique.
 fn module_name(rel: &str) -> String {
     let stem = rel.trim_end_matches(".json").trim_end_matches(".yaml");
-    let naive: String =
-        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let naive: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .collect();
     let words: Vec<&str> = naive.split('_').filter(|w| !w.is_empty()).collect();
     let joined = words.join("_");
     if joined == naive {
@@ -243,9 +260,16 @@ fn module_name(rel: &str) -> String {
 /// them, and the time limit should measure the spec, not its neighbours.
 const ALONE_BYTES: u64 = 8 << 20;
 
-fn generate_all(exe: &Path, dir: &Path, specs: &[PathBuf], modules_dir: &Path, opts: &Options) -> Vec<Row> {
+fn generate_all(
+    exe: &Path,
+    dir: &Path,
+    specs: &[PathBuf],
+    modules_dir: &Path,
+    opts: &Options,
+) -> Vec<Row> {
     let size = |p: &PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-    let (big, small): (Vec<PathBuf>, Vec<PathBuf>) = specs.iter().cloned().partition(|p| size(p) >= ALONE_BYTES);
+    let (big, small): (Vec<PathBuf>, Vec<PathBuf>) =
+        specs.iter().cloned().partition(|p| size(p) >= ALONE_BYTES);
     let done = Arc::new(AtomicUsize::new(0));
     let rows = Arc::new(Mutex::new(Vec::with_capacity(specs.len())));
     let progress = Progress::new(specs.len());
@@ -273,7 +297,8 @@ fn run_phase(
     let next = Arc::new(AtomicUsize::new(0));
     std::thread::scope(|scope| {
         for _ in 0..jobs {
-            let (next, done, rows, progress) = (next.clone(), done.clone(), rows.clone(), &progress);
+            let (next, done, rows, progress) =
+                (next.clone(), done.clone(), rows.clone(), &progress);
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(spec) = specs.get(i) else { break };
@@ -362,14 +387,19 @@ fn generate_one(exe: &Path, spec: &Path, rel: &str, modules_dir: &Path, opts: &O
             }
             if row.outcome == "ok" {
                 row.module = Some(module);
-                row.source_bytes = std::fs::metadata(&out_file).map(|m| m.len() as usize).unwrap_or(0);
+                row.source_bytes =
+                    std::fs::metadata(&out_file).map(|m| m.len() as usize).unwrap_or(0);
             }
         }
         _ => {
             row.outcome = "panic".into();
             let detail = stderr
                 .lines()
-                .find(|l| l.contains("panicked") || l.contains("memory allocation") || l.contains("overflow"))
+                .find(|l| {
+                    l.contains("panicked")
+                        || l.contains("memory allocation")
+                        || l.contains("overflow")
+                })
                 .map(str::to_string)
                 .unwrap_or_else(|| format!("exited with {status}"));
             row.message = Some(detail);
@@ -386,7 +416,13 @@ pub fn one(args: &[String]) -> Result<(), String> {
     let result = codegen::load::load_file(spec).and_then(|doc| {
         let load = started.elapsed();
         let version = doc.version.clone();
-        codegen::module_with_timings(doc, module, &spec.display().to_string(), &codegen::Selection::default()).map(|(m, mut t)| {
+        codegen::module_with_timings(
+            doc,
+            module,
+            &spec.display().to_string(),
+            &codegen::Selection::default(),
+        )
+        .map(|(m, mut t)| {
             t.insert(0, ("load", load));
             (m, version, t)
         })
@@ -401,7 +437,9 @@ pub fn one(args: &[String]) -> Result<(), String> {
         }
         Err(e) => {
             let (outcome, feature) = match &e.kind {
-                codegen::ErrorKind::Unsupported { feature } => ("unsupported", Some(feature.clone())),
+                codegen::ErrorKind::Unsupported { feature } => {
+                    ("unsupported", Some(feature.clone()))
+                }
                 _ => ("error", None),
             };
             json!({
@@ -423,7 +461,11 @@ fn sniff_version(spec: &Path) -> Option<String> {
     let text = std::fs::read_to_string(spec).ok()?;
     let at = text.find("\"openapi\"").or_else(|| text.find("openapi:"))?;
     let rest = &text[at..text.len().min(at + 40)];
-    let v: String = rest.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    let v: String = rest
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
     (!v.is_empty()).then_some(v)
 }
 
@@ -440,7 +482,11 @@ fn check(root: &Path, work: &Path, modules_dir: &Path, rows: &mut [Row]) -> Resu
         }
         let batches = batches(rows, &ok);
         write_workspace(root, &check_dir, modules_dir, rows, &batches)?;
-        eprintln!("corpus: cargo check round {round}: {} modules in {} crates", ok.len(), batches.len());
+        eprintln!(
+            "corpus: cargo check round {round}: {} modules in {} crates",
+            ok.len(),
+            batches.len()
+        );
         let Checked { failures, finished } = cargo_check(&check_dir)?;
         // Every batch crate depends on reqwest: without it, nothing about the
         // specs was learnt (a registry or toolchain problem; cargo said why).
@@ -451,13 +497,15 @@ fn check(root: &Path, work: &Path, modules_dir: &Path, rows: &mut [Row]) -> Resu
             ok.iter().filter_map(|i| rows[*i].module.clone().map(|m| (m, *i))).collect();
         let mut blamed = 0;
         let mut unattributed = Vec::new();
-        let failed_modules: BTreeSet<&str> = failures.iter().map(|(file, _)| module_of(file)).collect();
+        let failed_modules: BTreeSet<&str> =
+            failures.iter().map(|(file, _)| module_of(file)).collect();
         // A crate the compiler neither finished nor reported an error in was
         // killed (out of memory, in practice): its specs failed to check.
         for (b, batch) in batches.iter().enumerate() {
             let name = format!("batch_{b:03}");
-            let blamed_here =
-                batch.iter().any(|i| rows[*i].module.as_deref().is_some_and(|m| failed_modules.contains(m)));
+            let blamed_here = batch
+                .iter()
+                .any(|i| rows[*i].module.as_deref().is_some_and(|m| failed_modules.contains(m)));
             if finished.contains(&name) || blamed_here {
                 continue;
             }
@@ -486,7 +534,10 @@ fn check(root: &Path, work: &Path, modules_dir: &Path, rows: &mut [Row]) -> Resu
             }
         }
         if blamed == 0 {
-            return Err(format!("cargo check failed outside any spec's module:\n{}", unattributed.join("\n")));
+            return Err(format!(
+                "cargo check failed outside any spec's module:\n{}",
+                unattributed.join("\n")
+            ));
         }
     }
     Ok(())
@@ -506,26 +557,44 @@ fn batches(rows: &[Row], ok: &[usize]) -> Vec<Vec<usize>> {
     out
 }
 
-fn write_workspace(root: &Path, check_dir: &Path, modules_dir: &Path, rows: &[Row], batches: &[Vec<usize>]) -> Result<(), String> {
+fn write_workspace(
+    root: &Path,
+    check_dir: &Path,
+    modules_dir: &Path,
+    rows: &[Row],
+    batches: &[Vec<usize>],
+) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(check_dir);
     std::fs::create_dir_all(check_dir).map_err(|e| e.to_string())?;
     let members: Vec<String> = (0..batches.len()).map(|b| format!("\"batch_{b:03}\"")).collect();
     let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(check_dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     // Our lockfile: the same dependency versions as the workspace.
-    std::fs::copy(root.join("Cargo.lock"), check_dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), check_dir.join("Cargo.lock"))
+        .map_err(|e| e.to_string())?;
     for (b, batch) in batches.iter().enumerate() {
         let modules: Vec<codegen::Module> = batch
             .iter()
             .map(|&i| {
                 let name = rows[i].module.clone().expect("ok rows have modules");
-                let source = std::fs::read_to_string(modules_dir.join(format!("{name}.rs"))).unwrap_or_default();
-                codegen::Module { name, spec: rows[i].spec.clone(), title: rows[i].spec.clone(), source }
+                let source = std::fs::read_to_string(modules_dir.join(format!("{name}.rs")))
+                    .unwrap_or_default();
+                codegen::Module {
+                    name,
+                    spec: rows[i].spec.clone(),
+                    title: rows[i].spec.clone(),
+                    source,
+                }
             })
             .collect();
         let files = codegen::output::crate_files(&format!("batch_{b:03}"), &modules, false);
-        codegen::output::sync(&check_dir.join(format!("batch_{b:03}")), &files, None, codegen::Mode::Write)
-            .map_err(|e| e.to_string())?;
+        codegen::output::sync(
+            &check_dir.join(format!("batch_{b:03}")),
+            &files,
+            None,
+            codegen::Mode::Write,
+        )
+        .map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -587,7 +656,10 @@ pub(crate) fn cargo() -> Command {
 }
 
 fn corpus_target() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is in the workspace").join("target/corpus/target")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is in the workspace")
+        .join("target/corpus/target")
 }
 
 fn is_31(row: &Row) -> bool {
@@ -636,14 +708,29 @@ fn print_summary(rows: &[Row]) {
     for (o, n) in &by_outcome {
         println!("  {o:<13} {n:>5}  {:5.1}%", pct(*n, rows.len()));
     }
-    println!("  OpenAPI 3.0 ok: {}/{} ({:.1}%)", versions[0].0, versions[0].1, pct(versions[0].0, versions[0].1));
-    println!("  OpenAPI 3.1 ok: {}/{} ({:.1}%)", versions[1].0, versions[1].1, pct(versions[1].0, versions[1].1));
+    println!(
+        "  OpenAPI 3.0 ok: {}/{} ({:.1}%)",
+        versions[0].0,
+        versions[0].1,
+        pct(versions[0].0, versions[0].1)
+    );
+    println!(
+        "  OpenAPI 3.1 ok: {}/{} ({:.1}%)",
+        versions[1].0,
+        versions[1].1,
+        pct(versions[1].0, versions[1].1)
+    );
     for (f, n) in features.iter().take(15) {
         println!("  unsupported {n:>5}  {f}");
     }
 }
 
-fn write_report(work: &Path, rows: &[Row], gen_time: Duration, check_time: Duration) -> Result<(), String> {
+fn write_report(
+    work: &Path,
+    rows: &[Row],
+    gen_time: Duration,
+    check_time: Duration,
+) -> Result<(), String> {
     let Summary { by_outcome, features, versions } = summary(rows);
     let json_rows: Vec<Value> = rows
         .iter()
@@ -713,10 +800,20 @@ impl Progress {
         if self.terminal {
             let width = 40;
             let filled = width * done / self.total.max(1);
-            eprint!("\r[{}{}] {done}/{} {:.0?}", "#".repeat(filled), " ".repeat(width - filled), self.total, self.started.elapsed());
+            eprint!(
+                "\r[{}{}] {done}/{} {:.0?}",
+                "#".repeat(filled),
+                " ".repeat(width - filled),
+                self.total,
+                self.started.elapsed()
+            );
             let _ = std::io::stderr().flush();
         } else if done.is_multiple_of(100) || done == self.total {
-            eprintln!("corpus: {done}/{} specs generated ({:.0?})", self.total, self.started.elapsed());
+            eprintln!(
+                "corpus: {done}/{} specs generated ({:.0?})",
+                self.total,
+                self.started.elapsed()
+            );
         }
     }
 

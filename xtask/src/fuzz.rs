@@ -65,7 +65,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
     let work = root.join("target/fuzz");
     let seeds = seed_files(root)?;
-    let path = format!("{}:{}", tools.join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    let path =
+        format!("{}:{}", tools.join("bin").display(), std::env::var("PATH").unwrap_or_default());
     // Build first, once, so that the time given is spent fuzzing.
     for target in &targets {
         let status = fuzz_command(root, &work, &path)
@@ -87,11 +88,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         std::fs::create_dir_all(&artifacts).map_err(|e| e.to_string())?;
         if target == "load_bytes" {
             for seed in &seeds {
-                let name = seed.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                let name =
+                    seed.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
                 let _ = std::fs::copy(seed, corpus.join(format!("seed-{name}")));
             }
         }
-        let log = std::fs::File::create(work.join(format!("{target}.log"))).map_err(|e| e.to_string())?;
+        let log =
+            std::fs::File::create(work.join(format!("{target}.log"))).map_err(|e| e.to_string())?;
         let mut run = fuzz_command(root, &work, &path);
         if nice > 0 {
             let program = run.get_program().to_owned();
@@ -135,7 +138,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         let status = child.wait().map_err(|e| e.to_string())?;
         let log = std::fs::read_to_string(work.join(format!("{target}.log"))).unwrap_or_default();
         let stat = |name: &str| {
-            log.lines().rev().find_map(|l| l.strip_prefix(&format!("stat::{name}:")).map(|v| v.trim().to_string()))
+            log.lines().rev().find_map(|l| {
+                l.strip_prefix(&format!("stat::{name}:")).map(|v| v.trim().to_string())
+            })
         };
         // Only what this run wrote: artifacts of earlier runs stay for replay.
         let crashes: Vec<PathBuf> = std::fs::read_dir(&artifacts)
@@ -170,14 +175,19 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         started.elapsed().as_secs_f64() / 60.0
     );
     if found > 0 {
-        return Err(format!("{found} input(s) crashed, hung or ran out of memory: see target/fuzz/artifacts"));
+        return Err(format!(
+            "{found} input(s) crashed, hung or ran out of memory: see target/fuzz/artifacts"
+        ));
     }
     Ok(())
 }
 
 fn fuzz_command(root: &Path, work: &Path, path: &str) -> Command {
     let mut c = Command::new("cargo");
-    c.current_dir(root).env("PATH", path).env("CARGO_TARGET_DIR", work.join("build")).args(["+nightly", "fuzz"]);
+    c.current_dir(root)
+        .env("PATH", path)
+        .env("CARGO_TARGET_DIR", work.join("build"))
+        .args(["+nightly", "fuzz"]);
     c
 }
 
@@ -246,7 +256,10 @@ pub fn compile(root: &Path, args: &[String]) -> Result<(), String> {
     let mut refused = 0;
     for s in seed..seed + count {
         let data = random_bytes(s, bytes);
-        let Ok(spec) = codegen::fuzzing::Spec::arbitrary(&mut arbitrary::Unstructured::new(&data)) else { continue };
+        let Ok(spec) = codegen::fuzzing::Spec::arbitrary(&mut arbitrary::Unstructured::new(&data))
+        else {
+            continue;
+        };
         let text = serde_json::to_string_pretty(&spec.document()).map_err(|e| e.to_string())?;
         let name = format!("s{s}");
         match codegen::generate_module_from_str(&text, Path::new(&format!("{name}.json")), &name) {
@@ -258,7 +271,8 @@ pub fn compile(root: &Path, args: &[String]) -> Result<(), String> {
         }
     }
     let files = codegen::output::crate_files("random-specs", &modules, false);
-    codegen::output::sync(&work, &files, Some(Path::new("src")), codegen::Mode::Write).map_err(|e| e.to_string())?;
+    codegen::output::sync(&work, &files, Some(Path::new("src")), codegen::Mode::Write)
+        .map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).map_err(|e| e.to_string())?;
     // A crate of its own, not a member of the project's workspace it sits in.
     let manifest = work.join("Cargo.toml");
@@ -277,7 +291,9 @@ pub fn compile(root: &Path, args: &[String]) -> Result<(), String> {
     let messages = String::from_utf8_lossy(&output.stderr);
     let mut failing = std::collections::BTreeMap::<String, Vec<String>>::new();
     for line in messages.lines() {
-        if let Some(name) = line.strip_prefix("src/").and_then(|l| l.split_once(".rs:")).map(|(n, _)| n.to_string()) {
+        if let Some(name) =
+            line.strip_prefix("src/").and_then(|l| l.split_once(".rs:")).map(|(n, _)| n.to_string())
+        {
             if specs.contains_key(&name) {
                 failing.entry(name).or_default().push(line.to_string());
             }
@@ -297,7 +313,11 @@ pub fn compile(root: &Path, args: &[String]) -> Result<(), String> {
         return Err(format!("cargo check failed outside any module:\n{messages}"));
     }
     if !failing.is_empty() {
-        return Err(format!("{} generated module(s) do not compile: see {}", failing.len(), work.join("failing").display()));
+        return Err(format!(
+            "{} generated module(s) do not compile: see {}",
+            failing.len(),
+            work.join("failing").display()
+        ));
     }
     Ok(())
 }

@@ -69,8 +69,12 @@ fn codegen(args: &[String]) -> Result<(), String> {
             "--spec" => spec = Some(PathBuf::from(it.next().ok_or("--spec needs a path")?)),
             "--out" => out = Some(PathBuf::from(it.next().ok_or("--out needs a directory")?)),
             "--tag" => selection.tags.push(it.next().ok_or("--tag needs a tag")?.clone()),
-            "--operation" => selection.operations.push(it.next().ok_or("--operation needs an operationId")?.clone()),
-            "--ref-root" => ref_root = Some(PathBuf::from(it.next().ok_or("--ref-root needs a directory")?)),
+            "--operation" => selection
+                .operations
+                .push(it.next().ok_or("--operation needs an operationId")?.clone()),
+            "--ref-root" => {
+                ref_root = Some(PathBuf::from(it.next().ok_or("--ref-root needs a directory")?))
+            }
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -78,9 +82,11 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     match (spec, out) {
         (Some(spec), Some(out)) => {
-            let files = codegen::standalone_crate(&spec, &out, &selection, ref_root.as_deref()).map_err(|e| e.to_string())?;
+            let files = codegen::standalone_crate(&spec, &out, &selection, ref_root.as_deref())
+                .map_err(|e| e.to_string())?;
             warn_if_huge(&files);
-            let stale = codegen::output::sync(&out, &files, Some(Path::new("src")), mode).map_err(|e| e.to_string())?;
+            let stale = codegen::output::sync(&out, &files, Some(Path::new("src")), mode)
+                .map_err(|e| e.to_string())?;
             report(&stale, mode, &out.display().to_string(), started)
         }
         (None, None) if selection.is_all() => {
@@ -89,8 +95,8 @@ fn codegen(args: &[String]) -> Result<(), String> {
             for krate in &codegen::WORKSPACE_CRATES {
                 let files = codegen::workspace_crate(&root, krate).map_err(|e| e.to_string())?;
                 let dir = root.join(krate.dir);
-                let changed =
-                    codegen::output::sync(&dir, &files, Some(Path::new("src")), mode).map_err(|e| e.to_string())?;
+                let changed = codegen::output::sync(&dir, &files, Some(Path::new("src")), mode)
+                    .map_err(|e| e.to_string())?;
                 stale.extend(changed.into_iter().map(|mut s| {
                     s.path = Path::new(krate.dir).join(&s.path);
                     s
@@ -98,7 +104,9 @@ fn codegen(args: &[String]) -> Result<(), String> {
             }
             report(&stale, mode, "generated/ and tests/fixtures/", started)
         }
-        _ if !selection.is_all() || ref_root.is_some() => Err("--tag, --operation and --ref-root need --spec and --out".into()),
+        _ if !selection.is_all() || ref_root.is_some() => {
+            Err("--tag, --operation and --ref-root need --spec and --out".into())
+        }
         _ => Err("--spec and --out go together".into()),
     }
 }
@@ -121,14 +129,22 @@ fn warn_if_huge(files: &[codegen::File]) {
     }
 }
 
-fn report(stale: &[codegen::Stale], mode: codegen::Mode, target: &str, started: Instant) -> Result<(), String> {
+fn report(
+    stale: &[codegen::Stale],
+    mode: codegen::Mode,
+    target: &str,
+    started: Instant,
+) -> Result<(), String> {
     let elapsed = started.elapsed();
     match mode {
         codegen::Mode::Check if !stale.is_empty() => {
             for s in stale {
                 eprintln!("{}", s.diff);
             }
-            Err(format!("{} file(s) in {target} are stale: run `cargo xtask codegen` and commit", stale.len()))
+            Err(format!(
+                "{} file(s) in {target} are stale: run `cargo xtask codegen` and commit",
+                stale.len()
+            ))
         }
         codegen::Mode::Check => {
             eprintln!("{target} is up to date ({:.0?})", elapsed);
@@ -142,5 +158,8 @@ fn report(stale: &[codegen::Stale], mode: codegen::Mode, target: &str, started: 
 }
 
 fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace root")
+        .to_path_buf()
 }

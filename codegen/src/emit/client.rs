@@ -10,10 +10,12 @@ use std::collections::HashMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, docs, ident, is_scalar, option, some, spec_type, success_body_ty, syntax, ty, Place};
-use syn::Expr;
+use super::{
+    doc_attrs, docs, ident, is_scalar, option, some, spec_type, success_body_ty, syntax, ty, Place,
+};
 use crate::model::*;
 use crate::name::{Names, OpNames};
+use syn::Expr;
 
 pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'a>> {
     let default_server = api.servers.iter().find(|s| is_absolute(&s.url));
@@ -117,7 +119,8 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
     if !api.operations.is_empty() {
         used.extend([quote!(Call), quote!(Method), quote!(Request)]);
     }
-    if api.operations.iter().any(|op| op.path_parts.iter().any(|p| matches!(p, PathPart::Param(_)))) {
+    if api.operations.iter().any(|op| op.path_parts.iter().any(|p| matches!(p, PathPart::Param(_))))
+    {
         used.push(quote!(path_segment));
     }
     let imports = (!used.is_empty()).then(|| quote!(use crate::runtime::{#(#used),*};));
@@ -138,9 +141,12 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
             open: Box::new(|| quote!(impl Client)),
             len: 1 + api.operations.len(),
             item: Box::new(move |i| match i {
-                0 => super::Piece::Tokens(head.parse().expect("tokens printed by proc_macro2 parse back")),
+                0 => super::Piece::Tokens(
+                    head.parse().expect("tokens printed by proc_macro2 parse back"),
+                ),
                 _ => super::Piece::ImplItem(Box::new(
-                    operation(api, &api.operations[i - 1], &names.ops[i - 1], names, of_op[i - 1]).map(syn::ImplItem::Fn),
+                    operation(api, &api.operations[i - 1], &names.ops[i - 1], names, of_op[i - 1])
+                        .map(syn::ImplItem::Fn),
                 )),
             }),
         }),
@@ -164,8 +170,12 @@ fn auth_method(s: &SecurityScheme, method: &str) -> TokenStream {
     let scheme = &s.name;
     let scheme_doc = docs(s.docs.as_deref());
     let what = match &s.kind {
-        SecurityKind::Bearer => format!("Authenticates with a bearer token (security scheme `{scheme}`)."),
-        SecurityKind::Basic => format!("Authenticates with HTTP basic auth (security scheme `{scheme}`)."),
+        SecurityKind::Bearer => {
+            format!("Authenticates with a bearer token (security scheme `{scheme}`).")
+        }
+        SecurityKind::Basic => {
+            format!("Authenticates with HTTP basic auth (security scheme `{scheme}`).")
+        }
         SecurityKind::ApiKey { location, param } => {
             let loc = match location {
                 ApiKeyLocation::Header => "header",
@@ -175,7 +185,10 @@ fn auth_method(s: &SecurityScheme, method: &str) -> TokenStream {
             format!("Sends an API key in the `{param}` {loc} (security scheme `{scheme}`).")
         }
         SecurityKind::OAuth2 { token_url } => {
-            let from = token_url.as_deref().map(|u| format!(" Tokens are issued by `{u}`.")).unwrap_or_default();
+            let from = token_url
+                .as_deref()
+                .map(|u| format!(" Tokens are issued by `{u}`."))
+                .unwrap_or_default();
             format!("Authenticates with an OAuth2 access token, sent as a bearer token (security scheme `{scheme}`).{from}")
         }
     };
@@ -265,7 +278,9 @@ fn param_ty(t: &Ty, required: bool, names: &Names) -> syn::Type {
     use syntax::{named_type, ref_type, slice_type};
     let base = match t {
         Ty::String => ref_type(named_type(false, &["str"])),
-        Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::DateTime | Ty::Date => ty(t, names, Place::Outside),
+        Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::DateTime | Ty::Date => {
+            ty(t, names, Place::Outside)
+        }
         Ty::List(item) => ref_type(slice_type(ty(item, names, Place::Outside))),
         other => ref_type(ty(other, names, Place::Outside)),
     };
@@ -278,8 +293,16 @@ fn param_ty(t: &Ty, required: bool, names: &Names) -> syn::Type {
 
 /// One method per operation, built as a syntax tree (see `syntax`): the
 /// one item a large module has thousands of.
-fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Option<usize>) -> syn::Result<syn::ImplItemFn> {
-    use syntax::{array, call, method, named_type, path, path_expr, ref_type, reference, semi, str, var, word};
+fn operation(
+    api: &Api,
+    op: &Operation,
+    on: &OpNames,
+    names: &Names,
+    decoder: Option<usize>,
+) -> syn::Result<syn::ImplItemFn> {
+    use syntax::{
+        array, call, method, named_type, path, path_expr, ref_type, reference, semi, str, var, word,
+    };
     let method_name = ident(&on.method);
 
     // Docs: summary, description, the HTTP line, then the parameters.
@@ -315,7 +338,14 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
         let lines: Vec<String> = on
             .headers
             .iter()
-            .map(|h| format!("- {}: [`types::{}`] (`headers_as::<types::{}>()`)", super::status_text(h.status), h.ident, h.ident))
+            .map(|h| {
+                format!(
+                    "- {}: [`types::{}`] (`headers_as::<types::{}>()`)",
+                    super::status_text(h.status),
+                    h.ident,
+                    h.ident
+                )
+            })
             .collect();
         text.push_str(&lines.join("\n"));
     }
@@ -335,15 +365,28 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
         let ct = || str(&b.media_type);
         let body = || var(body_name.clone());
         let (t, send) = match &b.kind {
-            BodyKind::Json(t) => (ref_type(ty(t, names, Place::Outside)), method(req(), word("json"), [ct(), body()])),
+            BodyKind::Json(t) => (
+                ref_type(ty(t, names, Place::Outside)),
+                method(req(), word("json"), [ct(), body()]),
+            ),
             BodyKind::Text => {
                 let bytes = method(body(), word("as_bytes"), []);
                 let copy = call(path_expr(syntax::runtime(&["Bytes", "copy_from_slice"])), [bytes]);
-                (ref_type(named_type(false, &["str"])), method(req(), word("raw_body"), [ct(), copy]))
+                (
+                    ref_type(named_type(false, &["str"])),
+                    method(req(), word("raw_body"), [ct(), copy]),
+                )
             }
-            BodyKind::Bytes => (syntax::runtime_type("Bytes"), method(req(), word("raw_body"), [ct(), body()])),
-            BodyKind::Form(t) => (ref_type(ty(t, names, Place::Outside)), method(req(), word("form"), [ct(), body()])),
-            BodyKind::Multipart => (syntax::runtime_type("Multipart"), method(req(), word("multipart"), [body()])),
+            BodyKind::Bytes => {
+                (syntax::runtime_type("Bytes"), method(req(), word("raw_body"), [ct(), body()]))
+            }
+            BodyKind::Form(t) => (
+                ref_type(ty(t, names, Place::Outside)),
+                method(req(), word("form"), [ct(), body()]),
+            ),
+            BodyKind::Multipart => {
+                (syntax::runtime_type("Multipart"), method(req(), word("multipart"), [body()]))
+            }
         };
         let t = if b.required { t } else { option(t, names) };
         args.push(syntax::arg(body_name.clone(), t));
@@ -358,11 +401,17 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
         PathPart::Literal(l) => str(l),
         PathPart::Param(i) => {
             let n = var(ident(&on.params[*i]));
-            let value = if is_scalar(&op.params[*i].ty, api) { n } else { call(runtime("json_text"), [reference(n)]) };
+            let value = if is_scalar(&op.params[*i].ty, api) {
+                n
+            } else {
+                call(runtime("json_text"), [reference(n)])
+            };
             reference(call(var(word("path_segment")), [reference(value)]))
         }
     });
-    for (p, n) in op.params.iter().zip(&on.params).filter(|(p, _)| p.location != ParamLocation::Path) {
+    for (p, n) in
+        op.params.iter().zip(&on.params).filter(|(p, _)| p.location != ParamLocation::Path)
+    {
         let n = ident(n);
         let wire = || str(&p.name);
         let scalar_list = matches!(&p.ty, Ty::List(item) if is_scalar(item, api));
@@ -380,12 +429,24 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
             ParamLocation::Header | ParamLocation::Cookie => {
                 // Objects in headers and cookies go as JSON text; rare enough
                 // to keep the `if let`.
-                let name = word(if p.location == ParamLocation::Header { "header" } else { "cookie" });
-                let send = |v: Expr| semi(method(req(), name.clone(), [wire(), reference(call(runtime("json_text"), [reference(v)]))]));
+                let name =
+                    word(if p.location == ParamLocation::Header { "header" } else { "cookie" });
+                let send = |v: Expr| {
+                    semi(method(
+                        req(),
+                        name.clone(),
+                        [wire(), reference(call(runtime("json_text"), [reference(v)]))],
+                    ))
+                };
                 stmts.push(if p.required {
                     send(var(n))
                 } else {
-                    syntax::if_let(some(names), word("value"), var(n), vec![send(var(word("value")))])
+                    syntax::if_let(
+                        some(names),
+                        word("value"),
+                        var(n),
+                        vec![send(var(word("value")))],
+                    )
                 });
                 continue;
             }
@@ -396,7 +457,9 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
         let mut call_args = vec![wire(), value];
         match p.location {
             ParamLocation::Query if scalar_list => call_args.push(syntax::bool(p.explode)),
-            ParamLocation::Query if !scalar => call_args.extend([syntax::bool(p.explode), syntax::bool(p.deep_object)]),
+            ParamLocation::Query if !scalar => {
+                call_args.extend([syntax::bool(p.explode), syntax::bool(p.deep_object)])
+            }
             _ => {}
         }
         let name = if p.required { word(name) } else { quote::format_ident!("{name}_opt") };
@@ -405,7 +468,8 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
     stmts.extend(body_stmt);
     let mutable = !stmts.is_empty();
 
-    let http_method = path_expr(path(false, [word("Method"), ident(&op.method.as_str().to_ascii_uppercase())]));
+    let http_method =
+        path_expr(path(false, [word("Method"), ident(&op.method.as_str().to_ascii_uppercase())]));
     let mut new_args = vec![http_method, str(&op.id), str(&op.path)];
     // A path without parameters is its template.
     let new = match op.path_parts.as_slice() {
@@ -417,7 +481,9 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
     };
     let new = call(path_expr(path(false, [word("Request"), word(new)])), new_args);
     stmts.insert(0, syntax::local(word("req"), mutable, new));
-    let security = || reference(array(op.security.iter().map(|alt| reference(array(alt.iter().map(|s| str(s)))))));
+    let security = || {
+        reference(array(op.security.iter().map(|alt| reference(array(alt.iter().map(|s| str(s)))))))
+    };
 
     let streaming = super::streams(op);
     let read = if streaming { Read::Incoming { success: true } } else { Read::Whole };
@@ -442,14 +508,18 @@ fn operation(api: &Api, op: &Operation, on: &OpNames, names: &Names, decoder: Op
             Some(n) => path_expr(path(false, [word("Self"), decoder_name(n)])),
             None => syntax::closure(word("raw"), syntax::parse(decode_match(op, on, read))?),
         };
-        stmts.push(syn::Stmt::Expr(method(core(), word("call"), [req(), security(), decode]), None));
+        stmts
+            .push(syn::Stmt::Expr(method(core(), word("call"), [req(), security(), decode]), None));
     }
     let output = syntax::type_with_elided_lifetime(&["Call"], [ok_ty, err_ty]);
     Ok(syntax::public_fn(doc, method_name, args, output, stmts))
 }
 
 /// Outcomes grouped by status in spec order: codes, then ranges, then default.
-fn by_status<'a>(outcomes: &'a [Outcome], variants: &'a [String]) -> Vec<(StatusKey, Vec<(&'a Outcome, &'a String)>)> {
+fn by_status<'a>(
+    outcomes: &'a [Outcome],
+    variants: &'a [String],
+) -> Vec<(StatusKey, Vec<(&'a Outcome, &'a String)>)> {
     let mut groups: Vec<(StatusKey, Vec<(&Outcome, &String)>)> = Vec::new();
     for (o, v) in outcomes.iter().zip(variants) {
         match groups.iter_mut().find(|(s, _)| *s == o.status) {
@@ -554,10 +624,16 @@ fn arms(
         return quote!(#pat #guard => #body,);
     }
     let per_media = group.iter().map(|(o, v)| {
-        let media = &o.content.as_ref().expect("several outcomes for one status all have content").media_type;
+        let media = &o
+            .content
+            .as_ref()
+            .expect("several outcomes for one status all have content")
+            .media_type;
         let body = decode(o, v);
         let guard = match status {
-            StatusKey::Default => quote!(if !raw.status().is_success() && raw.media_type_is(#media)),
+            StatusKey::Default => {
+                quote!(if !raw.status().is_success() && raw.media_type_is(#media))
+            }
             _ => quote!(if raw.media_type_is(#media)),
         };
         quote!(#pat #guard => #body,)
@@ -759,7 +835,11 @@ impl<'a> DecoderKey<'a> {
                         .map(|(o, v)| ArmKey {
                             variant: if named { v.as_str() } else { "" },
                             read: o.content.as_ref().map(|c| read_of(&c.kind)),
-                            media: o.content.as_ref().filter(|_| several).map(|c| c.media_type.as_str()),
+                            media: o
+                                .content
+                                .as_ref()
+                                .filter(|_| several)
+                                .map(|c| c.media_type.as_str()),
                         })
                         .collect();
                     (status, arms)
@@ -768,11 +848,16 @@ impl<'a> DecoderKey<'a> {
         };
         let error_owner = error_owner(on).map(String::as_str);
         DecoderKey {
-            ok_ty: (!reads_any_json(op, on)).then(|| quote::ToTokens::to_token_stream(&ok_ty(op, on, names)).to_string()),
+            ok_ty: (!reads_any_json(op, on))
+                .then(|| quote::ToTokens::to_token_stream(&ok_ty(op, on, names)).to_string()),
             error_owner,
             success_enum: on.success.as_deref(),
             success: arms(&op.success, &on.success_variants, on.success.is_some()),
-            errors: if error_owner.is_some() { arms(&op.errors, &on.error_variants, true) } else { Vec::new() },
+            errors: if error_owner.is_some() {
+                arms(&op.errors, &on.error_variants, true)
+            } else {
+                Vec::new()
+            },
         }
     }
 }
@@ -783,7 +868,10 @@ impl<'a> DecoderKey<'a> {
 fn reads_any_json(op: &Operation, on: &OpNames) -> bool {
     on.success.is_none()
         && op.success.len() == 1
-        && op.success[0].content.as_ref().is_some_and(|c| matches!(c.kind, BodyKind::Json(_) | BodyKind::Form(_)))
+        && op.success[0]
+            .content
+            .as_ref()
+            .is_some_and(|c| matches!(c.kind, BodyKind::Json(_) | BodyKind::Form(_)))
 }
 
 fn decoder_name(n: usize) -> proc_macro2::Ident {
@@ -791,7 +879,12 @@ fn decoder_name(n: usize) -> proc_macro2::Ident {
 }
 
 /// The shared decoder `n`, an associated function of `Client`.
-fn shared_decoder(api: &Api, names: &Names, n: usize, (first, count, generic): (usize, usize, bool)) -> TokenStream {
+fn shared_decoder(
+    api: &Api,
+    names: &Names,
+    n: usize,
+    (first, count, generic): (usize, usize, bool),
+) -> TokenStream {
     let (op, on) = (&api.operations[first], &names.ops[first]);
     let decode = decode_match(op, on, Read::Whole);
     let err_ty = error_ty(error_owner(on).map(String::as_str));
@@ -807,7 +900,10 @@ fn shared_decoder(api: &Api, names: &Names, n: usize, (first, count, generic): (
         n => format!("{n} more operations"),
     };
     let doc = doc_attrs(
-        &format!("Reads the answers of [`Self::{}`], and of {others} documented alike.", crate::ident::bare(&on.method)),
+        &format!(
+            "Reads the answers of [`Self::{}`], and of {others} documented alike.",
+            crate::ident::bare(&on.method)
+        ),
         false,
     );
     quote! {

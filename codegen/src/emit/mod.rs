@@ -241,7 +241,11 @@ fn clean_text(text: &str) -> String {
     if !text.contains(|c| unwanted(c) || separator(c)) {
         return text.to_string();
     }
-    text.replace("\r\n", "\n").chars().filter(|&c| !unwanted(c)).map(|c| if separator(c) { '\n' } else { c }).collect()
+    text.replace("\r\n", "\n")
+        .chars()
+        .filter(|&c| !unwanted(c))
+        .map(|c| if separator(c) { '\n' } else { c })
+        .collect()
 }
 
 /// Where a type is named from: the `types` module itself, or the client
@@ -265,13 +269,20 @@ pub(crate) fn ty(t: &Ty, names: &Names, place: Place) -> syn::Type {
         Ty::Int(IntWidth::U64) => named_type(false, &["u64"]),
         Ty::Float(FloatWidth::F32) => named_type(false, &["f32"]),
         Ty::Float(FloatWidth::F64) => named_type(false, &["f64"]),
-        Ty::DateTime => type_path(true, [segment(word("chrono"), []), segment(word("DateTime"), [named_type(true, &["chrono", "Utc"])])]),
+        Ty::DateTime => type_path(
+            true,
+            [
+                segment(word("chrono"), []),
+                segment(word("DateTime"), [named_type(true, &["chrono", "Utc"])]),
+            ],
+        ),
         Ty::Date => named_type(true, &["chrono", "NaiveDate"]),
         Ty::Url => named_type(true, &["url", "Url"]),
         Ty::Json => json_value(),
-        Ty::Map(v) if **v == Ty::Json => {
-            type_path(true, [segment(word("serde_json"), []), segment(word("Map"), [string(names), json_value()])])
-        }
+        Ty::Map(v) if **v == Ty::Json => type_path(
+            true,
+            [segment(word("serde_json"), []), segment(word("Map"), [string(names), json_value()])],
+        ),
         Ty::Map(v) => {
             let v = ty(v, names, place);
             let path = ["std", "collections"].map(|w| segment(word(w), []));
@@ -349,7 +360,14 @@ pub(crate) fn result(names: &Names) -> syn::Path {
 /// value (`runtime::ParamValue`)? Objects and unions cannot.
 pub(crate) fn is_scalar(t: &Ty, api: &Api) -> bool {
     match t {
-        Ty::String | Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::DateTime | Ty::Date | Ty::Url | Ty::Json => true,
+        Ty::String
+        | Ty::Bool
+        | Ty::Int(_)
+        | Ty::Float(_)
+        | Ty::DateTime
+        | Ty::Date
+        | Ty::Url
+        | Ty::Json => true,
         Ty::Named(id) => match &api.types[id.0].kind {
             TypeKind::Enum(_) => true,
             TypeKind::Alias(inner) => is_scalar(inner, api),
@@ -425,14 +443,23 @@ mod tests {
                                 syn::parse_quote!(impl Client { #item })
                             }
                         };
-                        let reparsed: syn::File = syn::parse2(quote::ToTokens::into_token_stream(&file)).unwrap();
-                        assert_eq!(prettyplease::unparse(&file), prettyplease::unparse(&reparsed), "{}", spec.display());
+                        let reparsed: syn::File =
+                            syn::parse2(quote::ToTokens::into_token_stream(&file)).unwrap();
+                        assert_eq!(
+                            prettyplease::unparse(&file),
+                            prettyplease::unparse(&reparsed),
+                            "{}",
+                            spec.display()
+                        );
                     }
                 }
                 specs += 1;
             }
         }
-        assert!(specs >= 9 && methods >= 20 && items >= 100, "{specs} specs, {methods} methods, {items} items");
+        assert!(
+            specs >= 9 && methods >= 20 && items >= 100,
+            "{specs} specs, {methods} methods, {items} items"
+        );
     }
 
     #[test]
@@ -451,7 +478,11 @@ mod tests {
             "~ ! @ # $ % ^ & * ( ) _ + ` - = [ ] { } | ; : , . < > ? /",
         ];
         for text in texts {
-            assert_eq!(string_literal(text).to_string(), Literal::string(text).to_string(), "{text:?}");
+            assert_eq!(
+                string_literal(text).to_string(),
+                Literal::string(text).to_string(),
+                "{text:?}"
+            );
         }
     }
 

@@ -94,7 +94,11 @@ pub(super) fn reference(expr: Expr) -> Expr {
 }
 
 pub(super) fn array(elems: impl IntoIterator<Item = Expr>) -> Expr {
-    Expr::Array(syn::ExprArray { attrs: Vec::new(), bracket_token: Default::default(), elems: punctuated(elems) })
+    Expr::Array(syn::ExprArray {
+        attrs: Vec::new(),
+        bracket_token: Default::default(),
+        elems: punctuated(elems),
+    })
 }
 
 pub(super) fn binding(name: Ident, mutable: bool) -> Pat {
@@ -136,7 +140,11 @@ pub(super) fn local(name: Ident, mutable: bool, init: Expr) -> Stmt {
         let_token: Default::default(),
         modifiers: Default::default(),
         pat: binding(name, mutable),
-        init: Some(syn::LocalInit { eq_token: Default::default(), expr: Box::new(init), diverge: None }),
+        init: Some(syn::LocalInit {
+            eq_token: Default::default(),
+            expr: Box::new(init),
+            diverge: None,
+        }),
         semi_token: Default::default(),
     })
 }
@@ -229,11 +237,15 @@ pub(super) fn parse<T: syn::parse::Parse>(tokens: TokenStream) -> syn::Result<T>
 
 /// `name` or `name<args>`, one segment of a path.
 pub(super) fn segment(name: Ident, args: impl IntoIterator<Item = syn::Type>) -> syn::PathSegment {
-    let args: Punctuated<syn::GenericArgument, syn::Token![,]> = args.into_iter().map(syn::GenericArgument::Type).collect();
+    let args: Punctuated<syn::GenericArgument, syn::Token![,]> =
+        args.into_iter().map(syn::GenericArgument::Type).collect();
     generic_segment(name, args)
 }
 
-fn generic_segment(name: Ident, args: Punctuated<syn::GenericArgument, syn::Token![,]>) -> syn::PathSegment {
+fn generic_segment(
+    name: Ident,
+    args: Punctuated<syn::GenericArgument, syn::Token![,]>,
+) -> syn::PathSegment {
     let arguments = if args.is_empty() {
         syn::PathArguments::None
     } else {
@@ -248,8 +260,14 @@ fn generic_segment(name: Ident, args: Punctuated<syn::GenericArgument, syn::Toke
 }
 
 /// A type by its path: `bool`, `types::Pet`, `::std::vec::Vec<T>`.
-pub(super) fn type_path(leading: bool, segments: impl IntoIterator<Item = syn::PathSegment>) -> syn::Type {
-    path_type(syn::Path { leading_colon: leading.then(Default::default), segments: punctuated(segments) })
+pub(super) fn type_path(
+    leading: bool,
+    segments: impl IntoIterator<Item = syn::PathSegment>,
+) -> syn::Type {
+    path_type(syn::Path {
+        leading_colon: leading.then(Default::default),
+        segments: punctuated(segments),
+    })
 }
 
 fn path_type(path: syn::Path) -> syn::Type {
@@ -272,11 +290,18 @@ pub(super) fn named_type(leading: bool, words: &[&str]) -> syn::Type {
 }
 
 /// `path<'_, args>`, the path's last word taking the arguments.
-pub(super) fn type_with_elided_lifetime(words: &[&str], args: impl IntoIterator<Item = syn::Type>) -> syn::Type {
+pub(super) fn type_with_elided_lifetime(
+    words: &[&str],
+    args: impl IntoIterator<Item = syn::Type>,
+) -> syn::Type {
     let (last, init) = words.split_last().expect("a path has a word");
     let lifetime = syn::GenericArgument::Lifetime(syn::Lifetime::new("'_", Span::call_site()));
-    let args = std::iter::once(lifetime).chain(args.into_iter().map(syn::GenericArgument::Type)).collect();
-    let segments = init.iter().map(|w| syn::PathSegment::from(word(w))).chain([generic_segment(word(last), args)]);
+    let args =
+        std::iter::once(lifetime).chain(args.into_iter().map(syn::GenericArgument::Type)).collect();
+    let segments = init
+        .iter()
+        .map(|w| syn::PathSegment::from(word(w)))
+        .chain([generic_segment(word(last), args)]);
     type_path(false, segments)
 }
 
@@ -293,12 +318,20 @@ pub(super) fn ref_type(elem: syn::Type) -> syn::Type {
 
 /// `[elem]`
 pub(super) fn slice_type(elem: syn::Type) -> syn::Type {
-    syn::Type::Slice(syn::TypeSlice { attrs: Vec::new(), bracket_token: Default::default(), elem: Box::new(elem) })
+    syn::Type::Slice(syn::TypeSlice {
+        attrs: Vec::new(),
+        bracket_token: Default::default(),
+        elem: Box::new(elem),
+    })
 }
 
 /// `()`
 pub(super) fn unit_type() -> syn::Type {
-    syn::Type::Tuple(syn::TypeTuple { attrs: Vec::new(), paren_token: Default::default(), elems: Punctuated::new() })
+    syn::Type::Tuple(syn::TypeTuple {
+        attrs: Vec::new(),
+        paren_token: Default::default(),
+        elems: Punctuated::new(),
+    })
 }
 
 /// `#[path(tokens)]`, as `syn` parses it: the arguments stay tokens.
@@ -307,7 +340,11 @@ pub(super) fn attribute(path: syn::Path, tokens: TokenStream) -> syn::Attribute 
         pound_token: Default::default(),
         style: syn::AttrStyle::Outer,
         bracket_token: Default::default(),
-        meta: syn::Meta::List(syn::MetaList { path, delimiter: syn::MacroDelimiter::Paren(Default::default()), tokens }),
+        meta: syn::Meta::List(syn::MetaList {
+            path,
+            delimiter: syn::MacroDelimiter::Paren(Default::default()),
+            tokens,
+        }),
     }
 }
 
@@ -329,7 +366,11 @@ pub(super) fn doc(literal: proc_macro2::Literal) -> syn::Attribute {
 pub(super) fn field(attrs: Vec<syn::Attribute>, name: Option<Ident>, ty: syn::Type) -> syn::Field {
     syn::Field {
         attrs,
-        vis: if name.is_some() { syn::Visibility::Public(Default::default()) } else { syn::Visibility::Inherited },
+        vis: if name.is_some() {
+            syn::Visibility::Public(Default::default())
+        } else {
+            syn::Visibility::Inherited
+        },
         modifiers: Default::default(),
         colon_token: name.as_ref().map(|_| Default::default()),
         ident: name,
@@ -339,20 +380,31 @@ pub(super) fn field(attrs: Vec<syn::Attribute>, name: Option<Ident>, ty: syn::Ty
 }
 
 /// `pub struct name { fields }`
-pub(super) fn item_struct(attrs: Vec<syn::Attribute>, name: Ident, fields: Vec<syn::Field>) -> syn::Item {
+pub(super) fn item_struct(
+    attrs: Vec<syn::Attribute>,
+    name: Ident,
+    fields: Vec<syn::Field>,
+) -> syn::Item {
     syn::Item::Struct(syn::ItemStruct {
         attrs,
         vis: syn::Visibility::Public(Default::default()),
         struct_token: Default::default(),
         ident: name,
         generics: Default::default(),
-        fields: syn::Fields::Named(syn::FieldsNamed { brace_token: Default::default(), named: punctuated(fields) }),
+        fields: syn::Fields::Named(syn::FieldsNamed {
+            brace_token: Default::default(),
+            named: punctuated(fields),
+        }),
         semi_token: None,
     })
 }
 
 /// A variant, `name` or `name(ty)`.
-pub(super) fn variant(attrs: Vec<syn::Attribute>, name: Ident, ty: Option<syn::Type>) -> syn::Variant {
+pub(super) fn variant(
+    attrs: Vec<syn::Attribute>,
+    name: Ident,
+    ty: Option<syn::Type>,
+) -> syn::Variant {
     let fields = match ty {
         None => syn::Fields::Unit,
         Some(ty) => syn::Fields::Unnamed(syn::FieldsUnnamed {
@@ -364,7 +416,11 @@ pub(super) fn variant(attrs: Vec<syn::Attribute>, name: Ident, ty: Option<syn::T
 }
 
 /// `pub enum name { variants }`
-pub(super) fn item_enum(attrs: Vec<syn::Attribute>, name: Ident, variants: Vec<syn::Variant>) -> syn::Item {
+pub(super) fn item_enum(
+    attrs: Vec<syn::Attribute>,
+    name: Ident,
+    variants: Vec<syn::Variant>,
+) -> syn::Item {
     syn::Item::Enum(syn::ItemEnum {
         attrs,
         vis: syn::Visibility::Public(Default::default()),

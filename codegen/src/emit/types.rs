@@ -4,7 +4,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{body_ty, boxed, doc_trees, docs, ident, ok, option, result, some, string, string_literal, ty, Place};
+use super::{
+    body_ty, boxed, doc_trees, docs, ident, ok, option, result, some, string, string_literal, ty,
+    Place,
+};
 use crate::model::*;
 use crate::name::Names;
 
@@ -39,14 +42,26 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> super::Piece {
     let name = ident(&tn.ident);
     let doc = || doc_trees(def.docs.as_deref());
     let items = match &def.kind {
-        TypeKind::Union(u) => return super::Piece::Tokens(union(u, &name, tn, docs(def.docs.as_deref()), names)),
+        TypeKind::Union(u) => {
+            return super::Piece::Tokens(union(u, &name, tn, docs(def.docs.as_deref()), names))
+        }
         TypeKind::Alias(t) => vec![syntax::item_type(doc(), name, ty(t, names, Place::InTypes))],
         TypeKind::Struct(s) => {
             let mut attrs = doc();
-            let all_optional = s.fields.iter().all(|f| !matches!(Presence::of(f, def.in_request), Presence::Required));
-            let mut fields: Vec<syn::Field> =
-                s.fields.iter().zip(&tn.members).map(|(f, member)| field(f, member, def.in_request, names)).collect();
-            let extra_name = s.additional.as_ref().map(|_| ident(tn.extra.as_deref().expect("named with the struct")));
+            let all_optional = s
+                .fields
+                .iter()
+                .all(|f| !matches!(Presence::of(f, def.in_request), Presence::Required));
+            let mut fields: Vec<syn::Field> = s
+                .fields
+                .iter()
+                .zip(&tn.members)
+                .map(|(f, member)| field(f, member, def.in_request, names))
+                .collect();
+            let extra_name = s
+                .additional
+                .as_ref()
+                .map(|_| ident(tn.extra.as_deref().expect("named with the struct")));
             if let Some((a, fname)) = s.additional.as_ref().zip(extra_name.as_ref()) {
                 let v = ty(&Ty::Map(Box::new(a.clone())), names, Place::InTypes);
                 let mut attrs = doc_trees(Some("Properties beside the declared ones."));
@@ -54,7 +69,10 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> super::Piece {
                 fields.push(syntax::field(attrs, Some(fname.clone()), v));
             }
             let default = all_optional.then(|| quote!(Default,));
-            attrs.push(syntax::attribute(word("derive").into(), quote!(Debug, Clone, PartialEq, #default ::serde::Serialize)));
+            attrs.push(syntax::attribute(
+                word("derive").into(),
+                quote!(Debug, Clone, PartialEq, #default ::serde::Serialize),
+            ));
             let de = struct_deserialize(&name, s, &tn.members, extra_name.as_ref(), def.in_request);
             vec![syntax::item_struct(attrs, name, fields), de]
         }
@@ -63,14 +81,20 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> super::Piece {
             let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
             let values = e.values.iter().map(|v| string_literal(v));
             let other = ident(tn.extra.as_deref().expect("named with the enum"));
-            attrs.push(syntax::attribute(word("derive").into(), quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)));
-            let other_doc = doc_trees(Some("A value not known when this client was generated, kept as received."));
+            attrs.push(syntax::attribute(
+                word("derive").into(),
+                quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord),
+            ));
+            let other_doc = doc_trees(Some(
+                "A value not known when this client was generated, kept as received.",
+            ));
             let all = variants
                 .iter()
                 .map(|v| syntax::variant(Vec::new(), v.clone(), None))
                 .chain([syntax::variant(other_doc, other.clone(), Some(string(names)))])
                 .collect();
-            let string_enum = runtime_macro("string_enum", quote!(#name, #other #(, #variants = #values)*));
+            let string_enum =
+                runtime_macro("string_enum", quote!(#name, #other #(, #variants = #values)*));
             vec![syntax::item_enum(attrs, name, all), string_enum]
         }
     };
@@ -86,7 +110,13 @@ fn runtime_macro(name: &str, tokens: TokenStream) -> syn::Item {
 /// A `oneOf`/`anyOf`. Without a discriminator serde tries the variants in
 /// order; with one, the tag picks the variant, so a value never lands in the
 /// wrong variant because its shape happens to fit.
-fn union(u: &Union, name: &proc_macro2::Ident, tn: &crate::name::TypeNames, doc: TokenStream, names: &Names) -> TokenStream {
+fn union(
+    u: &Union,
+    name: &proc_macro2::Ident,
+    tn: &crate::name::TypeNames,
+    doc: TokenStream,
+    names: &Names,
+) -> TokenStream {
     let other = ident(tn.extra.as_deref().expect("named with the union"));
     let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
     let tys: Vec<syn::Type> = u
@@ -101,7 +131,8 @@ fn union(u: &Union, name: &proc_macro2::Ident, tn: &crate::name::TypeNames, doc:
             }
         })
         .collect();
-    let other_doc = quote!(#[doc = " A value that matches none of the variants, kept as received."]);
+    let other_doc =
+        quote!(#[doc = " A value that matches none of the variants, kept as received."]);
     let (some, result, ok) = (some(names), result(names), ok(names));
     let Some(tag) = &u.tag else {
         // Tried in order, as serde's `untagged` would, without the derive's
@@ -132,7 +163,8 @@ fn union(u: &Union, name: &proc_macro2::Ident, tn: &crate::name::TypeNames, doc:
     let arms = u.variants.iter().zip(&variants).map(|(v, var)| {
         let value = v.tag_value.as_deref().expect("tagged unions tag every variant");
         let wrap = if v.boxed {
-            let boxed = if names.prelude { quote!(Box::new) } else { quote!(::std::boxed::Box::new) };
+            let boxed =
+                if names.prelude { quote!(Box::new) } else { quote!(::std::boxed::Box::new) };
             quote!(|v| Self::#var(#boxed(v)))
         } else {
             quote!(Self::#var)
@@ -239,7 +271,10 @@ fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> syn::Field
         }
     };
     if !serde.is_empty() {
-        attrs.push(super::syntax::attribute(super::syntax::word("serde").into(), quote!(#(#serde),*)));
+        attrs.push(super::syntax::attribute(
+            super::syntax::word("serde").into(),
+            quote!(#(#serde),*),
+        ));
     }
     super::syntax::field(attrs, Some(name), t)
 }
@@ -263,39 +298,50 @@ fn outcome_doc(o: &Outcome, headers: Option<&str>) -> TokenStream {
 
 fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
     let on = &names.ops[i];
-    let enum_of = |name: &str, outcomes: &[Outcome], variants: &[String], what: &str, success: bool| {
-        let name = ident(name);
-        // A stream can be neither cloned nor compared.
-        let derives = if success && super::streams(op) {
-            quote!(#[derive(Debug)])
-        } else {
-            quote!(#[derive(Debug, Clone, PartialEq)])
-        };
-        let also = match (success, on.error_shared_by) {
-            (true, _) | (false, 0) => String::new(),
-            (false, 1) => ", and of one more operation that answers the same".to_string(),
-            (false, n) => format!(", and of {n} more operations that answer the same"),
-        };
-        let doc = super::doc_attrs(&format!("{what} of `{}` (`{} {}`){also}.", op.id, op.method.as_str(), op.path), false);
-        let vs = outcomes.iter().zip(variants).map(|(o, v)| {
-            let v = ident(v);
-            let d = outcome_doc(o, on.headers.iter().find(|h| h.status == o.status).map(|h| h.ident.as_str()));
-            match &o.content {
-                Some(c) => {
-                    let t = if success { super::success_body_ty(&c.kind, names, Place::InTypes) } else { body_ty(&c.kind, names, Place::InTypes) };
-                    quote! { #d #v(#t), }
+    let enum_of =
+        |name: &str, outcomes: &[Outcome], variants: &[String], what: &str, success: bool| {
+            let name = ident(name);
+            // A stream can be neither cloned nor compared.
+            let derives = if success && super::streams(op) {
+                quote!(#[derive(Debug)])
+            } else {
+                quote!(#[derive(Debug, Clone, PartialEq)])
+            };
+            let also = match (success, on.error_shared_by) {
+                (true, _) | (false, 0) => String::new(),
+                (false, 1) => ", and of one more operation that answers the same".to_string(),
+                (false, n) => format!(", and of {n} more operations that answer the same"),
+            };
+            let doc = super::doc_attrs(
+                &format!("{what} of `{}` (`{} {}`){also}.", op.id, op.method.as_str(), op.path),
+                false,
+            );
+            let vs = outcomes.iter().zip(variants).map(|(o, v)| {
+                let v = ident(v);
+                let d = outcome_doc(
+                    o,
+                    on.headers.iter().find(|h| h.status == o.status).map(|h| h.ident.as_str()),
+                );
+                match &o.content {
+                    Some(c) => {
+                        let t = if success {
+                            super::success_body_ty(&c.kind, names, Place::InTypes)
+                        } else {
+                            body_ty(&c.kind, names, Place::InTypes)
+                        };
+                        quote! { #d #v(#t), }
+                    }
+                    None => quote! { #d #v, },
                 }
-                None => quote! { #d #v, },
+            });
+            quote! {
+                #doc
+                #derives
+                pub enum #name {
+                    #(#vs)*
+                }
             }
-        });
-        quote! {
-            #doc
-            #derives
-            pub enum #name {
-                #(#vs)*
-            }
-        }
-    };
+        };
     let success = on
         .success
         .as_deref()
@@ -324,7 +370,12 @@ fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
 /// `None` when the header is absent or does not parse as its type (its text
 /// is still in `headers()`).
 fn header_struct(op: &Operation, set: &crate::name::HeaderSetNames, names: &Names) -> TokenStream {
-    let outcome = op.success.iter().chain(&op.errors).find(|o| o.status == set.status).expect("named from an outcome");
+    let outcome = op
+        .success
+        .iter()
+        .chain(&op.errors)
+        .find(|o| o.status == set.status)
+        .expect("named from an outcome");
     let name = ident(&set.ident);
     let doc = super::doc_attrs(
         &format!(
