@@ -215,6 +215,19 @@ pub(crate) mod says {
         format!("duplicate key `{key}` at {at}")
     }
 
+    /// What a value is, for "expected a map, found a string".
+    pub fn kind_of(v: &serde_json::Value) -> &'static str {
+        use serde_json::Value;
+        match v {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "a sequence",
+            Value::Object(_) => "a map",
+        }
+    }
+
     pub fn not_a_status(key: &str) -> String {
         format!("`{key}` is not a status code, a range like `4XX`, or `default`")
     }

@@ -10,7 +10,7 @@
 use arbitrary::{Arbitrary, Unstructured};
 use serde_json::{json, Map, Value};
 
-use crate::parse::METHODS;
+use crate::input::parse::METHODS;
 
 /// Names a spec might use, hostile ones included.
 const NAMES: &[&str] = &[

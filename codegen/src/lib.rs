@@ -9,32 +9,22 @@
 //! them. Nothing here writes to disk except `output::sync`.
 
 pub mod analyze;
-pub mod bundle;
 pub mod emit;
 pub mod error;
-pub mod format;
 #[cfg(feature = "arbitrary")]
 pub mod fuzzing;
-pub mod ident;
-pub mod load;
+pub mod input;
 pub mod lower;
 pub mod model;
 pub mod name;
 pub mod output;
-pub mod overlay;
-pub mod parse;
 pub mod pointer;
-pub mod repair;
-pub mod resolve;
-pub mod select;
-pub mod upgrade;
-pub mod walk;
 
 use std::path::Path;
 
+pub use analyze::select::Selection;
 pub use error::{Error, ErrorKind, Result};
 pub use output::{File, Mode, Module, Stale};
-pub use select::Selection;
 
 /// Runs the pipeline on the spec at `path` (plus its overlay, if any) and
 /// returns the formatted source of its module, named `module_name`.
@@ -53,26 +43,26 @@ pub fn generate_selected(
     ref_root: Option<&Path>,
 ) -> Result<Module> {
     let selection = selection_for(path, selection)?;
-    let doc = load::load_file_within(path, ref_root)?;
+    let doc = input::load_file_within(path, ref_root)?;
     module_with_timings(doc, module_name, &path.display().to_string(), &selection).map(|(m, _)| m)
 }
 
 fn selection_for(spec: &Path, given: &Selection) -> Result<Selection> {
-    match select::beside(spec) {
-        Some(file) if given.is_all() => select::read(&file),
+    match analyze::select::beside(spec) {
+        Some(file) if given.is_all() => analyze::select::read(&file),
         _ => Ok(given.clone()),
     }
 }
 
 /// The same for a spec held in memory (`name` is used in messages).
 pub fn generate_module_from_str(text: &str, name: &Path, module_name: &str) -> Result<Module> {
-    let doc = load::load_str(text, name)?;
+    let doc = input::load_str(text, name)?;
     module_from_document(doc, module_name, &name.display().to_string())
 }
 
 /// Runs the stages after `load` on an already loaded document.
 pub fn module_from_document(
-    doc: load::Document,
+    doc: input::Document,
     module_name: &str,
     source_name: &str,
 ) -> Result<Module> {
@@ -86,7 +76,7 @@ pub type Timings = Vec<(&'static str, std::time::Duration)>;
 /// document is dropped as soon as it is lowered: the model owns what later
 /// stages need, and the parsed spec is the largest thing in memory.
 pub fn module_with_timings(
-    doc: load::Document,
+    doc: input::Document,
     module_name: &str,
     source_name: &str,
     selection: &Selection,
@@ -103,7 +93,7 @@ pub fn module_with_timings(
     let mut api = lower::lower(&doc).map_err(in_file)?;
     drop(doc);
     lap("lower");
-    select::select(&mut api, selection).map_err(in_file)?;
+    analyze::select::select(&mut api, selection).map_err(in_file)?;
     lap("select");
     analyze::analyze(&mut api);
     lap("analyze");
@@ -111,7 +101,7 @@ pub fn module_with_timings(
     lap("name");
     let tokens = emit::module(&api, &names);
     lap("emit");
-    let source = format::format(tokens, source_name).map_err(in_file)?;
+    let source = output::format::format(tokens, source_name).map_err(in_file)?;
     lap("format");
     let module = Module {
         name: module_name.to_string(),
@@ -125,7 +115,7 @@ pub fn module_with_timings(
 /// The module name for a spec file: its file stem in snake case.
 pub fn module_name_for(path: &Path) -> String {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
-    let name = ident::snake(stem, "api");
+    let name = name::ident::snake(stem, "api");
     match name.strip_prefix("r#") {
         // `pub mod r#type;` works but reads badly; `type_api` does not.
         Some(keyword) => format!("{keyword}_api"),
@@ -156,7 +146,7 @@ pub fn spec_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
         })
-        .filter(|p| !overlay::is_overlay(p) && !select::is_selection_file(p))
+        .filter(|p| !input::overlay::is_overlay(p) && !analyze::select::is_selection_file(p))
         .collect();
     specs.sort();
     Ok(specs)
@@ -219,7 +209,7 @@ pub fn workspace_crate(root: &Path, krate: &WorkspaceCrate) -> Result<Vec<File>>
 pub fn workspace_module(root: &Path, spec: &Path) -> Result<Module> {
     let rel = spec.strip_prefix(root).unwrap_or(spec);
     let selection = selection_for(spec, &Selection::default()).map_err(|e| relative(e, root))?;
-    let doc = load::load_file(spec).map_err(|e| relative(e, root))?;
+    let doc = input::load_file(spec).map_err(|e| relative(e, root))?;
     module_with_timings(doc, &module_name_for(spec), &rel.display().to_string(), &selection)
         .map(|(m, _)| m)
         .map_err(|e| relative(e, root))
@@ -278,34 +268,64 @@ mod tests {
     }
 }
 
-/// ARCHITECTURE.md's invariants about imports, checked.
+/// ARCHITECTURE.md's invariants about imports, checked on the source.
 #[cfg(test)]
 mod tidy {
-    const MODEL_SIDE: &[(&str, &str)] = &[
-        ("model.rs", include_str!("model.rs")),
-        ("lower.rs", include_str!("lower.rs")),
-        ("analyze.rs", include_str!("analyze.rs")),
-    ];
-    const EMIT_SIDE: &[(&str, &str)] = &[
-        ("name.rs", include_str!("name.rs")),
-        ("emit/mod.rs", include_str!("emit/mod.rs")),
-        ("emit/types.rs", include_str!("emit/types.rs")),
-        ("emit/client.rs", include_str!("emit/client.rs")),
-    ];
+    use std::path::Path;
+
+    /// The stages in pipeline order: a stage's code may use the stages
+    /// before it, never one after (data flows one way).
+    const STAGES: [&str; 6] = ["input", "lower", "analyze", "name", "emit", "output"];
+
+    /// Each file of `stage` (a folder of `src/`), without its unit tests.
+    fn sources(stage: &str) -> Vec<(String, String)> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(stage);
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap().to_string();
+            out.push((format!("{stage}/{}", path.file_name().unwrap().to_string_lossy()), code));
+        }
+        assert!(!out.is_empty(), "no files in {}", dir.display());
+        out
+    }
+
+    #[test]
+    fn stages_use_only_the_stages_before_them() {
+        for (i, stage) in STAGES.iter().enumerate() {
+            for (file, code) in sources(stage) {
+                for later in &STAGES[i + 1..] {
+                    assert!(!code.contains(&format!("crate::{later}::")), "{file} uses {later}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_model_knows_no_tokens() {
-        for (file, text) in MODEL_SIDE {
+        let model = ("model.rs".to_string(), include_str!("model.rs").to_string());
+        for (file, code) in sources("lower").into_iter().chain(sources("analyze")).chain([model]) {
             for crate_name in ["quote", "proc_macro2", "syn::"] {
-                assert!(!text.contains(crate_name), "{file} uses {crate_name}");
+                assert!(!code.contains(crate_name), "{file} uses {crate_name}");
             }
         }
     }
 
     #[test]
     fn the_emitters_know_no_openapiv3() {
-        for (file, text) in EMIT_SIDE {
-            assert!(!text.contains("openapiv3"), "{file} uses openapiv3");
+        for (file, code) in sources("name").into_iter().chain(sources("emit")) {
+            assert!(!code.contains("openapiv3"), "{file} uses openapiv3");
+            assert!(!code.contains("crate::input"), "{file} reads the document");
+        }
+    }
+
+    #[test]
+    fn the_bundler_keeps_its_layout_to_itself() {
+        for stage in &STAGES[1..] {
+            for (file, code) in sources(stage) {
+                assert!(!code.contains("x-bundled"), "{file} reads where bundled files are");
+            }
         }
     }
 }

@@ -14,7 +14,7 @@ pub fn project_root() -> PathBuf {
 
 /// A vendored spec as the generator reads it (overlay applied), as JSON.
 pub fn spec(file: &str) -> serde_json::Value {
-    codegen::load::load_file(&project_root().join("specs").join(file))
+    codegen::input::load_file(&project_root().join("specs").join(file))
         .expect("seed specs load")
         .raw
         .into_tree()

@@ -181,7 +181,7 @@ pub fn one(args: &[String]) -> Result<(), String> {
                 );
                 clock = Instant::now();
             };
-            let doc = codegen::load::load_file(spec).map_err(|e| e.to_string())?;
+            let doc = codegen::input::load_file(spec).map_err(|e| e.to_string())?;
             lap("load");
             let mut api = codegen::lower::lower(&doc).map_err(|e| e.to_string())?;
             lap("lower");
@@ -192,7 +192,8 @@ pub fn one(args: &[String]) -> Result<(), String> {
             lap("name");
             let tokens = codegen::emit::module(&api, &names);
             lap("emit");
-            let source = codegen::format::format(tokens, "bench").map_err(|e| e.to_string())?;
+            let source =
+                codegen::output::format::format(tokens, "bench").map_err(|e| e.to_string())?;
             lap("format");
             eprintln!("output: {} MB", source.len() / 1_000_000);
         }

@@ -413,7 +413,7 @@ pub fn one(args: &[String]) -> Result<(), String> {
     let [spec, out, module] = args else { return Err("corpus-one SPEC OUT MODULE".into()) };
     let started = Instant::now();
     let spec = Path::new(spec);
-    let result = codegen::load::load_file(spec).and_then(|doc| {
+    let result = codegen::input::load_file(spec).and_then(|doc| {
         let load = started.elapsed();
         let version = doc.version.clone();
         codegen::module_with_timings(

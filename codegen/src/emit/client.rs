@@ -325,7 +325,7 @@ fn operation(
         .filter_map(|(p, n)| {
             p.docs.as_deref().map(|d| {
                 let d = d.split_whitespace().collect::<Vec<_>>().join(" ");
-                format!("- `{}`: {d}", crate::ident::bare(n))
+                format!("- `{}`: {d}", crate::name::ident::bare(n))
             })
         })
         .collect();
@@ -902,7 +902,7 @@ fn shared_decoder(
     let doc = doc_attrs(
         &format!(
             "Reads the answers of [`Self::{}`], and of {others} documented alike.",
-            crate::ident::bare(&on.method)
+            crate::name::ident::bare(&on.method)
         ),
         false,
     );

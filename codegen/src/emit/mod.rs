@@ -422,7 +422,7 @@ mod tests {
         let (mut specs, mut methods, mut items) = (0, 0, 0);
         for dir in ["tests/specs", "specs"] {
             for spec in crate::spec_files(&root.join(dir)).unwrap() {
-                let doc = crate::load::load_file(&spec).unwrap();
+                let doc = crate::input::load_file(&spec).unwrap();
                 let mut api = crate::lower::lower(&doc).unwrap();
                 crate::analyze::analyze(&mut api);
                 let names = crate::name::name(&api);

@@ -254,7 +254,7 @@ fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> syn::Field
         t = boxed(t, names);
     }
     let mut serde: Vec<TokenStream> = Vec::new();
-    if crate::ident::bare(member) != f.name {
+    if crate::name::ident::bare(member) != f.name {
         let wire = string_literal(&f.name);
         serde.push(quote!(rename = #wire));
     }

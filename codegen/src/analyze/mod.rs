@@ -7,6 +7,8 @@
 //!   containment (`struct A { b: Option<B> }`, `struct B { a: Option<A> }`);
 //! - which types can reach a request body, where absent and null differ.
 
+pub mod select;
+
 use crate::model::*;
 
 use std::collections::HashMap;

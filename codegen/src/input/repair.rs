@@ -13,7 +13,7 @@
 use serde_json::{Map, Value};
 
 pub fn repair(doc: &mut Value) {
-    crate::walk::each_object(doc, repair_object);
+    super::walk::each_object(doc, repair_object);
 }
 
 fn repair_object(map: &mut Map<String, Value>) {

@@ -1,14 +1,16 @@
 //! Stage 8, write: the files of a generated crate, in memory, then one
 //! function that writes them or, in check mode, says which are stale.
 
+pub mod format;
+
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::preamble;
 use crate::pointer::Pointer;
+use format::preamble;
 
 /// The runtime every generated crate carries (see ARCHITECTURE.md).
-pub const RUNTIME: &str = include_str!("../runtime/runtime.rs");
+pub const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 
 /// How every generated file starts; see `format::preamble`.
 pub const GENERATED_MARK: &str = "// @generated";

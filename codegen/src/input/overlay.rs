@@ -63,12 +63,12 @@ pub fn apply(doc: &mut Value, overlay: &Value) -> Result<()> {
         } else if let Some(update) = action.get("update") {
             let (values, depth) = measure(update);
             for p in &pointers {
-                if p.matches('/').count() + depth > crate::parse::MAX_DEPTH {
+                if p.matches('/').count() + depth > super::parse::MAX_DEPTH {
                     return Err(Error::invalid(
                         &at.push("update"),
                         format!(
                             "this update would nest the document more than {} levels deep at `{p}`",
-                            crate::parse::MAX_DEPTH
+                            super::parse::MAX_DEPTH
                         ),
                     ));
                 }

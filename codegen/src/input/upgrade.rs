@@ -26,7 +26,7 @@ pub fn to_3_0(doc: &mut Value) -> Option<String> {
     }
     obj.insert("openapi".into(), Value::String("3.0.3".into()));
     obj.entry("paths").or_insert_with(|| Value::Object(Map::new()));
-    crate::walk::each_object(doc, rewrite_schema);
+    super::walk::each_object(doc, rewrite_schema);
     Some(version)
 }
 

@@ -5,10 +5,12 @@
 //! schema that happens to produce the same name is the one that gets a
 //! suffix. Nothing is ever merged because two names collide.
 
+pub mod ident;
+
 use std::collections::HashMap;
 
-use crate::ident::{self, camel, camel_path, snake, Namespace};
 use crate::model::*;
+use ident::{camel, camel_path, snake, Namespace};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Names {

@@ -14,6 +14,13 @@
 //! (Microsoft Graph: 17.4 of 20.3 MB) and are read once, in order; as a
 //! `Value` they took about nine times their size in memory.
 
+pub mod bundle;
+pub mod overlay;
+pub mod parse;
+pub mod repair;
+pub mod upgrade;
+pub mod walk;
+
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
@@ -22,8 +29,8 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::overlay;
-use crate::parse::{Budget, Seed, Step};
+use parse::{json_error, parse_text, without_bom, Budget, Seed, Step};
+
 use crate::pointer::Pointer;
 use serde::de::DeserializeSeed;
 
@@ -83,7 +90,7 @@ impl Raw {
         let value = item.value.get_or_init(|| {
             // Valid JSON: it was checked when the document was parsed.
             let mut value = serde_json::from_str(item.text.get()).unwrap_or(Value::Null);
-            crate::repair::repair(&mut value);
+            repair::repair(&mut value);
             value
         });
         value.pointer(rest)
@@ -104,7 +111,7 @@ impl Raw {
                 at,
                 format!(
                     "not valid OpenAPI 3.0: expected a map, found {}",
-                    crate::lower::kind_of(other)
+                    crate::error::says::kind_of(other)
                 ),
             )),
         }
@@ -115,7 +122,7 @@ impl Raw {
     fn whole_tree(&mut self) -> Result<&mut Value> {
         for p in self.paths.iter().flatten() {
             let at = Pointer::root().push("paths").push(&p.key);
-            crate::parse::check_json_keys(p.text.get(), &at)
+            parse::check_json_keys(p.text.get(), &at)
                 .map_err(|e| Error::new(ErrorKind::Syntax, &at, format!("invalid JSON: {e}")))?;
         }
         Ok(self.tree_mut())
@@ -188,7 +195,7 @@ pub fn load_file_within(path: &Path, ref_root: Option<&Path>) -> Result<Document
     if raw.paths_refer_outside() {
         raw.whole_tree().map_err(|e| e.in_file(path))?;
     }
-    crate::bundle::bundle(&mut raw.value, path, ref_root).map_err(|e| e.in_file(path))?;
+    bundle::bundle(&mut raw.value, path, ref_root).map_err(|e| e.in_file(path))?;
     from_raw(raw, path)
 }
 
@@ -205,22 +212,6 @@ fn read(path: &Path) -> Result<String> {
     })
 }
 
-/// A UTF-8 byte order mark says nothing to a parser but "invalid".
-fn without_bom(text: &str) -> &str {
-    text.strip_prefix('\u{feff}').unwrap_or(text)
-}
-
-fn looks_json(text: &str, name: &Path) -> bool {
-    name.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        || text.trim_start().starts_with('{')
-}
-
-fn json_error(e: serde_json::Error) -> Error {
-    let mut err = Error::new(ErrorKind::Syntax, &Pointer::root(), format!("invalid JSON: {e}"));
-    err.location = Some((e.line(), e.column()));
-    err
-}
-
 /// A whole spec: as `parse_text`, except that a JSON object's path items are
 /// kept as text.
 fn parse_document(text: &str, name: &Path) -> Result<Raw> {
@@ -228,7 +219,7 @@ fn parse_document(text: &str, name: &Path) -> Result<Raw> {
     if !text.trim_start().starts_with('{') {
         return parse_text(text, name).map(Raw::from);
     }
-    let budget = Budget::new(crate::parse::value_budget(text.len()), false);
+    let budget = Budget::new(parse::value_budget(text.len()), false);
     let mut de = serde_json::Deserializer::from_str(text);
     let raw = serde::Deserializer::deserialize_map(&mut de, TopLevel(&budget))
         .and_then(|raw| de.end().map(|()| raw));
@@ -316,42 +307,14 @@ fn path_texts(text: &str) -> std::result::Result<Option<Vec<PathText>>, String> 
     serde::Deserializer::deserialize_map(&mut de, Items).map_err(|e| e.to_string())
 }
 
-/// JSON is tried first when the file says `.json` or starts with `{`;
-/// everything else is YAML (which is also a superset of JSON).
-pub fn parse_text(text: &str, name: &Path) -> Result<Value> {
-    let text = without_bom(text);
-    if looks_json(text, name) {
-        let budget = Budget::new(crate::parse::value_budget(text.len()), false);
-        let mut de = serde_json::Deserializer::from_str(text);
-        return Seed(&budget)
-            .deserialize(&mut de)
-            .and_then(|v| de.end().map(|()| v))
-            .map_err(json_error);
-    }
-    let yaml_error = |message: String, location: Option<serde_yaml::Location>| {
-        let mut err =
-            Error::new(ErrorKind::Syntax, &Pointer::root(), format!("invalid YAML: {message}"));
-        err.location = location.map(|l| (l.line(), l.column()));
-        err
-    };
-    if crate::parse::flow_depth_exceeds(text, 1024) {
-        return Err(yaml_error("`[` and `{` nest more than 1024 deep".into(), None));
-    }
-    // `<<: *anchor` merge keys are YAML 1.1; specs in the wild use them.
-    let budget = Budget::new(crate::parse::value_budget(text.len()), true);
-    Seed(&budget)
-        .deserialize(serde_yaml::Deserializer::from_str(text))
-        .map_err(|e| yaml_error(e.to_string(), e.location()))
-}
-
 fn from_raw(mut raw: Raw, file: &Path) -> Result<Document> {
     check_version(&raw.value).map_err(|e| e.in_file(file))?;
     let declared = raw.value.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string();
     if !declared.starts_with("3.0") {
-        crate::upgrade::to_3_0(raw.whole_tree().map_err(|e| e.in_file(file))?);
+        upgrade::to_3_0(raw.whole_tree().map_err(|e| e.in_file(file))?);
     }
     // Path items held as text are repaired when they are read.
-    crate::repair::repair(&mut raw.value);
+    repair::repair(&mut raw.value);
     let root = Pointer::root();
     let info = match raw.value.get("info") {
         Some(info) => part(info, &root.push("info")),
@@ -391,11 +354,11 @@ pub fn path_item(
 ) -> Result<openapiv3::ReferenceOr<openapiv3::PathItem>> {
     use openapiv3::{Parameter, RequestBody, Response};
     // openapiv3 drops a response whose key is no status (`abc`, `-1`) without a word.
-    for method in crate::parse::METHODS {
+    for method in parse::METHODS {
         let responses =
             value.get(method).and_then(|op| op.get("responses")).and_then(Value::as_object);
         for key in responses.into_iter().flat_map(|r| r.keys()) {
-            if !crate::parse::is_status_key(key) {
+            if !parse::is_status_key(key) {
                 let at = at.push(method).push("responses").push(key);
                 return Err(Error::invalid(&at, crate::error::says::not_a_status(key)));
             }
@@ -410,7 +373,7 @@ pub fn path_item(
             Ok(())
         };
         let located = each(item.get("parameters"), at).and_then(|()| {
-            for method in crate::parse::METHODS {
+            for method in parse::METHODS {
                 let Some(op) = item.get(method) else { continue };
                 let op_at = at.push(method);
                 each(op.get("parameters"), &op_at)?;
@@ -443,7 +406,7 @@ pub fn path_item_text(
         reference: Option<Value>,
     }
     // openapiv3's maps would keep the last of a repeated key silently.
-    crate::parse::check_json_keys(text.get(), at)
+    parse::check_json_keys(text.get(), at)
         .map_err(|e| Error::new(ErrorKind::Syntax, at, format!("invalid JSON: {e}")))?;
     let reference = serde_json::from_str::<RefOnly>(text.get()).ok().and_then(|r| r.reference);
     if reference.is_none() {
@@ -453,7 +416,7 @@ pub fn path_item_text(
     }
     let mut value: Value = serde_json::from_str(text.get())
         .map_err(|e| Error::invalid(at, format!("invalid JSON: {e}")))?;
-    crate::repair::repair(&mut value);
+    repair::repair(&mut value);
     path_item(&value, at)
 }
 

@@ -15,12 +15,57 @@
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::path::Path;
 
 use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::error::says;
+use crate::error::{says, Error, ErrorKind, Result as CodegenResult};
 use crate::pointer::Pointer;
+
+/// JSON is tried first when the file says `.json` or starts with `{`;
+/// everything else is YAML (which is also a superset of JSON).
+pub fn parse_text(text: &str, name: &Path) -> CodegenResult<Value> {
+    let text = without_bom(text);
+    if looks_json(text, name) {
+        let budget = Budget::new(value_budget(text.len()), false);
+        let mut de = serde_json::Deserializer::from_str(text);
+        return Seed(&budget)
+            .deserialize(&mut de)
+            .and_then(|v| de.end().map(|()| v))
+            .map_err(json_error);
+    }
+    let yaml_error = |message: String, location: Option<serde_yaml::Location>| {
+        let mut err =
+            Error::new(ErrorKind::Syntax, &Pointer::root(), format!("invalid YAML: {message}"));
+        err.location = location.map(|l| (l.line(), l.column()));
+        err
+    };
+    if flow_depth_exceeds(text, 1024) {
+        return Err(yaml_error("`[` and `{` nest more than 1024 deep".into(), None));
+    }
+    // `<<: *anchor` merge keys are YAML 1.1; specs in the wild use them.
+    let budget = Budget::new(value_budget(text.len()), true);
+    Seed(&budget)
+        .deserialize(serde_yaml::Deserializer::from_str(text))
+        .map_err(|e| yaml_error(e.to_string(), e.location()))
+}
+
+/// A UTF-8 byte order mark says nothing to a parser but "invalid".
+pub(super) fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+fn looks_json(text: &str, name: &Path) -> bool {
+    name.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        || text.trim_start().starts_with('{')
+}
+
+pub(super) fn json_error(e: serde_json::Error) -> Error {
+    let mut err = Error::new(ErrorKind::Syntax, &Pointer::root(), format!("invalid JSON: {e}"));
+    err.location = Some((e.line(), e.column()));
+    err
+}
 
 /// How deeply a document may nest. The parsers stop at 128 levels; this
 /// bounds what overlays may build on top (`overlay.rs`).
@@ -336,7 +381,7 @@ impl KeysOnly<'_> {
     /// Inside an example, a default or an extension: data, where a `$ref`
     /// key is just a key.
     fn in_data(&self) -> bool {
-        self.path.borrow().iter().any(|s| matches!(s, Step::Key(k) if crate::walk::is_data(k)))
+        self.path.borrow().iter().any(|s| matches!(s, Step::Key(k) if super::walk::is_data(k)))
     }
 }
 

@@ -18,12 +18,23 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::walk::Step;
 use crate::error::{Error, ErrorKind, Result};
 use crate::pointer::Pointer;
-use crate::walk::Step;
 
-/// Where bundled files go in the document.
-pub const BUNDLED: &str = "x-bundled";
+/// Where bundled files go in the document: a layout no stage after this
+/// one reads (see `own_name`).
+const BUNDLED: &str = "x-bundled";
+
+/// The key under which a part brought in from another file sat in that
+/// file (`Pet` for `pets.yaml#/Pet`), for naming it as its author did;
+/// `None` for a part of the spec's own file.
+pub fn own_name(pointer: &Pointer) -> Option<String> {
+    match pointer.segments().collect::<Vec<_>>().as_slice() {
+        [first, .., last] if first == BUNDLED && !last.is_empty() => Some(last.clone()),
+        _ => None,
+    }
+}
 
 /// The largest file a `$ref` may name (the largest real specs are ~60 MB).
 pub const MAX_FILE: u64 = 128 * 1024 * 1024;
@@ -70,7 +81,7 @@ pub fn bundle(doc: &mut Value, file: &Path, root: Option<&Path>) -> Result<()> {
 /// Whether some `$ref` in `doc` names another file, or is no string at all
 /// (stops at the first): either needs the walk that knows where it is.
 fn has_external_ref(doc: &mut Value) -> bool {
-    let found = crate::walk::objects(doc, &(), &|_, _| (), &mut |map, _| match map.get("$ref") {
+    let found = super::walk::objects(doc, &(), &|_, _| (), &mut |map, _| match map.get("$ref") {
         Some(Value::String(r)) if r.starts_with('#') => Ok(()),
         None => Ok(()),
         Some(_) => Err(()),
@@ -92,7 +103,7 @@ fn rewrite(
         Step::Key(k) => p.push(k),
         Step::Index(i) => p.index(i),
     };
-    crate::walk::objects(v, at, &child, &mut |map, at| {
+    super::walk::objects(v, at, &child, &mut |map, at| {
         let r = match map.get_mut("$ref") {
             Some(Value::String(r)) => r,
             None => return Ok(()),
@@ -159,7 +170,7 @@ fn external(
     })?;
     // Reserve the key first: files that refer to each other terminate.
     files.insert(key.clone(), Value::Null);
-    let mut value = crate::load::parse_text(&text, &path).map_err(|e| e.in_file(&path))?;
+    let mut value = super::parse::parse_text(&text, &path).map_err(|e| e.in_file(&path))?;
     let file_dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
     rewrite(&mut value, &file_dir, root_dir, Some(&key), &Pointer::root(), files)
         .map_err(|e| e.in_file(&path))?;

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::load::Raw;
+use crate::input::Raw;
 use crate::pointer::Pointer;
 
 /// How many `$ref` hops before we call it a loop.

@@ -68,7 +68,7 @@ pub fn read(path: &Path) -> Result<Selection> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::new(ErrorKind::Io, &Pointer::root(), format!("cannot read file: {e}")).in_file(path)
     })?;
-    let value = crate::load::parse_text(&text, path).map_err(|e| e.in_file(path))?;
+    let value = crate::input::parse::parse_text(&text, path).map_err(|e| e.in_file(path))?;
     from_value(&value).map_err(|e| e.in_file(path))
 }
 

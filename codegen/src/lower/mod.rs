@@ -1,0 +1,215 @@
+//! Stage 3, lower: the resolved OpenAPI document becomes the model.
+//!
+//! Every component schema gets a `TypeId` up front, so references (including
+//! recursive ones) are just ids. Inline object and enum schemas become types
+//! named from where they sit. A schema reached through a `$ref` that is not a
+//! component is lowered once, memoized by its pointer.
+
+mod all_of;
+mod operations;
+pub mod resolve;
+mod schemas;
+mod security;
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use openapiv3::{
+    AdditionalProperties, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use crate::error::{says, Error, Result};
+use crate::input::{part, path_item, path_item_text, ref_or, Document, PathSource, Raw};
+use crate::model::*;
+use crate::pointer::Pointer;
+use resolve::Resolver;
+use schemas::nullable_if;
+
+pub fn lower(doc: &Document) -> Result<Api> {
+    let root = Pointer::root();
+    let security = optional_part(&doc.raw, &root.push("security"))?;
+    let servers_part: Vec<openapiv3::Server> =
+        optional_part(&doc.raw, &root.push("servers"))?.unwrap_or_default();
+    let mut lowerer = Lowerer {
+        raw: doc.raw.tree(),
+        security,
+        resolver: Resolver::new(&doc.raw),
+        types: Vec::new(),
+        by_pointer: HashMap::new(),
+        following: Vec::new(),
+        depth: 0,
+    };
+    lowerer.components()?;
+    let operations = lowerer.operations()?;
+    let security_schemes = lowerer.security_schemes()?;
+    let info = &doc.info;
+    Ok(Api {
+        title: info.title.clone(),
+        version: info.version.clone(),
+        description: info.description.clone(),
+        part_of: None,
+        servers: servers(&servers_part),
+        types: lowerer.types,
+        operations,
+        security_schemes,
+    })
+}
+
+/// The part at `at`, if the document has one (`null` counts as none, as
+/// it does for openapiv3's optional fields).
+fn optional_part<T: serde::de::DeserializeOwned>(raw: &Raw, at: &Pointer) -> Result<Option<T>> {
+    raw.pointer(at.as_json_pointer()).filter(|v| !v.is_null()).map(|v| part(v, at)).transpose()
+}
+
+/// The entries of the map at `at` (none if there is no such map), in
+/// document order.
+fn entries<'v>(raw: &'v Value, at: &Pointer) -> Result<Vec<(&'v str, &'v Value)>> {
+    match raw.pointer(at.as_json_pointer()) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(map)) => Ok(map.iter().map(|(k, v)| (k.as_str(), v)).collect()),
+        Some(other) => Err(Error::invalid(
+            at,
+            format!("not valid OpenAPI 3.0: expected a map, found {}", says::kind_of(other)),
+        )),
+    }
+}
+
+struct Lowerer<'a> {
+    raw: &'a Value,
+    /// The document's default security requirements.
+    security: Option<Vec<openapiv3::SecurityRequirement>>,
+    resolver: Resolver<'a>,
+    types: Vec<TypeDef>,
+    /// Schemas that already have a type: components, and inline schemas
+    /// reached by `$ref`.
+    by_pointer: HashMap<Pointer, TypeId>,
+    /// The targets of the `$ref`s being lowered, innermost last: a schema
+    /// that is no component and refers to itself (`#/x-defs/L`, an array of
+    /// `L`) has no type to name, and its inner use is any JSON value.
+    following: Vec<Pointer>,
+    /// How deeply inline schemas and `$ref`s are nested here (see `MAX_DEPTH`).
+    depth: usize,
+}
+
+/// How deeply schemas may nest, counting each inline schema and each `$ref`
+/// followed: lowering recurses once per level, so without a bound a chain
+/// of thousands of schemas each referring to the next overflows the stack.
+/// Real specs nest a few dozen levels at most.
+pub const MAX_DEPTH: usize = 128;
+
+/// A lowered schema is either a plain type expression or needs a named type.
+enum Lowered {
+    Ty(Ty),
+    Kind(TypeKind),
+}
+
+fn docs(data: &openapiv3::SchemaData) -> Option<String> {
+    data.description.clone().or_else(|| data.title.clone())
+}
+
+fn place_with(place: &[String], part: &str) -> Vec<String> {
+    let mut p = place.to_vec();
+    p.push(part.to_string());
+    p
+}
+
+impl<'a> Lowerer<'a> {
+    fn new_type(
+        &mut self,
+        name: NameHint,
+        docs: Option<String>,
+        pointer: Pointer,
+        kind: TypeKind,
+    ) -> TypeId {
+        let id = TypeId(self.types.len());
+        self.types.push(TypeDef { name, docs, kind, pointer, in_request: false });
+        id
+    }
+
+    fn components(&mut self) -> Result<()> {
+        let base = Pointer::root().push("components").push("schemas");
+        // Reserve first: a schema may refer to one defined later, or to itself.
+        let ids: Vec<(TypeId, &str, &Value)> = entries(self.raw, &base)?
+            .into_iter()
+            .map(|(name, value)| {
+                let ptr = base.push(name);
+                let id = self.new_type(
+                    NameHint::Component(name.to_string()),
+                    None,
+                    ptr.clone(),
+                    TypeKind::Alias(Ty::Json),
+                );
+                self.by_pointer.insert(ptr, id);
+                (id, name, value)
+            })
+            .collect();
+        for (id, name, value) in ids {
+            let at = base.push(name);
+            let schema: ReferenceOr<Schema> = ref_or(value, &at)?;
+            let place = vec![name.to_string()];
+            let (kind, docs) = match &schema {
+                ReferenceOr::Reference { .. } => {
+                    let (ty, nullable) = self.ty(&schema, &at, &place)?;
+                    (TypeKind::Alias(nullable_if(ty, nullable)), None)
+                }
+                ReferenceOr::Item(s) => {
+                    let nullable = s.schema_data.nullable;
+                    let kind = match self.schema(s, &at, &place)? {
+                        Lowered::Kind(k) => k,
+                        Lowered::Ty(t) => TypeKind::Alias(nullable_if(t, nullable)),
+                    };
+                    (kind, docs(&s.schema_data))
+                }
+            };
+            self.types[id.0].kind = kind;
+            self.types[id.0].docs = docs;
+        }
+        Ok(())
+    }
+
+    /// `step` one level deeper, or an error at the limit.
+    fn deeper<T>(&mut self, at: &Pointer, step: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Error::unsupported(
+                at,
+                "schemas nested too deeply",
+                format!("schemas nested up to {MAX_DEPTH} levels deep, `$ref`s included"),
+            )
+            .with_message(format!("schemas nest more than {MAX_DEPTH} levels deep here")));
+        }
+        self.depth += 1;
+        let out = step(self);
+        self.depth -= 1;
+        out
+    }
+}
+
+/// `ty`, unless it nests deeper than a Rust type may (`MAX_TYPE_NESTING`).
+fn nested(ty: Ty, at: &Pointer) -> Result<Ty> {
+    if ty.nesting() <= MAX_TYPE_NESTING {
+        return Ok(ty);
+    }
+    Err(Error::unsupported(
+        at,
+        "arrays or maps nested too deeply",
+        format!("arrays and maps nested up to {MAX_TYPE_NESTING} deep"),
+    )
+    .with_message(format!("arrays and maps nest more than {MAX_TYPE_NESTING} deep here")))
+}
+
+fn servers(servers: &[openapiv3::Server]) -> Vec<Server> {
+    servers
+        .iter()
+        .map(|s| {
+            let mut url = s.url.clone();
+            if let Some(vars) = &s.variables {
+                for (name, var) in vars {
+                    url = url.replace(&format!("{{{name}}}"), &var.default);
+                }
+            }
+            Server { url, description: s.description.clone() }
+        })
+        .collect()
+}

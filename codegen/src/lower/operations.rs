@@ -1,0 +1,452 @@
+//! Operations: parameters, path templates, request bodies by media type,
+//! responses by status and their headers.
+
+use super::schemas::{nullable_if, scalar_ty, with_default};
+use super::*;
+
+impl Lowerer<'_> {
+    pub(super) fn operations(&mut self) -> Result<Vec<Operation>> {
+        let paths_at = Pointer::root().push("paths");
+        // Keys that do not start with `/` are extensions, not paths.
+        let items: Vec<(&str, PathSource<'_>)> = self
+            .resolver
+            .raw()
+            .path_items(&paths_at)?
+            .into_iter()
+            .filter(|(p, _)| p.starts_with('/'))
+            .collect();
+        // Path items held as text are read into openapiv3 on a second
+        // thread, a few ahead of the one lowering them: reading them is
+        // 40% of lowering Microsoft Graph, and depends on nothing else.
+        std::thread::scope(|scope| {
+            let (send, read) = std::sync::mpsc::sync_channel(16);
+            let texts: Vec<(&str, &serde_json::value::RawValue)> = items
+                .iter()
+                .filter_map(|(path, source)| match source {
+                    PathSource::Text(text) => Some((*path, *text)),
+                    PathSource::Value(_) => None,
+                })
+                .collect();
+            if !texts.is_empty() {
+                let paths_at = &paths_at;
+                scope.spawn(move || {
+                    for (path, text) in texts {
+                        // The receiver is gone only when lowering stopped at an error.
+                        // Boxed: a path item is kilobytes, and was copied at every move.
+                        if send
+                            .send(path_item_text(text, &paths_at.push(path)).map(Box::new))
+                            .is_err()
+                        {
+                            return;
+                        }
+                    }
+                });
+            }
+            let mut ops = Vec::new();
+            for (path, source) in &items {
+                let item_at = paths_at.push(path);
+                let item = match source {
+                    PathSource::Value(value) => Box::new(path_item(value, &item_at)?),
+                    PathSource::Text(_) => read
+                        .recv()
+                        .map_err(|_| Error::invalid(&item_at, "path item reader stopped"))??,
+                };
+                let (item, item_at) = self.resolver.item(&item, &item_at, "path item")?;
+                for method in Method::ALL {
+                    let op = match method {
+                        Method::Get => &item.get,
+                        Method::Put => &item.put,
+                        Method::Post => &item.post,
+                        Method::Delete => &item.delete,
+                        Method::Options => &item.options,
+                        Method::Head => &item.head,
+                        Method::Patch => &item.patch,
+                        Method::Trace => &item.trace,
+                    };
+                    if let Some(op) = op {
+                        let at = item_at.push(method.as_str().to_ascii_lowercase());
+                        ops.push(self.operation(
+                            path,
+                            method,
+                            op,
+                            &item.parameters,
+                            &item_at,
+                            &at,
+                        )?);
+                    }
+                }
+            }
+            Ok(ops)
+        })
+    }
+
+    pub(super) fn operation(
+        &mut self,
+        path: &str,
+        method: Method,
+        op: &openapiv3::Operation,
+        item_params: &[ReferenceOr<Parameter>],
+        item_at: &Pointer,
+        at: &Pointer,
+    ) -> Result<Operation> {
+        let id = op
+            .operation_id
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| format!("{} {}", method.as_str().to_ascii_lowercase(), path));
+
+        // Path-item parameters apply unless the operation redefines the same (name, in).
+        // Borrowed where they are inline: a `Parameter` is over a kilobyte.
+        let mut resolved: Vec<(std::borrow::Cow<'_, Parameter>, Pointer)> = Vec::new();
+        for (i, p) in op.parameters.iter().enumerate() {
+            resolved.push(self.resolver.item(p, &at.push("parameters").index(i), "parameter")?);
+        }
+        for (i, p) in item_params.iter().enumerate() {
+            let (p, p_at) =
+                self.resolver.item(p, &item_at.push("parameters").index(i), "parameter")?;
+            let d = p.parameter_data_ref();
+            let shadowed = resolved.iter().any(|(q, _)| {
+                let e = q.parameter_data_ref();
+                e.name == d.name && std::mem::discriminant(&**q) == std::mem::discriminant(&*p)
+            });
+            if !shadowed {
+                resolved.push((p, p_at));
+            }
+        }
+        let mut params = Vec::with_capacity(resolved.len());
+        for (p, p_at) in &resolved {
+            params.push(self.param(&id, p, p_at)?);
+        }
+        let path_parts = path_template(path, &mut params);
+
+        let body = match &op.request_body {
+            None => None,
+            Some(rb) => {
+                let (rb, rb_at) =
+                    self.resolver.item(rb, &at.push("requestBody"), "request body")?;
+                self.body(&id, &rb, &rb_at)?
+            }
+        };
+
+        let (success, errors) = self.responses(&id, &op.responses, &at.push("responses"))?;
+
+        let security = op
+            .security
+            .as_ref()
+            .or(self.security.as_ref())
+            .map(|reqs| reqs.iter().map(|r| r.keys().cloned().collect()).collect())
+            .unwrap_or_default();
+
+        Ok(Operation {
+            id,
+            method,
+            path: path.to_string(),
+            path_parts,
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            tags: op.tags.clone(),
+            params,
+            body,
+            success,
+            errors,
+            security,
+            pointer: at.clone(),
+        })
+    }
+
+    pub(super) fn param(&mut self, op_id: &str, p: &Parameter, at: &Pointer) -> Result<Param> {
+        let d = p.parameter_data_ref();
+        let deep_object =
+            matches!(p, Parameter::Query { style: openapiv3::QueryStyle::DeepObject, .. });
+        let (location, explode) = match p {
+            Parameter::Query { style, .. } => (
+                ParamLocation::Query,
+                d.explode.unwrap_or(matches!(
+                    style,
+                    openapiv3::QueryStyle::Form | openapiv3::QueryStyle::DeepObject
+                )),
+            ),
+            Parameter::Header { .. } => (ParamLocation::Header, d.explode.unwrap_or(false)),
+            Parameter::Path { .. } => (ParamLocation::Path, d.explode.unwrap_or(false)),
+            Parameter::Cookie { .. } => (ParamLocation::Cookie, d.explode.unwrap_or(true)),
+        };
+        // A null parameter cannot be sent; nullable only means "may be left out".
+        let (ty, _nullable) = match &d.format {
+            ParameterSchemaOrContent::Schema(s) => {
+                self.ty(s, &at.push("schema"), &[op_id.to_string(), d.name.clone()])?
+            }
+            // `content` parameters are serialized as the media type says; JSON
+            // (nearly always the one given) is what `Ty::Json` sends.
+            ParameterSchemaOrContent::Content(content) => match content.first() {
+                Some((media, mt)) if is_json(media) => match &mt.schema {
+                    Some(s) => self.ty(
+                        s,
+                        &at.push("content").push(media).push("schema"),
+                        &[op_id.to_string(), d.name.clone()],
+                    )?,
+                    None => (Ty::Json, false),
+                },
+                _ => (Ty::String, false),
+            },
+        };
+        let default = match &d.format {
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => {
+                s.schema_data.default.as_ref()
+            }
+            _ => None,
+        };
+        Ok(Param {
+            name: d.name.clone(),
+            location,
+            required: d.required || location == ParamLocation::Path,
+            ty,
+            docs: with_default(d.description.clone(), default),
+            explode,
+            deep_object,
+        })
+    }
+
+    pub(super) fn body(
+        &mut self,
+        op_id: &str,
+        rb: &openapiv3::RequestBody,
+        at: &Pointer,
+    ) -> Result<Option<Body>> {
+        if rb.content.is_empty() {
+            return Ok(None);
+        }
+        // Prefer JSON when the spec offers a choice: it is what the types describe.
+        let chosen = rb
+            .content
+            .iter()
+            .find(|(m, _)| is_json(m))
+            .or_else(|| rb.content.iter().find(|(m, _)| is_form(m)))
+            .or_else(|| rb.content.first());
+        let Some((media, mt)) = chosen else { return Ok(None) };
+        let media_at = at.push("content").push(media);
+        let kind =
+            self.content_kind(media, mt, &media_at, &[op_id.to_string(), "Request".to_string()])?;
+        Ok(Some(Body {
+            media_type: media.clone(),
+            kind,
+            required: rb.required,
+            docs: rb.description.clone(),
+        }))
+    }
+
+    pub(super) fn content_kind(
+        &mut self,
+        media: &str,
+        mt: &openapiv3::MediaType,
+        at: &Pointer,
+        place: &[String],
+    ) -> Result<BodyKind> {
+        if is_form(media) {
+            let ty = match &mt.schema {
+                Some(s) => self.ty(s, &at.push("schema"), place)?.0,
+                None => Ty::Map(Box::new(Ty::Json)),
+            };
+            return Ok(BodyKind::Form(ty));
+        }
+        if is_multipart(media) {
+            return Ok(BodyKind::Multipart);
+        }
+        if is_json(media) {
+            let ty = match &mt.schema {
+                Some(s) => {
+                    let (t, nullable) = self.ty(s, &at.push("schema"), place)?;
+                    nullable_if(t, nullable)
+                }
+                None => Ty::Json,
+            };
+            return Ok(BodyKind::Json(ty));
+        }
+        let is_binary = match &mt.schema {
+            Some(ReferenceOr::Item(s)) => matches!(
+                &s.schema_kind,
+                SchemaKind::Type(Type::String(st)) if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+            ),
+            _ => false,
+        };
+        if media.starts_with("text/") && !is_binary {
+            Ok(BodyKind::Text)
+        } else {
+            Ok(BodyKind::Bytes)
+        }
+    }
+
+    pub(super) fn responses(
+        &mut self,
+        op_id: &str,
+        responses: &openapiv3::Responses,
+        at: &Pointer,
+    ) -> Result<(Vec<Outcome>, Vec<Outcome>)> {
+        let mut all: Vec<(StatusKey, String, &ReferenceOr<openapiv3::Response>)> = responses
+            .responses
+            .iter()
+            .map(|(code, r)| {
+                let key = match code {
+                    openapiv3::StatusCode::Code(c) => StatusKey::Code(*c),
+                    openapiv3::StatusCode::Range(r) => StatusKey::Range(*r),
+                };
+                (key, code.to_string(), r)
+            })
+            .collect();
+        if let Some(d) = &responses.default {
+            all.push((StatusKey::Default, "default".to_string(), d));
+        }
+        // Inline body schemas are named `{Op}Response` when there is just one.
+        let resolved: Vec<_> = all
+            .iter()
+            .map(|(key, label, r)| {
+                let (r, r_at) = self.resolver.item(*r, &at.push(label), "response")?;
+                Ok((*key, label.clone(), r.into_owned(), r_at))
+            })
+            .collect::<Result<_>>()?;
+        let json_bodies: usize = resolved
+            .iter()
+            .map(|(_, _, r, _)| r.content.keys().filter(|m| is_json(m)).count())
+            .sum();
+
+        let mut success = Vec::new();
+        let mut errors = Vec::new();
+        for (key, label, r, r_at) in resolved {
+            let docs = Some(r.description.clone()).filter(|d| !d.trim().is_empty());
+            let headers = self.response_headers(&r, &r_at)?;
+            let outcomes = if key.is_success() { &mut success } else { &mut errors };
+            if r.content.is_empty() {
+                outcomes.push(Outcome { status: key, docs, content: None, headers });
+                continue;
+            }
+            let json_here = r.content.keys().filter(|m| is_json(m)).count();
+            for (media, mt) in &r.content {
+                let mut place = vec![op_id.to_string(), "Response".to_string()];
+                if json_bodies > 1 {
+                    place.push(label.clone());
+                    if json_here > 1 {
+                        place.push(media.clone());
+                    }
+                }
+                // A form or multipart *answer* is rare; it is handed over as bytes.
+                let kind = if is_form(media) || is_multipart(media) {
+                    BodyKind::Bytes
+                } else {
+                    self.content_kind(media, mt, &r_at.push("content").push(media), &place)?
+                };
+                outcomes.push(Outcome {
+                    status: key,
+                    docs: docs.clone(),
+                    content: Some(Content { media_type: media.clone(), kind }),
+                    headers: headers.clone(),
+                });
+            }
+        }
+        Ok((success, errors))
+    }
+
+    /// A response's declared headers; `Content-Type` is the body's business
+    /// (OpenAPI says to ignore it here).
+    pub(super) fn response_headers(
+        &mut self,
+        r: &openapiv3::Response,
+        at: &Pointer,
+    ) -> Result<Vec<ResponseHeader>> {
+        let mut out = Vec::new();
+        for (name, h) in &r.headers {
+            if name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let h_at = at.push("headers").push(name);
+            let (h, h_at) = self.resolver.item(h, &h_at, "header")?;
+            // Only scalars are typed; a header that is an array or object in
+            // the spec is read as its text, and no type is made for it.
+            let ty = match &h.format {
+                openapiv3::ParameterSchemaOrContent::Schema(schema) => {
+                    let (schema, _) = self.resolver.item(schema, &h_at.push("schema"), "schema")?;
+                    scalar_ty(&schema.schema_kind).unwrap_or(Ty::String)
+                }
+                openapiv3::ParameterSchemaOrContent::Content(_) => Ty::String,
+            };
+            out.push(ResponseHeader { name: name.clone(), ty, docs: h.description.clone() });
+        }
+        Ok(out)
+    }
+}
+
+pub(crate) fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
+}
+
+pub(super) fn is_form(media: &str) -> bool {
+    media.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded")
+}
+
+pub(super) fn is_multipart(media: &str) -> bool {
+    media.to_ascii_lowercase().starts_with("multipart/")
+}
+
+/// Splits `/a/{id}/b` into literals and parameter references. A template
+/// parameter the operation does not declare becomes a required string
+/// parameter (specs in the wild forget them); declared path parameters the
+/// template never uses are dropped, since there is nowhere to send them.
+pub(super) fn path_template(path: &str, params: &mut Vec<Param>) -> Vec<PathPart> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    let mut used = Vec::new();
+    while let Some(open) = rest.find('{') {
+        let Some(close_rel) = rest[open..].find('}') else { break };
+        let close = open + close_rel;
+        if open > 0 {
+            parts.push(PathPart::Literal(rest[..open].to_string()));
+        }
+        let name = &rest[open + 1..close];
+        let idx =
+            match params.iter().position(|p| p.location == ParamLocation::Path && p.name == name) {
+                Some(i) => i,
+                None => {
+                    params.push(Param {
+                        name: name.to_string(),
+                        location: ParamLocation::Path,
+                        required: true,
+                        ty: Ty::String,
+                        docs: None,
+                        explode: false,
+                        deep_object: false,
+                    });
+                    params.len() - 1
+                }
+            };
+        if !used.contains(&idx) {
+            used.push(idx);
+        }
+        parts.push(PathPart::Param(idx));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest.to_string()));
+    }
+    // Path parameters in template order, then required, then optional; a
+    // declared path parameter the template never uses is dropped.
+    let mut order: Vec<usize> = used;
+    let rest_required = (0..params.len())
+        .filter(|i| params[*i].location != ParamLocation::Path && params[*i].required);
+    let rest_optional = (0..params.len())
+        .filter(|i| params[*i].location != ParamLocation::Path && !params[*i].required);
+    order.extend(rest_required.chain(rest_optional).collect::<Vec<_>>());
+    let mut new_index = vec![usize::MAX; params.len()];
+    for (new, old) in order.iter().enumerate() {
+        new_index[*old] = new;
+    }
+    let mut taken: Vec<Option<Param>> = std::mem::take(params).into_iter().map(Some).collect();
+    *params =
+        order.iter().map(|old| taken[*old].take().expect("each parameter placed once")).collect();
+    parts
+        .into_iter()
+        .map(|p| match p {
+            PathPart::Param(i) => PathPart::Param(new_index[i]),
+            lit => lit,
+        })
+        .collect()
+}
