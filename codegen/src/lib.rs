@@ -19,6 +19,8 @@ pub mod model;
 pub mod name;
 pub mod output;
 pub mod pointer;
+#[cfg(test)]
+mod testing;
 
 use std::path::Path;
 

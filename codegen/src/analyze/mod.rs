@@ -5,9 +5,11 @@
 //!   many places (Microsoft Graph repeats each `$select` list per operation);
 //! - which fields must be boxed because they close a cycle of by-value
 //!   containment (`struct A { b: Option<B> }`, `struct B { a: Option<A> }`);
-//! - which types can reach a request body, where absent and null differ.
+//! - which types can reach a request body, where absent and null differ;
+//! - which operations share an error enum or a decoder (`sharing`).
 
 pub mod select;
+mod sharing;
 
 use crate::model::*;
 
@@ -18,6 +20,7 @@ pub fn analyze(api: &mut Api) {
     dedup(api);
     mark_boxed(api);
     mark_in_request(api);
+    sharing::share(api);
 }
 
 /// An alias that stands, through other aliases, lists and maps, for itself

@@ -5,8 +5,6 @@
 //! result. Methods are not `async fn`s: a state machine per operation was
 //! most of what checking a large generated crate cost.
 
-use std::collections::HashMap;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -111,7 +109,7 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
         #(#auth)*
     }
     .to_string();
-    let Decoders { of_op, shared } = Decoders::new(api, names);
+    let shared = &api.sharing.decoders;
     // Every method names these; nothing else in this module can take their
     // names (spec types live in `types`), and `crate::runtime::` at each
     // use was a tenth of the tokens of a large client.
@@ -145,8 +143,14 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
                     head.parse().expect("tokens printed by proc_macro2 parse back"),
                 ),
                 _ => super::Piece::ImplItem(Box::new(
-                    operation(api, &api.operations[i - 1], &names.ops[i - 1], names, of_op[i - 1])
-                        .map(syn::ImplItem::Fn),
+                    operation(
+                        api,
+                        &api.operations[i - 1],
+                        &names.ops[i - 1],
+                        names,
+                        api.sharing.decoder_of(i - 1),
+                    )
+                    .map(syn::ImplItem::Fn),
                 )),
             }),
         }),
@@ -485,7 +489,7 @@ fn operation(
         reference(array(op.security.iter().map(|alt| reference(array(alt.iter().map(|s| str(s)))))))
     };
 
-    let streaming = super::streams(op);
+    let streaming = op.streams();
     let read = if streaming { Read::Incoming { success: true } } else { Read::Whole };
     let ok_ty = ok_ty(op, on, names);
     let err_ty = error_ty(on.error.as_deref());
@@ -563,10 +567,10 @@ enum Read {
 /// How a body of this kind is read: the part of `finish`'s method name
 /// after the prefix.
 fn read_of(kind: &BodyKind) -> &'static str {
-    match kind {
-        BodyKind::Json(_) | BodyKind::Form(_) => "json",
-        BodyKind::Text => "text",
-        BodyKind::Bytes | BodyKind::Multipart => "bytes",
+    match kind.read() {
+        BodyRead::Json => "json",
+        BodyRead::Text => "text",
+        BodyRead::Bytes => "bytes",
     }
 }
 
@@ -701,7 +705,8 @@ fn error_ty(name: Option<&str>) -> syn::Type {
 
 /// The error enum that owns an operation's error variants: its own, or the
 /// one its error type is an alias of. Decoders name variants through it, so
-/// that operations answering alike have decoders alike (see `Decoders`).
+/// that operations answering alike have decoders alike (see
+/// `analyze::sharing`).
 fn error_owner(on: &OpNames) -> Option<&String> {
     on.error.as_ref().map(|name| on.error_alias_of.as_ref().unwrap_or(name))
 }
@@ -748,132 +753,6 @@ fn error_arms(op: &Operation, on: &OpNames, read: Read) -> TokenStream {
     quote!(#(#arms)*)
 }
 
-/// Decoders shared by operations that answer alike. Microsoft Graph's
-/// 11,000 operations nearly all answer JSON for 2XX and the same OData
-/// error for 4XX and 5XX: one generic function decodes them all, where a
-/// closure per operation was 13% of the module's tokens and a closure
-/// type for the compiler to check each. An operation whose answers are
-/// its own keeps its closure.
-struct Decoders {
-    /// Per operation, the shared decoder it uses.
-    of_op: Vec<Option<usize>>,
-    /// Per shared decoder: the first operation that uses it, how many do,
-    /// and whether it is generic over the success type.
-    shared: Vec<(usize, usize, bool)>,
-}
-
-impl Decoders {
-    fn new(api: &Api, names: &Names) -> Self {
-        let keys = (0..api.operations.len()).map(|i| {
-            let (op, on) = (&api.operations[i], &names.ops[i]);
-            (!super::streams(op)).then(|| DecoderKey::new(op, on, names))
-        });
-        let mut first_with: HashMap<DecoderKey<'_>, usize> = HashMap::new();
-        let mut group_of: Vec<Option<usize>> = Vec::with_capacity(api.operations.len());
-        let mut groups: Vec<(usize, usize, bool)> = Vec::new();
-        for (i, key) in keys.enumerate() {
-            let Some(key) = key else {
-                group_of.push(None);
-                continue;
-            };
-            let generic = key.ok_ty.is_none();
-            let g = *first_with.entry(key).or_insert_with(|| {
-                groups.push((i, 0, generic));
-                groups.len() - 1
-            });
-            groups[g].1 += 1;
-            group_of.push(Some(g));
-        }
-        // Only decoders with more than one user are shared, numbered in
-        // the order of their first operation.
-        let mut number: Vec<Option<usize>> = vec![None; groups.len()];
-        let mut shared = Vec::new();
-        for (g, &(first, count, generic)) in groups.iter().enumerate() {
-            if count > 1 {
-                number[g] = Some(shared.len());
-                shared.push((first, count, generic));
-            }
-        }
-        let of_op = group_of.into_iter().map(|g| g.and_then(|g| number[g])).collect();
-        Decoders { of_op, shared }
-    }
-}
-
-/// What an operation's decoder says, taken from the model: two operations
-/// have equal keys exactly when `decode_match` writes the same match for
-/// both, and (unless the decoder is generic over a JSON success) the same
-/// success type.
-#[derive(PartialEq, Eq, Hash)]
-struct DecoderKey<'a> {
-    /// The success type, printed; `None` when the decoder is generic over it.
-    ok_ty: Option<String>,
-    error_owner: Option<&'a str>,
-    success_enum: Option<&'a str>,
-    success: Vec<(StatusKey, Vec<ArmKey<'a>>)>,
-    errors: Vec<(StatusKey, Vec<ArmKey<'a>>)>,
-}
-
-/// One outcome's arm: the variant it builds (empty where none is named),
-/// how it reads the body (`finish`'s read), and, where one status has
-/// several bodies, the media type that picks it.
-#[derive(PartialEq, Eq, Hash)]
-struct ArmKey<'a> {
-    variant: &'a str,
-    read: Option<&'static str>,
-    media: Option<&'a str>,
-}
-
-impl<'a> DecoderKey<'a> {
-    fn new(op: &'a Operation, on: &'a OpNames, names: &Names) -> Self {
-        let arms = |outcomes: &'a [Outcome], variants: &'a [String], named: bool| {
-            by_status(outcomes, variants)
-                .into_iter()
-                .map(|(status, group)| {
-                    let several = group.len() > 1;
-                    let arms = group
-                        .iter()
-                        .map(|(o, v)| ArmKey {
-                            variant: if named { v.as_str() } else { "" },
-                            read: o.content.as_ref().map(|c| read_of(&c.kind)),
-                            media: o
-                                .content
-                                .as_ref()
-                                .filter(|_| several)
-                                .map(|c| c.media_type.as_str()),
-                        })
-                        .collect();
-                    (status, arms)
-                })
-                .collect()
-        };
-        let error_owner = error_owner(on).map(String::as_str);
-        DecoderKey {
-            ok_ty: (!reads_any_json(op, on))
-                .then(|| quote::ToTokens::to_token_stream(&ok_ty(op, on, names)).to_string()),
-            error_owner,
-            success_enum: on.success.as_deref(),
-            success: arms(&op.success, &on.success_variants, on.success.is_some()),
-            errors: if error_owner.is_some() {
-                arms(&op.errors, &on.error_variants, true)
-            } else {
-                Vec::new()
-            },
-        }
-    }
-}
-
-/// Whether the success is one JSON body read by `ok_json`, which is generic
-/// over the type it reads: operations that differ only in that type share
-/// a decoder.
-fn reads_any_json(op: &Operation, on: &OpNames) -> bool {
-    on.success.is_none()
-        && op.success.len() == 1
-        && op.success[0]
-            .content
-            .as_ref()
-            .is_some_and(|c| matches!(c.kind, BodyKind::Json(_) | BodyKind::Form(_)))
-}
-
 fn decoder_name(n: usize) -> proc_macro2::Ident {
     quote::format_ident!("decode_{}", n + 1)
 }
@@ -883,7 +762,7 @@ fn shared_decoder(
     api: &Api,
     names: &Names,
     n: usize,
-    (first, count, generic): (usize, usize, bool),
+    SharedDecoder { first, users: count, generic }: SharedDecoder,
 ) -> TokenStream {
     let (op, on) = (&api.operations[first], &names.ops[first]);
     let decode = decode_match(op, on, Read::Whole);

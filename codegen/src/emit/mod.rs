@@ -386,11 +386,6 @@ pub(crate) fn status_text(status: StatusKey) -> String {
     }
 }
 
-/// Does an operation hand some success body to the caller as a stream?
-pub(crate) fn streams(op: &Operation) -> bool {
-    op.success.iter().any(|o| o.content.as_ref().is_some_and(|c| c.kind == BodyKind::Bytes))
-}
-
 /// The Rust type of a success body: files (`BodyKind::Bytes`) are streams.
 pub(crate) fn success_body_ty(kind: &BodyKind, names: &Names, place: Place) -> syn::Type {
     match kind {

@@ -302,7 +302,7 @@ fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
         |name: &str, outcomes: &[Outcome], variants: &[String], what: &str, success: bool| {
             let name = ident(name);
             // A stream can be neither cloned nor compared.
-            let derives = if success && super::streams(op) {
+            let derives = if success && op.streams() {
                 quote!(#[derive(Debug)])
             } else {
                 quote!(#[derive(Debug, Clone, PartialEq)])

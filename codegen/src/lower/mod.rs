@@ -54,6 +54,7 @@ pub fn lower(doc: &Document) -> Result<Api> {
         types: lowerer.types,
         operations,
         security_schemes,
+        sharing: Sharing::default(),
     })
 }
 

@@ -102,7 +102,6 @@ pub fn name(api: &Api) -> Names {
         method: snake(&op.id, "operation"),
         success_variants: outcome_variants(&op.success),
         error_variants: outcome_variants(&op.errors),
-        errors: format!("{:?}", op.errors),
     });
     // Then the per-operation enums, whose names users type most.
     let mut op_type_names = Vec::with_capacity(api.operations.len());
@@ -183,25 +182,14 @@ pub fn name(api: &Api) -> Names {
     let auth = auth_method_names(&api.security_schemes, &mut method_ns);
     let auth_client_credentials = client_credentials_names(&api.security_schemes, &mut method_ns);
 
-    // Operations that answer the same errors share one enum: Microsoft Graph
-    // has 11,422 operations and all but a few answer 4XX and 5XX with the
-    // same OData error, and an enum with three derives per operation was a
-    // sixth of what checking the crate cost. Each operation's name stays,
-    // as an alias, so code that names it does not care. The first operation
-    // (in spec order) owns the enum. Error docs that name an operation's own
-    // header struct make its enum its own.
-    let mut first_with: HashMap<&str, usize> = HashMap::new();
-    let mut error_alias_of: Vec<Option<usize>> = vec![None; api.operations.len()];
+    // Operations that answer the same errors share one enum (see
+    // `analyze::sharing`); each operation's name stays, as an alias of the
+    // first one's, so code that names it does not care.
     let mut error_shared_by = vec![0usize; api.operations.len()];
-    for (i, (op, words)) in api.operations.iter().zip(&words).enumerate() {
-        if op.errors.is_empty() || op.errors.iter().any(|o| !o.headers.is_empty()) {
-            continue;
-        }
-        let owner = *first_with.entry(&words.errors).or_insert(i);
-        if owner != i {
-            error_alias_of[i] = Some(owner);
-            error_shared_by[owner] += 1;
-        }
+    let error_alias_of: Vec<Option<usize>> =
+        (0..api.operations.len()).map(|i| api.sharing.errors_of(i)).collect();
+    for first in error_alias_of.iter().flatten() {
+        error_shared_by[*first] += 1;
     }
     let error_alias_of: Vec<Option<String>> =
         error_alias_of.iter().map(|owner| owner.and_then(|o| op_type_names[o].1.clone())).collect();
@@ -251,8 +239,6 @@ struct OpWords {
     method: String,
     success_variants: Vec<String>,
     error_variants: Vec<String>,
-    /// Operations whose errors print alike share an error enum.
-    errors: String,
 }
 
 /// `f` of every item, in order, with the items split among the cores.
