@@ -8,19 +8,20 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{
-    doc_attrs, docs, ident, is_scalar, option, some, spec_type, success_body_ty, syntax, ty, Place,
-};
+use super::{ident, is_scalar, option, some, spec_type, success_body_ty, syntax, ty, Docs, Place};
 use crate::model::*;
 use crate::name::{Names, OpNames};
 use syn::Expr;
 
 pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'a>> {
+    // What is built here, once, keeps its docs in its tokens; the methods'
+    // docs go where the formatter's `Docs` says.
+    let docs = Docs::inline();
     let default_server = api.servers.iter().find(|s| is_absolute(&s.url));
     let constructors = match default_server {
         Some(server) => {
             let url = &server.url;
-            let url_doc = doc_attrs(&format!("The first server the spec lists: `{url}`."), false);
+            let url_doc = docs.attrs(&format!("The first server the spec lists: `{url}`."));
             quote! {
                 #url_doc
                 pub const DEFAULT_BASE_URL: &'static str = #url;
@@ -48,12 +49,13 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
         .zip(&names.auth)
         .zip(&names.auth_client_credentials)
         .map(|((s, m), cc)| {
-            let token = auth_method(s, m);
-            let provider = cc.as_ref().map(|(with, from)| client_credentials_method(s, with, from));
+            let token = auth_method(s, m, &docs);
+            let provider =
+                cc.as_ref().map(|(with, from)| client_credentials_method(s, with, from, &docs));
             quote!(#token #provider)
         })
         .collect();
-    let doc = doc_attrs(&format!("A client for {} (version {}).", api.title, api.version), false);
+    let doc = docs.attrs(&format!("A client for {} (version {}).", api.title, api.version));
     // The constructors are built once, as text, so the block's closure can be shared across threads.
     let head = quote! {
         #constructors
@@ -138,7 +140,7 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
         super::Section::Block(super::Block {
             open: Box::new(|| quote!(impl Client)),
             len: 1 + api.operations.len(),
-            item: Box::new(move |i| match i {
+            item: Box::new(move |i, docs| match i {
                 0 => super::Piece::Tokens(
                     head.parse().expect("tokens printed by proc_macro2 parse back"),
                 ),
@@ -149,6 +151,7 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
                         &names.ops[i - 1],
                         names,
                         api.sharing.decoder_of(i - 1),
+                        docs,
                     )
                     .map(syn::ImplItem::Fn),
                 )),
@@ -159,7 +162,9 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
         sections.push(super::Section::Block(super::Block {
             open: Box::new(|| quote!(impl Client)),
             len: shared.len(),
-            item: Box::new(move |n| super::Piece::Tokens(shared_decoder(api, names, n, shared[n]))),
+            item: Box::new(move |n, docs| {
+                super::Piece::Tokens(shared_decoder(api, names, n, shared[n], docs))
+            }),
         }));
     }
     sections
@@ -169,10 +174,10 @@ fn is_absolute(url: &str) -> bool {
     url.starts_with("https://") || url.starts_with("http://")
 }
 
-fn auth_method(s: &SecurityScheme, method: &str) -> TokenStream {
+fn auth_method(s: &SecurityScheme, method: &str, docs: &Docs) -> TokenStream {
     let m = ident(method);
     let scheme = &s.name;
-    let scheme_doc = docs(s.docs.as_deref());
+    let scheme_doc = docs.of(s.docs.as_deref());
     let what = match &s.kind {
         SecurityKind::Bearer => {
             format!("Authenticates with a bearer token (security scheme `{scheme}`).")
@@ -196,7 +201,7 @@ fn auth_method(s: &SecurityScheme, method: &str) -> TokenStream {
             format!("Authenticates with an OAuth2 access token, sent as a bearer token (security scheme `{scheme}`).{from}")
         }
     };
-    let what = doc_attrs(&what, false);
+    let what = docs.attrs(&what);
     let sep = if s.docs.is_some() { quote!(#[doc = ""]) } else { quote!() };
     let (args, credential) = match &s.kind {
         SecurityKind::Bearer | SecurityKind::OAuth2 { .. } => (
@@ -242,23 +247,27 @@ fn auth_method(s: &SecurityScheme, method: &str) -> TokenStream {
 
 /// For an OAuth2 scheme with a `clientCredentials` flow: tokens fetched from
 /// the spec's token URL, or from the caller's own `ClientCredentials`.
-fn client_credentials_method(s: &SecurityScheme, method: &str, from: &str) -> TokenStream {
+fn client_credentials_method(
+    s: &SecurityScheme,
+    method: &str,
+    from: &str,
+    docs: &Docs,
+) -> TokenStream {
     let SecurityKind::OAuth2 { token_url: Some(token_url) } = &s.kind else {
         return TokenStream::new();
     };
     let m = ident(method);
     let scheme = &s.name;
-    let doc = doc_attrs(
-        &format!(
-            "Authenticates with OAuth2 client credentials (security scheme `{scheme}`): access tokens are \
-             fetched from `{token_url}`, cached, and fetched again before they expire or when the API \
-             rejects one. For other scopes or another token endpoint, pass a \
-             [`crate::runtime::ClientCredentials`] to `{from}`."
-        ),
-        false,
-    );
+    let doc = docs.attrs(&format!(
+        "Authenticates with OAuth2 client credentials (security scheme `{scheme}`): access tokens \
+         are fetched from `{token_url}`, cached, and fetched again before they expire or when the \
+         API rejects one. For other scopes or another token endpoint, pass a \
+         [`crate::runtime::ClientCredentials`] to `{from}`."
+    ));
     let from = ident(from);
-    let from_doc = doc_attrs(&format!("Authenticates with OAuth2 client credentials you configured (security scheme `{scheme}`)."), false);
+    let from_doc = docs.attrs(&format!(
+        "Authenticates with OAuth2 client credentials you configured (security scheme `{scheme}`)."
+    ));
     quote! {
         #doc
         pub fn #m(
@@ -303,6 +312,7 @@ fn operation(
     on: &OpNames,
     names: &Names,
     decoder: Option<usize>,
+    docs: &Docs,
 ) -> syn::Result<syn::ImplItemFn> {
     use syntax::{
         array, call, method, named_type, path, path_expr, ref_type, reference, semi, str, var, word,
@@ -353,7 +363,7 @@ fn operation(
             .collect();
         text.push_str(&lines.join("\n"));
     }
-    let doc = super::doc_trees(Some(&text));
+    let doc = docs.trees(Some(&text));
 
     let req = || var(word("req"));
     let runtime = |item: &str| path_expr(syntax::runtime(&[item]));
@@ -763,6 +773,7 @@ fn shared_decoder(
     names: &Names,
     n: usize,
     SharedDecoder { first, users: count, generic }: SharedDecoder,
+    docs: &Docs,
 ) -> TokenStream {
     let (op, on) = (&api.operations[first], &names.ops[first]);
     let decode = decode_match(op, on, Read::Whole);
@@ -778,13 +789,10 @@ fn shared_decoder(
         1 => "1 more operation".to_string(),
         n => format!("{n} more operations"),
     };
-    let doc = doc_attrs(
-        &format!(
-            "Reads the answers of [`Self::{}`], and of {others} documented alike.",
-            crate::name::ident::bare(&on.method)
-        ),
-        false,
-    );
+    let doc = docs.attrs(&format!(
+        "Reads the answers of [`Self::{}`], and of {others} documented alike.",
+        crate::name::ident::bare(&on.method)
+    ));
     quote! {
         #doc
         fn #name #params(raw: crate::runtime::RawResponse) -> #result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err_ty>> {

@@ -7,7 +7,7 @@
 //! save doc lines read back as one raw string literal whose delimiter is
 //! longer than any in the line (see `raw_str`). Inside blocks, doc lines
 //! skip tokens altogether and are written after formatting, each after
-//! `///` on a line of its own (`docs_apart`); with newlines split off and
+//! `///` on a line of its own (`Docs::apart`); with newlines split off and
 //! control characters dropped (`clean_text`), nothing can end the comment.
 
 mod client;
@@ -42,8 +42,11 @@ pub enum Section<'a> {
 pub struct Block<'a> {
     pub open: Box<dyn Fn() -> TokenStream + Sync + 'a>,
     pub len: usize,
-    pub item: Box<dyn Fn(usize) -> Piece + Sync + 'a>,
+    pub item: BuildItem<'a>,
 }
+
+/// Builds item `i` of a block, with its doc comments where `docs` says.
+pub type BuildItem<'a> = Box<dyn Fn(usize, &Docs) -> Piece + Sync + 'a>;
 
 /// One item of a block (or several).
 pub enum Piece {
@@ -57,7 +60,7 @@ pub enum Piece {
 }
 
 pub fn module<'a>(api: &'a Api, names: &'a Names) -> ModuleTokens<'a> {
-    let docs = doc_attrs(&module_docs(api), true);
+    let docs = inner_doc_attrs(&module_docs(api));
     let header = quote! {
         #docs
         // Vendor prose becomes doc comments and vendor names become enum
@@ -102,85 +105,103 @@ pub(crate) fn ident(s: &str) -> Ident {
     }
 }
 
-/// Doc text, one attribute per line. Characters that could reorder how the
-/// text displays (bidi controls) or that rustc rejects are dropped.
-pub(crate) fn doc_attrs(text: &str, inner: bool) -> TokenStream {
-    match doc_lines(text, inner) {
-        DocLines::None => TokenStream::new(),
-        DocLines::Marker(marker) => quote! { #[doc = #marker] },
-        DocLines::Lines(lines) => {
-            let lines: Vec<Literal> = lines.iter().map(|l| raw_str(l)).collect();
-            if inner {
-                quote! { #( #![doc = #lines] )* }
-            } else {
+/// The module's own docs (`//!`), one attribute per line.
+fn inner_doc_attrs(text: &str) -> TokenStream {
+    let lines: Vec<Literal> = doc_lines(text).iter().map(|l| raw_str(l)).collect();
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Where the doc comments of items go, as the caller of the code that
+/// builds them says: into the tokens, one `#[doc]` per line (`inline`), or
+/// kept out of them (`apart`): each doc comment is then one marker
+/// attribute (`#[doc = "\u{1}7"]`) and its lines wait here, for `format` to
+/// put in place of the marker after formatting. Doc lines are a third of a
+/// large module's text (Microsoft Graph: 143,000 lines) and are opaque to
+/// the formatter, which only prints each as `///` and the line; building,
+/// parsing and printing them as tokens was about a tenth of codegen's
+/// instructions.
+///
+/// Doc text has characters that could reorder how it displays (bidi
+/// controls) or that rustc rejects dropped (`clean_text`).
+pub struct Docs {
+    apart: Option<std::cell::RefCell<Vec<Vec<String>>>>,
+}
+
+impl Docs {
+    pub fn inline() -> Self {
+        Docs { apart: None }
+    }
+
+    pub fn apart() -> Self {
+        Docs { apart: Some(Default::default()) }
+    }
+
+    /// The lines kept apart, marker `n` at index `n`.
+    pub fn into_lines(self) -> Vec<Vec<String>> {
+        self.apart.map(|a| a.into_inner()).unwrap_or_default()
+    }
+
+    /// The doc comment `text` as attributes.
+    pub(crate) fn attrs(&self, text: &str) -> TokenStream {
+        match self.lines(text) {
+            DocLines::None => TokenStream::new(),
+            DocLines::Marker(marker) => quote! { #[doc = #marker] },
+            DocLines::Lines(lines) => {
+                let lines: Vec<Literal> = lines.iter().map(|l| raw_str(l)).collect();
                 quote! { #( #[doc = #lines] )* }
+            }
+        }
+    }
+
+    /// `attrs` of text that may be absent.
+    pub(crate) fn of(&self, text: Option<&str>) -> TokenStream {
+        text.map(|t| self.attrs(t)).unwrap_or_default()
+    }
+
+    /// `attrs` as syntax trees, for items built as trees (see `syntax`).
+    pub(crate) fn trees(&self, text: Option<&str>) -> Vec<syn::Attribute> {
+        match text.map_or(DocLines::None, |text| self.lines(text)) {
+            DocLines::None => Vec::new(),
+            DocLines::Marker(marker) => vec![syntax::doc(Literal::string(&marker))],
+            DocLines::Lines(lines) => lines.iter().map(|l| syntax::doc(raw_str(l))).collect(),
+        }
+    }
+
+    fn lines(&self, text: &str) -> DocLines {
+        let lines = doc_lines(text);
+        match &self.apart {
+            _ if lines.is_empty() => DocLines::None,
+            None => DocLines::Lines(lines),
+            Some(apart) => {
+                let mut apart = apart.borrow_mut();
+                apart.push(lines);
+                DocLines::Marker(format!("{DOC_MARK}{}", apart.len() - 1))
             }
         }
     }
 }
 
-/// `doc_attrs` as syntax trees, for items built as trees (see `syntax`).
-pub(crate) fn doc_trees(text: Option<&str>) -> Vec<syn::Attribute> {
-    match text.map_or(DocLines::None, |text| doc_lines(text, false)) {
-        DocLines::None => Vec::new(),
-        DocLines::Marker(marker) => vec![syntax::doc(Literal::string(&marker))],
-        DocLines::Lines(lines) => lines.iter().map(|l| syntax::doc(raw_str(l))).collect(),
-    }
-}
-
 enum DocLines {
     None,
-    /// Stands for lines kept apart (see `docs_apart`).
+    /// Stands for lines kept apart (see `Docs`).
     Marker(String),
     Lines(Vec<String>),
 }
 
-fn doc_lines(text: &str, inner: bool) -> DocLines {
+/// Each line of `text` after a space, without blank lines at either end.
+fn doc_lines(text: &str) -> Vec<String> {
     let text = clean_text(text);
     let mut lines: Vec<String> = text.lines().map(|l| format!(" {}", l.trim_end())).collect();
-    // Trim leading and trailing blank lines.
     let start = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(lines.len());
     let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(start, |e| e + 1);
     lines.truncate(end);
     lines.drain(..start);
-    if lines.is_empty() {
-        return DocLines::None;
-    }
-    if !inner {
-        let apart = DOCS_APART.with_borrow_mut(|apart| {
-            apart.as_mut().map(|docs| {
-                docs.push(std::mem::take(&mut lines));
-                docs.len() - 1
-            })
-        });
-        if let Some(n) = apart {
-            return DocLines::Marker(format!("{DOC_MARK}{n}"));
-        }
-    }
-    DocLines::Lines(lines)
+    lines
 }
 
-/// Starts the text of a doc marker (see `docs_apart`); no doc text has it,
-/// as `clean_text` drops control characters.
+/// Starts the text of a doc marker (see `Docs`); no doc text has it, as
+/// `clean_text` drops control characters.
 pub const DOC_MARK: char = '\u{1}';
-
-thread_local! {
-    static DOCS_APART: std::cell::RefCell<Option<Vec<Vec<String>>>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Runs `build` with every outer doc comment it emits written as one marker
-/// attribute (`#[doc = "\u{1}7"]`) instead of a `#[doc]` per line, and returns
-/// the doc lines beside the result, for `format` to put in place of the
-/// markers after formatting. Doc lines are a third of a large module's text
-/// (Microsoft Graph: 143,000 lines) and are opaque to the formatter, which
-/// only prints each as `///` and the line; building, parsing and printing
-/// them as tokens was about a tenth of codegen's instructions.
-pub fn docs_apart<T>(build: impl FnOnce() -> T) -> (T, Vec<Vec<String>>) {
-    let outer = DOCS_APART.replace(Some(Vec::new()));
-    let built = build();
-    let docs = DOCS_APART.replace(outer).unwrap_or_default();
-    (built, docs)
-}
 
 /// `text` as a raw string literal (`r#"..."#`). Docs are most of the text
 /// of a large spec (Microsoft Graph: 145,000 lines); a cooked literal is
@@ -220,10 +241,6 @@ pub(crate) fn string_literal(text: &str) -> Literal {
     quoted.push_str(text);
     quoted.push('"');
     quoted.parse().unwrap_or_else(|_| Literal::string(text))
-}
-
-pub(crate) fn docs(text: Option<&str>) -> TokenStream {
-    text.map(|t| doc_attrs(t, false)).unwrap_or_default()
 }
 
 fn clean_text(text: &str) -> String {
@@ -424,7 +441,7 @@ mod tests {
                 for section in module(&api, &names).sections {
                     let Section::Block(block) = section else { continue };
                     for i in 0..block.len {
-                        let file: syn::File = match (block.item)(i) {
+                        let file: syn::File = match (block.item)(i, &Docs::inline()) {
                             Piece::Tokens(_) => continue,
                             Piece::Items(built) => {
                                 items += built.len();

@@ -5,8 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{
-    body_ty, boxed, doc_trees, docs, ident, ok, option, result, some, string, string_literal, ty,
-    Place,
+    body_ty, boxed, ident, ok, option, result, some, string, string_literal, ty, Docs, Place,
 };
 use crate::model::*;
 use crate::name::Names;
@@ -23,11 +22,11 @@ pub(super) fn types<'a>(api: &'a Api, names: &'a Names) -> super::Block<'a> {
             }
         }),
         len: n + api.operations.len(),
-        item: Box::new(move |i| {
+        item: Box::new(move |i, docs| {
             if i < n {
-                type_def(i, &api.types[i], names)
+                type_def(i, &api.types[i], names, docs)
             } else {
-                super::Piece::Tokens(op_enums(&api.operations[i - n], i - n, names))
+                super::Piece::Tokens(op_enums(&api.operations[i - n], i - n, names, docs))
             }
         }),
     }
@@ -36,14 +35,21 @@ pub(super) fn types<'a>(api: &'a Api, names: &'a Names) -> super::Block<'a> {
 /// A type's items. Structs, enums and aliases, nearly all of a large
 /// module's types, are built as syntax trees (see `syntax`); unions, with
 /// their hand-written `Deserialize`, are tokens for the formatter to parse.
-fn type_def(i: usize, def: &TypeDef, names: &Names) -> super::Piece {
+fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece {
     use super::syntax::{self, word};
     let tn = &names.types[i];
     let name = ident(&tn.ident);
-    let doc = || doc_trees(def.docs.as_deref());
+    let doc = || docs.trees(def.docs.as_deref());
     let items = match &def.kind {
         TypeKind::Union(u) => {
-            return super::Piece::Tokens(union(u, &name, tn, docs(def.docs.as_deref()), names))
+            return super::Piece::Tokens(union(
+                u,
+                &name,
+                tn,
+                names,
+                docs.of(def.docs.as_deref()),
+                docs,
+            ))
         }
         TypeKind::Alias(t) => vec![syntax::item_type(doc(), name, ty(t, names, Place::InTypes))],
         TypeKind::Struct(s) => {
@@ -56,7 +62,7 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> super::Piece {
                 .fields
                 .iter()
                 .zip(&tn.members)
-                .map(|(f, member)| field(f, member, def.in_request, names))
+                .map(|(f, member)| field(f, member, def.in_request, names, docs))
                 .collect();
             let extra_name = s
                 .additional
@@ -64,7 +70,7 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> super::Piece {
                 .map(|_| ident(tn.extra.as_deref().expect("named with the struct")));
             if let Some((a, fname)) = s.additional.as_ref().zip(extra_name.as_ref()) {
                 let v = ty(&Ty::Map(Box::new(a.clone())), names, Place::InTypes);
-                let mut attrs = doc_trees(Some("Properties beside the declared ones."));
+                let mut attrs = docs.trees(Some("Properties beside the declared ones."));
                 attrs.push(syntax::attribute(word("serde").into(), quote!(flatten)));
                 fields.push(syntax::field(attrs, Some(fname.clone()), v));
             }
@@ -85,9 +91,8 @@ fn type_def(i: usize, def: &TypeDef, names: &Names) -> super::Piece {
                 word("derive").into(),
                 quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord),
             ));
-            let other_doc = doc_trees(Some(
-                "A value not known when this client was generated, kept as received.",
-            ));
+            let other_doc = docs
+                .trees(Some("A value not known when this client was generated, kept as received."));
             let all = variants
                 .iter()
                 .map(|v| syntax::variant(Vec::new(), v.clone(), None))
@@ -114,8 +119,9 @@ fn union(
     u: &Union,
     name: &proc_macro2::Ident,
     tn: &crate::name::TypeNames,
-    doc: TokenStream,
     names: &Names,
+    doc: TokenStream,
+    docs: &Docs,
 ) -> TokenStream {
     let other = ident(tn.extra.as_deref().expect("named with the union"));
     let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
@@ -171,7 +177,7 @@ fn union(
         };
         quote!(#some(#value) => crate::runtime::from_json_value(value).map(#wrap),)
     });
-    let tag_doc = super::doc_attrs(&format!("Chosen by the `{tag}` property."), false);
+    let tag_doc = docs.attrs(&format!("Chosen by the `{tag}` property."));
     quote! {
         #doc
         #[doc = ""]
@@ -246,9 +252,9 @@ impl Presence {
     }
 }
 
-fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> syn::Field {
+fn field(f: &Field, member: &str, in_request: bool, names: &Names, docs: &Docs) -> syn::Field {
     let name = ident(member);
-    let mut attrs = doc_trees(f.docs.as_deref());
+    let mut attrs = docs.trees(f.docs.as_deref());
     let mut t = ty(&f.ty, names, Place::InTypes);
     if f.boxed {
         t = boxed(t, names);
@@ -280,7 +286,7 @@ fn field(f: &Field, member: &str, in_request: bool, names: &Names) -> syn::Field
 }
 
 /// Outcome doc: status, media type, then the spec's description.
-fn outcome_doc(o: &Outcome, headers: Option<&str>) -> TokenStream {
+fn outcome_doc(o: &Outcome, headers: Option<&str>, docs: &Docs) -> TokenStream {
     let status = match o.status {
         StatusKey::Default => "Any other status".to_string(),
         other => super::status_text(other),
@@ -293,10 +299,10 @@ fn outcome_doc(o: &Outcome, headers: Option<&str>) -> TokenStream {
     if let Some(h) = headers {
         text.push_str(&format!("\n\nTyped headers: [`{h}`] (`response.headers_as::<{h}>()`)."));
     }
-    super::doc_attrs(&text, false)
+    docs.attrs(&text)
 }
 
-fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
+fn op_enums(op: &Operation, i: usize, names: &Names, docs: &Docs) -> TokenStream {
     let on = &names.ops[i];
     let enum_of =
         |name: &str, outcomes: &[Outcome], variants: &[String], what: &str, success: bool| {
@@ -312,15 +318,18 @@ fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
                 (false, 1) => ", and of one more operation that answers the same".to_string(),
                 (false, n) => format!(", and of {n} more operations that answer the same"),
             };
-            let doc = super::doc_attrs(
-                &format!("{what} of `{}` (`{} {}`){also}.", op.id, op.method.as_str(), op.path),
-                false,
-            );
+            let doc = docs.attrs(&format!(
+                "{what} of `{}` (`{} {}`){also}.",
+                op.id,
+                op.method.as_str(),
+                op.path
+            ));
             let vs = outcomes.iter().zip(variants).map(|(o, v)| {
                 let v = ident(v);
                 let d = outcome_doc(
                     o,
                     on.headers.iter().find(|h| h.status == o.status).map(|h| h.ident.as_str()),
+                    docs,
                 );
                 match &o.content {
                     Some(c) => {
@@ -348,28 +357,30 @@ fn op_enums(op: &Operation, i: usize, names: &Names) -> TokenStream {
         .map(|n| enum_of(n, &op.success, &on.success_variants, "The successful answers", true));
     let error = on.error.as_deref().map(|n| match &on.error_alias_of {
         Some(owner) => {
-            let doc = super::doc_attrs(
-                &format!(
-                    "The documented error answers of `{}` (`{} {}`): the same as [`{owner}`]'s.",
-                    op.id,
-                    op.method.as_str(),
-                    op.path
-                ),
-                false,
-            );
+            let doc = docs.attrs(&format!(
+                "The documented error answers of `{}` (`{} {}`): the same as [`{owner}`]'s.",
+                op.id,
+                op.method.as_str(),
+                op.path
+            ));
             let (n, owner) = (ident(n), ident(owner));
             quote! { #doc pub type #n = #owner; }
         }
         None => enum_of(n, &op.errors, &on.error_variants, "The documented error answers", false),
     });
-    let headers = on.headers.iter().map(|set| header_struct(op, set, names));
+    let headers = on.headers.iter().map(|set| header_struct(op, set, names, docs));
     quote! { #success #error #(#headers)* }
 }
 
 /// The headers one status of an operation declares, each an `Option` that is
 /// `None` when the header is absent or does not parse as its type (its text
 /// is still in `headers()`).
-fn header_struct(op: &Operation, set: &crate::name::HeaderSetNames, names: &Names) -> TokenStream {
+fn header_struct(
+    op: &Operation,
+    set: &crate::name::HeaderSetNames,
+    names: &Names,
+    docs: &Docs,
+) -> TokenStream {
     let outcome = op
         .success
         .iter()
@@ -377,20 +388,17 @@ fn header_struct(op: &Operation, set: &crate::name::HeaderSetNames, names: &Name
         .find(|o| o.status == set.status)
         .expect("named from an outcome");
     let name = ident(&set.ident);
-    let doc = super::doc_attrs(
-        &format!(
-            "The headers of a {} answer to `{}` (`{} {}`), from `headers_as()`.",
-            super::status_text(set.status),
-            op.id,
-            op.method.as_str(),
-            op.path
-        ),
-        false,
-    );
+    let doc = docs.attrs(&format!(
+        "The headers of a {} answer to `{}` (`{} {}`), from `headers_as()`.",
+        super::status_text(set.status),
+        op.id,
+        op.method.as_str(),
+        op.path
+    ));
     let fields = outcome.headers.iter().zip(&set.fields).map(|(h, f)| {
         let f = ident(f);
         let t = ty(&h.ty, names, Place::InTypes);
-        let d = docs(h.docs.as_deref());
+        let d = docs.of(h.docs.as_deref());
         let t = option(t, names);
         quote! { #d pub #f: #t, }
     });

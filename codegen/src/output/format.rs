@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::{Block, ModuleTokens, Piece, Section};
+use crate::emit::{Block, Docs, ModuleTokens, Piece, Section};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::pointer::Pointer;
@@ -40,8 +40,9 @@ fn format_block(block: &Block<'_>, out: &mut String) -> Result<()> {
         .map(|start| start..(start + CHUNK).min(block.len))
         .collect();
     let render = |range: std::ops::Range<usize>| {
-        let (file, docs) = crate::emit::docs_apart(|| block_file(block, range));
-        Ok(put_docs(&prettyplease::unparse(&file?), &docs))
+        let docs = Docs::apart();
+        let file = block_file(block, range, &docs)?;
+        Ok(put_docs(&prettyplease::unparse(&file), &docs.into_lines()))
     };
     if ranges.len() == 1 {
         out.push_str(&render(ranges[0].clone())?);
@@ -103,12 +104,12 @@ fn format_block(block: &Block<'_>, out: &mut String) -> Result<()> {
 /// The syntax tree of `open { items }` for a range of a block's items.
 /// Runs of items given as tokens are parsed together; items built as trees
 /// go in as they are, in their place.
-fn block_file(block: &Block<'_>, range: std::ops::Range<usize>) -> Result<syn::File> {
+fn block_file(block: &Block<'_>, range: std::ops::Range<usize>, docs: &Docs) -> Result<syn::File> {
     let open = (block.open)();
     let mut file = parse(quote!(#open {}))?;
     let mut run = TokenStream::new();
     for i in range {
-        match (block.item)(i) {
+        match (block.item)(i, docs) {
             Piece::Tokens(tokens) => run.extend(tokens),
             Piece::Items(items) => {
                 append(&mut file, std::mem::take(&mut run))?;
@@ -314,14 +315,17 @@ pub fn preamble(source: &str) -> String {
 mod tests {
     use super::*;
 
-    fn block(len: usize, item: impl Fn(usize) -> TokenStream + Sync + 'static) -> Block<'static> {
+    fn block(
+        len: usize,
+        item: impl Fn(usize, &Docs) -> TokenStream + Sync + 'static,
+    ) -> Block<'static> {
         Block {
             open: Box::new(|| {
                 quote!(/// Docs.
             pub mod types)
             }),
             len,
-            item: Box::new(move |i| Piece::Tokens(item(i))),
+            item: Box::new(move |i, docs| Piece::Tokens(item(i, docs))),
         }
     }
 
@@ -333,7 +337,8 @@ mod tests {
 
     fn whole(b: &Block<'_>) -> String {
         let open = (b.open)();
-        let items = (0..b.len).map(|i| match (b.item)(i) {
+        let docs = Docs::inline();
+        let items = (0..b.len).map(|i| match (b.item)(i, &docs) {
             Piece::Tokens(tokens) => tokens,
             Piece::Items(items) => quote!(#(#items)*),
             Piece::ImplItem(item) => quote::ToTokens::into_token_stream(item.unwrap()),
@@ -344,7 +349,7 @@ mod tests {
     #[test]
     fn chunked_output_is_the_whole_output() {
         for len in [0, 1, 31, 32, 33, 64, 65, 200, 333] {
-            let b = block(len, |i| {
+            let b = block(len, |i, _| {
                 let name = quote::format_ident!("Type{}", i);
                 if i % 3 == 0 {
                     TokenStream::new()
@@ -358,15 +363,12 @@ mod tests {
 
     #[test]
     fn docs_put_in_after_formatting_are_the_docs_formatted() {
-        let b = block(70, |i| {
+        let b = block(70, |i, docs| {
             let name = quote::format_ident!("Type{}", i);
-            let doc = crate::emit::doc_attrs(
-                &format!("Type {i}.\n\n  Indented,   with trailing spaces   \n\t tab\n\n"),
-                false,
-            );
-            let field_doc =
-                crate::emit::doc_attrs("A field `x` \"quoted\"## and /// slashes\n\n\n", false);
-            let empty = crate::emit::doc_attrs("\n  \n", false);
+            let doc = docs
+                .attrs(&format!("Type {i}.\n\n  Indented,   with trailing spaces   \n\t tab\n\n"));
+            let field_doc = docs.attrs("A field `x` \"quoted\"## and /// slashes\n\n\n");
+            let empty = docs.attrs("\n  \n");
             quote!(#doc #empty pub struct #name { #field_doc pub x: u8 })
         });
         let chunked = block_text(&b);
@@ -381,7 +383,7 @@ mod tests {
             let module = Block {
                 open: Box::new(|| quote!(pub mod types)),
                 len,
-                item: Box::new(|i| {
+                item: Box::new(|i, _| {
                     let name = quote::format_ident!("Type{}", i);
                     if i % 3 == 1 {
                         Piece::Items(vec![
@@ -396,7 +398,7 @@ mod tests {
             let methods = Block {
                 open: Box::new(|| quote!(impl Client)),
                 len,
-                item: Box::new(|i| {
+                item: Box::new(|i, _| {
                     let name = quote::format_ident!("method_{}", i);
                     if i % 2 == 0 {
                         Piece::ImplItem(Box::new(Ok(
@@ -423,7 +425,7 @@ mod tests {
     #[test]
     fn a_block_of_empty_items_is_an_empty_block() {
         for len in [0, 1, 100, 300] {
-            let b = block(len, |_| TokenStream::new());
+            let b = block(len, |_, _| TokenStream::new());
             assert_eq!(block_text(&b), whole(&b), "len {len}");
             assert!(block_text(&b).ends_with("pub mod types {}\n"));
         }
