@@ -258,14 +258,14 @@ mod tests {
 
     #[test]
     fn two_specs_that_would_be_one_module_are_an_error() {
-        let dir = std::env::temp_dir().join(format!("codegen-clash-{}", std::process::id()));
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         std::fs::create_dir_all(dir.join("specs")).unwrap();
         let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n";
         std::fs::write(dir.join("specs/my-api.yaml"), spec).unwrap();
         std::fs::write(dir.join("specs/my_api.json"), spec).unwrap();
         let krate = WorkspaceCrate { name: "x", specs: "specs", dir: "x", examples: false };
-        let e = workspace_crate(&dir, &krate).unwrap_err();
-        std::fs::remove_dir_all(&dir).unwrap();
+        let e = workspace_crate(dir, &krate).unwrap_err();
         assert!(e.message.contains("would both be the module `my_api`"), "{e}");
     }
 }

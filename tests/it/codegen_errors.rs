@@ -7,9 +7,8 @@ use codegen::ErrorKind;
 
 /// Writes `text` to a fresh file named `name` and runs codegen on it.
 fn generate(name: &str, text: &str) -> (PathBuf, codegen::Error) {
-    let dir = std::env::temp_dir().join(format!("codegen-errors-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+    let dir = tempfile::Builder::new().prefix("codegen-errors-").tempdir().unwrap();
+    let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
     let err = codegen::generate_module(&path, "api").expect_err("the spec is bad");
     (path, err)
@@ -114,7 +113,8 @@ fn unsupported_features_name_feature_pointer_and_alternative() {
 
 #[test]
 fn a_missing_file_is_an_io_error_naming_it() {
-    let path = std::env::temp_dir().join("codegen-errors-does-not-exist.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("does-not-exist.yaml");
     let e = codegen::generate_module(&path, "api").unwrap_err();
     assert_eq!(e.kind, ErrorKind::Io);
     assert!(e.to_string().starts_with(&path.display().to_string()), "{e}");

@@ -61,14 +61,13 @@ async fn vantage_polls_through_202_and_downloads_the_manifest_files() {
         .mount(&server)
         .await;
 
-    let dir = std::env::temp_dir().join(format!("vantage-example-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let client = generated::vantage::Client::with_base_url(server.uri()).with_access_token("t");
-    let files = vantage_export::run(&client, "dta_1", &dir, &fast()).await.unwrap();
+    let files = vantage_export::run(&client, "dta_1", dir, &fast()).await.unwrap();
     assert_eq!(files.len(), 1);
     assert_eq!(std::fs::read_to_string(&files[0]).unwrap(), "a,b\n1,2\n");
     assert_eq!(hits(&server, "/data_exports/dta_1").await, 3);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
@@ -158,7 +157,8 @@ async fn gumloop_polls_the_state_then_downloads_the_csv() {
         .mount(&server)
         .await;
 
-    let out = std::env::temp_dir().join(format!("gumloop-example-{}.csv", std::process::id()));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("gumloop-example.csv");
     let client = generated::gumloop::Client::with_base_url(server.uri())
         .with_bearer_token("t")
         .with_x_auth_key("k");
@@ -166,7 +166,6 @@ async fn gumloop_polls_the_state_then_downloads_the_csv() {
     assert_eq!(bytes, 12);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "id,name\n1,x\n");
     assert_eq!(hits(&server, "/export_status").await, 3 + 1);
-    std::fs::remove_file(&out).unwrap();
 }
 
 #[tokio::test]
@@ -180,7 +179,8 @@ async fn gumloop_reports_a_failed_export() {
         .mount(&server)
         .await;
     let client = generated::gumloop::Client::with_base_url(server.uri()).with_bearer_token("t");
-    let out = std::env::temp_dir().join("gumloop-example-never-written.csv");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("gumloop-example-never-written.csv");
     let err = gumloop_export::run(&client, "u1", "e1", &out, &fast()).await.unwrap_err();
     assert!(err.to_string().contains("Failed"), "{err}");
     assert!(!out.exists());
@@ -207,12 +207,12 @@ async fn hienergy_polls_the_report_then_downloads_it() {
         .mount(&server)
         .await;
 
-    let out = std::env::temp_dir().join(format!("hienergy-example-{}.csv", std::process::id()));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("hienergy-example.csv");
     let client = generated::hienergy::Client::with_base_url(server.uri()).with_bearer_token("t");
     assert_eq!(hienergy_export::run(&client, 7, &out, &fast()).await.unwrap(), 4);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "x,y\n");
     assert_eq!(hits(&server, "/exports/7").await, 3);
-    std::fs::remove_file(&out).unwrap();
 }
 
 #[tokio::test]

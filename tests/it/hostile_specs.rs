@@ -2,7 +2,7 @@
 //! outside the spec's folder, waits on no special file, copies no file into
 //! an error message, and stops with an error rather than a crash or a hang.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -10,12 +10,9 @@ use codegen::ErrorKind;
 
 const HEAD: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n";
 
-/// A fresh folder for one test.
-fn folder(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("codegen-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder for one test, removed when the test ends.
+fn folder(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("codegen-hostile-{name}-")).tempdir().unwrap()
 }
 
 /// A spec whose one schema is `$ref: target`.
@@ -40,7 +37,8 @@ fn generate(spec: &Path, ref_root: Option<&Path>) -> codegen::Result<codegen::Mo
 
 #[test]
 fn refs_to_files_outside_the_specs_folder_are_refused_without_reading_them() {
-    let dir = folder("outside");
+    let tmp = folder("outside");
+    let dir = tmp.path();
     for target in [
         "../../../../../../etc/passwd",
         "/etc/passwd",
@@ -68,7 +66,8 @@ fn refs_to_files_outside_the_specs_folder_are_refused_without_reading_them() {
 
 #[test]
 fn files_inside_the_folder_may_refer_to_each_other_with_dot_dot() {
-    let dir = folder("inside");
+    let tmp = folder("inside");
+    let dir = tmp.path();
     std::fs::create_dir_all(dir.join("schemas/pets")).unwrap();
     std::fs::write(
         dir.join("schemas/pets/pet.yaml"),
@@ -88,7 +87,8 @@ fn files_inside_the_folder_may_refer_to_each_other_with_dot_dot() {
 
 #[test]
 fn a_file_beside_the_folder_is_read_only_when_the_root_is_widened() {
-    let dir = folder("widened");
+    let tmp = folder("widened");
+    let dir = tmp.path();
     std::fs::create_dir_all(dir.join("api")).unwrap();
     std::fs::write(
         dir.join("common.yaml"),
@@ -100,12 +100,13 @@ fn a_file_beside_the_folder_is_read_only_when_the_root_is_widened() {
     let e = generate(&spec, None).unwrap_err();
     assert!(e.message.contains("is outside"), "{e}");
     assert!(e.supported.as_deref().is_some_and(|s| s.contains("--ref-root")), "{e}");
-    assert!(generate(&spec, Some(&dir)).unwrap().source.contains("pub struct Pet"));
+    assert!(generate(&spec, Some(dir)).unwrap().source.contains("pub struct Pet"));
 }
 
 #[test]
 fn a_link_inside_the_folder_to_a_file_outside_is_refused() {
-    let dir = folder("link");
+    let tmp = folder("link");
+    let dir = tmp.path();
     std::fs::create_dir_all(dir.join("api")).unwrap();
     std::fs::write(dir.join("secret.yaml"), "Pet: {type: object, description: the secret}\n")
         .unwrap();
@@ -118,7 +119,8 @@ fn a_link_inside_the_folder_to_a_file_outside_is_refused() {
 
 #[test]
 fn special_files_are_refused_not_waited_on_or_read_forever() {
-    let dir = folder("fifo");
+    let tmp = folder("fifo");
+    let dir = tmp.path();
     let fifo = dir.join("pipe.yaml");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
     assert!(made.success());
@@ -134,7 +136,8 @@ fn special_files_are_refused_not_waited_on_or_read_forever() {
 
 #[test]
 fn a_file_that_is_not_a_spec_is_quoted_in_a_short_excerpt_at_most() {
-    let dir = folder("excerpt");
+    let tmp = folder("excerpt");
+    let dir = tmp.path();
     let line = "root:x:0:0:root:/root:/bin/bash\n";
     std::fs::write(dir.join("passwd"), line.repeat(500)).unwrap();
     let spec = dir.join("spec.yaml");
@@ -147,7 +150,8 @@ fn a_file_that_is_not_a_spec_is_quoted_in_a_short_excerpt_at_most() {
 
 /// Writes `text` as `name` in a fresh folder and generates it.
 fn generate_text(name: &str, text: &str) -> codegen::Result<codegen::Module> {
-    let dir = folder(&name.replace('.', "-"));
+    let tmp = folder(&name.replace('.', "-"));
+    let dir = tmp.path();
     let spec = dir.join(name);
     std::fs::write(&spec, text).unwrap();
     generate(&spec, None)
@@ -351,7 +355,8 @@ fn schemas_that_stand_only_for_themselves_are_any_json_value() {
 
 #[test]
 fn overlays_cannot_build_a_document_without_bound() {
-    let dir = folder("overlay");
+    let tmp = folder("overlay");
+    let dir = tmp.path();
     let spec = dir.join("spec.yaml");
     std::fs::write(&spec, format!("{HEAD}x-deep: {{}}\n")).unwrap();
     // Each action nests 100 levels more under the last.

@@ -84,10 +84,10 @@ async fn a_csv_download_is_read_as_it_arrives_not_buffered_whole() {
         started.elapsed()
     );
 
-    let path = std::env::temp_dir().join(format!("gumloop-stream-{}.csv", std::process::id()));
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("gumloop-stream.csv");
     assert_eq!(stream.write_to_file(&path).await.unwrap(), 7);
     assert_eq!(std::fs::read(&path).unwrap(), b"1,9.99\n");
-    std::fs::remove_file(&path).unwrap();
 }
 
 #[tokio::test]

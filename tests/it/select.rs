@@ -15,10 +15,8 @@ fn generate(selection: &Selection) -> codegen::Result<String> {
 /// Generates the zoo spec from a fresh directory, with `select` as its
 /// selection file if given.
 fn generate_beside(selection: &Selection, select: Option<&str>) -> codegen::Result<String> {
-    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("codegen-select-{}-{run}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::Builder::new().prefix("codegen-select-").tempdir().unwrap();
+    let dir = tmp.path();
     let path = dir.join("zoo.yaml");
     std::fs::write(&path, SPEC).unwrap();
     if let Some(text) = select {

@@ -651,8 +651,8 @@ mod tests {
 
     #[test]
     fn a_path_item_ref_to_another_file_loads_the_whole_tree() {
-        let dir = std::env::temp_dir().join(format!("codegen-load-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         std::fs::write(dir.join("answer.json"), r#"{"description": "from another file"}"#).unwrap();
         let spec = dir.join("spec.json");
         std::fs::write(
@@ -661,9 +661,7 @@ mod tests {
                "paths": {"/a": {"get": {"responses": {"200": {"$ref": "answer.json"}}}}}}"#,
         )
         .unwrap();
-        let doc = load_file(&spec);
-        std::fs::remove_dir_all(&dir).unwrap();
-        let doc = doc.unwrap();
+        let doc = load_file(&spec).unwrap();
         assert!(doc.raw.paths.is_none());
         assert!(crate::lower::lower(&doc).is_ok());
     }
