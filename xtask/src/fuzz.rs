@@ -8,47 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask fuzz [options]
-  --minutes N      how long each target runs (default 10)
-  --target T       a target to run (repeatable; default: all): load_bytes, structured
-  --rss-mb M       memory limit per input in MiB (default 2048)
-  --timeout S      seconds one input may take before it counts as a hang (default 10)
-  --nice N         run the fuzzers at this niceness (default 0), to fuzz beside other work
-Installs cargo-fuzz into target/tools on first use; needs the nightly toolchain.
-Targets run at once, one per core. The CPU-hours printed are the CPU time the
-fuzzers were given (Linux `/proc`), not wall time multiplied by targets.";
+pub const TARGETS: [&str; 2] = ["load_bytes", "structured"];
 
-const TARGETS: [&str; 2] = ["load_bytes", "structured"];
-
-pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let mut minutes = 10u64;
-    let mut targets: Vec<String> = Vec::new();
-    let mut rss_mb = 2048u64;
-    let mut timeout = 10u64;
-    let mut nice = 0u64;
-    let mut it = args.iter();
-    let number = |v: Option<&String>, flag: &str| -> Result<u64, String> {
-        v.and_then(|v| v.parse().ok()).ok_or(format!("{flag} needs a number"))
-    };
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--minutes" => minutes = number(it.next(), "--minutes")?,
-            "--target" => targets.push(it.next().ok_or("--target needs a name")?.clone()),
-            "--rss-mb" => rss_mb = number(it.next(), "--rss-mb")?,
-            "--timeout" => timeout = number(it.next(), "--timeout")?,
-            "--nice" => nice = number(it.next(), "--nice")?,
-            "--help" | "-h" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
-        }
-    }
+pub fn run(root: &Path, flags: crate::flags::Fuzz) -> Result<(), String> {
+    let crate::flags::Fuzz { minutes, mut targets, rss_mb, timeout, nice } = flags;
     if targets.is_empty() {
         targets = TARGETS.iter().map(|t| t.to_string()).collect();
-    }
-    if let Some(t) = targets.iter().find(|t| !TARGETS.contains(&t.as_str())) {
-        return Err(format!("no fuzz target `{t}` (there are: {})", TARGETS.join(", ")));
     }
     let tools = root.join("target/tools");
     let cargo_fuzz = tools.join("bin/cargo-fuzz");
@@ -218,36 +183,11 @@ fn seed_files(root: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-const COMPILE_USAGE: &str = "usage: cargo xtask fuzz-compile [options]
-  --count N        random specs to generate (default 100)
-  --seed S         the first seed (default 1); the same seeds make the same specs
-  --bytes B        random bytes per spec (default 4096)
-Generates each spec from `codegen::fuzzing` (as the structured fuzz target does), packs
-every module that generates into one crate under target/fuzz/compile and `cargo check`s
-it with warnings denied. Specs whose module fails are written to
-target/fuzz/compile/failing/ with the compiler's messages.";
-
 /// A random spec per seed, generated and compiled in one batch crate: the
 /// property that whatever generates also compiles, warning-free.
-pub fn compile(root: &Path, args: &[String]) -> Result<(), String> {
+pub fn compile(root: &Path, flags: crate::flags::FuzzCompile) -> Result<(), String> {
     use arbitrary::Arbitrary;
-    let (mut count, mut seed, mut bytes) = (100u64, 1u64, 4096usize);
-    let mut it = args.iter();
-    let number = |v: Option<&String>, flag: &str| -> Result<u64, String> {
-        v.and_then(|v| v.parse().ok()).ok_or(format!("{flag} needs a number"))
-    };
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--count" => count = number(it.next(), "--count")?,
-            "--seed" => seed = number(it.next(), "--seed")?,
-            "--bytes" => bytes = number(it.next(), "--bytes")? as usize,
-            "--help" | "-h" => {
-                println!("{COMPILE_USAGE}");
-                return Ok(());
-            }
-            other => return Err(format!("unknown argument `{other}`\n{COMPILE_USAGE}")),
-        }
-    }
+    let crate::flags::FuzzCompile { count, seed, bytes } = flags;
     let work = root.join("target/fuzz/compile");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(work.join("failing")).map_err(|e| e.to_string())?;

@@ -1,11 +1,13 @@
-//! `cargo xtask codegen [--check]`, `cargo xtask codegen --spec PATH --out DIR`,
-//! `cargo xtask corpus` (see `corpus.rs`) and `cargo xtask bench` (see `bench.rs`).
+//! `cargo xtask`: the project's tasks (`flags.rs` lists them and their
+//! flags). `codegen` is here; `corpus`, `bench` and `fuzz` have files of
+//! their own.
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
 mod corpus;
+mod flags;
 mod fuzz;
 
 use std::path::{Path, PathBuf};
@@ -13,8 +15,20 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    // `--help` and flag errors print the command's usage; clap exits 0 for
+    // help and 2 for a flag it does not know.
+    let flags = <flags::Xtask as clap::Parser>::parse();
+    let root = project_root();
+    let result = match flags.command {
+        flags::Command::Codegen(f) => codegen(f),
+        flags::Command::Corpus(f) => corpus::run(&root, f),
+        flags::Command::CorpusOne(f) => corpus::one(f),
+        flags::Command::Bench(f) => bench::run(&root, f),
+        flags::Command::BenchOne(f) => bench::one(f),
+        flags::Command::Fuzz(f) => fuzz::run(&root, f),
+        flags::Command::FuzzCompile(f) => fuzz::compile(&root, f),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -23,61 +37,9 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage:
-  cargo xtask codegen            regenerate generated/ from specs/
-  cargo xtask codegen --check    fail, with a diff, if generated/ is stale
-  cargo xtask codegen --spec PATH --out DIR [--check] [--tag TAG]... [--operation ID]... [--ref-root DIR]
-                                 generate one spec into a standalone crate at DIR; with
-                                 --tag/--operation, only those operations and the types
-                                 they use (for a slice of a huge API); external $refs read
-                                 files inside the spec's folder, or inside --ref-root DIR
-  cargo xtask corpus [--help]    run codegen + cargo check over many real specs, with a report
-  cargo xtask bench [--help]     codegen time and memory against the parse floor and progenitor
-  cargo xtask fuzz [--help]      the libFuzzer targets of codegen/fuzz, for --minutes N each
-  cargo xtask fuzz-compile [--help]  random specs generated and compiled in one batch crate";
-
-fn run(args: &[String]) -> Result<(), String> {
-    let (task, rest) = args.split_first().ok_or_else(|| USAGE.to_string())?;
-    match task.as_str() {
-        "codegen" => codegen(rest),
-        "corpus" => corpus::run(&project_root(), rest),
-        // The child process of `corpus`: one spec, one JSON line.
-        "corpus-one" => corpus::one(rest),
-        "bench" => bench::run(&project_root(), rest),
-        "fuzz" => fuzz::run(&project_root(), rest),
-        "fuzz-compile" => fuzz::compile(&project_root(), rest),
-        // The child process of `bench`: one measurement, one JSON line.
-        "bench-one" => bench::one(rest),
-        "help" | "--help" | "-h" => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        other => Err(format!("unknown task `{other}`\n{USAGE}")),
-    }
-}
-
-fn codegen(args: &[String]) -> Result<(), String> {
-    let mut check = false;
-    let mut spec = None;
-    let mut out = None;
-    let mut selection = codegen::Selection::default();
-    let mut ref_root = None;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--check" => check = true,
-            "--spec" => spec = Some(PathBuf::from(it.next().ok_or("--spec needs a path")?)),
-            "--out" => out = Some(PathBuf::from(it.next().ok_or("--out needs a directory")?)),
-            "--tag" => selection.tags.push(it.next().ok_or("--tag needs a tag")?.clone()),
-            "--operation" => selection
-                .operations
-                .push(it.next().ok_or("--operation needs an operationId")?.clone()),
-            "--ref-root" => {
-                ref_root = Some(PathBuf::from(it.next().ok_or("--ref-root needs a directory")?))
-            }
-            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
-        }
-    }
+fn codegen(flags: flags::Codegen) -> Result<(), String> {
+    let flags::Codegen { check, spec, out, tags, operations, ref_root } = flags;
+    let selection = codegen::Selection { tags, operations };
     let mode = if check { codegen::Mode::Check } else { codegen::Mode::Write };
     let started = Instant::now();
     match (spec, out) {
@@ -104,9 +66,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
             }
             report(&stale, mode, "generated/ and tests/fixtures/", started)
         }
-        _ if !selection.is_all() || ref_root.is_some() => {
-            Err("--tag, --operation and --ref-root need --spec and --out".into())
-        }
+        // clap requires --spec and --out together, and both for a slice.
         _ => Err("--spec and --out go together".into()),
     }
 }

