@@ -1,0 +1,424 @@
+//! The client core every generated `Client` holds: connection settings,
+//! credentials, and `execute`, the one place a call is sent, retried and
+//! traced.
+
+use super::request::{header_value, Body, COOKIE_VALUE};
+use super::retry::RETRY_STATUSES;
+use super::*;
+
+/// What every generated method returns: the call, to be awaited. The
+/// request is built (and its body serialized) when the method is called; it
+/// is sent when the future is first polled. The future borrows the client,
+/// not the arguments.
+pub type Call<'a, T, E> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response<T>, Error<E>>> + Send + 'a>>;
+
+/// Connection settings shared by every generated `Client`.
+#[derive(Clone, Debug)]
+pub struct ClientCore {
+    http: reqwest::Client,
+    base_url: String,
+    credentials: BTreeMap<&'static str, Credential>,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    body_limit: usize,
+}
+
+/// A dead or unreachable host fails a call after this long.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A whole call (connect, send, headers and the whole body) fails after
+/// this long, unless the client or the call says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The most of an answer's body that is read into memory, unless the client
+/// says otherwise ([`ClientCore::set_body_limit`]): a server, or whatever
+/// stands between it and the client, cannot make a call take unbounded
+/// memory. Bodies handed over as a [`ByteStream`] are not buffered and have
+/// no limit (the call's timeout still applies while they are read).
+pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The settings the runtime's own HTTP client is built with, for callers who
+/// build their own for `with_http_client`: no redirect is followed (a
+/// redirect is the API's answer, returned to the caller; following one would
+/// take the call's credentials to wherever it points), no `Referer` is sent
+/// (it would carry query-string API keys), and `connect_timeout` applies.
+pub fn http_client_builder(connect_timeout: Duration) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
+}
+
+fn http_client(connect_timeout: Duration) -> reqwest::Client {
+    http_client_builder(connect_timeout).build().unwrap_or_default()
+}
+
+impl ClientCore {
+    pub fn new(base_url: String) -> Self {
+        ClientCore {
+            http: http_client(DEFAULT_CONNECT_TIMEOUT),
+            base_url,
+            credentials: BTreeMap::new(),
+            retry: RetryPolicy::default(),
+            timeout: Some(DEFAULT_TIMEOUT),
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+
+    /// `http` should follow no redirects ([`http_client_builder`] builds one
+    /// that does not): one that does would send the call's credentials
+    /// wherever a server points it. An answer it fetched from another
+    /// origin is refused ([`Error::Redirected`]) rather than returned.
+    pub fn set_http_client(&mut self, http: reqwest::Client) {
+        self.http = http;
+    }
+
+    /// The most of a body read into memory (default [`DEFAULT_BODY_LIMIT`]).
+    pub fn set_body_limit(&mut self, bytes: usize) {
+        self.body_limit = bytes;
+    }
+
+    pub fn set_connect_timeout(&mut self, timeout: Duration) {
+        self.http = http_client(timeout);
+    }
+
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
+    }
+
+    pub fn set_retry(&mut self, policy: RetryPolicy) {
+        self.retry = policy;
+    }
+
+    pub fn set_credential(&mut self, scheme: &'static str, credential: Credential) {
+        self.credentials.insert(scheme, credential);
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Sends `request`, authenticated by the first of `security`'s
+    /// alternatives whose schemes all have credentials, retrying as the
+    /// policy allows, and reads the whole answer. One `tracing` span per
+    /// call carries the operation, method, path template (never the filled
+    /// path or query, which may hold secrets), attempt, status and latency.
+    pub async fn execute<E>(
+        &self,
+        request: Request,
+        security: &[&[&'static str]],
+    ) -> Result<RawResponse, Error<E>> {
+        let span = call_span(&request);
+        let inner = span.clone();
+        let call = async move { self.execute_in(request, security, inner).await?.read().await };
+        tracing::Instrument::instrument(call, span).await
+    }
+
+    /// Builds the future a generated method returns: it sends `request`
+    /// with [`Self::execute`] when first polled and hands the answer to
+    /// `decode`, the operation's status-and-media-type match.
+    ///
+    /// One generic future here, instead of an `async fn` per operation,
+    /// is what keeps a crate of thousands of operations cheap to check:
+    /// each method is a plain function and a plain decoder, with no state
+    /// machine of its own to type-check and borrow-check.
+    pub fn call<'a, T: Send + 'a, E: Send + 'a>(
+        &'a self,
+        request: Request,
+        security: &'static [&'static [&'static str]],
+        decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
+    ) -> Call<'a, T, E> {
+        Box::pin(async move { decode(self.execute(request, security).await?) })
+    }
+
+    /// As [`Self::execute`], but the body is left unread: for operations
+    /// whose answers may be files, which [`Incoming::into_stream`] hands to
+    /// the caller as they arrive.
+    pub async fn execute_streaming<E>(
+        &self,
+        request: Request,
+        security: &[&[&'static str]],
+    ) -> Result<Incoming, Error<E>> {
+        let span = call_span(&request);
+        tracing::Instrument::instrument(self.execute_in(request, security, span.clone()), span)
+            .await
+    }
+
+    async fn execute_in<E>(
+        &self,
+        request: Request,
+        security: &[&[&'static str]],
+        span: tracing::Span,
+    ) -> Result<Incoming, Error<E>> {
+        let idempotent = matches!(
+            request.method.as_str(),
+            "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
+        );
+        let may_retry = idempotent || self.retry.retry_non_idempotent;
+        let chosen: &[&'static str] = security
+            .iter()
+            .find(|alternative| alternative.iter().all(|s| self.credentials.contains_key(s)))
+            .copied()
+            .unwrap_or_default();
+        // Tokens from a provider, fetched before building the request.
+        let mut fetched = None;
+        for scheme in chosen {
+            if let Credential::ClientCredentials(provider) = &self.credentials[scheme] {
+                fetched = Some((
+                    provider,
+                    provider.token(&self.http, self.timeout).await.map_err(Error::Auth)?,
+                ));
+            }
+        }
+        let mut request = self.prepare(request, chosen, fetched.as_ref().map(|(_, t)| t))?;
+        let started = std::time::Instant::now();
+        let mut attempt = 1;
+        let mut refreshed = false;
+        loop {
+            // A request whose body is a stream cannot be cloned: one attempt only.
+            let (current, next) = match request.try_clone() {
+                Some(copy) => (copy, Some(request)),
+                None => (request, None),
+            };
+            span.record("attempt", attempt);
+            let outcome = send(&self.http, current, self.body_limit).await;
+            // A rejected provider token: a new one, and the call once more.
+            let rejected = matches!(&outcome, Ok(raw) if raw.status() == StatusCode::UNAUTHORIZED);
+            let (next, again) = if rejected && !refreshed && fetched.is_some() {
+                (None, next)
+            } else {
+                (next, None)
+            };
+            if let (Some((provider, token)), Some(mut again)) = (&fetched, again) {
+                provider.invalidate(token).await;
+                let token = provider.token(&self.http, self.timeout).await.map_err(Error::Auth)?;
+                again.headers_mut().insert(reqwest::header::AUTHORIZATION, bearer(&token)?);
+                tracing::info!(attempt, "access token rejected; sending again with a new one");
+                fetched = fetched.map(|(p, _)| (p, token));
+                refreshed = true;
+                request = again;
+                attempt += 1;
+                continue;
+            }
+            let asked_wait = match &outcome {
+                Ok(raw) if RETRY_STATUSES.contains(&raw.status().as_u16()) => {
+                    Some(retry_after(raw.headers()))
+                }
+                Err(Failure::Http(e)) if e.is_connect() => Some(None),
+                _ => None,
+            };
+            let retry = match (asked_wait, next) {
+                (Some(asked), Some(next)) if may_retry && attempt < self.retry.max_attempts => {
+                    let delay = asked.unwrap_or_else(|| self.retry.backoff(attempt));
+                    let within = asked.is_none_or(|d| d <= self.retry.max_retry_after)
+                        && started.elapsed().saturating_add(delay) <= self.retry.max_elapsed;
+                    within.then_some((delay, next))
+                }
+                _ => None,
+            };
+            let Some((delay, next)) = retry else {
+                span.record("latency_ms", started.elapsed().as_millis() as u64);
+                return match outcome {
+                    Ok(raw) => {
+                        span.record("status", raw.status().as_u16());
+                        Ok(raw)
+                    }
+                    Err(e) => Err(e.into_error()),
+                };
+            };
+            let why = match &outcome {
+                Ok(raw) => raw.status().to_string(),
+                Err(_) => "connection failed".to_string(),
+            };
+            tracing::info!(attempt, delay_ms = delay.as_millis() as u64, %why, "retrying");
+            tokio::time::sleep(delay).await;
+            request = next;
+            attempt += 1;
+        }
+    }
+
+    /// Everything but sending: credentials, cookies, URL, body, timeout.
+    fn prepare<E>(
+        &self,
+        request: Request,
+        chosen: &[&'static str],
+        fetched: Option<&Secret>,
+    ) -> Result<reqwest::Request, Error<E>> {
+        let Request { method, path, mut query, mut headers, mut cookies, body, error, .. } =
+            request;
+        if let Some(message) = error {
+            return Err(Error::InvalidRequest(message));
+        }
+        let mut basic = None;
+        for scheme in chosen {
+            match &self.credentials[scheme] {
+                Credential::Bearer(token) => {
+                    headers.insert(reqwest::header::AUTHORIZATION, bearer(token)?);
+                }
+                Credential::ClientCredentials(_) => {
+                    if let Some(token) = fetched {
+                        headers.insert(reqwest::header::AUTHORIZATION, bearer(token)?);
+                    }
+                }
+                Credential::Basic { username, password } => basic = Some((username, password)),
+                Credential::ApiKey { location, name, value } => match location {
+                    KeyLocation::Header => {
+                        let v = header_value(value.expose(), true).map_err(|_| {
+                            Error::InvalidRequest(format!(
+                                "the key for `{scheme}` is not a valid header value"
+                            ))
+                        })?;
+                        let n = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(
+                            |_| {
+                                Error::InvalidRequest(format!(
+                                    "`{name}` is not a valid header name"
+                                ))
+                            },
+                        )?;
+                        headers.insert(n, v);
+                    }
+                    KeyLocation::Query => {
+                        query.push((Cow::Borrowed(*name), value.expose().to_string()))
+                    }
+                    KeyLocation::Cookie => cookies.push((*name, value.expose().to_string())),
+                },
+            }
+        }
+        if !cookies.is_empty() {
+            let joined = cookies
+                .iter()
+                .map(|(n, v)| {
+                    format!("{n}={}", percent_encoding::utf8_percent_encode(v, COOKIE_VALUE))
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            let value = header_value(&joined, true)
+                .map_err(|_| Error::InvalidRequest("invalid cookie".into()))?;
+            headers.insert(reqwest::header::COOKIE, value);
+        }
+
+        let mut url =
+            reqwest::Url::parse(&format!("{}{}", self.base_url.trim_end_matches('/'), path))
+                .map_err(|e| {
+                    Error::InvalidRequest(format!("invalid URL from base `{}`: {e}", self.base_url))
+                })?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
+        }
+
+        let mut builder = self.http.request(method, url).headers(headers);
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if let Some((username, password)) = basic {
+            builder = builder.basic_auth(username, Some(password.expose()));
+        }
+        match body {
+            Some(Body::Raw(content_type, bytes)) => {
+                builder = builder.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes);
+            }
+            Some(Body::Multipart(form)) => builder = builder.multipart(form),
+            None => {}
+        }
+        builder
+            .build()
+            .map_err(|e| Error::InvalidRequest(format!("the request cannot be built: {e}")))
+    }
+}
+
+/// `Authorization: Bearer <token>`, marked sensitive.
+pub(crate) fn bearer<E>(token: &Secret) -> Result<reqwest::header::HeaderValue, Error<E>> {
+    header_value(&format!("Bearer {}", token.expose()), true)
+        .map_err(|_| Error::InvalidRequest("the access token is not a valid header value".into()))
+}
+
+/// Why an attempt got no answer the caller may have.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    Http(reqwest::Error),
+    /// A client from `with_http_client` followed a redirect to this origin.
+    Redirected(String),
+    TooLarge {
+        limit: usize,
+        status: StatusCode,
+        headers: HeaderMap,
+    },
+}
+
+impl Failure {
+    pub(crate) fn into_error<E>(self) -> Error<E> {
+        match self {
+            Failure::Http(e) => transport(e),
+            Failure::Redirected(origin) => Error::Redirected(origin),
+            Failure::TooLarge { limit, status, headers } => Error::BodyTooLarge {
+                limit,
+                response: RawResponse::new(status, headers, Bytes::new()),
+            },
+        }
+    }
+
+    pub(crate) fn describe(self) -> String {
+        match self {
+            Failure::Http(e) if e.is_timeout() => "timed out".to_string(),
+            Failure::Http(e) => causes(&e.without_url()),
+            Failure::Redirected(origin) => format!("redirected to {origin}, which is not followed"),
+            Failure::TooLarge { limit, .. } => format!("the answer is larger than {limit} bytes"),
+        }
+    }
+}
+
+/// One attempt, up to the answer's headers. The answer must come from the
+/// origin the request was sent to: a client of the caller's own that
+/// follows redirects is refused rather than trusted.
+pub(crate) async fn send(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    limit: usize,
+) -> Result<Incoming, Failure> {
+    let origin = request.url().origin();
+    let response = http.execute(request).await.map_err(Failure::Http)?;
+    if response.url().origin() != origin {
+        return Err(Failure::Redirected(response.url().origin().ascii_serialization()));
+    }
+    Ok(Incoming { status: response.status(), headers: response.headers().clone(), response, limit })
+}
+
+/// An error and its causes, outermost first: reqwest's own message alone
+/// ("error sending request") hides the cause that says what happened
+/// ("message head is too large").
+pub(crate) fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !text.ends_with(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+fn call_span(request: &Request) -> tracing::Span {
+    tracing::info_span!(
+        "http_call",
+        operation = request.operation,
+        method = %request.method,
+        path = request.template,
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    )
+}
+
+/// A transport error, told apart from a timeout. The URL is dropped from it:
+/// an API key may be in the query.
+pub(crate) fn transport<E>(e: reqwest::Error) -> Error<E> {
+    let e = e.without_url();
+    if e.is_timeout() {
+        Error::Timeout(e)
+    } else {
+        Error::Transport(e)
+    }
+}

@@ -1,0 +1,338 @@
+//! Requests as generated methods build them: path, query, headers,
+//! cookies and body, each value checked before anything is sent.
+
+use super::*;
+
+/// Everything but RFC 3986 unreserved characters is escaped in a path
+/// segment, so a value can never change which path is requested.
+const PATH_SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+pub(crate) const COOKIE_VALUE: &percent_encoding::AsciiSet =
+    &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
+
+/// A path parameter, percent-encoded as one segment.
+pub fn path_segment<V: ParamValue + ?Sized>(value: &V) -> String {
+    percent_encoding::utf8_percent_encode(&value.to_param(), PATH_SEGMENT).to_string()
+}
+
+#[derive(Debug)]
+pub(crate) enum Body {
+    Raw(&'static str, Bytes),
+    Multipart(Multipart),
+}
+
+/// A request being assembled by a generated method.
+#[derive(Debug)]
+pub struct Request {
+    pub(crate) method: Method,
+    /// The operation id and path template, for tracing.
+    pub(crate) operation: &'static str,
+    pub(crate) template: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(Cow<'static, str>, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) cookies: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Body>,
+    /// The first problem found while building; reported before anything is sent.
+    pub(crate) error: Option<String>,
+}
+
+impl Request {
+    /// A request to a path without parameters: the path is its template.
+    pub fn fixed(method: Method, operation: &'static str, template: &'static str) -> Self {
+        Request::new(method, operation, template, template.to_owned())
+    }
+
+    pub fn new(
+        method: Method,
+        operation: &'static str,
+        template: &'static str,
+        path: String,
+    ) -> Self {
+        // A path parameter of `.` or `..` would move the call to another
+        // path of the API once the URL is resolved (`/files/..` is `/`).
+        // Every other character that could do so is percent-encoded.
+        let error = path.split('/').any(|segment| segment == "." || segment == "..").then(|| {
+            format!("a path parameter of `{template}` is `.` or `..`, which would change the path")
+        });
+        Request {
+            method,
+            operation,
+            template,
+            path,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            body: None,
+            error,
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        self.error.get_or_insert(message);
+    }
+
+    pub fn query<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        self.query.push((Cow::Borrowed(name), value.to_param().into_owned()));
+    }
+
+    /// An array: `a=1&a=2` when exploded, else `a=1,2`.
+    pub fn query_list<V: ParamValue>(&mut self, name: &'static str, values: &[V], explode: bool) {
+        if explode {
+            for v in values {
+                self.query(name, v);
+            }
+        } else {
+            self.query.push((Cow::Borrowed(name), comma_joined(values)));
+        }
+    }
+
+    // The `_opt` forms take an optional parameter as the method got it and
+    // send nothing for `None`, so that each generated method passes it on in
+    // one statement.
+
+    pub fn query_opt<V: ParamValue>(&mut self, name: &'static str, value: Option<V>) {
+        if let Some(value) = value {
+            self.query(name, &value);
+        }
+    }
+
+    pub fn query_list_opt<V: ParamValue>(
+        &mut self,
+        name: &'static str,
+        values: Option<&[V]>,
+        explode: bool,
+    ) {
+        if let Some(values) = values {
+            self.query_list(name, values, explode);
+        }
+    }
+
+    pub fn query_object_opt<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: Option<&T>,
+        explode: bool,
+        deep: bool,
+    ) {
+        if let Some(value) = value {
+            self.query_object(name, value, explode, deep);
+        }
+    }
+
+    pub fn header_opt<V: ParamValue>(&mut self, name: &'static str, value: Option<V>) {
+        if let Some(value) = value {
+            self.header(name, &value);
+        }
+    }
+
+    pub fn header_list_opt<V: ParamValue>(&mut self, name: &'static str, values: Option<&[V]>) {
+        if let Some(values) = values {
+            self.header_list(name, values);
+        }
+    }
+
+    pub fn cookie_opt<V: ParamValue>(&mut self, name: &'static str, value: Option<V>) {
+        if let Some(value) = value {
+            self.cookie(name, &value);
+        }
+    }
+
+    /// Values that cannot be a header (CR, LF, other controls) fail the call
+    /// before anything is sent.
+    pub fn header<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        let name = match reqwest::header::HeaderName::from_bytes(name.as_bytes()) {
+            Ok(n) => n,
+            Err(_) => return self.fail(format!("`{name}` is not a valid header name")),
+        };
+        match header_value(&value.to_param(), false) {
+            Ok(v) => {
+                self.headers.append(name, v);
+            }
+            Err(_) => self.fail(format!(
+                "the value for header `{name}` contains characters a header cannot hold"
+            )),
+        }
+    }
+
+    pub fn header_list<V: ParamValue>(&mut self, name: &'static str, values: &[V]) {
+        self.header(name, comma_joined(values).as_str());
+    }
+
+    pub fn cookie<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        self.cookies.push((name, value.to_param().into_owned()));
+    }
+
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(Body::Raw(content_type, Bytes::from(bytes))),
+            Err(e) => self.fail(format!("the request body cannot be serialized: {e}")),
+        }
+    }
+
+    pub fn raw_body(&mut self, content_type: &'static str, body: Bytes) {
+        self.body = Some(Body::Raw(content_type, body));
+    }
+
+    /// `application/x-www-form-urlencoded`; nested objects cannot be encoded
+    /// and fail the call before sending.
+    pub fn form<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) {
+        match serde_urlencoded::to_string(body) {
+            Ok(text) => self.body = Some(Body::Raw(content_type, Bytes::from(text))),
+            Err(e) => self.fail(format!("the request body cannot be form-encoded: {e}")),
+        }
+    }
+
+    pub fn multipart(&mut self, form: Multipart) {
+        self.body = Some(Body::Multipart(form));
+    }
+
+    /// An object or array in the query: `style: form` (one pair per property
+    /// when exploded, else `name=k1,v1,k2,v2`) or `style: deepObject`
+    /// (`name[key]=value`). Values that are themselves objects go as JSON.
+    pub fn query_object<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        explode: bool,
+        deep: bool,
+    ) {
+        let value = match serde_json::to_value(value) {
+            Ok(v) => v,
+            Err(e) => {
+                return self.fail(format!("query parameter `{name}` cannot be serialized: {e}"))
+            }
+        };
+        match value {
+            serde_json::Value::Object(map) if deep => {
+                for (k, v) in map.iter().filter(|(_, v)| !v.is_null()) {
+                    self.query
+                        .push((Cow::Owned(format!("{name}[{k}]")), v.to_param().into_owned()));
+                }
+            }
+            serde_json::Value::Object(map) if explode => {
+                for (k, v) in map.iter().filter(|(_, v)| !v.is_null()) {
+                    self.query.push((Cow::Owned(k.clone()), v.to_param().into_owned()));
+                }
+            }
+            serde_json::Value::Object(map) => {
+                let joined: Vec<String> = map
+                    .iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .flat_map(|(k, v)| [k.clone(), v.to_param().into_owned()])
+                    .collect();
+                self.query.push((Cow::Borrowed(name), joined.join(",")));
+            }
+            serde_json::Value::Array(items) => {
+                let items: Vec<String> = items.iter().map(|v| v.to_param().into_owned()).collect();
+                self.query_list(name, &items, explode);
+            }
+            serde_json::Value::Null => {}
+            other => self.query(name, &other),
+        }
+    }
+}
+
+/// `a,b,c`: arrays in `style: form` without explode, and in headers.
+fn comma_joined<V: ParamValue>(values: &[V]) -> String {
+    values.iter().map(|v| v.to_param().into_owned()).collect::<Vec<_>>().join(",")
+}
+
+/// How a parameter value is written into a path, query, header or cookie.
+pub trait ParamValue {
+    fn to_param(&self) -> Cow<'_, str>;
+}
+
+impl<T: ParamValue + ?Sized> ParamValue for &T {
+    fn to_param(&self) -> Cow<'_, str> {
+        (**self).to_param()
+    }
+}
+
+impl ParamValue for str {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl ParamValue for String {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+macro_rules! display_param {
+    ($($t:ty),*) => {$(
+        impl ParamValue for $t {
+            fn to_param(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+    )*};
+}
+
+display_param!(bool, i32, i64, u32, u64, f32, f64, chrono::NaiveDate, url::Url);
+
+impl ParamValue for chrono::DateTime<chrono::Utc> {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    }
+}
+
+impl ParamValue for serde_json::Value {
+    fn to_param(&self) -> Cow<'_, str> {
+        match self {
+            serde_json::Value::String(s) => Cow::Borrowed(s),
+            other => Cow::Owned(other.to_string()),
+        }
+    }
+}
+
+/// A header value, checked (no control characters), and marked sensitive
+/// when it carries a credential so that it is never logged.
+pub(crate) fn header_value(
+    value: &str,
+    sensitive: bool,
+) -> Result<reqwest::header::HeaderValue, reqwest::header::InvalidHeaderValue> {
+    let mut v = reqwest::header::HeaderValue::from_str(value)?;
+    v.set_sensitive(sensitive);
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_with_line_breaks_are_refused() {
+        assert!(header_value("a\r\nInjected: yes", false).is_err());
+        assert!(header_value("a\nb", false).is_err());
+        assert!(header_value("\0", false).is_err());
+        let ok = header_value("Bearer abc", true).unwrap();
+        assert!(ok.is_sensitive());
+        assert!(!header_value("plain", false).unwrap().is_sensitive());
+    }
+
+    #[test]
+    fn path_segments_are_percent_encoded() {
+        assert_eq!(path_segment("a/b?c#d e"), "a%2Fb%3Fc%23d%20e");
+        assert_eq!(path_segment("%2e%2e"), "%252e%252e");
+        assert_eq!(path_segment("ok-1_2.3~"), "ok-1_2.3~");
+    }
+
+    #[test]
+    fn a_dot_segment_from_a_parameter_is_refused_before_sending() {
+        let request = |id: &str| {
+            let path = ["/files/", &path_segment(id), "/meta"].concat();
+            Request::new(Method::GET, "getFile", "/files/{id}/meta", path)
+        };
+        for id in [".", ".."] {
+            let error = request(id).error.expect("refused");
+            assert!(error.contains("`/files/{id}/meta`"), "{error}");
+        }
+        for id in ["...", ".hidden", "a..b", "%2e%2e"] {
+            assert_eq!(request(id).error, None, "{id}");
+        }
+    }
+}

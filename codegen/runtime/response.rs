@@ -1,0 +1,294 @@
+//! Answers read whole: `RawResponse` as received, `Response<T>` typed,
+//! and typed headers.
+
+use super::*;
+
+pub(crate) fn media_type(headers: &HeaderMap) -> Option<String> {
+    let ct = headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
+    Some(ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+}
+
+pub(crate) fn media_type_is(headers: &HeaderMap, pattern: &str) -> bool {
+    let Some(actual) = media_type(headers) else { return false };
+    match pattern.split_once('/') {
+        Some(("*", "*")) => true,
+        Some((kind, "*")) => actual.split('/').next() == Some(kind),
+        _ => actual == pattern.to_ascii_lowercase(),
+    }
+}
+
+/// A whole HTTP answer: status, headers and the body as received.
+///
+/// Boxed inside, so that errors carrying it stay small.
+#[derive(Clone)]
+pub struct RawResponse(Box<RawParts>);
+
+#[derive(Clone)]
+struct RawParts {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RawResponse {
+    pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        RawResponse(Box::new(RawParts { status, headers, body }))
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.0.headers
+    }
+
+    pub fn body(&self) -> &Bytes {
+        &self.0.body
+    }
+
+    /// The headers the spec declares for this answer, typed.
+    pub fn headers_as<H: FromHeaders>(&self) -> H {
+        H::from_headers(&self.0.headers)
+    }
+
+    /// The `Content-Type` without parameters, lower-cased.
+    pub fn media_type(&self) -> Option<String> {
+        media_type(&self.0.headers)
+    }
+
+    /// Does the `Content-Type` match `pattern` (`text/csv`, `text/*`, `*/*`)?
+    pub fn media_type_is(&self, pattern: &str) -> bool {
+        media_type_is(&self.0.headers, pattern)
+    }
+
+    /// Reads the body as JSON; on failure, says where in the body it failed.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, DecodeError> {
+        let de = &mut serde_json::Deserializer::from_slice(&self.0.body);
+        serde_path_to_error::deserialize(de).map_err(|e| DecodeError {
+            path: e.path().to_string(),
+            message: e.inner().to_string(),
+            response: self.clone(),
+        })
+    }
+
+    /// Reads the body as UTF-8 text.
+    pub fn text(&self) -> Result<String, DecodeError> {
+        String::from_utf8(self.0.body.to_vec()).map_err(|e| DecodeError {
+            path: ".".into(),
+            message: e.to_string(),
+            response: self.clone(),
+        })
+    }
+
+    #[doc(hidden)]
+    pub fn into_response<T>(self, body: T) -> Response<T> {
+        let RawParts { status, headers, .. } = *self.0;
+        Response { status, headers, body }
+    }
+
+    // One call per match arm of a generated decoder: a `?` and a wrap per arm,
+    // times every status of every operation, was a large share of what
+    // borrow-checking a big generated crate cost. Variants come in as `fn`
+    // pointers (a tuple variant is a function), so nothing is instantiated
+    // per variant.
+
+    #[doc(hidden)]
+    pub fn ok_with<T, E>(self, body: T) -> Result<Response<T>, Error<E>> {
+        Ok(self.into_response(body))
+    }
+
+    #[doc(hidden)]
+    pub fn ok_json<T: serde::de::DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
+        let body = self.json()?;
+        Ok(self.into_response(body))
+    }
+
+    #[doc(hidden)]
+    pub fn ok_json_as<B: serde::de::DeserializeOwned, T, E>(
+        self,
+        wrap: fn(B) -> T,
+    ) -> Result<Response<T>, Error<E>> {
+        let body = self.json()?;
+        Ok(self.into_response(wrap(body)))
+    }
+
+    #[doc(hidden)]
+    pub fn ok_text<E>(self) -> Result<Response<String>, Error<E>> {
+        let body = self.text()?;
+        Ok(self.into_response(body))
+    }
+
+    #[doc(hidden)]
+    pub fn ok_text_as<T, E>(self, wrap: fn(String) -> T) -> Result<Response<T>, Error<E>> {
+        let body = self.text()?;
+        Ok(self.into_response(wrap(body)))
+    }
+
+    #[doc(hidden)]
+    pub fn ok_bytes<E>(self) -> Result<Response<Bytes>, Error<E>> {
+        let body = self.body().clone();
+        Ok(self.into_response(body))
+    }
+
+    #[doc(hidden)]
+    pub fn ok_bytes_as<T, E>(self, wrap: fn(Bytes) -> T) -> Result<Response<T>, Error<E>> {
+        let body = self.body().clone();
+        Ok(self.into_response(wrap(body)))
+    }
+
+    #[doc(hidden)]
+    pub fn err_json<B: serde::de::DeserializeOwned, T, E>(
+        self,
+        wrap: fn(B) -> E,
+    ) -> Result<T, Error<E>> {
+        let body = self.json()?;
+        self.api_error(wrap(body))
+    }
+
+    #[doc(hidden)]
+    pub fn err_text<T, E>(self, wrap: fn(String) -> E) -> Result<T, Error<E>> {
+        let body = self.text()?;
+        self.api_error(wrap(body))
+    }
+
+    #[doc(hidden)]
+    pub fn err_bytes<T, E>(self, wrap: fn(Bytes) -> E) -> Result<T, Error<E>> {
+        let body = self.body().clone();
+        self.api_error(wrap(body))
+    }
+
+    #[doc(hidden)]
+    pub fn api_error<T, E>(self, body: E) -> Result<T, Error<E>> {
+        Err(Error::Api(Box::new(ApiError { body, response: self })))
+    }
+
+    #[doc(hidden)]
+    pub fn unexpected_status<T, E>(self) -> Result<T, Error<E>> {
+        Err(Error::UnexpectedStatus(self))
+    }
+
+    #[doc(hidden)]
+    pub fn unexpected_content_type<T, E>(self) -> Result<T, Error<E>> {
+        Err(Error::UnexpectedContentType(self))
+    }
+}
+
+/// Long bodies are cut in `Debug`, and credentials never shown.
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 512;
+        let text = String::from_utf8_lossy(&self.0.body[..self.0.body.len().min(SHOWN)]);
+        let mut headers = self.0.headers.clone();
+        for h in [reqwest::header::SET_COOKIE, reqwest::header::AUTHORIZATION] {
+            if headers.contains_key(&h) {
+                headers.insert(h, reqwest::header::HeaderValue::from_static("***"));
+            }
+        }
+        f.debug_struct("RawResponse")
+            .field("status", &self.0.status)
+            .field("headers", &headers)
+            .field("body", &text)
+            .field("body_len", &self.0.body.len())
+            .finish()
+    }
+}
+
+/// A type the declared headers of an answer are read into (generated per
+/// operation and status, e.g. `GetDataExportAcceptedHeaders`).
+pub trait FromHeaders {
+    fn from_headers(headers: &HeaderMap) -> Self;
+}
+
+/// A header's value as a scalar type.
+pub trait FromHeaderValue: Sized {
+    fn from_header_value(value: &str) -> Option<Self>;
+}
+
+macro_rules! header_from_str {
+    ($($t:ty),*) => {$(
+        impl FromHeaderValue for $t {
+            fn from_header_value(value: &str) -> Option<Self> {
+                value.trim().parse().ok()
+            }
+        }
+    )*};
+}
+
+header_from_str!(String, bool, i32, i64, u32, u64, f32, f64, chrono::NaiveDate, url::Url);
+
+impl FromHeaderValue for chrono::DateTime<chrono::Utc> {
+    fn from_header_value(value: &str) -> Option<Self> {
+        // RFC 3339 as the schema says, or the HTTP date servers often send.
+        let value = value.trim();
+        chrono::DateTime::parse_from_rfc3339(value)
+            .or_else(|_| chrono::DateTime::parse_from_rfc2822(value))
+            .ok()
+            .map(|d| d.with_timezone(&chrono::Utc))
+    }
+}
+
+/// A declared header, if present, readable and of its type.
+#[doc(hidden)]
+pub fn typed_header<T: FromHeaderValue>(headers: &HeaderMap, name: &str) -> Option<T> {
+    T::from_header_value(headers.get(name)?.to_str().ok()?)
+}
+
+/// A successful answer: the typed body, with status and headers at hand.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> Response<T> {
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// A header as text, if present and readable.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+
+    /// The `Location` header (where a job or a created resource can be found).
+    pub fn location(&self) -> Option<&str> {
+        self.header("location")
+    }
+
+    /// How long the server asks the caller to wait (`Retry-After`, seconds or HTTP date).
+    pub fn retry_after(&self) -> Option<Duration> {
+        retry_after(&self.headers)
+    }
+
+    /// The headers the spec declares for this answer, typed (the operation's
+    /// `...Headers` struct for the status).
+    pub fn headers_as<H: FromHeaders>(&self) -> H {
+        H::from_headers(&self.headers)
+    }
+
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+}
+
+impl<T> std::ops::Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
