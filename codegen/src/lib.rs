@@ -105,12 +105,7 @@ pub fn module_with_timings(
     lap("emit");
     let source = output::format::format(tokens, source_name).map_err(in_file)?;
     lap("format");
-    let module = Module {
-        name: module_name.to_string(),
-        spec: source_name.to_string(),
-        title: format!("{} (version {})", api.title, api.version),
-        source,
-    };
+    let module = Module { name: module_name.to_string(), spec: source_name.to_string(), source };
     Ok((module, timings))
 }
 

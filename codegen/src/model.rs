@@ -80,6 +80,10 @@ pub struct TypeDef {
     /// Reachable from a request body: here "absent" and "null" mean different
     /// things to the server, so optional nullable fields keep them apart.
     pub in_request: bool,
+    /// Where the type comes from, in words, for a type the spec does not
+    /// describe ("The 200 `application/json` answer of `getDataExport`.");
+    /// decided by `analyze`, after types that are alike have become one.
+    pub summary: Option<String>,
 }
 
 /// Where a type's name comes from. Spec names win collisions over place names.
@@ -389,6 +393,25 @@ pub enum StatusKey {
     /// `2XX` is `Range(2)`.
     Range(u16),
     Default,
+}
+
+/// The order a decoder matches statuses in: outcomes (their indexes)
+/// grouped by status in spec order, codes first, then ranges, then
+/// `default`, so that `404` is matched before `4XX` and both before any.
+pub fn match_order(outcomes: &[Outcome]) -> Vec<(StatusKey, Vec<usize>)> {
+    let mut groups: Vec<(StatusKey, Vec<usize>)> = Vec::new();
+    for (i, o) in outcomes.iter().enumerate() {
+        match groups.iter_mut().find(|(s, _)| *s == o.status) {
+            Some((_, g)) => g.push(i),
+            None => groups.push((o.status, vec![i])),
+        }
+    }
+    groups.sort_by_key(|(s, _)| match s {
+        StatusKey::Code(_) => 0,
+        StatusKey::Range(_) => 1,
+        StatusKey::Default => 2,
+    });
+    groups
 }
 
 impl StatusKey {

@@ -16,6 +16,7 @@
 )]
 /// Types for the schemas, request bodies and responses of this API.
 pub mod types {
+    /// The 200 `application/json` answer of `exportStatus`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct ExportStatusResponse {
         /// The unique identifier of the data export job.
@@ -81,10 +82,10 @@ pub mod types {
         InternalServerError,
     }
 }
+use crate::runtime::{Call, Method, Request};
 /// A client for Public API (version 1.0.0).
 ///
 /// Cheap to clone: clones share one connection pool.
-use crate::runtime::{Call, Method, Request};
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,

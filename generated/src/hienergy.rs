@@ -18,6 +18,7 @@
 )]
 /// Types for the schemas, request bodies and responses of this API.
 pub mod types {
+    /// The 200 `application/json` answer of `getExportReport`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct GetExportReportResponse {
         /// Generative export report (chunked Excel/CSV) summary.
@@ -81,6 +82,7 @@ pub mod types {
         optional(updated_at, "updated_at"), optional(started_at, "started_at"),
         optional(completed_at, "completed_at"), optional(status_url, "status_url"),
     );
+    /// The `report_type` property of the `export` property of the 200 `application/json` answer of `getExportReport`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum GetExportReportResponseExportReportType {
         AdvertisersCsv,
@@ -95,6 +97,7 @@ pub mod types {
         "advertisers_csv", DealsExcel = "deals_excel", HotAdvertisersExcel =
         "hot_advertisers_excel", ClicksDetailsExcel = "clicks_details_excel"
     );
+    /// The `status` property of the `export` property of the 200 `application/json` answer of `getExportReport`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum GetExportReportResponseExportStatus {
         Pending,
@@ -129,10 +132,10 @@ pub mod types {
         NotFound,
     }
 }
+use crate::runtime::{Call, Method, Request, path_segment};
 /// A client for HiEnergy API (version 1.0.0).
 ///
 /// Cheap to clone: clones share one connection pool.
-use crate::runtime::{Call, Method, Request, path_segment};
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,

@@ -4,14 +4,7 @@
 
 pub mod runtime;
 
-#[doc = "Public API (version 1.0.0)"]
 pub mod gumloop;
-
-#[doc = "HiEnergy API (version 1.0.0)"]
 pub mod hienergy;
-
-#[doc = "OnlyFans API (version 1.0.0)"]
 pub mod onlyfansapi;
-
-#[doc = "Vantage (version 2.0.0)"]
 pub mod vantage;

@@ -16,6 +16,7 @@
 )]
 /// Types for the schemas, request bodies and responses of this API.
 pub mod types {
+    /// The `application/json` request body of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct CreateDataExportRequest {
         /// The type of data to export
@@ -81,6 +82,7 @@ pub mod types {
     crate::runtime::string_enum!(
         CreateDataExportRequestFileType, Other, Csv = "csv", Xlsx = "xlsx", Zip = "zip"
     );
+    /// The 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -94,6 +96,7 @@ pub mod types {
     crate::runtime::deserialize_struct!(
         CreateDataExportResponse, optional(data, "data"), optional(meta, "_meta"),
     );
+    /// The `data` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponseData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -123,6 +126,7 @@ pub mod types {
         "requires_scraping"), optional(credit_calculation_note,
         "credit_calculation_note"),
     );
+    /// The `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponseMeta {
         #[serde(
@@ -145,6 +149,7 @@ pub mod types {
         CreateDataExportResponseMeta, optional(credits, "_credits"), optional(cache,
         "_cache"), optional(rate_limits, "_rate_limits"),
     );
+    /// The `_credits` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponseMetaCredits {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -158,6 +163,7 @@ pub mod types {
         CreateDataExportResponseMetaCredits, optional(used, "used"), optional(balance,
         "balance"), optional(note, "note"),
     );
+    /// The `_cache` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponseMetaCache {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -169,6 +175,7 @@ pub mod types {
         CreateDataExportResponseMetaCache, optional(is_cached, "is_cached"),
         optional(note, "note"),
     );
+    /// The `_rate_limits` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct CreateDataExportResponseMetaRateLimits {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -187,6 +194,7 @@ pub mod types {
         optional(limit_day, "limit_day"), optional(remaining_minute, "remaining_minute"),
         optional(remaining_day, "remaining_day"), optional(notice, "notice"),
     );
+    /// The 200 `application/json` answer of `getDataExportStatus`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct GetDataExportStatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -200,6 +208,7 @@ pub mod types {
     crate::runtime::deserialize_struct!(
         GetDataExportStatusResponse, optional(data, "data"), optional(meta, "_meta"),
     );
+    /// The `data` property of the 200 `application/json` answer of `getDataExportStatus`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct GetDataExportStatusResponseData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -246,6 +255,7 @@ pub mod types {
         "completed_at"), optional(failed_at, "failed_at"), optional(failed_reason,
         "failed_reason"),
     );
+    /// An item of the `accounts` property of the `data` property of the 200 `application/json` answer of `getDataExportStatus`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct GetDataExportStatusResponseDataAccountsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -258,10 +268,10 @@ pub mod types {
         optional(display_name, "display_name"),
     );
 }
+use crate::runtime::{Call, Method, Request, path_segment};
 /// A client for OnlyFans API (version 1.0.0).
 ///
 /// Cheap to clone: clones share one connection pool.
-use crate::runtime::{Call, Method, Request, path_segment};
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,

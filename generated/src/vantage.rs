@@ -43,6 +43,7 @@ pub mod types {
     crate::runtime::deserialize_struct!(
         Errors, optional(links, "links"), required(errors, "errors"),
     );
+    /// The `DataExportManifest` schema.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct DataExportManifest {
         pub files: Vec<String>,
@@ -53,6 +54,7 @@ pub mod types {
         DataExportManifest, required(files, "files"), optional(completed_at,
         "completed_at"), optional(valid_until, "valid_until"),
     );
+    /// The `Links` schema.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
     pub struct Links {
         /// The URL of the current page of results.
@@ -112,10 +114,10 @@ pub mod types {
         }
     }
 }
+use crate::runtime::{Call, Method, Request, path_segment};
 /// A client for Vantage (version 2.0.0).
 ///
 /// Cheap to clone: clones share one connection pool.
-use crate::runtime::{Call, Method, Request, path_segment};
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,

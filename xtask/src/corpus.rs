@@ -581,12 +581,7 @@ fn write_workspace(
                 let name = rows[i].module.clone().expect("ok rows have modules");
                 let source = std::fs::read_to_string(modules_dir.join(format!("{name}.rs")))
                     .unwrap_or_default();
-                codegen::Module {
-                    name,
-                    spec: rows[i].spec.clone(),
-                    title: rows[i].spec.clone(),
-                    source,
-                }
+                codegen::Module { name, spec: rows[i].spec.clone(), source }
             })
             .collect();
         let files = codegen::output::crate_files(&format!("batch_{b:03}"), &modules, false);

@@ -6,8 +6,11 @@
 //! - which fields must be boxed because they close a cycle of by-value
 //!   containment (`struct A { b: Option<B> }`, `struct B { a: Option<A> }`);
 //! - which types can reach a request body, where absent and null differ;
-//! - which operations share an error enum or a decoder (`sharing`).
+//! - which operations share an error enum or a decoder (`sharing`);
+//! - in words, where each type the spec does not describe comes from
+//!   (`describe`).
 
+mod describe;
 pub mod select;
 mod sharing;
 
@@ -21,6 +24,7 @@ pub fn analyze(api: &mut Api) {
     mark_boxed(api);
     mark_in_request(api);
     sharing::share(api);
+    describe::describe(api);
 }
 
 /// An alias that stands, through other aliases, lists and maps, for itself

@@ -126,10 +126,11 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
     let imports = (!used.is_empty()).then(|| quote!(use crate::runtime::{#(#used),*};));
     let mut sections = vec![
         super::Section::Items(quote! {
+            #imports
+
             #doc
             ///
             /// Cheap to clone: clones share one connection pool.
-            #imports
             #[derive(Debug, Clone)]
             pub struct Client {
                 core: crate::runtime::ClientCore,
@@ -529,24 +530,17 @@ fn operation(
     Ok(syntax::public_fn(doc, method_name, args, output, stmts))
 }
 
-/// Outcomes grouped by status in spec order: codes, then ranges, then default.
+/// Outcomes with their variants, grouped in match order (`model::match_order`).
 fn by_status<'a>(
     outcomes: &'a [Outcome],
     variants: &'a [String],
 ) -> Vec<(StatusKey, Vec<(&'a Outcome, &'a String)>)> {
-    let mut groups: Vec<(StatusKey, Vec<(&Outcome, &String)>)> = Vec::new();
-    for (o, v) in outcomes.iter().zip(variants) {
-        match groups.iter_mut().find(|(s, _)| *s == o.status) {
-            Some((_, g)) => g.push((o, v)),
-            None => groups.push((o.status, vec![(o, v)])),
-        }
-    }
-    groups.sort_by_key(|(s, _)| match s {
-        StatusKey::Code(_) => 0,
-        StatusKey::Range(_) => 1,
-        StatusKey::Default => 2,
-    });
-    groups
+    match_order(outcomes)
+        .into_iter()
+        .map(|(status, group)| {
+            (status, group.into_iter().map(|i| (&outcomes[i], &variants[i])).collect())
+        })
+        .collect()
 }
 
 fn status_pattern(s: StatusKey) -> TokenStream {

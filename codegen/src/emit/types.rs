@@ -39,17 +39,12 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
     use super::syntax::{self, word};
     let tn = &names.types[i];
     let name = ident(&tn.ident);
-    let doc = || docs.trees(def.docs.as_deref());
+    // The spec's words, or where the type comes from.
+    let text = def.summary.as_deref().or(def.docs.as_deref());
+    let doc = || docs.trees(text);
     let items = match &def.kind {
         TypeKind::Union(u) => {
-            return super::Piece::Tokens(union(
-                u,
-                &name,
-                tn,
-                names,
-                docs.of(def.docs.as_deref()),
-                docs,
-            ))
+            return super::Piece::Tokens(union(u, &name, tn, names, docs.of(text), docs))
         }
         TypeKind::Alias(t) => vec![syntax::item_type(doc(), name, ty(t, names, Place::InTypes))],
         TypeKind::Struct(s) => {

@@ -30,10 +30,20 @@ const BUNDLED: &str = "x-bundled";
 /// file (`Pet` for `pets.yaml#/Pet`), for naming it as its author did;
 /// `None` for a part of the spec's own file.
 pub fn own_name(pointer: &Pointer) -> Option<String> {
-    match pointer.segments().collect::<Vec<_>>().as_slice() {
-        [first, .., last] if first == BUNDLED && !last.is_empty() => Some(last.clone()),
-        _ => None,
+    let (file, inside) = origin(pointer)?;
+    Some(inside.last().cloned().unwrap_or(file)).filter(|name| !name.is_empty())
+}
+
+/// The file a part brought in from another file came from, as the spec
+/// named it, and the part's place inside it (`shared/pets.yaml`, `["Pet"]`);
+/// `None` for a part of the spec's own file.
+pub fn origin(pointer: &Pointer) -> Option<(String, Vec<String>)> {
+    let mut segments = pointer.segments();
+    if segments.next().as_deref() != Some(BUNDLED) {
+        return None;
     }
+    let file = segments.next()?;
+    Some((file, segments.collect()))
 }
 
 /// The largest file a `$ref` may name (the largest real specs are ~60 MB).

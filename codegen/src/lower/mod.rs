@@ -125,7 +125,7 @@ impl<'a> Lowerer<'a> {
         kind: TypeKind,
     ) -> TypeId {
         let id = TypeId(self.types.len());
-        self.types.push(TypeDef { name, docs, kind, pointer, in_request: false });
+        self.types.push(TypeDef { name, docs, kind, pointer, in_request: false, summary: None });
         id
     }
 

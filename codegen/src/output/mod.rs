@@ -39,8 +39,6 @@ pub struct Module {
     pub name: String,
     /// The spec it was generated from, as named in the preamble.
     pub spec: String,
-    /// One line for the `pub mod` doc in lib.rs.
-    pub title: String,
     pub source: String,
 }
 
@@ -79,10 +77,11 @@ fn lib_rs(modules: &[Module]) -> String {
     let specs: Vec<&str> = modules.iter().map(|m| m.spec.as_str()).collect();
     let mut s = preamble(&specs.join(", "));
     s.push_str("//! Typed async clients generated from OpenAPI specs, one module per spec.\n\n");
-    s.push_str("pub mod runtime;\n");
+    s.push_str("pub mod runtime;\n\n");
+    // Each module's docs are its own (`//!`), title first: nothing from a
+    // spec is written here.
     for m in modules {
-        let title: String = m.title.chars().filter(|c| !c.is_control()).collect();
-        s.push_str(&format!("\n#[doc = {title:?}]\npub mod {};\n", m.name));
+        s.push_str(&format!("pub mod {};\n", m.name));
     }
     s
 }
