@@ -27,3 +27,92 @@ pub fn analyzed(text: &str) -> Api {
     crate::analyze::analyze(&mut api);
     api
 }
+
+/// The model as a reader would sketch it: one line per type (`#id name =
+/// kind`), then one per operation (parameters, body, answers).
+pub fn model(api: &Api) -> String {
+    use crate::model::*;
+    let mut out = String::new();
+    for (i, def) in api.types.iter().enumerate() {
+        let name = match &def.name {
+            NameHint::Component(n) => n.clone(),
+            NameHint::Place(p) => p.join("."),
+        };
+        let kind = match &def.kind {
+            TypeKind::Struct(s) => {
+                let fields: Vec<String> = s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let opt = if f.required { "" } else { "?" };
+                        let null = if f.nullable { " | null" } else { "" };
+                        let boxed = if f.boxed { "Box " } else { "" };
+                        format!("{}{opt}: {boxed}{}{null}", f.name, ty(&f.ty))
+                    })
+                    .chain(s.additional.iter().map(|t| format!("..: {}", ty(t))))
+                    .collect();
+                format!("{{{}}}", fields.join(", "))
+            }
+            TypeKind::Enum(e) => format!("enum {}", e.values.join(" | ")),
+            TypeKind::Alias(t) => ty(t),
+            TypeKind::Union(u) => {
+                let vs: Vec<String> = u
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        let tag =
+                            v.tag_value.as_deref().map(|t| format!("{t}: ")).unwrap_or_default();
+                        let boxed = if v.boxed { "Box " } else { "" };
+                        format!("{tag}{boxed}{}", ty(&v.ty))
+                    })
+                    .collect();
+                let by = u.tag.as_deref().map(|t| format!(" by {t}")).unwrap_or_default();
+                format!("one of{by} ({})", vs.join(", "))
+            }
+        };
+        let request = if def.in_request { " [request]" } else { "" };
+        out += &format!("#{i} {name} = {kind}{request}\n");
+    }
+    for op in &api.operations {
+        let params: Vec<String> = op
+            .params
+            .iter()
+            .map(|p| {
+                let opt = if p.required { "" } else { "?" };
+                format!("{:?} {}{opt}: {}", p.location, p.name, ty(&p.ty))
+            })
+            .collect();
+        let body = op.body.as_ref().map(|b| format!(" body {}", b.media_type)).unwrap_or_default();
+        let answers = |outcomes: &[Outcome]| -> String {
+            outcomes
+                .iter()
+                .map(|o| {
+                    let content = o.content.as_ref().map(|c| format!(" {}", c.media_type));
+                    format!("{:?}{}", o.status, content.unwrap_or_default())
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        out += &format!(
+            "{} {} {} ({}){body} -> [{}] ! [{}]\n",
+            op.id,
+            op.method.as_str(),
+            op.path,
+            params.join(", "),
+            answers(&op.success),
+            answers(&op.errors)
+        );
+    }
+    out
+}
+
+fn ty(t: &crate::model::Ty) -> String {
+    use crate::model::Ty;
+    match t {
+        Ty::Named(id) => format!("#{}", id.0),
+        Ty::List(inner) => format!("[{}]", ty(inner)),
+        Ty::Map(inner) => format!("{{..: {}}}", ty(inner)),
+        Ty::Nullable(inner) => format!("{}?", ty(inner)),
+        other => format!("{other:?}"),
+    }
+}

@@ -238,3 +238,70 @@ fn mark_in_request(api: &mut Api) {
         def.kind.members().into_iter().for_each(|t| all_named(t, &mut stack));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{analyzed, model, spec};
+
+    fn check(paths: &str, components: &str) -> String {
+        model(&analyzed(&spec(paths, components)))
+    }
+
+    #[test]
+    fn inline_types_alike_become_one_and_components_never_merge() {
+        let paths = "
+/a: {get: {operationId: a, responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {n: {type: integer}}}}}}}}}
+/b: {get: {operationId: b, responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {n: {type: integer}}}}}}}}}
+/c: {get: {operationId: c, responses: {'200': {description: ok, content: {application/json: {schema: {type: object, description: other words, properties: {n: {type: integer}}}}}}}}}
+";
+        let components = "schemas:
+  One: {type: object, properties: {n: {type: integer}}}
+  Two: {type: object, properties: {n: {type: integer}}}
+";
+        insta::assert_snapshot!(check(paths, components), @r"
+        #0 One = {n?: Int(I64)}
+        #1 Two = {n?: Int(I64)}
+        #2 a.Response = {n?: Int(I64)}
+        #3 c.Response = {n?: Int(I64)}
+        a GET /a () -> [Code(200) application/json] ! []
+        b GET /b () -> [Code(200) application/json] ! []
+        c GET /c () -> [Code(200) application/json] ! []
+        ");
+    }
+
+    #[test]
+    fn a_cycle_of_by_value_fields_is_boxed_once() {
+        let components = "schemas:
+  A: {type: object, properties: {b: {$ref: '#/components/schemas/B'}, many: {type: array, items: {$ref: '#/components/schemas/A'}}}}
+  B: {type: object, properties: {a: {$ref: '#/components/schemas/A'}}}
+  Node: {type: object, properties: {next: {$ref: '#/components/schemas/Node'}}}
+";
+        insta::assert_snapshot!(check("{}", components), @r"
+        #0 A = {b?: Box #1, many?: [#0]}
+        #1 B = {a?: #0}
+        #2 Node = {next?: Box #2}
+        ");
+    }
+
+    #[test]
+    fn aliases_of_themselves_become_json_and_request_types_are_marked() {
+        let paths = "
+/p: {post: {operationId: p, requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/In'}}}}, responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Out'}}}}}}}
+";
+        let components = "schemas:
+  In: {type: object, properties: {inner: {$ref: '#/components/schemas/Inner'}}}
+  Inner: {type: object, properties: {x: {type: string, nullable: true}}}
+  Out: {type: object, properties: {x: {type: string}}}
+  Loop: {$ref: '#/components/schemas/Loop2'}
+  Loop2: {type: array, items: {$ref: '#/components/schemas/Loop'}}
+";
+        insta::assert_snapshot!(check(paths, components), @r"
+        #0 In = {inner?: #1} [request]
+        #1 Inner = {x?: String | null} [request]
+        #2 Out = {x?: String}
+        #3 Loop = Json
+        #4 Loop2 = Json
+        p POST /p () body application/json -> [Code(200) application/json] ! []
+        ");
+    }
+}

@@ -247,3 +247,65 @@ fn op_tys_mut(op: &mut Operation) -> Vec<&mut Ty> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{lowered, model, spec};
+
+    const PATHS: &str = "
+/pets: {get: {operationId: listPets, tags: [pets], responses: {'200': {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}}}}}}}
+/owners: {get: {operationId: listOwners, tags: [owners], responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Owner'}}}}}}}
+";
+    const COMPONENTS: &str = "schemas:
+  Pet: {type: object, properties: {tag: {$ref: '#/components/schemas/Tag'}}}
+  Tag: {type: object, properties: {n: {type: string}}}
+  Owner: {type: object, properties: {pets: {type: array, items: {$ref: '#/components/schemas/Pet'}}}}
+  Unused: {type: object}
+";
+
+    fn check(tags: &[&str], operations: &[&str]) -> Result<String> {
+        let mut api = lowered(&spec(PATHS, COMPONENTS));
+        let selection = Selection {
+            tags: tags.iter().map(|s| s.to_string()).collect(),
+            operations: operations.iter().map(|s| s.to_string()).collect(),
+        };
+        select(&mut api, &selection)?;
+        Ok(format!("{}{}\n", model(&api), api.part_of.unwrap_or_default()))
+    }
+
+    #[test]
+    fn a_slice_keeps_its_operations_and_what_they_reach_renumbered() {
+        insta::assert_snapshot!(check(&["pets"], &[]).unwrap(), @r"
+        #0 Pet = {tag?: #1}
+        #1 Tag = {n?: String}
+        listPets GET /pets () -> [Code(200) application/json] ! []
+        A part of this API: the operations tagged `pets`, and the types they use.
+        ");
+        insta::assert_snapshot!(check(&[], &["listOwners"]).unwrap(), @r"
+        #0 Pet = {tag?: #1}
+        #1 Tag = {n?: String}
+        #2 Owner = {pets?: [#0]}
+        listOwners GET /owners () -> [Code(200) application/json] ! []
+        A part of this API: the operations `listOwners`, and the types they use.
+        ");
+    }
+
+    #[test]
+    fn no_selection_keeps_everything() {
+        let all = check(&[], &[]).unwrap();
+        assert!(all.contains("Unused") && all.contains("listOwners"), "{all}");
+    }
+
+    #[test]
+    fn an_unknown_tag_or_operation_lists_what_there_is() {
+        let e = check(&["cats"], &[]).unwrap_err();
+        insta::assert_snapshot!(e.message, @r"
+        no tag `cats` in this spec; it has `owners`, `pets`
+        ");
+        let e = check(&[], &["listCats"]).unwrap_err();
+        insta::assert_snapshot!(e.message, @r"
+        no operation `listCats` in this spec; it has `listPets`, `listOwners`
+        ");
+    }
+}

@@ -214,3 +214,99 @@ fn servers(servers: &[openapiv3::Server]) -> Vec<Server> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{lowered, model, spec};
+
+    fn check(paths: &str, components: &str) -> String {
+        model(&lowered(&spec(paths, components)))
+    }
+
+    #[test]
+    fn components_first_then_inline_types_named_from_their_place() {
+        let paths = "
+/pets/{id}:
+  get:
+    operationId: getPet
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: integer, format: int64}}
+      - {name: fields, in: query, schema: {type: array, items: {type: string}}}
+    responses:
+      '200':
+        description: ok
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [pet]
+              properties:
+                pet: {$ref: '#/components/schemas/Pet'}
+                seen: {type: string, format: date-time, nullable: true}
+      '404': {description: gone}
+";
+        let components = "schemas:
+  Pet:
+    type: object
+    required: [name]
+    properties:
+      name: {type: string}
+      kind: {type: string, enum: [cat, dog]}
+      tags: {type: array, items: {type: object, properties: {t: {type: string}}}}
+      extra: {type: object, additionalProperties: {type: integer}}
+";
+        insta::assert_snapshot!(check(paths, components), @r"
+        #0 Pet = {name: String, kind?: #1, tags?: [#2], extra?: {..: Int(I64)}}
+        #1 Pet.kind = enum cat | dog
+        #2 Pet.tags.Item = {t?: String}
+        #3 getPet.Response = {pet: #0, seen?: DateTime | null}
+        getPet GET /pets/{id} (Path id: Int(I64), Query fields?: [String]) -> [Code(200) application/json] ! [Code(404)]
+        ");
+    }
+
+    #[test]
+    fn all_of_merges_and_one_of_with_a_discriminator_is_tagged() {
+        let components = "schemas:
+  Base: {type: object, required: [id], properties: {id: {type: string}}}
+  Cat: {allOf: [{$ref: '#/components/schemas/Base'}, {type: object, properties: {purrs: {type: boolean}}}]}
+  Dog: {type: object, properties: {barks: {type: boolean}}}
+  Pet:
+    oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+    discriminator: {propertyName: kind, mapping: {cat: '#/components/schemas/Cat', dog: '#/components/schemas/Dog'}}
+  Maybe: {anyOf: [{$ref: '#/components/schemas/Dog'}, {type: object, nullable: true}]}
+";
+        insta::assert_snapshot!(check("{}", components), @r"
+        #0 Base = {id: String}
+        #1 Cat = {id: String, purrs?: Bool}
+        #2 Dog = {barks?: Bool}
+        #3 Pet = one of by kind (cat: #1, dog: #2)
+        #4 Maybe = #2?
+        ");
+    }
+
+    #[test]
+    fn parameters_are_ordered_path_then_required_then_optional() {
+        let paths = "
+/a/{y}/{x}:
+  parameters:
+    - {name: shared, in: query, schema: {type: string}}
+  post:
+    operationId: post
+    parameters:
+      - {name: opt, in: query, schema: {type: boolean}}
+      - {name: x, in: path, required: true, schema: {type: string}}
+      - {name: req, in: header, required: true, schema: {type: string}}
+      - {name: y, in: path, required: true, schema: {type: number, format: float}}
+    requestBody:
+      content: {application/x-www-form-urlencoded: {schema: {type: object, properties: {f: {type: string}}}}}
+    responses:
+      '201': {description: made, content: {text/plain: {schema: {type: string}}}}
+      4XX: {description: bad}
+      default: {description: other}
+";
+        insta::assert_snapshot!(check(paths, "schemas: {}"), @r"
+        #0 post.Request = {f?: String}
+        post POST /a/{y}/{x} (Path y: Float(F32), Path x: String, Header req: String, Query opt?: Bool, Query shared?: String) body application/x-www-form-urlencoded -> [Code(201) text/plain] ! [Range(4), Default]
+        ");
+    }
+}

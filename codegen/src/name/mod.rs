@@ -407,3 +407,79 @@ fn auth_method_names(schemes: &[SecurityScheme], ns: &mut Namespace) -> Vec<Stri
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{analyzed, spec};
+
+    /// Every name naming decides: types with their members, then each
+    /// operation's method, parameters and enums.
+    fn names(paths: &str, components: &str) -> String {
+        let api = analyzed(&spec(paths, components));
+        let names = super::name(&api);
+        let mut out = String::new();
+        for t in &names.types {
+            let extra = t.extra.as_deref().map(|e| format!(" +{e}")).unwrap_or_default();
+            out += &format!("type {} [{}]{extra}\n", t.ident, t.members.join(", "));
+        }
+        for (op, n) in api.operations.iter().zip(&names.ops) {
+            out += &format!(
+                "{}: fn {}({}) success {:?} {:?} error {:?} {:?}\n",
+                op.id,
+                n.method,
+                n.params.join(", "),
+                n.success,
+                n.success_variants,
+                n.error,
+                n.error_alias_of
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn names_that_collide_after_case_conversion_get_suffixes_in_spec_order() {
+        let components = "schemas:
+  pet_status: {type: string, enum: [available, sold, 'sold!', '1st']}
+  PetStatus: {type: object, properties: {type: {type: string}, self: {type: string}, Type: {type: string}}}
+  Pet-Status: {type: integer}
+";
+        insta::assert_snapshot!(names("{}", components), @r"
+        type PetStatus [Available, Sold, Sold2, V1st] +Other
+        type PetStatus2 [r#type, self_, type_2]
+        type PetStatus3 []
+        ");
+    }
+
+    #[test]
+    fn operations_are_named_from_their_ids_and_keywords_are_escaped() {
+        let paths = "
+/items/{type}:
+  get:
+    operationId: get item
+    parameters:
+      - {name: type, in: path, required: true, schema: {type: string}}
+      - {name: self, in: query, schema: {type: string}}
+      - {name: req, in: query, schema: {type: string}}
+    responses:
+      '200': {description: ok}
+      '202': {description: later}
+      '404': {description: no}
+  delete:
+    operationId: Self
+    responses: {'204': {description: done}, '404': {description: no}}
+";
+        insta::assert_snapshot!(names(paths, "schemas: {}"), @r#"
+        get item: fn get_item(r#type, self_, req_2) success Some("GetItemSuccess") ["Ok", "Accepted"] error Some("GetItemError") None
+        Self: fn self_(r#type) success None ["NoContent"] error Some("SelfError") Some("GetItemError")
+        "#);
+    }
+
+    #[test]
+    fn a_name_depends_on_its_own_schema_not_on_what_comes_after() {
+        let one = "schemas:\n  Pet: {type: object}\n";
+        let two = "schemas:\n  Pet: {type: object}\n  pet: {type: object}\n";
+        let first_line = |s: String| s.lines().next().unwrap().to_string();
+        assert_eq!(first_line(names("{}", one)), first_line(names("{}", two)));
+    }
+}
