@@ -2,7 +2,10 @@
 //!
 //! A pipeline of small stages, data flowing one way (see ARCHITECTURE.md):
 //!
-//! load -> resolve -> lower -> select -> analyze -> name -> emit -> format -> output
+//! input -> lower -> analyze -> name -> emit -> output
+//!
+//! one module per stage, in that order (`lower` calls `lower::resolve` for
+//! `$ref`s; `analyze` starts with `select`).
 //!
 //! `generate_module` runs the stages for one spec and returns its source;
 //! `output` turns modules into the files of a crate and writes or checks

@@ -1,4 +1,4 @@
-//! Stage 4, analyze: facts about the whole model that no single schema knows.
+//! Analysis: facts about the whole model that no single schema knows.
 //!
 //! - inline types that are structurally identical (same shape, same docs)
 //!   become one type: real specs repeat the same inline object or enum in

@@ -1,4 +1,4 @@
-//! Stage 3b, select: keep only the operations a user asked for, and only the
+//! Selection: keep only the operations a user asked for, and only the
 //! types they reach.
 //!
 //! A service that calls five endpoints of Microsoft Graph (11,000 operations,

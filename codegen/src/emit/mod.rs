@@ -1,4 +1,4 @@
-//! Stage 6, emit: model + names -> Rust tokens. Emitters only iterate; every
+//! Emission: model + names -> Rust tokens. Emitters only iterate; every
 //! decision (order, names, boxing) was made by an earlier stage.
 //!
 //! Spec text reaches the output only as string literals and doc attributes

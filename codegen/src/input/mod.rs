@@ -1,4 +1,4 @@
-//! Stage 1, load: bytes -> `serde_json::Value` -> (overlay, bundle, upgrade,
+//! Input: bytes -> `serde_json::Value` -> (overlay, bundle, upgrade,
 //! repair) -> a document whose parts are read as `openapiv3` types on demand.
 //!
 //! YAML and JSON are both read through the same `Value`, so everything later

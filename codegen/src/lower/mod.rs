@@ -1,4 +1,4 @@
-//! Stage 3, lower: the resolved OpenAPI document becomes the model.
+//! Lowering: the resolved OpenAPI document becomes the model.
 //!
 //! Every component schema gets a `TypeId` up front, so references (including
 //! recursive ones) are just ids. Inline object and enum schemas become types

@@ -1,4 +1,4 @@
-//! Stage 2, resolve: follow `$ref`s. Any local pointer works, not only
+//! The service lowering calls to follow `$ref`s. Any local pointer works, not only
 //! `#/components/...`: the target is looked up in the raw tree and read as the
 //! kind of object the referring position expects. Chains of refs are followed
 //! and loops are reported.

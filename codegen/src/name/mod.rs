@@ -1,4 +1,4 @@
-//! Stage 5, name: every Rust identifier the emitter will write, decided once.
+//! Naming: every Rust identifier the emitter will write, decided once.
 //!
 //! Spec names (component keys, operationIds) are asked for before names made
 //! from a place, so a vendor's own type names stay as they are and an inline

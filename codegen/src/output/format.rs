@@ -1,4 +1,4 @@
-//! Stage 7, format: tokens -> text, with the "generated" preamble added after
+//! Formatting: tokens -> text, with the "generated" preamble added after
 //! formatting so that the formatter never sees it.
 
 use proc_macro2::TokenStream;

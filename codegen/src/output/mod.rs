@@ -1,4 +1,4 @@
-//! Stage 8, write: the files of a generated crate, in memory, then one
+//! Output: the files of a generated crate, in memory, then one
 //! function that writes them or, in check mode, says which are stale.
 
 pub mod format;
