@@ -29,6 +29,7 @@ pub struct Request {
     /// The operation id and path template, for tracing.
     pub(crate) operation: &'static str,
     pub(crate) template: &'static str,
+    pub(crate) accept: &'static str,
     pub(crate) path: String,
     pub(crate) query: Vec<(Cow<'static, str>, String)>,
     pub(crate) headers: HeaderMap,
@@ -40,14 +41,23 @@ pub struct Request {
 
 impl Request {
     /// A request to a path without parameters: the path is its template.
-    pub fn fixed(method: Method, operation: &'static str, template: &'static str) -> Self {
-        Request::new(method, operation, template, template.to_owned())
+    pub fn fixed(
+        method: Method,
+        operation: &'static str,
+        template: &'static str,
+        accept: &'static str,
+    ) -> Self {
+        Request::new(method, operation, template, accept, template.to_owned())
     }
 
+    /// `accept` lists the media types the operation documents for its
+    /// answers (sent as `Accept`, so that a server that negotiates answers
+    /// one of them); empty when it documents none.
     pub fn new(
         method: Method,
         operation: &'static str,
         template: &'static str,
+        accept: &'static str,
         path: String,
     ) -> Self {
         // A path parameter of `.` or `..` would move the call to another
@@ -60,6 +70,7 @@ impl Request {
             method,
             operation,
             template,
+            accept,
             path,
             query: Vec::new(),
             headers: HeaderMap::new(),
@@ -325,7 +336,7 @@ mod tests {
     fn a_dot_segment_from_a_parameter_is_refused_before_sending() {
         let request = |id: &str| {
             let path = ["/files/", &path_segment(id), "/meta"].concat();
-            Request::new(Method::GET, "getFile", "/files/{id}/meta", path)
+            Request::new(Method::GET, "getFile", "/files/{id}/meta", "", path)
         };
         for id in [".", ".."] {
             let error = request(id).error.expect("refused");

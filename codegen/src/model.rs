@@ -248,6 +248,24 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The media types the answers document, successes first, each once,
+    /// comma-separated for `Accept`; empty when none is documented. A media
+    /// type no header can carry (a comma or a control character in it) is
+    /// left out.
+    pub fn accept(&self) -> String {
+        let mut seen: Vec<&str> = Vec::new();
+        for o in self.success.iter().chain(&self.errors) {
+            let Some(c) = &o.content else { continue };
+            let media = c.media_type.trim();
+            let sendable =
+                !media.is_empty() && media.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b',');
+            if sendable && !seen.iter().any(|m| m.eq_ignore_ascii_case(media)) {
+                seen.push(media);
+            }
+        }
+        seen.join(", ")
+    }
+
     /// Whether a documented success is a file, which the client hands over
     /// as a stream rather than reading it whole.
     pub fn streams(&self) -> bool {

@@ -201,7 +201,12 @@ impl Client {
         data_export_id: &str,
         download: Option<bool>,
     ) -> Call<'_, types::ExportStatusSuccess, types::ExportStatusError> {
-        let mut req = Request::fixed(Method::GET, "exportStatus", "/export_status");
+        let mut req = Request::fixed(
+            Method::GET,
+            "exportStatus",
+            "/export_status",
+            "application/json, text/csv",
+        );
         req.query("user_id", &user_id);
         req.query("data_export_id", &data_export_id);
         req.query_opt("download", download);

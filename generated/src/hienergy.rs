@@ -231,6 +231,7 @@ impl Client {
             Method::GET,
             "getExportReport",
             "/exports/{id}",
+            "application/json",
             ["/exports/", &path_segment(&id)].concat(),
         );
         self.core

@@ -363,6 +363,7 @@ impl Client {
             Method::POST,
             "createDataExport",
             "/api/data-exports",
+            "application/json",
         );
         req.json("application/json", body);
         self.core.call(req, &[&["default"]], Self::decode_1)
@@ -386,6 +387,7 @@ impl Client {
             Method::GET,
             "getDataExportStatus",
             "/api/data-exports/{data_export_id}",
+            "application/json",
             ["/api/data-exports/", &path_segment(&data_export_id)].concat(),
         );
         req.query_opt("download_url_expires_in", download_url_expires_in);

@@ -238,6 +238,7 @@ impl Client {
             Method::GET,
             "getDataExport",
             "/data_exports/{data_export_token}",
+            "application/json",
             ["/data_exports/", &path_segment(&data_export_token)].concat(),
         );
         self.core

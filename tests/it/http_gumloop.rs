@@ -8,7 +8,7 @@ use generated::gumloop::types::{
 use generated::gumloop::Client;
 use generated::runtime::Error;
 use serde_json::json;
-use wiremock::matchers::{header, method, path, query_param};
+use wiremock::matchers::{header, headers, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 fn client(server: &MockServer) -> Client {
@@ -27,6 +27,9 @@ async fn json_status_with_both_credentials_and_all_query_parameters() {
         .and(query_param("download", "false"))
         .and(header("authorization", "Bearer gl_personal_key"))
         .and(header("x-auth-key", "user_123"))
+        // The media types the operation documents, so that a server that
+        // negotiates can send the CSV.
+        .and(headers("accept", vec!["application/json", "text/csv"]))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "data_export_id": "exp_9",
             "state": "IN_PROGRESS",

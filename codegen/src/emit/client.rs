@@ -485,7 +485,7 @@ fn operation(
 
     let http_method =
         path_expr(path(false, [word("Method"), ident(&op.method.as_str().to_ascii_uppercase())]));
-    let mut new_args = vec![http_method, str(&op.id), str(&op.path)];
+    let mut new_args = vec![http_method, str(&op.id), str(&op.path), str(&op.accept())];
     // A path without parameters is its template.
     let new = match op.path_parts.as_slice() {
         [PathPart::Literal(_)] => "fixed",

@@ -246,10 +246,17 @@ impl ClientCore {
         chosen: &[&'static str],
         fetched: Option<&Secret>,
     ) -> Result<reqwest::Request, Error<E>> {
-        let Request { method, path, mut query, mut headers, mut cookies, body, error, .. } =
-            request;
+        let Request {
+            method, path, accept, mut query, mut headers, mut cookies, body, error, ..
+        } = request;
         if let Some(message) = error {
             return Err(Error::InvalidRequest(message));
+        }
+        // An `Accept` the operation takes as a parameter wins.
+        if !accept.is_empty() && !headers.contains_key(reqwest::header::ACCEPT) {
+            let value = header_value(accept, false)
+                .map_err(|_| Error::InvalidRequest(format!("`{accept}` is not a valid Accept")))?;
+            headers.insert(reqwest::header::ACCEPT, value);
         }
         let mut basic = None;
         for scheme in chosen {
