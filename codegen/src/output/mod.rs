@@ -115,7 +115,9 @@ doctest = false
 # HTTP client; rustls keeps TLS free of system OpenSSL.
 reqwest = {{ version = "0.13", default-features = false, features = ["rustls", "http2", "multipart"] }}
 serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
+# `float_roundtrip`: a number read and written again is the number the
+# server sent (the default parser may be one ULP off).
+serde_json = {{ version = "1", features = ["float_roundtrip"] }}
 # `application/x-www-form-urlencoded` bodies.
 serde_urlencoded = "0.7"
 # Decode errors say where in the body they failed.

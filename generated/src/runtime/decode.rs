@@ -236,3 +236,17 @@ pub fn try_variant<T: serde::de::DeserializeOwned>(value: &serde_json::Value) ->
 pub fn enum_value<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Key<'de>, D::Error> {
     serde::Deserialize::deserialize(deserializer)
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_read_exactly() {
+        // Values serde_json's default parser reads one ULP off.
+        for text in ["2.6777795420581883e302", "-2.820178614263943e-291", "-8.063015315417538e-199"]
+        {
+            let read: f64 = serde_json::from_str(text).unwrap();
+            assert_eq!(read, text.parse::<f64>().unwrap(), "{text}");
+            assert_eq!(serde_json::to_string(&read).unwrap().parse::<f64>().unwrap(), read);
+        }
+    }
+}
