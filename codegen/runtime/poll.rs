@@ -73,7 +73,7 @@ pub async fn poll_until<S, E, F, Fut, D>(
 ) -> Result<Response<S>, PollError<E>>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<Response<S>, Error<E>>>,
+    Fut: std::future::IntoFuture<Output = Result<Response<S>, Error<E>>>,
     D: FnMut(&S) -> bool,
 {
     let started = std::time::Instant::now();

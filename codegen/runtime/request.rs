@@ -80,7 +80,7 @@ impl Request {
         }
     }
 
-    fn fail(&mut self, message: String) {
+    pub(crate) fn fail(&mut self, message: String) {
         self.error.get_or_insert(message);
     }
 

@@ -126,13 +126,13 @@ impl Client {
         self
     }
     /// When calls are retried ([`crate::runtime::RetryPolicy`]; `RetryPolicy::none()`
-    /// to never retry). For one call, set it on a clone: clones share the connection pool.
+    /// to never retry). For one call, set it on the call (`.retry(...)`).
     pub fn with_retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.core.set_retry(policy);
         self
     }
     /// The longest a whole call may take, body included (default
-    /// [`crate::runtime::DEFAULT_TIMEOUT`]; `None` for no limit). For one call, set it on a clone.
+    /// [`crate::runtime::DEFAULT_TIMEOUT`]; `None` for no limit). For one call, set it on the call (`.timeout(...)`).
     pub fn with_timeout(
         mut self,
         timeout: impl ::std::convert::Into<::std::option::Option<::std::time::Duration>>,
@@ -210,46 +210,49 @@ impl Client {
         req.query("user_id", &user_id);
         req.query("data_export_id", &data_export_id);
         req.query_opt("download", download);
-        let core = &self.core;
-        ::std::boxed::Box::pin(async move {
-            let raw = core
-                .execute_streaming(req, &[&["bearerAuth", "authKey"], &["bearerAuth"]])
-                .await?;
-            match raw.status().as_u16() {
-                200 if raw.media_type_is("application/json") => {
-                    let raw = raw.read().await?;
-                    raw.ok_json_as(types::ExportStatusSuccess::OkJson)
-                }
-                200 if raw.media_type_is("text/csv") => {
-                    let (raw, stream) = raw.into_stream();
-                    raw.ok_with(types::ExportStatusSuccess::OkCsv(stream))
-                }
-                200 => {
-                    let raw = raw.read().await?;
-                    raw.unexpected_content_type()
-                }
-                400 => {
-                    let raw = raw.read().await?;
-                    raw.api_error(types::ExportStatusError::BadRequest)
-                }
-                401 => {
-                    let raw = raw.read().await?;
-                    raw.api_error(types::ExportStatusError::Unauthorized)
-                }
-                403 => {
-                    let raw = raw.read().await?;
-                    raw.api_error(types::ExportStatusError::Forbidden)
-                }
-                404 => {
-                    let raw = raw.read().await?;
-                    raw.api_error(types::ExportStatusError::NotFound)
-                }
-                500 => {
-                    let raw = raw.read().await?;
-                    raw.api_error(types::ExportStatusError::InternalServerError)
-                }
-                _ => raw.read().await?.unexpected_status(),
-            }
-        })
+        self.core
+            .call_streaming(
+                req,
+                &[&["bearerAuth", "authKey"], &["bearerAuth"]],
+                |raw| {
+                    ::std::boxed::Box::pin(async move {
+                        match raw.status().as_u16() {
+                            200 if raw.media_type_is("application/json") => {
+                                let raw = raw.read().await?;
+                                raw.ok_json_as(types::ExportStatusSuccess::OkJson)
+                            }
+                            200 if raw.media_type_is("text/csv") => {
+                                let (raw, stream) = raw.into_stream();
+                                raw.ok_with(types::ExportStatusSuccess::OkCsv(stream))
+                            }
+                            200 => {
+                                let raw = raw.read().await?;
+                                raw.unexpected_content_type()
+                            }
+                            400 => {
+                                let raw = raw.read().await?;
+                                raw.api_error(types::ExportStatusError::BadRequest)
+                            }
+                            401 => {
+                                let raw = raw.read().await?;
+                                raw.api_error(types::ExportStatusError::Unauthorized)
+                            }
+                            403 => {
+                                let raw = raw.read().await?;
+                                raw.api_error(types::ExportStatusError::Forbidden)
+                            }
+                            404 => {
+                                let raw = raw.read().await?;
+                                raw.api_error(types::ExportStatusError::NotFound)
+                            }
+                            500 => {
+                                let raw = raw.read().await?;
+                                raw.api_error(types::ExportStatusError::InternalServerError)
+                            }
+                            _ => raw.read().await?.unexpected_status(),
+                        }
+                    })
+                },
+            )
     }
 }

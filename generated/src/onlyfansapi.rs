@@ -312,13 +312,13 @@ impl Client {
         self
     }
     /// When calls are retried ([`crate::runtime::RetryPolicy`]; `RetryPolicy::none()`
-    /// to never retry). For one call, set it on a clone: clones share the connection pool.
+    /// to never retry). For one call, set it on the call (`.retry(...)`).
     pub fn with_retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.core.set_retry(policy);
         self
     }
     /// The longest a whole call may take, body included (default
-    /// [`crate::runtime::DEFAULT_TIMEOUT`]; `None` for no limit). For one call, set it on a clone.
+    /// [`crate::runtime::DEFAULT_TIMEOUT`]; `None` for no limit). For one call, set it on the call (`.timeout(...)`).
     pub fn with_timeout(
         mut self,
         timeout: impl ::std::convert::Into<::std::option::Option<::std::time::Duration>>,

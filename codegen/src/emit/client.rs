@@ -83,14 +83,14 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
         }
 
         /// When calls are retried ([`crate::runtime::RetryPolicy`]; `RetryPolicy::none()`
-        /// to never retry). For one call, set it on a clone: clones share the connection pool.
+        /// to never retry). For one call, set it on the call (`.retry(...)`).
         pub fn with_retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
             self.core.set_retry(policy);
             self
         }
 
         /// The longest a whole call may take, body included (default
-        /// [`crate::runtime::DEFAULT_TIMEOUT`]; `None` for no limit). For one call, set it on a clone.
+        /// [`crate::runtime::DEFAULT_TIMEOUT`]; `None` for no limit). For one call, set it on the call (`.timeout(...)`).
         pub fn with_timeout(mut self, timeout: impl ::std::convert::Into<::std::option::Option<::std::time::Duration>>) -> Self {
             self.core.set_timeout(timeout.into());
             self
@@ -506,15 +506,13 @@ fn operation(
     let err_ty = error_ty(on.error.as_deref());
     let core = || syntax::member(var(word("self")), "core");
     if streaming {
-        // The arms read or stream the body, so they await: this operation
-        // keeps a future of its own. Rare; parsed from tokens.
+        // The arms read or stream the body, so they await: this operation's
+        // decoder is a future of its own. Rare; parsed from tokens.
         let decode = decode_match(op, on, read);
         let security = quote::ToTokens::into_token_stream(security());
         let send: syn::Block = syntax::parse(quote! {{
-            let core = &self.core;
-            ::std::boxed::Box::pin(async move {
-                let raw = core.execute_streaming(req, #security).await?;
-                #decode
+            self.core.call_streaming(req, #security, |raw| {
+                ::std::boxed::Box::pin(async move { #decode })
             })
         }})?;
         stmts.extend(send.stmts);

@@ -8,12 +8,104 @@ use super::request::{header_value, Body, COOKIE_VALUE};
 use super::retry::RETRY_STATUSES;
 use super::*;
 
-/// What every generated method returns: the call, to be awaited. The
-/// request is built (and its body serialized) when the method is called; it
-/// is sent when the future is first polled. The future borrows the client,
-/// not the arguments.
-pub type Call<'a, T, E> =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response<T>, Error<E>>> + Send + 'a>>;
+/// What every generated method returns: the call, to be awaited, with what
+/// this call alone needs set first:
+///
+/// ```ignore
+/// let answer = client.get_data_export("dta_1").header("x-request-id", "42").timeout(None).await?;
+/// ```
+///
+/// The request is built (and its body serialized) when the method is
+/// called; it is sent when the call is awaited. The call borrows the
+/// client, not the arguments.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<'a, T, E> {
+    core: &'a ClientCore,
+    request: Request,
+    security: &'static [&'static [&'static str]],
+    decode: Decode<T, E>,
+    timeout: Option<Option<Duration>>,
+    retry: Option<RetryPolicy>,
+}
+
+/// How a call's answer is read: whole, by the operation's status match, or
+/// as it arrives, for operations whose answers may be files.
+enum Decode<T, E> {
+    Whole(fn(RawResponse) -> Result<Response<T>, Error<E>>),
+    Streaming(fn(Incoming) -> Answer<T, E>),
+}
+
+/// The future of a streaming operation's decoder, and of a whole call.
+#[doc(hidden)]
+pub type Answer<T, E> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<Response<T>, Error<E>>> + Send + 'static>,
+>;
+
+impl<T, E> Call<'_, T, E> {
+    /// A header for this call alone, in place of one of the same name the
+    /// call would send (credentials are still added by the client). A name
+    /// or value no header can carry fails the call before it is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        let name = match reqwest::header::HeaderName::from_bytes(name.as_bytes()) {
+            Ok(name) => name,
+            Err(_) => {
+                self.request.fail(format!("`{name}` is not a valid header name"));
+                return self;
+            }
+        };
+        match header_value(value, false) {
+            Ok(value) => {
+                self.request.headers.insert(name, value);
+            }
+            Err(_) => {
+                self.request.fail(format!("the value of `{name}` is not a valid header value"))
+            }
+        }
+        self
+    }
+
+    /// The whole-call timeout for this call (`None`: no limit), in place of
+    /// the client's.
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeout = Some(timeout.into());
+        self
+    }
+
+    /// The retry policy for this call, in place of the client's
+    /// ([`RetryPolicy::none`] sends it once).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+}
+
+impl<'a, T: Send + 'a, E: Send + 'a> std::future::IntoFuture for Call<'a, T, E> {
+    type Output = Result<Response<T>, Error<E>>;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let Call { core, request, security, decode, timeout, retry } = self;
+        Box::pin(async move {
+            // Options of this call alone: a copy of the client's settings.
+            let core = match (timeout, retry) {
+                (None, None) => Cow::Borrowed(core),
+                (timeout, retry) => {
+                    let mut own = core.clone();
+                    own.timeout = timeout.unwrap_or(own.timeout);
+                    own.retry = retry.unwrap_or(own.retry);
+                    Cow::Owned(own)
+                }
+            };
+            match decode {
+                Decode::Whole(decode) => decode(core.execute(request, security).await?),
+                Decode::Streaming(decode) => {
+                    decode(core.execute_streaming(request, security).await?).await
+                }
+            }
+        })
+    }
+}
 
 /// Connection settings shared by every generated `Client`.
 #[derive(Clone, Debug)]
@@ -116,21 +208,34 @@ impl ClientCore {
         tracing::Instrument::instrument(call, span).await
     }
 
-    /// Builds the future a generated method returns: it sends `request`
-    /// with [`Self::execute`] when first polled and hands the answer to
-    /// `decode`, the operation's status-and-media-type match.
+    /// The call a generated method returns: when awaited, it sends
+    /// `request` with [`Self::execute`] and hands the answer to `decode`,
+    /// the operation's status-and-media-type match.
     ///
     /// One generic future here, instead of an `async fn` per operation,
     /// is what keeps a crate of thousands of operations cheap to check:
     /// each method is a plain function and a plain decoder, with no state
     /// machine of its own to type-check and borrow-check.
-    pub fn call<'a, T: Send + 'a, E: Send + 'a>(
-        &'a self,
+    pub fn call<T, E>(
+        &self,
         request: Request,
         security: &'static [&'static [&'static str]],
         decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
-    ) -> Call<'a, T, E> {
-        Box::pin(async move { decode(self.execute(request, security).await?) })
+    ) -> Call<'_, T, E> {
+        let decode = Decode::Whole(decode);
+        Call { core: self, request, security, decode, timeout: None, retry: None }
+    }
+
+    /// As [`Self::call`], for operations whose answers may be files: the
+    /// body is left unread for `decode`, which streams or reads it.
+    pub fn call_streaming<T, E>(
+        &self,
+        request: Request,
+        security: &'static [&'static [&'static str]],
+        decode: fn(Incoming) -> Answer<T, E>,
+    ) -> Call<'_, T, E> {
+        let decode = Decode::Streaming(decode);
+        Call { core: self, request, security, decode, timeout: None, retry: None }
     }
 
     /// As [`Self::execute`], but the body is left unread: for operations
