@@ -87,7 +87,14 @@ pub fn model(api: &Api) -> String {
             outcomes
                 .iter()
                 .map(|o| {
-                    let content = o.content.as_ref().map(|c| format!(" {}", c.media_type));
+                    let content = o.content.as_ref().map(|c| {
+                        let kind = match &c.kind {
+                            BodyKind::Json(t) => format!("json {}", ty(t)),
+                            BodyKind::Form(t) => format!("form {}", ty(t)),
+                            other => format!("{other:?}").to_ascii_lowercase(),
+                        };
+                        format!(" {} as {kind}", c.media_type)
+                    });
                     format!("{:?}{}", o.status, content.unwrap_or_default())
                 })
                 .collect::<Vec<_>>()

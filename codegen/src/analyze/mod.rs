@@ -263,9 +263,9 @@ mod tests {
         #1 Two = {n?: Int(I64)}
         #2 a.Response = {n?: Int(I64)}
         #3 c.Response = {n?: Int(I64)}
-        a GET /a () -> [Code(200) application/json] ! []
-        b GET /b () -> [Code(200) application/json] ! []
-        c GET /c () -> [Code(200) application/json] ! []
+        a GET /a () -> [Code(200) application/json as json #2] ! []
+        b GET /b () -> [Code(200) application/json as json #2] ! []
+        c GET /c () -> [Code(200) application/json as json #3] ! []
         ");
     }
 
@@ -301,7 +301,7 @@ mod tests {
         #2 Out = {x?: String}
         #3 Loop = Json
         #4 Loop2 = Json
-        p POST /p () body application/json -> [Code(200) application/json] ! []
+        p POST /p () body application/json -> [Code(200) application/json as json #2] ! []
         ");
     }
 }

@@ -279,14 +279,14 @@ mod tests {
         insta::assert_snapshot!(check(&["pets"], &[]).unwrap(), @r"
         #0 Pet = {tag?: #1}
         #1 Tag = {n?: String}
-        listPets GET /pets () -> [Code(200) application/json] ! []
+        listPets GET /pets () -> [Code(200) application/json as json [#0]] ! []
         A part of this API: the operations tagged `pets`, and the types they use.
         ");
         insta::assert_snapshot!(check(&[], &["listOwners"]).unwrap(), @r"
         #0 Pet = {tag?: #1}
         #1 Tag = {n?: String}
         #2 Owner = {pets?: [#0]}
-        listOwners GET /owners () -> [Code(200) application/json] ! []
+        listOwners GET /owners () -> [Code(200) application/json as json #2] ! []
         A part of this API: the operations `listOwners`, and the types they use.
         ");
     }

@@ -260,7 +260,7 @@ mod tests {
         #1 Pet.kind = enum cat | dog
         #2 Pet.tags.Item = {t?: String}
         #3 getPet.Response = {pet: #0, seen?: DateTime | null}
-        getPet GET /pets/{id} (Path id: Int(I64), Query fields?: [String]) -> [Code(200) application/json] ! [Code(404)]
+        getPet GET /pets/{id} (Path id: Int(I64), Query fields?: [String]) -> [Code(200) application/json as json #3] ! [Code(404)]
         ");
     }
 
@@ -306,7 +306,26 @@ mod tests {
 ";
         insta::assert_snapshot!(check(paths, "schemas: {}"), @r"
         #0 post.Request = {f?: String}
-        post POST /a/{y}/{x} (Path y: Float(F32), Path x: String, Header req: String, Query opt?: Bool, Query shared?: String) body application/x-www-form-urlencoded -> [Code(201) text/plain] ! [Range(4), Default]
+        post POST /a/{y}/{x} (Path y: Float(F32), Path x: String, Header req: String, Query opt?: Bool, Query shared?: String) body application/x-www-form-urlencoded -> [Code(201) text/plain as text] ! [Range(4), Default]
+        ");
+    }
+
+    #[test]
+    fn an_answer_of_any_media_type_with_a_structured_schema_is_json() {
+        let paths = "
+/r:
+  get:
+    operationId: r
+    responses:
+      '200': {description: ok, content: {'*/*': {schema: {$ref: '#/components/schemas/R'}}}}
+      '201': {description: ok, content: {'*/*': {schema: {type: string, format: binary}}}}
+      '202': {description: ok, content: {'application/*': {schema: {type: array, items: {type: integer}}}}}
+      '203': {description: ok, content: {'*/*': {}}}
+";
+        let components = "schemas:\n  R: {type: object, properties: {a: {type: string}}}\n";
+        insta::assert_snapshot!(check(paths, components), @r"
+        #0 R = {a?: String}
+        r GET /r () -> [Code(200) */* as json #0, Code(201) */* as bytes, Code(202) application/* as json [Int(I64)], Code(203) */* as bytes] ! []
         ");
     }
 }

@@ -276,6 +276,30 @@ impl Lowerer<'_> {
         }
     }
 
+    /// An answer documented as any media type (`*/*`, `application/*`)
+    /// whose schema is structured (an object, an array, a composition):
+    /// servers that document it so send JSON, and read as bytes its typed
+    /// schema would never be used.
+    fn structured_wildcard(
+        &self,
+        media: &str,
+        mt: &openapiv3::MediaType,
+        at: &Pointer,
+    ) -> Result<bool> {
+        let essence = media.split(';').next().unwrap_or("").trim();
+        if !matches!(essence, "*/*" | "application/*") {
+            return Ok(false);
+        }
+        let Some(schema) = &mt.schema else { return Ok(false) };
+        let (s, _) = self.resolver.item(schema, &at.push("schema"), "schema")?;
+        Ok(match &s.schema_kind {
+            SchemaKind::Type(Type::Object(_) | Type::Array(_)) => true,
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+            SchemaKind::Any(any) => !any.properties.is_empty() || any.items.is_some(),
+            _ => false,
+        })
+    }
+
     pub(super) fn responses(
         &mut self,
         op_id: &str,
@@ -328,11 +352,14 @@ impl Lowerer<'_> {
                         place.push(media.clone());
                     }
                 }
+                let content_at = r_at.push("content").push(media);
                 // A form or multipart *answer* is rare; it is handed over as bytes.
                 let kind = if is_form(media) || is_multipart(media) {
                     BodyKind::Bytes
+                } else if self.structured_wildcard(media, mt, &content_at)? {
+                    self.content_kind("application/json", mt, &content_at, &place)?
                 } else {
-                    self.content_kind(media, mt, &r_at.push("content").push(media), &place)?
+                    self.content_kind(media, mt, &content_at, &place)?
                 };
                 outcomes.push(Outcome {
                     status: key,
