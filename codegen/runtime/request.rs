@@ -188,8 +188,14 @@ impl Request {
 
     /// `application/x-www-form-urlencoded`; nested objects cannot be encoded
     /// and fail the call before sending.
+    /// An `application/x-www-form-urlencoded` body, as OpenAPI encodes
+    /// form fields by default (`style: form, explode: true`): a scalar is one
+    /// pair, an array one pair per item, an object one pair per property;
+    /// anything deeper is sent as JSON text, and absent values are left out.
     pub fn form<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) {
-        match serde_urlencoded::to_string(body) {
+        match form_pairs(body)
+            .and_then(|pairs| serde_urlencoded::to_string(pairs).map_err(|e| e.to_string()))
+        {
             Ok(text) => self.body = Some(Body::Raw(content_type, Bytes::from(text))),
             Err(e) => self.fail(format!("the request body cannot be form-encoded: {e}")),
         }
@@ -300,6 +306,31 @@ impl ParamValue for serde_json::Value {
     }
 }
 
+/// The pairs of a form body (see `Request::form`).
+fn form_pairs<T: serde::Serialize + ?Sized>(body: &T) -> Result<Vec<(String, String)>, String> {
+    use serde_json::Value;
+    let value = serde_json::to_value(body).map_err(|e| e.to_string())?;
+    let Value::Object(fields) = value else {
+        return Err("a form body must be an object".into());
+    };
+    let mut pairs = Vec::new();
+    for (key, value) in fields {
+        match value {
+            Value::Null => {}
+            Value::Array(items) => {
+                let items = items.into_iter().filter(|v| !v.is_null());
+                pairs.extend(items.map(|v| (key.clone(), v.to_param().into_owned())));
+            }
+            Value::Object(properties) => {
+                let properties = properties.into_iter().filter(|(_, v)| !v.is_null());
+                pairs.extend(properties.map(|(k, v)| (k, v.to_param().into_owned())));
+            }
+            scalar => pairs.push((key, scalar.to_param().into_owned())),
+        }
+    }
+    Ok(pairs)
+}
+
 /// A header value, checked (no control characters), and marked sensitive
 /// when it carries a credential so that it is never logged.
 pub(crate) fn header_value(
@@ -323,6 +354,27 @@ mod tests {
         let ok = header_value("Bearer abc", true).unwrap();
         assert!(ok.is_sensitive());
         assert!(!header_value("plain", false).unwrap().is_sensitive());
+    }
+
+    #[test]
+    fn form_arrays_are_one_pair_per_item_and_objects_one_per_property() {
+        let body = serde_json::json!({
+            "name": "a b",
+            "tags": ["x", "y&z"],
+            "none": null,
+            "count": 2,
+            "flags": [true, null, false],
+            "filter": {"kind": "cat", "age": 3},
+            "deep": [[1, 2]],
+        });
+        let mut request = Request::fixed(Method::POST, "f", "/f", "");
+        request.form("application/x-www-form-urlencoded", &body);
+        assert_eq!(request.error, None);
+        let Some(Body::Raw(_, bytes)) = &request.body else { panic!("a raw body") };
+        assert_eq!(
+            std::str::from_utf8(bytes).unwrap(),
+            "name=a+b&tags=x&tags=y%26z&count=2&flags=true&flags=false&kind=cat&age=3&deep=%5B1%2C2%5D"
+        );
     }
 
     #[test]

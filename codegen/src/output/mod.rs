@@ -116,8 +116,9 @@ doctest = false
 reqwest = {{ version = "0.13", default-features = false, features = ["rustls", "http2", "multipart"] }}
 serde = {{ version = "1", features = ["derive"] }}
 # `float_roundtrip`: a number read and written again is the number the
-# server sent (the default parser may be one ULP off).
-serde_json = {{ version = "1", features = ["float_roundtrip"] }}
+# server sent (the default parser may be one ULP off). `preserve_order`:
+# objects keep the order they came in, in extra properties and form bodies.
+serde_json = {{ version = "1", features = ["float_roundtrip", "preserve_order"] }}
 # `application/x-www-form-urlencoded` bodies.
 serde_urlencoded = "0.7"
 # Decode errors say where in the body they failed.
