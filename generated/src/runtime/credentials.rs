@@ -14,6 +14,7 @@ const TOKEN_BODY_LIMIT: usize = 1024 * 1024;
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps `value`, which then prints as `Secret(..)`.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }

@@ -33,18 +33,22 @@ struct RawParts {
 }
 
 impl RawResponse {
+    /// An answer as received (for tests of code that handles errors).
     pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
         RawResponse(Box::new(RawParts { status, headers, body }))
     }
 
+    /// The status the server answered.
     pub fn status(&self) -> StatusCode {
         self.0.status
     }
 
+    /// Every header of the answer.
     pub fn headers(&self) -> &HeaderMap {
         &self.0.headers
     }
 
+    /// The body as received, unread.
     pub fn body(&self) -> &Bytes {
         &self.0.body
     }
@@ -199,11 +203,13 @@ impl fmt::Debug for RawResponse {
 /// A type the declared headers of an answer are read into (generated per
 /// operation and status, e.g. `GetDataExportAcceptedHeaders`).
 pub trait FromHeaders {
+    /// Each declared header that is present and parses as its type.
     fn from_headers(headers: &HeaderMap) -> Self;
 }
 
 /// A header's value as a scalar type.
 pub trait FromHeaderValue: Sized {
+    /// `None` when `value` is not one.
     fn from_header_value(value: &str) -> Option<Self>;
 }
 
@@ -245,10 +251,12 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    /// The status the server answered.
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
+    /// Every header of the answer.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
@@ -274,14 +282,17 @@ impl<T> Response<T> {
         H::from_headers(&self.headers)
     }
 
+    /// The typed body.
     pub fn body(&self) -> &T {
         &self.body
     }
 
+    /// The typed body, without status and headers.
     pub fn into_body(self) -> T {
         self.body
     }
 
+    /// Status, headers and typed body.
     pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
         (self.status, self.headers, self.body)
     }
