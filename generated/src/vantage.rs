@@ -88,14 +88,16 @@ pub mod types {
         Accepted,
     }
     /// The documented error answers of `getDataExport` (`GET /data_exports/{data_export_token}`).
+    ///
+    /// The status decides the variant; a body is `None` when the answer has none of the documented type (the raw answer is in `ApiError::response`).
     #[derive(Debug, Clone, PartialEq)]
     pub enum GetDataExportError {
         /// 400 `application/json`: BadRequest
-        BadRequest(Errors),
+        BadRequest(Option<Errors>),
         /// 402 `application/json`: PaymentRequired
-        PaymentRequired(Errors),
+        PaymentRequired(Option<Errors>),
         /// 404 `application/json`: NotFound
-        NotFound(Errors),
+        NotFound(Option<Errors>),
     }
     /// The headers of a 202 answer to `getDataExport` (`GET /data_exports/{data_export_token}`), from `headers_as()`.
     #[derive(Debug, Clone, PartialEq, Default)]

@@ -97,6 +97,7 @@ async fn errors_bodies_are_typed_by_status() {
             GetDataExportError::NotFound(e) => ("NotFound", e),
         };
         assert_eq!(name, variant);
+        let errors = errors.as_ref().expect("the documented body");
         assert_eq!(errors.errors, [format!("error {status}")]);
         assert_eq!(
             errors.links.as_ref().unwrap().self_.as_deref(),
@@ -159,4 +160,33 @@ async fn a_connection_failure_is_a_transport_error() {
     let err = client.get_data_export("x").await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(err.status().is_none());
+}
+
+/// The answer a documented 404 gets, whatever its body.
+async fn not_found_with(answer: ResponseTemplate) -> Error<GetDataExportError> {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(answer).mount(&server).await;
+    client(&server).get_data_export("x").await.unwrap_err()
+}
+
+#[tokio::test]
+async fn a_documented_error_status_is_that_error_whatever_its_body() {
+    let empty = not_found_with(ResponseTemplate::new(404)).await;
+    let html = not_found_with(
+        ResponseTemplate::new(404).set_body_raw("<html>Not Found</html>", "text/html"),
+    )
+    .await;
+    let other = not_found_with(ResponseTemplate::new(404).set_body_json(json!({"nope": 1}))).await;
+    for e in [&empty, &html, &other] {
+        // The README's own match.
+        let Error::Api(api) = e else { panic!("a documented error, not {e:?}") };
+        assert!(matches!(api.body, GetDataExportError::NotFound(None)), "{e:?}");
+    }
+    let Error::Api(html) = html else { unreachable!() };
+    assert_eq!(html.response.body().as_ref(), b"<html>Not Found</html>");
+    assert!(html.unread.is_none());
+    // A JSON body that is not the documented one says why.
+    let Error::Api(other) = other else { unreachable!() };
+    let unread = other.unread.as_ref().expect("why it did not decode");
+    assert!(unread.message.contains("errors"), "{unread:?}");
 }

@@ -598,11 +598,14 @@ fn finish(prefix: &str, kind: &BodyKind, wrapped: bool) -> proc_macro2::Ident {
 /// Match arms for one status: one arm, or one per content type plus a
 /// fallback when the spec lists several bodies for it. `finish` gives the
 /// arm's expression for an outcome's variant and payload, with `raw` read.
+/// `fallback` answers a status documented with several media types when
+/// the answer has none of them.
 fn arms(
     status: StatusKey,
     group: &[(&Outcome, &String)],
     read: Read,
     finish: impl Fn(&String, Payload<'_>) -> TokenStream,
+    fallback: impl Fn(&String) -> TokenStream,
 ) -> TokenStream {
     let pat = status_pattern(status);
     let guard = match status {
@@ -644,9 +647,10 @@ fn arms(
         };
         quote!(#pat #guard => #body,)
     });
+    let fallback = fallback(group[0].1);
     quote! {
         #(#per_media)*
-        #pat #guard => { #read_whole raw.unexpected_content_type() }
+        #pat #guard => { #read_whole #fallback }
     }
 }
 
@@ -672,26 +676,32 @@ fn success_arms(op: &Operation, on: &OpNames, read: Read) -> TokenStream {
     let enum_name = on.success.as_deref().map(ident);
     let groups = by_status(&op.success, &on.success_variants);
     let arms = groups.iter().map(|(status, group)| {
-        arms(*status, group, read, |variant, payload| {
-            let variant = enum_name.as_ref().map(|e| {
-                let v = ident(variant);
-                quote!(types::#e::#v)
-            });
-            match (variant, payload) {
-                (Some(v), Payload::None) => quote!(raw.ok_with(#v)),
-                (None, Payload::None) => quote!(raw.ok_with(())),
-                (Some(v), Payload::Stream) => quote!(raw.ok_with(#v(stream))),
-                (None, Payload::Stream) => quote!(raw.ok_with(stream)),
-                (Some(v), Payload::Read(kind)) => {
-                    let m = finish("ok", kind, true);
-                    quote!(raw.#m(#v))
+        arms(
+            *status,
+            group,
+            read,
+            |variant, payload| {
+                let variant = enum_name.as_ref().map(|e| {
+                    let v = ident(variant);
+                    quote!(types::#e::#v)
+                });
+                match (variant, payload) {
+                    (Some(v), Payload::None) => quote!(raw.ok_with(#v)),
+                    (None, Payload::None) => quote!(raw.ok_with(())),
+                    (Some(v), Payload::Stream) => quote!(raw.ok_with(#v(stream))),
+                    (None, Payload::Stream) => quote!(raw.ok_with(stream)),
+                    (Some(v), Payload::Read(kind)) => {
+                        let m = finish("ok", kind, true);
+                        quote!(raw.#m(#v))
+                    }
+                    (None, Payload::Read(kind)) => {
+                        let m = finish("ok", kind, false);
+                        quote!(raw.#m())
+                    }
                 }
-                (None, Payload::Read(kind)) => {
-                    let m = finish("ok", kind, false);
-                    quote!(raw.#m())
-                }
-            }
-        })
+            },
+            |_| quote!(raw.unexpected_content_type()),
+        )
     });
     quote!(#(#arms)*)
 }
@@ -741,16 +751,26 @@ fn error_arms(op: &Operation, on: &OpNames, read: Read) -> TokenStream {
         Read::Incoming { .. } => Read::Incoming { success: false },
     };
     let arms = groups.iter().map(|(status, group)| {
-        arms(*status, group, read, |variant, payload| {
-            let v = ident(variant);
-            match payload {
-                Payload::Read(kind) => {
-                    let m = finish("err", kind, true);
-                    quote!(raw.#m(types::#e::#v))
+        arms(
+            *status,
+            group,
+            read,
+            |variant, payload| {
+                let v = ident(variant);
+                match payload {
+                    Payload::Read(kind) => {
+                        let m = finish("err", kind, true);
+                        quote!(raw.#m(types::#e::#v))
+                    }
+                    Payload::None | Payload::Stream => quote!(raw.api_error(types::#e::#v)),
                 }
-                Payload::None | Payload::Stream => quote!(raw.api_error(types::#e::#v)),
-            }
-        })
+            },
+            |variant| {
+                // The status decides: its first variant, with no body.
+                let v = ident(variant);
+                quote!(raw.api_error(types::#e::#v(None)))
+            },
+        )
     });
     quote!(#(#arms)*)
 }

@@ -313,8 +313,14 @@ fn op_enums(op: &Operation, i: usize, names: &Names, docs: &Docs) -> TokenStream
                 (false, 1) => ", and of one more operation that answers the same".to_string(),
                 (false, n) => format!(", and of {n} more operations that answer the same"),
             };
+            let bodies = if success || outcomes.iter().all(|o| o.content.is_none()) {
+                ""
+            } else {
+                "\n\nThe status decides the variant; a body is `None` when the answer has \
+                 none of the documented type (the raw answer is in `ApiError::response`)."
+            };
             let doc = docs.attrs(&format!(
-                "{what} of `{}` (`{} {}`){also}.",
+                "{what} of `{}` (`{} {}`){also}.{bodies}",
                 op.id,
                 op.method.as_str(),
                 op.path
@@ -328,10 +334,12 @@ fn op_enums(op: &Operation, i: usize, names: &Names, docs: &Docs) -> TokenStream
                 );
                 match &o.content {
                     Some(c) => {
+                        // An error status is its variant whatever its body
+                        // (see the runtime's `err_json`): the body may be absent.
                         let t = if success {
                             super::success_body_ty(&c.kind, names, Place::InTypes)
                         } else {
-                            body_ty(&c.kind, names, Place::InTypes)
+                            option(body_ty(&c.kind, names, Place::InTypes), names)
                         };
                         quote! { #d #v(#t), }
                     }

@@ -48,8 +48,13 @@ pub struct AuthError {
 /// A documented error answer.
 #[derive(Debug)]
 pub struct ApiError<E> {
+    /// The operation's error variant for the status. Its body is `None` when
+    /// the answer had none of the documented type (empty, another media
+    /// type, or not decodable); `response` has the answer as received.
     pub body: E,
     pub response: RawResponse,
+    /// Why a body of the documented media type did not decode.
+    pub unread: Option<DecodeError>,
 }
 
 /// A body that did not match: where in it, and why.

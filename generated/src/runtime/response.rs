@@ -143,30 +143,59 @@ impl RawResponse {
         Ok(self.into_response(wrap(body)))
     }
 
+    // A documented error status is that error whatever its body: a proxy's
+    // HTML page or an empty 404 is still the 404. Its variant's body is
+    // `None` when the answer has none of the documented type (empty,
+    // another media type, or not decodable); the raw answer stays in
+    // `ApiError::response`, and why it did not decode in `unread`.
+
     #[doc(hidden)]
     pub fn err_json<B: serde::de::DeserializeOwned, T, E>(
         self,
-        wrap: fn(B) -> E,
+        wrap: fn(Option<B>) -> E,
     ) -> Result<T, Error<E>> {
-        let body = self.json()?;
-        self.api_error(wrap(body))
+        let read = match self.readable_as(is_json) {
+            true => self.json().map(Some),
+            false => Ok(None),
+        };
+        self.api_error_read(wrap, read)
     }
 
     #[doc(hidden)]
-    pub fn err_text<T, E>(self, wrap: fn(String) -> E) -> Result<T, Error<E>> {
-        let body = self.text()?;
-        self.api_error(wrap(body))
+    pub fn err_text<T, E>(self, wrap: fn(Option<String>) -> E) -> Result<T, Error<E>> {
+        let read = match self.readable_as(|media| media.starts_with("text/")) {
+            true => self.text().map(Some),
+            false => Ok(None),
+        };
+        self.api_error_read(wrap, read)
     }
 
     #[doc(hidden)]
-    pub fn err_bytes<T, E>(self, wrap: fn(Bytes) -> E) -> Result<T, Error<E>> {
-        let body = self.body().clone();
+    pub fn err_bytes<T, E>(self, wrap: fn(Option<Bytes>) -> E) -> Result<T, Error<E>> {
+        let body = (!self.body().is_empty()).then(|| self.body().clone());
         self.api_error(wrap(body))
     }
 
     #[doc(hidden)]
     pub fn api_error<T, E>(self, body: E) -> Result<T, Error<E>> {
-        Err(Error::Api(Box::new(ApiError { body, response: self })))
+        Err(Error::Api(Box::new(ApiError { body, response: self, unread: None })))
+    }
+
+    fn api_error_read<B, T, E>(
+        self,
+        wrap: fn(Option<B>) -> E,
+        read: Result<Option<B>, DecodeError>,
+    ) -> Result<T, Error<E>> {
+        let (body, unread) = match read {
+            Ok(body) => (body, None),
+            Err(e) => (None, Some(e)),
+        };
+        Err(Error::Api(Box::new(ApiError { body: wrap(body), response: self, unread })))
+    }
+
+    /// A body that is there, of a media type `fits` accepts (or of none said).
+    fn readable_as(&self, fits: impl Fn(&str) -> bool) -> bool {
+        !self.body().is_empty() && self.media_type().is_none_or(|m| fits(&m))
     }
 
     #[doc(hidden)]
@@ -304,4 +333,9 @@ impl<T> std::ops::Deref for Response<T> {
     fn deref(&self) -> &T {
         &self.body
     }
+}
+
+/// `application/json`, `application/problem+json`, `text/json`, ...
+fn is_json(media: &str) -> bool {
+    media == "application/json" || media.ends_with("+json") || media.ends_with("/json")
 }
