@@ -190,3 +190,22 @@ async fn a_documented_error_status_is_that_error_whatever_its_body() {
     let unread = other.unread.as_ref().expect("why it did not decode");
     assert!(unread.message.contains("errors"), "{unread:?}");
 }
+
+#[tokio::test]
+async fn a_json_answer_that_does_not_decode_names_its_content_type_when_it_is_not_json() {
+    let answer = |template: ResponseTemplate| async move {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).respond_with(template).mount(&server).await;
+        client(&server).get_data_export("x").await
+    };
+    let html = answer(ResponseTemplate::new(200).set_body_raw("<html>busy</html>", "text/html"));
+    let e = html.await.unwrap_err();
+    assert!(matches!(e, Error::UnexpectedContentType(_)), "{e:?}");
+    let broken = answer(ResponseTemplate::new(200).set_body_raw("{\"token\":", "application/json"));
+    let e = broken.await.unwrap_err();
+    assert!(matches!(e, Error::Decode(_)), "{e:?}");
+    // A body that decodes is taken whatever it says it is.
+    let example = serde_json::to_string(&at("vantage.yaml", EXAMPLE_200)).unwrap();
+    let sloppy = answer(ResponseTemplate::new(200).set_body_raw(example, "text/plain"));
+    assert!(matches!(sloppy.await.unwrap().into_body(), GetDataExportSuccess::Ok(_)));
+}

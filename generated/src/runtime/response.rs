@@ -106,7 +106,7 @@ impl RawResponse {
 
     #[doc(hidden)]
     pub fn ok_json<T: serde::de::DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
-        let body = self.json()?;
+        let body = self.json_answer()?;
         Ok(self.into_response(body))
     }
 
@@ -115,8 +115,20 @@ impl RawResponse {
         self,
         wrap: fn(B) -> T,
     ) -> Result<Response<T>, Error<E>> {
-        let body = self.json()?;
+        let body = self.json_answer()?;
         Ok(self.into_response(wrap(body)))
+    }
+
+    /// A documented JSON answer. A body that does not decode is a
+    /// `Decode` error when it says it is JSON (or says nothing), and an
+    /// `UnexpectedContentType` when it says it is something else (a
+    /// gateway's HTML page): the error names what went wrong. A body that
+    /// decodes is taken whatever its `Content-Type`, as sloppy servers send.
+    fn json_answer<B: serde::de::DeserializeOwned, E>(&self) -> Result<B, Error<E>> {
+        self.json().map_err(|e| match self.media_type() {
+            Some(media) if !is_json(&media) => Error::UnexpectedContentType(self.clone()),
+            _ => Error::Decode(e),
+        })
     }
 
     #[doc(hidden)]
