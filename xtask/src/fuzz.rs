@@ -34,7 +34,7 @@ pub fn run(root: &Path, flags: crate::flags::Fuzz) -> Result<(), String> {
         format!("{}:{}", tools.join("bin").display(), std::env::var("PATH").unwrap_or_default());
     // Build first, once, so that the time given is spent fuzzing.
     for target in &targets {
-        let status = fuzz_command(root, &work, &path)
+        let status = fuzz_command(root, &work, &path, 0)
             .args(["build", "--fuzz-dir", "codegen/fuzz", target.as_str()])
             .status()
             .map_err(|e| format!("cargo fuzz build: {e}"))?;
@@ -60,16 +60,7 @@ pub fn run(root: &Path, flags: crate::flags::Fuzz) -> Result<(), String> {
         }
         let log =
             std::fs::File::create(work.join(format!("{target}.log"))).map_err(|e| e.to_string())?;
-        let mut run = fuzz_command(root, &work, &path);
-        if nice > 0 {
-            let program = run.get_program().to_owned();
-            let args: Vec<_> = run.get_args().map(|a| a.to_owned()).collect();
-            let mut niced = Command::new("nice");
-            niced.current_dir(root).env("PATH", &path).env("CARGO_TARGET_DIR", work.join("build"));
-            niced.arg("-n").arg(nice.to_string()).arg(program).args(args);
-            run = niced;
-        }
-        let child = run
+        let child = fuzz_command(root, &work, &path, nice)
             .args(["run", "--fuzz-dir", "codegen/fuzz", target.as_str()])
             .arg(&corpus)
             .arg("--")
@@ -147,8 +138,15 @@ pub fn run(root: &Path, flags: crate::flags::Fuzz) -> Result<(), String> {
     Ok(())
 }
 
-fn fuzz_command(root: &Path, work: &Path, path: &str) -> Command {
-    let mut c = Command::new("cargo");
+/// `cargo +nightly fuzz`, under `nice -n NICE` when `nice` is above 0.
+fn fuzz_command(root: &Path, work: &Path, path: &str, nice: u64) -> Command {
+    let mut c = if nice > 0 {
+        let mut c = Command::new("nice");
+        c.arg("-n").arg(nice.to_string()).arg("cargo");
+        c
+    } else {
+        Command::new("cargo")
+    };
     c.current_dir(root)
         .env("PATH", path)
         .env("CARGO_TARGET_DIR", work.join("build"))
