@@ -23,7 +23,7 @@ pub fn describe(api: &mut Api) {
 }
 
 /// No docs, or docs of nothing but blanks.
-pub fn undescribed(def: &TypeDef) -> bool {
+fn undescribed(def: &TypeDef) -> bool {
     def.docs.as_deref().is_none_or(|d| d.trim().is_empty())
 }
 
