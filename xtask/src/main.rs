@@ -6,6 +6,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
+mod conformance;
 mod corpus;
 mod flags;
 mod fuzz;
@@ -25,6 +26,8 @@ fn main() -> ExitCode {
         flags::Command::CorpusOne(f) => corpus::one(f),
         flags::Command::Bench(f) => bench::run(&root, f),
         flags::Command::BenchOne(f) => bench::one(f),
+        flags::Command::Conformance(f) => conformance::run(&root, f),
+        flags::Command::ConformanceOne(f) => conformance::one(f),
         flags::Command::Fuzz(f) => fuzz::run(&root, f),
         flags::Command::FuzzCompile(f) => fuzz::compile(&root, f),
     };

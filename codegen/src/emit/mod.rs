@@ -11,6 +11,7 @@
 //! control characters dropped (`clean_text`), nothing can end the comment.
 
 mod client;
+pub mod harness;
 mod syntax;
 mod types;
 

@@ -182,6 +182,20 @@ pub fn load_file(path: &Path) -> Result<Document> {
 /// `load_file`, with external `$ref`s allowed to read files anywhere inside
 /// `ref_root` rather than only inside the spec's own folder.
 pub fn load_file_within(path: &Path, ref_root: Option<&Path>) -> Result<Document> {
+    from_raw(read_bundled(path, ref_root)?, path)
+}
+
+/// The document as codegen reads it, before anything is rewritten for
+/// lowering: the overlay applied and external `$ref`s bundled, with the
+/// version it declares. What a judge of the generated client (a mock
+/// server) must be given, so that both read the same contract.
+pub fn as_read(path: &Path, ref_root: Option<&Path>) -> Result<Value> {
+    let raw = read_bundled(path, ref_root)?;
+    check_version(&raw.value).map_err(|e| e.in_file(path))?;
+    Ok(raw.into_tree())
+}
+
+fn read_bundled(path: &Path, ref_root: Option<&Path>) -> Result<Raw> {
     let text = read(path)?;
     let mut raw = parse_document(&text, path).map_err(|e| e.in_file(path))?;
     drop(text);
@@ -196,7 +210,7 @@ pub fn load_file_within(path: &Path, ref_root: Option<&Path>) -> Result<Document
         raw.whole_tree().map_err(|e| e.in_file(path))?;
     }
     bundle::bundle(&mut raw.value, path, ref_root).map_err(|e| e.in_file(path))?;
-    from_raw(raw, path)
+    Ok(raw)
 }
 
 /// Parses a spec held in memory; `name` is only used in messages and to

@@ -41,7 +41,7 @@ pub type Answer<T, E> = std::pin::Pin<
     Box<dyn std::future::Future<Output = Result<Response<T>, Error<E>>> + Send + 'static>,
 >;
 
-impl<T, E> Call<'_, T, E> {
+impl<'a, T, E> Call<'a, T, E> {
     /// A header for this call alone, in place of one of the same name the
     /// call would send (credentials are still added by the client). A name
     /// or value no header can carry fails the call before it is sent.
@@ -77,7 +77,30 @@ impl<T, E> Call<'_, T, E> {
         self.retry = Some(policy);
         self
     }
+
+    /// The call as its two halves, sending and decoding, for a judge that
+    /// must see the raw answer the typed one came from (`cargo xtask
+    /// conformance`). A streaming call is given back: its body is read by
+    /// its decoder.
+    #[doc(hidden)]
+    #[allow(clippy::type_complexity)]
+    pub fn split(self) -> Result<(Call<'a, RawResponse, E>, RawDecoder<T, E>), Self> {
+        let Call { core, request, security, decode, timeout, retry } = self;
+        match decode {
+            Decode::Whole(decode) => {
+                let send = Decode::Whole(|raw: RawResponse| Ok(raw.clone().into_response(raw)));
+                Ok((Call { core, request, security, decode: send, timeout, retry }, decode))
+            }
+            decode @ Decode::Streaming(_) => {
+                Err(Call { core, request, security, decode, timeout, retry })
+            }
+        }
+    }
 }
+
+/// A whole call's decoder: the operation's status-and-media-type match.
+#[doc(hidden)]
+pub type RawDecoder<T, E> = fn(RawResponse) -> Result<Response<T>, Error<E>>;
 
 impl<'a, T: Send + 'a, E: Send + 'a> std::future::IntoFuture for Call<'a, T, E> {
     type Output = Result<Response<T>, Error<E>>;

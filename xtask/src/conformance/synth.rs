@@ -1,0 +1,628 @@
+//! The cases of one spec, read from the document the mock server serves
+//! (never from codegen's model, which is what is judged): for every
+//! operation, documented status and media type, a call with only the
+//! required arguments and one with all of them, from the spec's examples
+//! where it has them and otherwise values made to satisfy the schema.
+
+use serde_json::{json, Map, Value};
+
+/// One call to make, and what to ask the mock server for.
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub id: usize,
+    /// `get /pets/{id}`, as the harness names operations.
+    pub op: String,
+    pub operation_id: Option<String>,
+    pub status: String,
+    /// Empty when the answer has no body.
+    pub media: String,
+    /// `required` or `all` arguments.
+    pub args_mode: &'static str,
+    /// Asks for a body made up from the schema rather than the example.
+    pub dynamic: bool,
+    pub args: Map<String, Value>,
+    /// The media type of the request body sent, if any.
+    pub body_media: Option<String>,
+    /// The schema of the answer asked for, if it has one.
+    pub schema: Option<Value>,
+    /// Why no request can satisfy the operation's parameters, if none can.
+    pub unsatisfiable: Option<String>,
+}
+
+/// Statuses that cannot be asked for one by one (`4XX`, `default`).
+#[derive(Default, Debug)]
+pub struct NotRun {
+    pub ranges: usize,
+    pub multipart: usize,
+    /// Answers of operations whose path key has a fragment
+    /// (`/#Action=AddPermission`, as AWS specs tell operations on one path
+    /// apart): clients never send a fragment, and Prism routes by it, so
+    /// no request can reach such an operation.
+    pub fragments: usize,
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+pub fn cases(doc: &Value, dynamic_calls: usize) -> (Vec<Case>, NotRun) {
+    let mut out = Vec::new();
+    let mut not_run = NotRun::default();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return (out, not_run);
+    };
+    let s = Synth { doc, unsatisfiable: Default::default() };
+    for (path, item) in paths {
+        let item = s.deref(item);
+        for method in METHODS {
+            let Some(op) = item.get(method).filter(|o| o.is_object()) else { continue };
+            let key = format!("{method} {path}");
+            let fragment = path.contains('#');
+            let params = s.params(item, op);
+            let (body, multipart) = s.body(op);
+            let args = |all: bool| {
+                let mut a = Map::new();
+                for p in &params {
+                    if all || p.required {
+                        a.insert(format!("{} {}", p.location, p.name), p.value(&s, all));
+                    }
+                }
+                if let Some(b) = &body {
+                    if all || b.required {
+                        a.insert("body ".into(), b.value(&s, all));
+                    }
+                }
+                a
+            };
+            s.unsatisfiable.borrow_mut().clear();
+            let (required_args, all_args) = (args(false), args(true));
+            let unsatisfiable = s.unsatisfiable.borrow().first().cloned();
+            let Some(responses) = s.deref(op.get("responses").unwrap_or(&Value::Null)).as_object()
+            else {
+                continue;
+            };
+            for (status, response) in responses {
+                if status.len() != 3 || !status.bytes().all(|b| b.is_ascii_digit()) {
+                    not_run.ranges += 1;
+                    continue;
+                }
+                let response = s.deref(response);
+                let medias: Vec<String> = match response.get("content").and_then(Value::as_object) {
+                    Some(c) if !c.is_empty() => c.keys().cloned().collect(),
+                    _ => vec![String::new()],
+                };
+                for media in medias {
+                    if multipart {
+                        not_run.multipart += 1;
+                        continue;
+                    }
+                    if fragment {
+                        not_run.fragments += 1;
+                        continue;
+                    }
+                    let schema = response
+                        .get("content")
+                        .and_then(|c| c.get(&media))
+                        .and_then(|m| m.get("schema"))
+                        .cloned();
+                    let runs = [(false, &required_args, "required"), (false, &all_args, "all")]
+                        .into_iter()
+                        .chain((0..dynamic_calls).map(|k| {
+                            if k % 2 == 0 {
+                                (true, &all_args, "all")
+                            } else {
+                                (true, &required_args, "required")
+                            }
+                        }));
+                    for (dynamic, args, args_mode) in runs {
+                        out.push(Case {
+                            id: out.len(),
+                            op: key.clone(),
+                            operation_id: op
+                                .get("operationId")
+                                .and_then(Value::as_str)
+                                .map(str::to_string),
+                            status: status.clone(),
+                            media: media.clone(),
+                            args_mode,
+                            dynamic,
+                            args: args.clone(),
+                            body_media: body.as_ref().map(|b| b.media.clone()),
+                            schema: schema.clone(),
+                            unsatisfiable: unsatisfiable.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    (out, not_run)
+}
+
+struct Param<'a> {
+    location: String,
+    name: String,
+    required: bool,
+    example: Option<Value>,
+    schema: Option<&'a Value>,
+}
+
+impl Param<'_> {
+    fn value(&self, s: &Synth, all: bool) -> Value {
+        match (&self.example, self.schema) {
+            (Some(e), Some(schema)) if s.fits(e, schema) => e.clone(),
+            (Some(e), None) => e.clone(),
+            (_, Some(schema)) => s.value(schema, all, &mut Vec::new()),
+            (None, None) => Value::String("x".into()),
+        }
+    }
+}
+
+struct BodyArg<'a> {
+    media: String,
+    required: bool,
+    example: Option<Value>,
+    schema: Option<&'a Value>,
+    text: bool,
+}
+
+impl BodyArg<'_> {
+    fn value(&self, s: &Synth, all: bool) -> Value {
+        let v = match (&self.example, self.schema) {
+            (Some(e), Some(schema)) if s.fits(e, schema) => e.clone(),
+            (Some(e), None) => e.clone(),
+            (_, Some(schema)) => s.value(schema, all, &mut Vec::new()),
+            (None, None) => json!({}),
+        };
+        match (self.text, v) {
+            (true, Value::String(t)) => Value::String(t),
+            (true, other) => Value::String(other.to_string()),
+            (false, v) => v,
+        }
+    }
+}
+
+struct Synth<'a> {
+    doc: &'a Value,
+    /// Schemas no value can satisfy, met while making arguments (an
+    /// `enum` of strings on a list).
+    unsatisfiable: std::cell::RefCell<Vec<String>>,
+}
+
+impl<'a> Synth<'a> {
+    /// Follows local `$ref`s (bundling made every one local).
+    fn deref(&self, mut v: &'a Value) -> &'a Value {
+        for _ in 0..32 {
+            let Some(r) = v.get("$ref").and_then(Value::as_str) else { return v };
+            let Some(target) = r.strip_prefix('#').and_then(|p| self.doc.pointer(p)) else {
+                return v;
+            };
+            v = target;
+        }
+        v
+    }
+
+    /// Path-item parameters, overridden by the operation's of the same
+    /// name and location.
+    fn params(&self, item: &'a Value, op: &'a Value) -> Vec<Param<'a>> {
+        let mut out: Vec<Param> = Vec::new();
+        for list in [item.get("parameters"), op.get("parameters")].into_iter().flatten() {
+            for p in list.as_array().into_iter().flatten() {
+                let p = self.deref(p);
+                let (Some(name), Some(location)) =
+                    (p.get("name").and_then(Value::as_str), p.get("in").and_then(Value::as_str))
+                else {
+                    continue;
+                };
+                let content_schema = p
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .and_then(|c| c.values().next())
+                    .and_then(|m| m.get("schema"));
+                let schema = p.get("schema").or(content_schema);
+                let param = Param {
+                    location: location.to_string(),
+                    name: name.to_string(),
+                    required: location == "path"
+                        || p.get("required").and_then(Value::as_bool).unwrap_or(false),
+                    example: example_of(p),
+                    schema,
+                };
+                out.retain(|q| !(q.name == param.name && q.location == param.location));
+                out.push(param);
+            }
+        }
+        out
+    }
+
+    /// The request body in the media type the client sends (JSON, else a
+    /// form, else the first); whether it is multipart.
+    fn body(&self, op: &'a Value) -> (Option<BodyArg<'a>>, bool) {
+        let Some(body) = op.get("requestBody").map(|b| self.deref(b)) else {
+            return (None, false);
+        };
+        let Some(content) = body.get("content").and_then(Value::as_object) else {
+            return (None, false);
+        };
+        let json = |m: &str| {
+            let m = m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            m == "application/json" || m.ends_with("+json")
+        };
+        let chosen = content
+            .iter()
+            .find(|(m, _)| json(m))
+            .or_else(|| {
+                content.iter().find(|(m, _)| m.starts_with("application/x-www-form-urlencoded"))
+            })
+            .or_else(|| content.iter().next());
+        let Some((media, m)) = chosen else { return (None, false) };
+        if media.starts_with("multipart/") {
+            return (None, true);
+        }
+        let text = !json(media) && !media.starts_with("application/x-www-form-urlencoded");
+        let arg = BodyArg {
+            media: media.clone(),
+            required: body.get("required").and_then(Value::as_bool).unwrap_or(false),
+            example: example_of(m),
+            schema: m.get("schema"),
+            text,
+        };
+        (Some(arg), false)
+    }
+
+    /// A value the schema accepts: its example, default or first enum
+    /// value where it has one, else one made from its type and bounds.
+    /// `all`: every property of objects, not only the required ones.
+    ///
+    /// `seen` holds the `$ref`s being made: a schema met again inside
+    /// itself gives the least it can (an empty list, no optional
+    /// properties), so recursive schemas end.
+    fn value(&self, schema: &'a Value, all: bool, seen: &mut Vec<&'a str>) -> Value {
+        let reference = schema.get("$ref").and_then(Value::as_str);
+        let again = reference.is_some_and(|r| seen.contains(&r));
+        if seen.len() > 48 {
+            return Value::Null;
+        }
+        if let Some(r) = reference {
+            seen.push(r);
+        }
+        let v = self.made(self.deref(schema), all && !again, again, seen);
+        if reference.is_some() {
+            seen.pop();
+        }
+        v
+    }
+
+    /// Is `example` of the type the schema asks for? Vendors' examples
+    /// are often a single value for a list, or a number as text; a value
+    /// of the wrong type would judge the spec, not the client.
+    fn fits(&self, example: &Value, schema: &'a Value) -> bool {
+        let schema = self.deref(schema);
+        let Some(t) = type_of(schema) else { return true };
+        match example {
+            Value::Null => schema.get("nullable") == Some(&Value::Bool(true)),
+            Value::Bool(_) => t == "boolean",
+            Value::Number(n) => t == "number" || (t == "integer" && (n.is_i64() || n.is_u64())),
+            Value::String(_) => t == "string",
+            Value::Array(items) => {
+                t == "array"
+                    && schema.get("items").is_none_or(|i| items.iter().all(|v| self.fits(v, i)))
+            }
+            Value::Object(_) => t == "object",
+        }
+    }
+
+    fn made(&self, schema: &'a Value, all: bool, again: bool, seen: &mut Vec<&'a str>) -> Value {
+        for key in ["const", "example", "default"] {
+            if let Some(v) = schema.get(key).filter(|v| key == "const" || self.fits(v, schema)) {
+                return v.clone();
+            }
+        }
+        if let Some(v) = schema
+            .get("examples")
+            .and_then(Value::as_array)
+            .and_then(|e| e.first())
+            .filter(|v| self.fits(v, schema))
+        {
+            return v.clone();
+        }
+        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+            match values.iter().find(|v| !v.is_null() && self.fits(v, schema)) {
+                Some(v) => return v.clone(),
+                None => self.unsatisfiable.borrow_mut().push(format!(
+                    "no value of its `enum` ({}) is of its type",
+                    Value::Array(values.clone())
+                )),
+            }
+        }
+        if let Some(members) = schema.get("allOf").and_then(Value::as_array) {
+            let mut merged = Map::new();
+            let mut other = None;
+            // A member that only annotates (a description beside a `$ref`)
+            // adds no value.
+            for m in members.iter().filter(|m| !annotation_only(self.deref(m))) {
+                match self.value(m, all, seen) {
+                    Value::Object(o) => merged.extend(o),
+                    v => other = other.or(Some(v)),
+                }
+            }
+            let own = self.object(schema, all, seen);
+            merged.extend(own);
+            return match other {
+                Some(v) if merged.is_empty() => v,
+                _ => Value::Object(merged),
+            };
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(branches) = schema.get(key).and_then(Value::as_array) {
+                let branch = branches
+                    .iter()
+                    .find(|b| type_of(self.deref(b)) != Some("null"))
+                    .or(branches.first());
+                if let Some(b) = branch {
+                    let mut v = self.value(b, all, seen);
+                    // Properties beside the union belong to every branch.
+                    if let Value::Object(o) = &mut v {
+                        o.extend(self.object(schema, all, seen));
+                    }
+                    return v;
+                }
+            }
+        }
+        match type_of(schema) {
+            Some("string") => string(schema),
+            Some("integer") => integer(schema),
+            Some("number") => number(schema),
+            Some("boolean") => Value::Bool(true),
+            Some("array") => {
+                // Two items where the schema allows: a server cannot tell a
+                // one-item list in a query or form (`a=1`) from a scalar.
+                let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+                let max = schema.get("maxItems").and_then(Value::as_u64).unwrap_or(u64::MAX);
+                let unique = schema.get("uniqueItems") == Some(&Value::Bool(true));
+                let item_schema = schema.get("items");
+                let distinct: Vec<Value> = item_schema
+                    .map(|i| self.deref(i))
+                    .and_then(|i| i.get("enum"))
+                    .and_then(Value::as_array)
+                    .map(|e| e.iter().filter(|v| !v.is_null()).cloned().collect())
+                    .unwrap_or_default();
+                let wanted = match (again, unique && distinct.len() < 2) {
+                    (true, _) => min,
+                    (false, true) => min.max(1),
+                    (false, false) => min.max(2),
+                };
+                let n = wanted.min(max) as usize;
+                if unique && distinct.len() >= n {
+                    return Value::Array(distinct.into_iter().take(n).collect());
+                }
+                let item = item_schema.map(|i| self.value(i, all, seen)).unwrap_or(json!("x"));
+                Value::Array((0..n).map(|_| item.clone()).collect())
+            }
+            Some("null") => Value::Null,
+            _ if ["properties", "additionalProperties", "type", "required", "minProperties"]
+                .iter()
+                .any(|k| schema.get(*k).is_some()) =>
+            {
+                Value::Object(self.object(schema, all, seen))
+            }
+            // No type: anything goes; a string is what most servers take.
+            _ => json!("x"),
+        }
+    }
+
+    fn object(&self, schema: &'a Value, all: bool, seen: &mut Vec<&'a str>) -> Map<String, Value> {
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut out = Map::new();
+        for (name, p) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            let p_schema = self.deref(p);
+            // A server sets read-only properties; a request does not send them.
+            if p_schema.get("readOnly").and_then(Value::as_bool) == Some(true) {
+                continue;
+            }
+            if all || required.contains(&name.as_str()) {
+                out.insert(name.clone(), self.value(p, all, seen));
+            }
+        }
+        // A map that must have entries gets them.
+        let min = schema.get("minProperties").and_then(Value::as_u64).unwrap_or(0) as usize;
+        let extra = schema.get("additionalProperties").filter(|a| a.is_object());
+        for i in 0..min.saturating_sub(out.len()) {
+            let v = extra.map_or(json!("x"), |a| self.value(a, all, seen));
+            out.insert(format!("key{i}"), v);
+        }
+        out
+    }
+}
+
+/// A schema that says nothing of the value: no type, no structure.
+fn annotation_only(schema: &Value) -> bool {
+    const SHAPES: [&str; 14] = [
+        "$ref",
+        "type",
+        "properties",
+        "additionalProperties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "enum",
+        "const",
+        "format",
+        "pattern",
+        "required",
+        "not",
+    ];
+    !SHAPES.iter().any(|k| schema.get(*k).is_some())
+}
+
+/// A parameter's or media type's own example.
+fn example_of(v: &Value) -> Option<Value> {
+    if let Some(e) = v.get("example") {
+        return Some(e.clone());
+    }
+    let examples = v.get("examples")?.as_object()?;
+    examples.values().find_map(|e| e.get("value").cloned())
+}
+
+/// The schema's type; of a 3.1 list of types, the first that is not null.
+fn type_of(schema: &Value) -> Option<&str> {
+    match schema.get("type")? {
+        Value::String(t) => Some(t),
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+        _ => None,
+    }
+}
+
+fn string(schema: &Value) -> Value {
+    let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
+    let by_format = match format {
+        "date-time" => Some("2024-01-02T03:04:05Z"),
+        "date" => Some("2024-01-02"),
+        "time" => Some("03:04:05Z"),
+        "uuid" => Some("123e4567-e89b-42d3-a456-426614174000"),
+        "email" => Some("user@example.com"),
+        "uri" | "url" | "iri" => Some("https://example.com/a"),
+        "uri-reference" | "iri-reference" => Some("/a"),
+        "hostname" | "idn-hostname" => Some("example.com"),
+        "ipv4" => Some("192.0.2.1"),
+        "ipv6" => Some("2001:db8::1"),
+        "byte" => Some("eA=="),
+        "duration" => Some("P1D"),
+        _ => None,
+    };
+    if let Some(v) = by_format {
+        return json!(v);
+    }
+    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+        if let Some(v) = matching(pattern, schema) {
+            return Value::String(v);
+        }
+    }
+    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(1) as usize;
+    let max = schema.get("maxLength").and_then(Value::as_u64).map(|m| m as usize);
+    let n = min.max(1).min(max.unwrap_or(usize::MAX)).max(min);
+    Value::String("x".repeat(n))
+}
+
+/// A string matching an ECMAScript-style pattern, made by `rand_regex`
+/// with a fixed seed, and checked against the length bounds.
+fn matching(pattern: &str, schema: &Value) -> Option<String> {
+    use rand::{RngExt, SeedableRng};
+    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let max = schema.get("maxLength").and_then(Value::as_u64).unwrap_or(u64::MAX) as usize;
+    // A pattern matches anywhere in the value, so a string made from the
+    // pattern without its anchors matches it.
+    let pattern = pattern.strip_prefix('^').unwrap_or(pattern);
+    let pattern = match pattern.strip_suffix('$') {
+        Some(p) if !p.ends_with('\\') => p,
+        _ => pattern,
+    };
+    let mut parser = regex_syntax::ParserBuilder::new().unicode(false).build();
+    let hir = parser.parse(pattern).ok()?;
+    let generator = rand_regex::Regex::with_hir(hir, 8).ok()?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    (0..64)
+        .map(|_| rng.sample::<String, _>(&generator))
+        .find(|s| (min..=max).contains(&s.chars().count()))
+}
+
+fn integer(schema: &Value) -> Value {
+    let (lo, hi) = bounds(schema);
+    let mut v = 1.0_f64.max(lo.unwrap_or(f64::MIN)).min(hi.unwrap_or(f64::MAX));
+    if let Some(m) = schema.get("multipleOf").and_then(Value::as_f64).filter(|m| *m > 0.0) {
+        v = (v / m).ceil() * m;
+    }
+    json!(v.ceil() as i64)
+}
+
+fn number(schema: &Value) -> Value {
+    let (lo, hi) = bounds(schema);
+    let v = 1.5_f64.max(lo.unwrap_or(f64::MIN)).min(hi.unwrap_or(f64::MAX));
+    json!(v)
+}
+
+/// Inclusive bounds, from 3.0 (`exclusiveMinimum: true`) or 3.1
+/// (`exclusiveMinimum: 3`) keywords.
+fn bounds(schema: &Value) -> (Option<f64>, Option<f64>) {
+    let bound = |key: &str, exclusive: &str, step: f64| match (
+        schema.get(key).and_then(Value::as_f64),
+        schema.get(exclusive),
+    ) {
+        (Some(b), Some(Value::Bool(true))) => Some(b + step),
+        (Some(b), _) => Some(b),
+        (None, Some(v)) => v.as_f64().map(|b| b + step),
+        (None, None) => None,
+    };
+    (bound("minimum", "exclusiveMinimum", 1.0), bound("maximum", "exclusiveMaximum", -1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn made(doc: &Value, schema: Value) -> Value {
+        let s = Synth { doc, unsatisfiable: Default::default() };
+        s.value(&schema, true, &mut Vec::new())
+    }
+
+    #[test]
+    fn values_satisfy_their_schemas() {
+        let doc = json!({ "components": { "schemas": {
+            "Node": { "type": "object", "required": ["next"], "properties": {
+                "next": { "$ref": "#/components/schemas/Node" } } },
+            "Map": { "type": "object", "minProperties": 1, "additionalProperties": { "type": "integer" } },
+        } } });
+        let sid = made(&doc, json!({ "type": "string", "pattern": "^DC[0-9a-fA-F]{32}$" }));
+        let sid = sid.as_str().unwrap();
+        assert!(sid.starts_with("DC") && sid.len() == 34, "{sid}");
+        // Two items, so that a query or form list is not a scalar; distinct where unique.
+        assert_eq!(
+            made(&doc, json!({ "type": "array", "items": { "type": "boolean" } })),
+            json!([true, true])
+        );
+        let unique =
+            json!({ "type": "array", "uniqueItems": true, "items": { "enum": ["a", "b", "c"] } });
+        assert_eq!(made(&doc, unique), json!(["a", "b"]));
+        // A recursive schema ends; a map that must have entries has them.
+        let node = made(&doc, json!({ "$ref": "#/components/schemas/Node" }));
+        assert!(node["next"].is_object(), "{node}");
+        assert_eq!(made(&doc, json!({ "$ref": "#/components/schemas/Map" })), json!({ "key0": 1 }));
+        // A member that only annotates adds nothing: the map stays a map.
+        let annotated =
+            json!({ "allOf": [{ "$ref": "#/components/schemas/Map" }, { "description": "d" }] });
+        assert_eq!(made(&doc, annotated), json!({ "key0": 1 }));
+        // Examples and enums of the wrong type are not used.
+        let listed = json!({ "type": "array", "example": "live", "enum": ["live"], "items": { "type": "string" } });
+        assert_eq!(made(&doc, listed), json!(["x", "x"]));
+    }
+
+    #[test]
+    fn cases_cover_every_status_and_media_type_and_skip_what_cannot_be_asked() {
+        let doc = json!({ "paths": {
+            "/a/{id}": { "get": { "parameters": [
+                { "name": "id", "in": "path", "schema": { "type": "integer", "minimum": 5 } },
+                { "name": "q", "in": "query", "schema": { "type": "string" } } ],
+                "responses": {
+                    "200": { "content": { "application/json": {}, "text/csv": {} } },
+                    "404": { "description": "gone" },
+                    "5XX": { "description": "range" } } } },
+            "/#Action=X": { "get": { "responses": { "200": { "description": "ok" } } } },
+        } });
+        let (cases, not_run) = cases(&doc, 1);
+        // 3 answers x (required, all, one dynamic call).
+        assert_eq!(cases.len(), 9);
+        assert_eq!((not_run.ranges, not_run.fragments), (1, 1));
+        let required = &cases[0];
+        assert_eq!(
+            (required.status.as_str(), required.media.as_str()),
+            ("200", "application/json")
+        );
+        assert_eq!(Value::Object(required.args.clone()), json!({ "path id": 5 }));
+        assert_eq!(Value::Object(cases[1].args.clone()), json!({ "path id": 5, "query q": "x" }));
+    }
+}
