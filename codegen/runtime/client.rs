@@ -78,22 +78,30 @@ impl<'a, T, E> Call<'a, T, E> {
 
     /// The call as its two halves, sending and decoding, for a judge that
     /// must see the raw answer the typed one came from (`cargo xtask
-    /// conformance`). A streaming call is given back: its body is read by
+    /// conformance`). A streaming call stays whole: its body is read by
     /// its decoder.
     #[doc(hidden)]
-    #[allow(clippy::type_complexity)]
-    pub fn split(self) -> Result<(Call<'a, RawResponse, E>, RawDecoder<T, E>), Self> {
+    pub fn split(self) -> Split<'a, T, E> {
         let Call { core, request, security, decode, timeout, retry } = self;
         match decode {
             Decode::Whole(decode) => {
                 let send = Decode::Whole(|raw: RawResponse| Ok(raw.clone().into_response(raw)));
-                Ok((Call { core, request, security, decode: send, timeout, retry }, decode))
+                let send = Call { core, request, security, decode: send, timeout, retry };
+                Split::Whole(send, decode)
             }
             decode @ Decode::Streaming(_) => {
-                Err(Call { core, request, security, decode, timeout, retry })
+                Split::Streaming(Call { core, request, security, decode, timeout, retry })
             }
         }
     }
+}
+
+/// A call split by [`Call::split`].
+#[doc(hidden)]
+pub enum Split<'a, T, E> {
+    /// Sends and answers the raw response; the decoder makes it typed.
+    Whole(Call<'a, RawResponse, E>, RawDecoder<T, E>),
+    Streaming(Call<'a, T, E>),
 }
 
 /// A whole call's decoder: the operation's status-and-media-type match.

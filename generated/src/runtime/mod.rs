@@ -34,7 +34,7 @@ pub use stream::ByteStream;
 // What generated code calls: public so that any generated crate compiles
 // warning-free whichever parts it uses, hidden from the docs.
 #[doc(hidden)]
-pub use client::{Answer, ClientCore, RawDecoder};
+pub use client::{Answer, ClientCore, RawDecoder, Split};
 #[doc(hidden)]
 pub use credentials::{Credential, KeyLocation};
 #[doc(hidden)]

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::runtime::{Bytes, Call, Error, HeaderMap, StatusCode};
+use crate::runtime::{Bytes, Call, Error, HeaderMap, Split, StatusCode};
 
 /// The arguments of one call, keyed `LOCATION NAME` (`query limit`), and
 /// `body ` for the body.
@@ -86,7 +86,7 @@ pub async fn finish<T: Send, E: Send>(
 ) -> Outcome {
     let call = h.iter().fold(call, |call, (name, value)| call.header(name, value));
     let (raw, decoded) = match call.split() {
-        Ok((send, decode)) => match send.await {
+        Split::Whole(send, decode) => match send.await {
             Ok(raw) => {
                 let raw = raw.into_body();
                 (Some(raw.clone()), decode(raw))
@@ -94,7 +94,7 @@ pub async fn finish<T: Send, E: Send>(
             Err(e) => (None, Err(e)),
         },
         // Streamed: the decoder reads the body, so only an error keeps it.
-        Err(call) => (None, call.await),
+        Split::Streaming(call) => (None, call.await),
     };
     let mut out = Map::new();
     let raw = raw.or_else(|| decoded.as_ref().err().and_then(|e| e.raw_response()).cloned());
