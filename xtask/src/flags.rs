@@ -33,6 +33,8 @@ pub enum Command {
     Fuzz(Fuzz),
     /// Random specs generated and compiled in one batch crate.
     FuzzCompile(FuzzCompile),
+    /// The document a `structured` fuzz input stands for, as JSON on stdout.
+    FuzzRender(FuzzRender),
     /// The child process of `corpus`: one spec, one JSON line.
     #[command(hide = true)]
     CorpusOne(CorpusOne),
@@ -224,6 +226,14 @@ pub struct ConformanceOne {
     pub spec: PathBuf,
     pub out: PathBuf,
     pub module: String,
+}
+
+#[derive(Args)]
+#[command(after_help = "Decodes the input as the structured target does, so that an artifact \
+becomes a spec a regression test can read.")]
+pub struct FuzzRender {
+    /// An input of the `structured` target (an artifact, or one of its corpus).
+    pub input: PathBuf,
 }
 
 #[derive(Args)]

@@ -181,6 +181,19 @@ fn seed_files(root: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
+/// Prints the document a `structured` input stands for, decoded as the
+/// fuzz target decodes it (`arbitrary_take_rest`).
+pub fn render(flags: crate::flags::FuzzRender) -> Result<(), String> {
+    use arbitrary::Arbitrary;
+    let data =
+        std::fs::read(&flags.input).map_err(|e| format!("{}: {e}", flags.input.display()))?;
+    let spec = codegen::fuzzing::Spec::arbitrary_take_rest(arbitrary::Unstructured::new(&data))
+        .map_err(|e| format!("{}: not a structured input: {e}", flags.input.display()))?;
+    let text = serde_json::to_string_pretty(&spec.document()).map_err(|e| e.to_string())?;
+    println!("{text}");
+    Ok(())
+}
+
 /// A random spec per seed, generated and compiled in one batch crate: the
 /// property that whatever generates also compiles, warning-free.
 pub fn compile(root: &Path, flags: crate::flags::FuzzCompile) -> Result<(), String> {

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         flags::Command::ConformanceOne(f) => conformance::one(f),
         flags::Command::Fuzz(f) => fuzz::run(&root, f),
         flags::Command::FuzzCompile(f) => fuzz::compile(&root, f),
+        flags::Command::FuzzRender(f) => fuzz::render(f),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

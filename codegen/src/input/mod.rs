@@ -424,7 +424,7 @@ pub fn path_item_text(
         .map_err(|e| Error::new(ErrorKind::Syntax, at, format!("invalid JSON: {e}")))?;
     let reference = serde_json::from_str::<RefOnly>(text.get()).ok().and_then(|r| r.reference);
     if reference.is_none() {
-        if let Ok(item) = serde_json::from_str(text.get()) {
+        if let Ok(item) = with_stack(|| serde_json::from_str(text.get())) {
             return Ok(openapiv3::ReferenceOr::Item(item));
         }
     }
@@ -437,6 +437,23 @@ pub fn path_item_text(
 /// One part of the document (at `at`) read as the `openapiv3` type its
 /// position calls for, or an error that says where inside it it is not.
 pub fn part<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Result<T> {
+    with_stack(|| part_in(value, at))
+}
+
+/// Reading an `openapiv3` part recurses several frames per nesting level
+/// (serde buffers flattened and untagged types): a schema nested as deep as
+/// a document may be overflowed a 2 MiB thread stack in a debug build, an
+/// abort with no error. With less than `READ_STACK` left, the read runs on
+/// a new stack segment of twice that (`stacker`, as rustc does). The
+/// main thread and codegen's own threads have that much; a caller's small
+/// thread pays a segment per read.
+pub(crate) fn with_stack<T>(read: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(READ_STACK, 2 * READ_STACK, read)
+}
+
+const READ_STACK: usize = 4 * 1024 * 1024;
+
+fn part_in<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Result<T> {
     // Tracking the path costs a string per map key; valid parts, nearly all
     // of them, are read without it (Microsoft Graph: lowering 715 -> 634 ms),
     // and only a part that fails is read again to say where.

@@ -62,7 +62,8 @@ impl Lowerer<'_> {
         }
         // The schema's own docs and flags are the outer schema's: `merge_value`
         // leaves the members' out.
-        let mut merged: Schema = serde_json::from_value(Value::Object(acc)).map_err(|e| {
+        let merged = crate::input::with_stack(|| serde_json::from_value(Value::Object(acc)));
+        let mut merged: Schema = merged.map_err(|e: serde_json::Error| {
             Error::invalid(
                 &at.push("allOf"),
                 format!("the members of this `allOf` do not merge into one schema: {e}"),

@@ -100,6 +100,11 @@ struct Lowerer<'a> {
 /// Real specs nest a few dozen levels at most.
 pub const MAX_DEPTH: usize = 128;
 
+/// Below this much stack left, a level of lowering runs on a new segment
+/// of `STACK_SEGMENT` bytes (`stacker`, as rustc does).
+const STACK_RED_ZONE: usize = 256 * 1024;
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
 /// A lowered schema is either a plain type expression or needs a named type.
 enum Lowered {
     Ty(Ty),
@@ -181,7 +186,11 @@ impl<'a> Lowerer<'a> {
             .with_message(format!("schemas nest more than {MAX_DEPTH} levels deep here")));
         }
         self.depth += 1;
-        let out = step(self);
+        // A level of lowering takes several frames, large ones in a debug
+        // build: 128 levels overflowed a 2 MiB thread stack (an abort, no
+        // error). The stack grows on the heap instead, whatever thread
+        // codegen runs on.
+        let out = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || step(self));
         self.depth -= 1;
         out
     }

@@ -29,7 +29,10 @@ impl Lowerer<'_> {
                 .collect();
             if !texts.is_empty() {
                 let paths_at = &paths_at;
-                scope.spawn(move || {
+                // The main thread's stack, so that reading a deep item needs
+                // no new stack segment (see `input::with_stack`).
+                let reader = std::thread::Builder::new().stack_size(8 * 1024 * 1024);
+                let spawned = reader.spawn_scoped(scope, move || {
                     for (path, text) in texts {
                         // The receiver is gone only when lowering stopped at an error.
                         // Boxed: a path item is kilobytes, and was copied at every move.
@@ -41,6 +44,14 @@ impl Lowerer<'_> {
                         }
                     }
                 });
+                // Without the reader, the items below would silently be none.
+                if let Err(e) = spawned {
+                    return Err(Error::new(
+                        crate::error::ErrorKind::Output,
+                        paths_at,
+                        format!("cannot start a thread to read path items: {e}"),
+                    ));
+                }
             }
             let mut ops = Vec::new();
             for (path, source) in &items {

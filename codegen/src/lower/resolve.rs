@@ -93,10 +93,11 @@ impl<'a> Resolver<'a> {
     ) -> Result<(T, Pointer)> {
         let (value, target) = self.follow(reference, at)?;
         // As `load::part`: the path is tracked only when reading fails.
-        if let Ok(item) = T::deserialize(value) {
+        if let Ok(item) = crate::input::with_stack(|| T::deserialize(value)) {
             return Ok((item, target));
         }
-        let item = serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let item = crate::input::with_stack(|| serde_path_to_error::deserialize::<_, T>(value));
+        let item = item.map_err(|e| {
             let mut ptr = target.clone();
             for seg in e.path().iter() {
                 if let serde_path_to_error::Segment::Map { key } = seg {

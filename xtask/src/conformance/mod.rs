@@ -454,6 +454,9 @@ fn cargo_build(dir: &Path, target: &Path) -> Result<Vec<(String, String)>, Strin
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         .env("CARGO_INCREMENTAL", "0")
+        // Nothing here is debugged: without debug info the batch crates
+        // build faster and take a fraction of the disk.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
