@@ -38,6 +38,7 @@ pub fn lower(doc: &Document) -> Result<Api> {
         resolver: Resolver::new(&doc.raw),
         types: Vec::new(),
         by_pointer: HashMap::new(),
+        nullable_components: Default::default(),
         following: Vec::new(),
         depth: 0,
     };
@@ -86,6 +87,10 @@ struct Lowerer<'a> {
     /// Schemas that already have a type: components, and inline schemas
     /// reached by `$ref`.
     by_pointer: HashMap<Pointer, TypeId>,
+    /// Component schemas that say `nullable: true`: every place that refers
+    /// to one may be null (GitHub's `nullable-simple-user`), as a field,
+    /// item or body, so the `Option` goes where it is used.
+    nullable_components: std::collections::HashSet<TypeId>,
     /// The targets of the `$ref`s being lowered, innermost last: a schema
     /// that is no component and refers to itself (`#/x-defs/L`, an array of
     /// `L`) has no type to name, and its inner use is any JSON value.
@@ -148,6 +153,9 @@ impl<'a> Lowerer<'a> {
                     TypeKind::Alias(Ty::Json),
                 );
                 self.by_pointer.insert(ptr, id);
+                if value.get("nullable") == Some(&Value::Bool(true)) {
+                    self.nullable_components.insert(id);
+                }
                 (id, name, value)
             })
             .collect();
@@ -161,10 +169,10 @@ impl<'a> Lowerer<'a> {
                     (TypeKind::Alias(nullable_if(ty, nullable)), None)
                 }
                 ReferenceOr::Item(s) => {
-                    let nullable = s.schema_data.nullable;
+                    // Nullable is said where the component is used.
                     let kind = match self.schema(s, &at, &place)? {
                         Lowered::Kind(k) => k,
-                        Lowered::Ty(t) => TypeKind::Alias(nullable_if(t, nullable)),
+                        Lowered::Ty(t) => TypeKind::Alias(t),
                     };
                     (kind, docs(&s.schema_data))
                 }
@@ -291,6 +299,36 @@ mod tests {
         #3 Pet = one of by kind (cat: #1, dog: #2)
         #4 Maybe = #2?
         ");
+    }
+
+    /// A component that says `nullable: true` may be null wherever it is
+    /// used (GitHub's `nullable-simple-user` as `owner`); before, only
+    /// inline schemas could (found by `cargo xtask conformance`).
+    #[test]
+    fn a_nullable_component_is_nullable_where_it_is_used() {
+        let components = "schemas:
+  User: {type: object, nullable: true, properties: {login: {type: string}}}
+  Name: {type: string, nullable: true}
+  App: {type: object, required: [owner, name], properties: {owner: {$ref: '#/components/schemas/User'}, name: {$ref: '#/components/schemas/Name'}, users: {type: array, items: {$ref: '#/components/schemas/User'}}}}
+";
+        insta::assert_snapshot!(check("{}", components), @r"
+        #0 User = {login?: String}
+        #1 Name = String
+        #2 App = {owner: #0 | null, name: #1 | null, users?: [#0?]}
+        ");
+    }
+
+    #[test]
+    fn a_no_content_answer_has_no_body_whatever_the_spec_says() {
+        let paths = "
+/a:
+  delete:
+    operationId: del
+    responses:
+      '204': {description: gone, content: {application/json: {schema: {type: object}}}}
+";
+        let api = lowered(&spec(paths, "{}"));
+        assert_eq!(api.operations[0].success[0].content, None);
     }
 
     #[test]

@@ -48,12 +48,12 @@ impl Lowerer<'_> {
     ) -> Result<(Ty, bool)> {
         let target = self.resolver.target(reference, at)?;
         if let Some(id) = self.by_pointer.get(&target) {
-            return Ok((Ty::Named(*id), false));
+            return Ok((Ty::Named(*id), self.nullable_components.contains(id)));
         }
         let as_ref = ReferenceOr::<Schema>::Reference { reference: reference.to_string() };
         let (resolved, target) = self.resolver.item(&as_ref, at, "schema")?;
         if let Some(id) = self.by_pointer.get(&target) {
-            return Ok((Ty::Named(*id), false));
+            return Ok((Ty::Named(*id), self.nullable_components.contains(id)));
         }
         let resolved = resolved.into_owned();
         // A schema from another file is named after its own key there (`Pet`).
