@@ -223,10 +223,37 @@ pub fn skip_value<'de, A: serde::de::MapAccess<'de>>(
     map.next_value::<serde::de::IgnoredAny>().map(drop)
 }
 
-/// One attempt of an untagged union: the variant's type, if the value fits it.
+/// One attempt of an untagged union: `wrap` of the variant's type if the
+/// value fits it and the variant keeps every property the value has (a
+/// variant skips properties it does not name); otherwise the attempt is
+/// kept in `best` if it loses fewer than the best so far. The generated
+/// `Deserialize` takes the first that loses none, else `best`, so a union
+/// without a discriminator does not settle for a variant that silently
+/// drops fields another keeps (found by `cargo xtask conformance` on
+/// GitHub's protection rules).
 #[doc(hidden)]
-pub fn try_variant<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
-    T::deserialize(value).ok()
+pub fn try_variant<U, T: serde::de::DeserializeOwned + serde::Serialize>(
+    value: &serde_json::Value,
+    best: &mut Option<(U, usize)>,
+    wrap: fn(T) -> U,
+) -> Option<U> {
+    let v = T::deserialize(value).ok()?;
+    let lost = match value {
+        serde_json::Value::Object(given) if !given.is_empty() => match serde_json::to_value(&v) {
+            Ok(serde_json::Value::Object(kept)) => {
+                given.iter().filter(|(k, x)| !x.is_null() && !kept.contains_key(*k)).count()
+            }
+            _ => given.len(),
+        },
+        _ => 0,
+    };
+    if lost == 0 {
+        return Some(wrap(v));
+    }
+    if best.as_ref().is_none_or(|(_, fewest)| lost < *fewest) {
+        *best = Some((wrap(v), lost));
+    }
+    None
 }
 
 /// A string enum's wire value, for its `Deserialize` impl.

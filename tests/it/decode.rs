@@ -101,3 +101,19 @@ fn fields_and_types_named_like_the_impls_own_helpers() {
     assert_eq!(*d.deserializer, A::Visitor(Visitor::Other));
     assert_eq!(d.additional_properties.get("more").map(String::as_str), Some("m"));
 }
+
+/// A union without a discriminator takes the variant that keeps the body's
+/// properties, not the first that decodes: `{"length": 2.5}` is a `Stick`,
+/// though a `Ball` (every property optional) would decode it too and drop
+/// `length` (found by `cargo xtask conformance` on GitHub's protection rules).
+#[test]
+fn an_untagged_union_takes_the_variant_that_keeps_the_fields() {
+    use fixtures::zoo::types::{Ball, PetToy, Stick};
+    let stick: PetToy = serde_json::from_str(r#"{"length": 2.5}"#).unwrap();
+    assert_eq!(stick, PetToy::Stick(Stick { length: Some(2.5) }));
+    let ball: PetToy = serde_json::from_str(r#"{"size": 3}"#).unwrap();
+    assert_eq!(ball, PetToy::Ball(Ball { size: Some(3) }));
+    // Neither keeps `colour`: the first that loses least.
+    let both: PetToy = serde_json::from_str(r#"{"size": 3, "colour": "red"}"#).unwrap();
+    assert_eq!(both, PetToy::Ball(Ball { size: Some(3) }));
+}

@@ -137,7 +137,8 @@ fn union(
     let (some, result, ok) = (some(names), result(names), ok(names));
     let Some(tag) = &u.tag else {
         // Tried in order, as serde's `untagged` would, without the derive's
-        // buffering machinery per union.
+        // buffering machinery per union; the first variant that keeps every
+        // property wins, else the one that keeps most (`try_variant`).
         return quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -151,12 +152,13 @@ fn union(
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> #result<Self, __D::Error> {
                     let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                    let mut best = ::std::option::Option::None;
                     #(
-                        if let #some(v) = crate::runtime::try_variant(&value) {
-                            return #ok(Self::#variants(v));
+                        if let #some(v) = crate::runtime::try_variant(&value, &mut best, Self::#variants) {
+                            return #ok(v);
                         }
                     )*
-                    #ok(Self::#other(value))
+                    #ok(best.map_or(Self::#other(value), |(v, _)| v))
                 }
             }
         };
