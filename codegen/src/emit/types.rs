@@ -136,6 +136,25 @@ fn union(
         quote!(#[doc = " A value that matches none of the variants, kept as received."]);
     let (some, result, ok) = (some(names), result(names), ok(names));
     let Some(tag) = &u.tag else {
+        if variants.is_empty() {
+            // Every variant was dropped: anything is `Other`.
+            return quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #other_doc
+                    #other(::serde_json::Value),
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> #result<Self, __D::Error> {
+                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                        #ok(Self::#other(value))
+                    }
+                }
+            };
+        }
         // Tried in order, as serde's `untagged` would, without the derive's
         // buffering machinery per union; the first variant that keeps every
         // property wins, else the one that keeps most (`try_variant`).
