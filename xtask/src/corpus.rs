@@ -271,7 +271,7 @@ fn generate_all(
         specs.iter().cloned().partition(|p| size(p) >= ALONE_BYTES);
     let done = Arc::new(AtomicUsize::new(0));
     let rows = Arc::new(Mutex::new(Vec::with_capacity(specs.len())));
-    let progress = Progress::new(specs.len());
+    let progress = Progress::new(specs.len(), ("corpus", "specs generated"), 100);
     for (specs, jobs) in [(big, 1), (small, opts.jobs)] {
         if rows.lock().unwrap().iter().any(|r: &Row| r.outcome == HARNESS) {
             break;
@@ -791,19 +791,24 @@ fn write_report(
     std::fs::write(work.join("report.md"), md).map_err(|e| e.to_string())
 }
 
-/// A progress bar on a terminal, a line per 100 specs otherwise.
-struct Progress {
+/// A progress bar on a terminal; otherwise a line per `every` items:
+/// `{what}: {done}/{total} {items} ({elapsed})`.
+pub(crate) struct Progress {
     total: usize,
     terminal: bool,
     started: Instant,
+    /// The command and what it counts: ("corpus", "specs generated").
+    label: (&'static str, &'static str),
+    every: usize,
 }
 
 impl Progress {
-    fn new(total: usize) -> Self {
-        Progress { total, terminal: std::io::stderr().is_terminal(), started: Instant::now() }
+    pub(crate) fn new(total: usize, label: (&'static str, &'static str), every: usize) -> Self {
+        let terminal = std::io::stderr().is_terminal();
+        Progress { total, terminal, started: Instant::now(), label, every }
     }
 
-    fn tick(&self, done: usize) {
+    pub(crate) fn tick(&self, done: usize) {
         if self.terminal {
             let width = 40;
             let filled = width * done / self.total.max(1);
@@ -815,16 +820,13 @@ impl Progress {
                 self.started.elapsed()
             );
             let _ = std::io::stderr().flush();
-        } else if done.is_multiple_of(100) || done == self.total {
-            eprintln!(
-                "corpus: {done}/{} specs generated ({:.0?})",
-                self.total,
-                self.started.elapsed()
-            );
+        } else if done.is_multiple_of(self.every) || done == self.total {
+            let (what, items) = self.label;
+            eprintln!("{what}: {done}/{} {items} ({:.0?})", self.total, self.started.elapsed());
         }
     }
 
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if self.terminal {
             eprintln!();
         }

@@ -16,7 +16,7 @@ mod judge;
 mod synth;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::corpus::cargo;
+use crate::corpus::{cargo, Progress};
 
 /// The mock server, pinned: a new Prism may judge differently.
 const PRISM_PACKAGE: &str = "@stoplight/prism-cli";
@@ -90,7 +90,7 @@ pub fn run(root: &Path, flags: crate::flags::Conformance) -> Result<(), String> 
     let built = build(root, &work, &gen_dir, &mut runs)?;
 
     let order: Vec<usize> = (0..runs.len()).filter(|i| runs[*i].failed.is_none()).collect();
-    let progress = Progress::new(order.len());
+    let progress = Progress::new(order.len(), ("conformance", "specs run"), 20);
     let done = AtomicUsize::new(0);
     let results = Mutex::new(Vec::new());
     // Prism is one Node process per spec, and the runner sends many calls
@@ -760,44 +760,4 @@ fn write_report(work: &Path, runs: &[SpecRun], took: Duration) -> Result<(usize,
     )
     .map_err(|e| e.to_string())?;
     Ok((passed, total))
-}
-
-/// A progress bar on a terminal, a line per 20 specs otherwise.
-struct Progress {
-    total: usize,
-    terminal: bool,
-    started: Instant,
-}
-
-impl Progress {
-    fn new(total: usize) -> Self {
-        Progress { total, terminal: std::io::stderr().is_terminal(), started: Instant::now() }
-    }
-
-    fn tick(&self, done: usize) {
-        if self.terminal {
-            let width = 40;
-            let filled = width * done / self.total.max(1);
-            eprint!(
-                "\r[{}{}] {done}/{} {:.0?}",
-                "#".repeat(filled),
-                " ".repeat(width - filled),
-                self.total,
-                self.started.elapsed()
-            );
-            let _ = std::io::stderr().flush();
-        } else if done.is_multiple_of(20) || done == self.total {
-            eprintln!(
-                "conformance: {done}/{} specs run ({:.0?})",
-                self.total,
-                self.started.elapsed()
-            );
-        }
-    }
-
-    fn finish(&self) {
-        if self.terminal {
-            eprintln!();
-        }
-    }
 }
