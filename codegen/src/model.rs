@@ -179,10 +179,11 @@ pub enum Ty {
     String,
     Bool,
     Int(IntWidth),
-    Float(FloatWidth),
+    /// Every `number`, `format: float` too: an `f64` holds every value an
+    /// `f32` does, and servers send numbers past an `f32`'s range.
+    Float,
     DateTime,
     Date,
-    Url,
     /// Any JSON value.
     Json,
     /// A free-form or `additionalProperties` object.
@@ -217,12 +218,6 @@ pub enum IntWidth {
     I64,
     U32,
     U64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FloatWidth {
-    F32,
-    F64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

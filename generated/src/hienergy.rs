@@ -47,7 +47,7 @@ pub mod types {
         pub filename: Option<String>,
         /// Presigned S3 GET URL valid for download_expires_in_seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub download_url: Option<::url::Url>,
+        pub download_url: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub download_expires_in_seconds: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -68,7 +68,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status_url: Option<::url::Url>,
+        pub status_url: Option<String>,
     }
     crate::runtime::deserialize_struct!(
         GetExportReportResponseExport, required(id, "id"), required(report_type,

@@ -185,7 +185,6 @@ fn the_manifest_holds_no_spec_text() {
         "serde_urlencoded",
         "tokio",
         "tracing",
-        "url",
     ]
     .into();
     assert_eq!(deps, expected);

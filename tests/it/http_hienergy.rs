@@ -39,7 +39,8 @@ async fn completed_report_with_download_url() {
                 "updated_at": "2025-03-27T20:50:00.123+02:00",
                 "started_at": null,
                 "completed_at": "2025-03-27T20:49:00Z",
-                "status_url": "https://app.hienergy.ai/api/v1/exports/42"
+                // RFC 3986 allows this host; the WHATWG URL standard does not.
+                "status_url": "http://exports.internal.2/status/42"
             },
             "deduped": false
         })))
@@ -52,7 +53,11 @@ async fn completed_report_with_download_url() {
     assert_eq!(export.id, 42);
     assert_eq!(export.report_type, GetExportReportResponseExportReportType::DealsExcel);
     assert_eq!(export.status, GetExportReportResponseExportStatus::Completed);
-    assert_eq!(export.download_url.unwrap().host_str(), Some("s3.example.com"));
+    assert_eq!(
+        export.download_url.as_deref(),
+        Some("https://s3.example.com/deals.xlsx?X-Amz-Signature=abc")
+    );
+    assert_eq!(export.status_url.as_deref(), Some("http://exports.internal.2/status/42"));
     assert_eq!(export.updated_at.unwrap().to_rfc3339(), "2025-03-27T18:50:00.123+00:00");
     assert_eq!(export.started_at, None);
     assert_eq!(export.progress.unwrap().total_parts, Some(3));
@@ -97,15 +102,15 @@ async fn unauthorized_and_not_found_keep_their_bodies() {
 }
 
 #[tokio::test]
-async fn a_url_that_does_not_parse_is_a_decode_error_naming_the_field() {
+async fn a_date_time_that_does_not_parse_is_a_decode_error_naming_the_field() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "export": {"id": 1, "report_type": "deals_excel", "status": "completed", "download_url": "not a url"}
+            "export": {"id": 1, "report_type": "deals_excel", "status": "completed", "updated_at": "not a date"}
         })))
         .mount(&server)
         .await;
     let err = client(&server).get_export_report(1).await.unwrap_err();
     let Error::Decode(d) = &err else { panic!("{err:?}") };
-    assert_eq!(d.path, "export.download_url");
+    assert_eq!(d.path, "export.updated_at");
 }

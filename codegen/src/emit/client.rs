@@ -292,9 +292,7 @@ fn param_ty(t: &Ty, required: bool, names: &Names) -> syn::Type {
     use syntax::{named_type, ref_type, slice_type};
     let base = match t {
         Ty::String => ref_type(named_type(false, &["str"])),
-        Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::DateTime | Ty::Date => {
-            ty(t, names, Place::Outside)
-        }
+        Ty::Bool | Ty::Int(_) | Ty::Float | Ty::DateTime | Ty::Date => ty(t, names, Place::Outside),
         Ty::List(item) => ref_type(slice_type(ty(item, names, Place::Outside))),
         other => ref_type(ty(other, names, Place::Outside)),
     };

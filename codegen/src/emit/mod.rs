@@ -285,8 +285,7 @@ pub(crate) fn ty(t: &Ty, names: &Names, place: Place) -> syn::Type {
         Ty::Int(IntWidth::I64) => named_type(false, &["i64"]),
         Ty::Int(IntWidth::U32) => named_type(false, &["u32"]),
         Ty::Int(IntWidth::U64) => named_type(false, &["u64"]),
-        Ty::Float(FloatWidth::F32) => named_type(false, &["f32"]),
-        Ty::Float(FloatWidth::F64) => named_type(false, &["f64"]),
+        Ty::Float => named_type(false, &["f64"]),
         Ty::DateTime => type_path(
             true,
             [
@@ -295,7 +294,6 @@ pub(crate) fn ty(t: &Ty, names: &Names, place: Place) -> syn::Type {
             ],
         ),
         Ty::Date => named_type(true, &["chrono", "NaiveDate"]),
-        Ty::Url => named_type(true, &["url", "Url"]),
         Ty::Json => json_value(),
         Ty::Map(v) if **v == Ty::Json => type_path(
             true,
@@ -378,14 +376,7 @@ pub(crate) fn result(names: &Names) -> syn::Path {
 /// value (`runtime::ParamValue`)? Objects and unions cannot.
 pub(crate) fn is_scalar(t: &Ty, api: &Api) -> bool {
     match t {
-        Ty::String
-        | Ty::Bool
-        | Ty::Int(_)
-        | Ty::Float(_)
-        | Ty::DateTime
-        | Ty::Date
-        | Ty::Url
-        | Ty::Json => true,
+        Ty::String | Ty::Bool | Ty::Int(_) | Ty::Float | Ty::DateTime | Ty::Date | Ty::Json => true,
         Ty::Named(id) => match &api.types[id.0].kind {
             TypeKind::Enum(_) => true,
             TypeKind::Alias(inner) => is_scalar(inner, api),

@@ -353,7 +353,7 @@ mod tests {
 ";
         insta::assert_snapshot!(check(paths, "schemas: {}"), @r"
         #0 post.Request = {f?: String}
-        post POST /a/{y}/{x} (Path y: Float(F32), Path x: String, Header req: String, Query opt?: Bool, Query shared?: String) body application/x-www-form-urlencoded -> [Code(201) text/plain as text] ! [Range(4), Default]
+        post POST /a/{y}/{x} (Path y: Float, Path x: String, Header req: String, Query opt?: Bool, Query shared?: String) body application/x-www-form-urlencoded -> [Code(201) text/plain as text] ! [Range(4), Default]
         ");
     }
 

@@ -208,7 +208,7 @@ impl Lowerer<'_> {
                 string_ty(format)
             }
             Some("integer") => integer_ty(format),
-            Some("number") => number_ty(format),
+            Some("number") => Ty::Float,
             Some("boolean") => Ty::Bool,
             Some("array") => self.list(any.items.as_ref(), at, place)?,
             Some("null") | None => Ty::Json,
@@ -378,10 +378,7 @@ pub(super) fn scalar_ty(kind: &SchemaKind) -> Option<Ty> {
             VariantOrUnknownOrEmpty::Unknown(f) => f.as_str(),
             _ => "",
         }),
-        SchemaKind::Type(Type::Number(n)) => number_ty(match &n.format {
-            VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => "float",
-            _ => "",
-        }),
+        SchemaKind::Type(Type::Number(_)) => Ty::Float,
         SchemaKind::Type(Type::Integer(i)) => integer_ty(match &i.format {
             VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => "int32",
             VariantOrUnknownOrEmpty::Unknown(f) => f.as_str(),
@@ -392,12 +389,16 @@ pub(super) fn scalar_ty(kind: &SchemaKind) -> Option<Ty> {
     })
 }
 
-/// `type: string` by `format` (`binary` and `byte` stay strings in JSON).
+/// `type: string` by `format`. A format gets a Rust type only where that
+/// type holds every value the format allows, so that no valid value is
+/// ever refused: `date-time` (chrono reads all of RFC 3339) and `date`
+/// (`full-date`). `uri` stays a `String`: `url::Url` follows the WHATWG
+/// URL standard, which refuses URIs RFC 3986 allows (a host whose last
+/// label is all digits). `binary` and `byte` are strings in JSON.
 pub(super) fn string_ty(format: &str) -> Ty {
     match format {
         "date-time" => Ty::DateTime,
         "date" => Ty::Date,
-        "uri" | "url" => Ty::Url,
         _ => Ty::String,
     }
 }
@@ -409,10 +410,6 @@ pub(super) fn integer_ty(format: &str) -> Ty {
         "uint64" => IntWidth::U64,
         _ => IntWidth::I64,
     })
-}
-
-pub(super) fn number_ty(format: &str) -> Ty {
-    Ty::Float(if format == "float" { FloatWidth::F32 } else { FloatWidth::F64 })
 }
 
 /// The server's default for an absent value is stated in the docs; the

@@ -125,8 +125,6 @@ serde_urlencoded = "0.7"
 serde_path_to_error = "0.1"
 # `format: date-time` and `format: date`.
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
-# `format: uri`.
-url = {{ version = "2", features = ["serde"] }}
 bytes = "1"
 percent-encoding = "2"
 # `Retry-After` as an HTTP date.

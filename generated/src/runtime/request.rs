@@ -291,7 +291,7 @@ macro_rules! display_param {
     )*};
 }
 
-display_param!(bool, i32, i64, u32, u64, f32, f64, chrono::NaiveDate, url::Url);
+display_param!(bool, i32, i64, u32, u64, f32, f64, chrono::NaiveDate);
 
 impl ParamValue for chrono::DateTime<chrono::Utc> {
     fn to_param(&self) -> Cow<'_, str> {

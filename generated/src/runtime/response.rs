@@ -264,7 +264,7 @@ macro_rules! header_from_str {
     )*};
 }
 
-header_from_str!(String, bool, i32, i64, u32, u64, f32, f64, chrono::NaiveDate, url::Url);
+header_from_str!(String, bool, i32, i64, u32, u64, f32, f64, chrono::NaiveDate);
 
 impl FromHeaderValue for chrono::DateTime<chrono::Utc> {
     fn from_header_value(value: &str) -> Option<Self> {

@@ -94,6 +94,50 @@ fn verdict(c: &Case, finding: Finding) -> Verdict {
     }
 }
 
+/// What Prism cannot read, when every violation it found in a request is
+/// of that kind (`None` when one is the client's to answer for). Each is
+/// in Prism 5.16's code or in the OpenAPI specification:
+/// - a list in a form body is read as a list only where an `encoding`
+///   gives its style; without one Prism keeps the last of repeated keys;
+/// - a body of another media type is checked as if it were JSON;
+/// - a query list or object whose schema is `nullable` is not split
+///   (`deserializers/style/form.js` tests `schema.type === 'array'`, and
+///   Prism has made the type `["array", "null"]`);
+/// - a list of objects in a query has no serialization OpenAPI defines,
+///   so what any client sends is read as a list of strings.
+fn request_limit(c: &Case, violations: &[Value]) -> Option<&'static str> {
+    let form = c.body_media.as_deref().is_some_and(is_form);
+    let other_media = c.body_media.as_deref().is_some_and(|m| !is_json(m) && !is_form(m));
+    let limit = |v: &Value| -> Option<&'static str> {
+        // `["request", "query", ...]` in a header, `["query", ...]` in a 422.
+        let mut at: &[Value] = v["location"].as_array()?;
+        if at.first().is_some_and(|l| l == "request") {
+            at = &at[1..];
+        }
+        let message = v["message"].as_str().unwrap_or("");
+        match at.first().and_then(Value::as_str)? {
+            "body" if form && message.contains("must be array") => {
+                Some("mock: reads a list in a form body only with an `encoding` style")
+            }
+            "body" if other_media => {
+                Some("mock: checks a body that is not JSON against a JSON schema")
+            }
+            "query" if message.ends_with(",null") => {
+                Some("mock: does not split a nullable list or object in a query")
+            }
+            "query" if at.len() > 2 && message.ends_with("must be object") => {
+                Some("spec: a list of objects in a query has no serialization OpenAPI defines")
+            }
+            _ => None,
+        }
+    };
+    let limits: Vec<Option<&'static str>> = violations.iter().map(limit).collect();
+    match limits.first() {
+        Some(Some(first)) if limits.iter().all(Option::is_some) => Some(first),
+        _ => None,
+    }
+}
+
 pub fn missing(c: &Case, why: &str) -> Verdict {
     verdict(c, Finding::Fail("runner: no outcome".into(), why.to_string()))
 }
@@ -158,30 +202,17 @@ fn finding(c: &Case, o: &Value, answers: &Answers, doc: &Value) -> Finding {
             })
             .collect();
         let body_text = if found.is_empty() { body_text } else { &found.join("; ") };
+        if at.is_some() && kind != "UNKNOWN" && kind != "NO_COMPLEX_OBJECT_TEXT" {
+            if let Some(limit) = request_limit(c, validation) {
+                return Finding::NotJudged(limit.into(), excerpt(body_text));
+            }
+        }
         return match (kind, at) {
             ("UNKNOWN", _) => mock("failed making an answer", excerpt(body_text)),
             ("NO_COMPLEX_OBJECT_TEXT", _) => {
                 mock("cannot write an object in this media type", excerpt(body_text))
             }
             (_, Some("response")) => mock("its own answer violates the spec", excerpt(body_text)),
-            // Prism reads a list in a form body only where an `encoding`
-            // gives its style (it keeps the last of repeated keys), and
-            // checks a body of any media type against its schema as if it
-            // were JSON: neither says anything of the client.
-            (_, Some("body"))
-                if c.body_media.as_deref().is_some_and(is_form)
-                    && body_text.contains("must be array") =>
-            {
-                mock(
-                    "reads a list in a form body only with an `encoding` style",
-                    excerpt(body_text),
-                )
-            }
-            (_, Some("body"))
-                if c.body_media.as_deref().is_some_and(|m| !is_json(m) && !is_form(m)) =>
-            {
-                mock("checks a body that is not JSON against a JSON schema", excerpt(body_text))
-            }
             (_, Some(_)) if c.unsatisfiable.is_some() => Finding::NotJudged(
                 "spec: no request satisfies the operation's schemas".into(),
                 format!("{}; {}", c.unsatisfiable.as_deref().unwrap_or(""), excerpt(body_text)),
@@ -200,8 +231,12 @@ fn finding(c: &Case, o: &Value, answers: &Answers, doc: &Value) -> Finding {
     // (rarely) the request's.
     if let Some(v) = raw["headers"]["sl-violations"].as_str() {
         let found: Vec<Value> = serde_json::from_str(v).unwrap_or_default();
-        let request = found.iter().find(|f| f["location"][0] == "request");
-        return match request {
+        let request: Vec<Value> =
+            found.iter().filter(|f| f["location"][0] == "request").cloned().collect();
+        if let Some(limit) = request_limit(c, &request) {
+            return Finding::NotJudged(limit.into(), excerpt(v));
+        }
+        return match request.first() {
             Some(f) => fail(
                 &format!(
                     "request rejected: {} ({})",
@@ -436,5 +471,35 @@ mod tests {
         other["variant"] = json!("Created");
         assert!(!judge(&case(false), &other, &answers(), &doc).pass);
         assert!(judge(&case(false), &wrong, &answers(), &doc).pass);
+    }
+
+    #[test]
+    fn what_prism_cannot_read_is_not_judged_and_what_it_can_is() {
+        let doc = json!({});
+        let header = |violations: Value| {
+            let headers = json!({ "sl-violations": violations.to_string() });
+            json!({ "raw": { "status": 200, "headers": headers, "body": "{}" } })
+        };
+        let nullable = json!([{ "location": ["request", "query", "fields"], "code": "type",
+            "message": "Request query parameter fields must be array,null" }]);
+        let v = judge(&case(false), &header(nullable.clone()), &answers(), &doc);
+        assert!(!v.judged, "{}", v.cause);
+        assert_eq!(v.cause, "mock: does not split a nullable list or object in a query");
+        // One violation that is the client's makes the case fail.
+        let mut mixed = nullable.as_array().unwrap().clone();
+        mixed.push(json!({ "location": ["request", "query", "limit"], "code": "type",
+            "message": "Request query parameter limit must be integer" }));
+        let v = judge(&case(false), &header(Value::Array(mixed)), &answers(), &doc);
+        assert!(v.judged && !v.pass, "{}", v.cause);
+        // The same limit in a 422, where locations do not start at `request`.
+        let mut form = case(false);
+        form.body_media = Some("application/x-www-form-urlencoded".into());
+        let body = json!({ "type": format!("{PRISM_ERROR}UNPROCESSABLE_ENTITY"),
+            "validation": [{ "location": ["body", "participants"], "code": "type",
+                "message": "Request body property participants must be array" }] });
+        let rejected = json!({ "raw": { "status": 422, "headers": {}, "body": body.to_string() } });
+        let v = judge(&form, &rejected, &answers(), &doc);
+        assert!(!v.judged, "{}", v.cause);
+        assert!(judge(&case(false), &rejected, &answers(), &doc).judged);
     }
 }

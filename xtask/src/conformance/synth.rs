@@ -293,22 +293,72 @@ impl<'a> Synth<'a> {
         v
     }
 
-    /// Is `example` of the type the schema asks for? Vendors' examples
-    /// are often a single value for a list, or a number as text; a value
-    /// of the wrong type would judge the spec, not the client.
+    /// Does `example` satisfy the schema? Vendors' examples are often a
+    /// single value for a list, a number as text, a date-time in a date
+    /// field or an object without a required property; a value the schema
+    /// refuses would judge the spec, not the client, so such an example
+    /// gives way to a value made from the schema.
     fn fits(&self, example: &Value, schema: &'a Value) -> bool {
+        self.fits_within(example, schema, 0)
+    }
+
+    fn fits_within(&self, v: &Value, schema: &'a Value, depth: usize) -> bool {
+        // Deep enough: what is left is taken on trust.
+        if depth > 32 {
+            return true;
+        }
         let schema = self.deref(schema);
-        let Some(t) = type_of(schema) else { return true };
-        match example {
-            Value::Null => schema.get("nullable") == Some(&Value::Bool(true)),
-            Value::Bool(_) => t == "boolean",
-            Value::Number(n) => t == "number" || (t == "integer" && (n.is_i64() || n.is_u64())),
-            Value::String(_) => t == "string",
-            Value::Array(items) => {
-                t == "array"
-                    && schema.get("items").is_none_or(|i| items.iter().all(|v| self.fits(v, i)))
+        let fits = |v: &Value, s: &'a Value| self.fits_within(v, s, depth + 1);
+        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+            if !(values.contains(v) || v.is_null() && nullable(schema)) {
+                return false;
             }
-            Value::Object(_) => t == "object",
+        }
+        let members = |key: &str| schema.get(key).and_then(Value::as_array);
+        if members("allOf").is_some_and(|m| !m.iter().all(|m| fits(v, m))) {
+            return false;
+        }
+        for key in ["oneOf", "anyOf"] {
+            if members(key).is_some_and(|m| !m.iter().any(|m| fits(v, m))) {
+                return false;
+            }
+        }
+        let t = type_of(schema)
+            .or_else(|| schema.get("properties").map(|_| "object"))
+            .or_else(|| schema.get("items").map(|_| "array"));
+        let Some(t) = t else { return true };
+        match v {
+            Value::Null => nullable(schema) || t == "null",
+            Value::Bool(_) => t == "boolean",
+            Value::Number(n) => {
+                let integral = n.is_i64() || n.is_u64();
+                (t == "number" || (t == "integer" && integral))
+                    && n.as_f64().is_some_and(|x| within(x, schema))
+            }
+            Value::String(text) => t == "string" && string_fits(text, schema),
+            Value::Array(items) => {
+                let count = |key: &str| schema.get(key).and_then(Value::as_u64);
+                t == "array"
+                    && count("minItems").is_none_or(|n| items.len() as u64 >= n)
+                    && count("maxItems").is_none_or(|n| items.len() as u64 <= n)
+                    && schema.get("items").is_none_or(|i| items.iter().all(|v| fits(v, i)))
+            }
+            Value::Object(o) => {
+                let required = schema.get("required").and_then(Value::as_array);
+                let properties = schema.get("properties").and_then(Value::as_object);
+                t == "object"
+                    && required.into_iter().flatten().filter_map(Value::as_str).all(|r| {
+                        o.contains_key(r)
+                            // A server sets what is read-only.
+                            || properties.and_then(|p| p.get(r)).is_some_and(|p| {
+                                self.deref(p).get("readOnly") == Some(&Value::Bool(true))
+                            })
+                    })
+                    && properties
+                        .into_iter()
+                        .flatten()
+                        .all(|(name, p)| o.get(name).is_none_or(|value| fits(value, p)))
+            }
         }
     }
 
@@ -480,6 +530,67 @@ fn type_of(schema: &Value) -> Option<&str> {
     }
 }
 
+fn nullable(schema: &Value) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+        || schema.get("type").and_then(Value::as_array).is_some_and(|t| t.contains(&json!("null")))
+}
+
+/// Is `x` inside the schema's bounds (3.0 or 3.1 style) and its format's range?
+fn within(x: f64, schema: &Value) -> bool {
+    let num = |key: &str| schema.get(key).and_then(Value::as_f64);
+    let exclusive = |key: &str| schema.get(key) == Some(&Value::Bool(true));
+    let low = match num("minimum") {
+        Some(m) if exclusive("exclusiveMinimum") => x > m,
+        Some(m) => x >= m,
+        None => true,
+    };
+    let high = match num("maximum") {
+        Some(m) if exclusive("exclusiveMaximum") => x < m,
+        Some(m) => x <= m,
+        None => true,
+    };
+    let low31 = num("exclusiveMinimum").is_none_or(|m| x > m);
+    let high31 = num("exclusiveMaximum").is_none_or(|m| x < m);
+    let ranged = match schema.get("format").and_then(Value::as_str) {
+        Some("int32") => (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&x),
+        Some("uint32") => (0.0..=f64::from(u32::MAX)).contains(&x),
+        _ => true,
+    };
+    low && high && low31 && high31 && ranged
+}
+
+/// Does `text` satisfy the string schema's lengths, pattern and the
+/// formats a mock server checks? A pattern Rust's `regex` cannot read
+/// (lookaround, backreferences) is taken on trust.
+fn string_fits(text: &str, schema: &Value) -> bool {
+    let len = text.chars().count() as u64;
+    let count = |key: &str| schema.get(key).and_then(Value::as_u64);
+    let lengths =
+        count("minLength").is_none_or(|n| len >= n) && count("maxLength").is_none_or(|n| len <= n);
+    let pattern = schema
+        .get("pattern")
+        .and_then(Value::as_str)
+        .and_then(|p| regex::Regex::new(p).ok())
+        .is_none_or(|p| p.is_match(text));
+    let format = match schema.get("format").and_then(Value::as_str).unwrap_or("") {
+        "date" => text.len() == 10 && chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok(),
+        "date-time" => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
+        "uuid" => {
+            text.len() == 36
+                && text.char_indices().all(|(i, c)| {
+                    if [8, 13, 18, 23].contains(&i) {
+                        c == '-'
+                    } else {
+                        c.is_ascii_hexdigit()
+                    }
+                })
+        }
+        "email" => text.contains('@'),
+        _ => true,
+    };
+    lengths && pattern && format
+}
+
 fn string(schema: &Value) -> Value {
     let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
     let by_format = match format {
@@ -512,25 +623,53 @@ fn string(schema: &Value) -> Value {
 }
 
 /// A string matching an ECMAScript-style pattern, made by `rand_regex`
-/// with a fixed seed, and checked against the length bounds.
+/// with a fixed seed, checked against the pattern and the length bounds.
 fn matching(pattern: &str, schema: &Value) -> Option<String> {
     use rand::{RngExt, SeedableRng};
     let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
     let max = schema.get("maxLength").and_then(Value::as_u64).unwrap_or(u64::MAX) as usize;
-    // A pattern matches anywhere in the value, so a string made from the
-    // pattern without its anchors matches it.
-    let pattern = pattern.strip_prefix('^').unwrap_or(pattern);
-    let pattern = match pattern.strip_suffix('$') {
-        Some(p) if !p.ends_with('\\') => p,
-        _ => pattern,
-    };
-    let mut parser = regex_syntax::ParserBuilder::new().unicode(false).build();
-    let hir = parser.parse(pattern).ok()?;
-    let generator = rand_regex::Regex::with_hir(hir, 8).ok()?;
+    let check = regex::Regex::new(pattern).ok()?;
+    let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
+    let generator = rand_regex::Regex::with_hir(printable(hir), 8).ok()?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
     (0..64)
         .map(|_| rng.sample::<String, _>(&generator))
-        .find(|s| (min..=max).contains(&s.chars().count()))
+        .find(|s| (min..=max).contains(&s.chars().count()) && check.is_match(s))
+}
+
+/// The pattern with its anchors and word boundaries removed (a string made
+/// from what is left matches the whole pattern, which matches anywhere in
+/// a value) and every class narrowed to printable ASCII where it has such
+/// characters: a negated class (`[^:\s]`) otherwise yields characters
+/// that an ECMAScript engine reads differently (`\s` holds U+FEFF there)
+/// or that a query string must escape.
+fn printable(hir: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange};
+    use regex_syntax::hir::{Hir, HirKind};
+    match hir.into_kind() {
+        HirKind::Look(_) | HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Class(Class::Unicode(c)) => {
+            let mut narrow = c.clone();
+            narrow.intersect(&ClassUnicode::new([ClassUnicodeRange::new(' ', '~')]));
+            Hir::class(Class::Unicode(if narrow.ranges().is_empty() { c } else { narrow }))
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let mut narrow = c.clone();
+            narrow.intersect(&ClassBytes::new([ClassBytesRange::new(b' ', b'~')]));
+            Hir::class(Class::Bytes(if narrow.ranges().is_empty() { c } else { narrow }))
+        }
+        HirKind::Repetition(mut r) => {
+            r.sub = Box::new(printable(*r.sub));
+            Hir::repetition(r)
+        }
+        HirKind::Capture(mut c) => {
+            c.sub = Box::new(printable(*c.sub));
+            Hir::capture(c)
+        }
+        HirKind::Concat(parts) => Hir::concat(parts.into_iter().map(printable).collect()),
+        HirKind::Alternation(parts) => Hir::alternation(parts.into_iter().map(printable).collect()),
+    }
 }
 
 fn integer(schema: &Value) -> Value {
@@ -601,6 +740,25 @@ mod tests {
         // Examples and enums of the wrong type are not used.
         let listed = json!({ "type": "array", "example": "live", "enum": ["live"], "items": { "type": "string" } });
         assert_eq!(made(&doc, listed), json!(["x", "x"]));
+        // Nor examples that break the format or miss a required property.
+        let date = json!({ "type": "string", "format": "date", "example": "2025-10-15T13:51:36Z" });
+        assert_eq!(made(&doc, date), json!("2024-01-02"));
+        let partial = json!({ "type": "object", "required": ["a"], "example": { "b": 1 },
+            "properties": { "a": { "type": "integer" }, "b": { "type": "integer" } } });
+        assert_eq!(made(&doc, partial), json!({ "a": 1, "b": 1 }));
+        // Negated classes, anchors inside alternations, and `\s` (wider in
+        // ECMAScript) still give a matching, printable value.
+        for pattern in [
+            r"^arn:aws[^:\s]*:[^:\s]*:[^:\s]*:[0-9]{12}:[^\s]+$",
+            r"(^[a-z0-9]{4,7}$|^AppConfig\.[A-Za-z0-9]{9,40}$)",
+            r"^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:recording-configuration/[a-zA-Z0-9-]+$",
+            r"^=.*",
+        ] {
+            let v = made(&doc, json!({ "type": "string", "pattern": pattern }));
+            let v = v.as_str().unwrap();
+            assert!(regex::Regex::new(pattern).unwrap().is_match(v), "{pattern}: {v:?}");
+            assert!(v.chars().all(|c| (' '..='~').contains(&c)), "{pattern}: {v:?}");
+        }
     }
 
     #[test]
