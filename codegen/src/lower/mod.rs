@@ -331,6 +331,25 @@ mod tests {
         assert_eq!(api.operations[0].success[0].content, None);
     }
 
+    /// OpenAPI says to ignore `Accept` and `Content-Type` header parameters:
+    /// the client sets both (rev.ai declares an `Accept` with an enum, and
+    /// sending it beside the negotiated one failed under `conformance`).
+    #[test]
+    fn accept_and_content_type_parameters_are_ignored_and_authorization_kept() {
+        let paths = "
+/a:
+  get:
+    operationId: get
+    parameters:
+      - {name: Accept, in: header, schema: {type: string, enum: [text/vtt]}}
+      - {name: content-type, in: header, schema: {type: string}}
+      - {name: Authorization, in: header, required: true, schema: {type: string}}
+    responses:
+      '200': {description: ok}
+";
+        insta::assert_snapshot!(check(paths, "schemas: {}"), @"get GET /a (Header Authorization: String) -> [Code(200)] ! []");
+    }
+
     #[test]
     fn parameters_are_ordered_path_then_required_then_optional() {
         let paths = "

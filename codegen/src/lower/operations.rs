@@ -124,6 +124,16 @@ impl Lowerer<'_> {
                 resolved.push((p, p_at));
             }
         }
+        // OpenAPI says to ignore header parameters named `Accept` and
+        // `Content-Type`: the client sets both from the media types of the
+        // answers and the body. (It says so of `Authorization` too, but
+        // specs without a security scheme declare their credentials that
+        // way, and a client that dropped it could not authenticate.)
+        resolved.retain(|(p, _)| {
+            let d = p.parameter_data_ref();
+            !(matches!(&**p, Parameter::Header { .. })
+                && ["accept", "content-type"].contains(&d.name.to_ascii_lowercase().as_str()))
+        });
         let mut params = Vec::with_capacity(resolved.len());
         for (p, p_at) in &resolved {
             params.push(self.param(&id, p, p_at)?);

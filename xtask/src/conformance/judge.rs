@@ -104,7 +104,9 @@ fn verdict(c: &Case, finding: Finding) -> Verdict {
 ///   (`deserializers/style/form.js` tests `schema.type === 'array'`, and
 ///   Prism has made the type `["array", "null"]`);
 /// - a list of objects in a query has no serialization OpenAPI defines,
-///   so what any client sends is read as a list of strings.
+///   so what any client sends is read as a list of strings;
+/// - `Accept` and `Content-Type` header parameters, which OpenAPI says to
+///   ignore (the client sets both), are checked against their schemas.
 fn request_limit(c: &Case, violations: &[Value]) -> Option<&'static str> {
     let form = c.body_media.as_deref().is_some_and(is_form);
     let other_media = c.body_media.as_deref().is_some_and(|m| !is_json(m) && !is_form(m));
@@ -121,6 +123,13 @@ fn request_limit(c: &Case, violations: &[Value]) -> Option<&'static str> {
             }
             "body" if other_media => {
                 Some("mock: checks a body that is not JSON against a JSON schema")
+            }
+            "header"
+                if at.get(1).and_then(Value::as_str).is_some_and(|h| {
+                    h.eq_ignore_ascii_case("accept") || h.eq_ignore_ascii_case("content-type")
+                }) =>
+            {
+                Some("mock: checks an Accept or Content-Type parameter OpenAPI says to ignore")
             }
             "query" if message.ends_with(",null") => {
                 Some("mock: does not split a nullable list or object in a query")
@@ -257,6 +266,16 @@ fn finding(c: &Case, o: &Value, answers: &Answers, doc: &Value) -> Finding {
                 .is_some_and(|t| t.ends_with("Error") && !t.contains('/'));
         if crashed {
             return mock("failed making an answer", excerpt(body_text));
+        }
+        // Prism makes a dynamic answer only from a schema; for a media
+        // type without one it answers another status instead
+        // (`negotiateOptionsBySpecificCode` falls back to the default
+        // negotiation when the forced code cannot be made).
+        if c.dynamic && !c.media.is_empty() && c.schema.is_none() {
+            return mock(
+                "answers another status when asked for a dynamic answer without a schema",
+                format!("asked {}, got {status}", c.status),
+            );
         }
         return fail(
             "status: not the one asked for",
@@ -501,5 +520,12 @@ mod tests {
         let v = judge(&form, &rejected, &answers(), &doc);
         assert!(!v.judged, "{}", v.cause);
         assert!(judge(&case(false), &rejected, &answers(), &doc).judged);
+        // Another status in dynamic mode is Prism's only where it had no schema.
+        let mut asked = case(true);
+        asked.status = "401".into();
+        let other = outcome("{}", json!({}));
+        assert!(judge(&asked, &other, &answers(), &doc).judged);
+        asked.schema = None;
+        assert!(!judge(&asked, &other, &answers(), &doc).judged);
     }
 }
