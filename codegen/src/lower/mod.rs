@@ -331,6 +331,21 @@ mod tests {
         assert_eq!(api.operations[0].success[0].content, None);
     }
 
+    /// The stated type wins over keywords of another type: dataatwork's
+    /// `Jobs` is `type: array` with `items` and `properties` (found by
+    /// `cargo xtask conformance`).
+    #[test]
+    fn a_stated_type_wins_over_another_types_keywords() {
+        let components = "schemas:
+  Jobs: {type: array, items: {type: string}, properties: {links: {type: array, items: {type: string}}}}
+  Loose: {properties: {a: {type: string}}, minItems: 1}
+";
+        insta::assert_snapshot!(check("{}", components), @r"
+        #0 Jobs = [String]
+        #1 Loose = {a?: String}
+        ");
+    }
+
     /// OpenAPI says to ignore `Accept` and `Content-Type` header parameters:
     /// the client sets both (rev.ai declares an `Accept` with an enum, and
     /// sending it beside the negotiated one failed under `conformance`).

@@ -182,10 +182,11 @@ impl Lowerer<'_> {
         if !any.any_of.is_empty() {
             return self.union(&any.any_of, discriminator, &at.push("anyOf"), place);
         }
-        if !any.properties.is_empty()
-            || any.typ.as_deref() == Some("object")
-            || any.additional_properties.is_some()
-        {
+        // Object keywords make an object unless the schema names another
+        // type (`type: array` beside `properties`, as dataatwork's `Jobs`):
+        // they then apply to no value the schema allows.
+        let object_keywords = !any.properties.is_empty() || any.additional_properties.is_some();
+        if any.typ.as_deref().map_or(object_keywords, |t| t == "object") {
             return self.object(
                 &any.properties,
                 &any.required,

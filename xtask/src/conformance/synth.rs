@@ -147,12 +147,23 @@ struct Param<'a> {
     schema: Option<&'a Value>,
 }
 
-impl Param<'_> {
-    fn value(&self, s: &Synth, all: bool) -> Value {
+impl<'a> Param<'a> {
+    fn value(&self, s: &Synth<'a>, all: bool) -> Value {
         match (&self.example, self.schema) {
             (Some(e), Some(schema)) if s.fits(e, schema) => e.clone(),
             (Some(e), None) => e.clone(),
-            (_, Some(schema)) => s.value(schema, all, &mut Vec::new()),
+            (_, Some(schema)) => {
+                // In a path or query, `5` is text that an integer branch and a
+                // string branch both accept, which a `oneOf` refuses: a union
+                // with a string branch is given a string.
+                let d = s.deref(schema);
+                let string_branch = ["oneOf", "anyOf"]
+                    .iter()
+                    .filter_map(|k| d.get(*k).and_then(Value::as_array))
+                    .flatten()
+                    .find(|b| type_of(s.deref(b)) == Some("string"));
+                s.value(string_branch.unwrap_or(schema), all, &mut Vec::new())
+            }
             (None, None) => Value::String("x".into()),
         }
     }
@@ -682,6 +693,10 @@ fn integer(schema: &Value) -> Value {
 }
 
 fn number(schema: &Value) -> Value {
+    // `type: number, format: int32` asks for an integer.
+    if schema.get("format").and_then(Value::as_str).is_some_and(|f| f.starts_with("int")) {
+        return integer(schema);
+    }
     let (lo, hi) = bounds(schema);
     let v = 1.5_f64.max(lo.unwrap_or(f64::MIN)).min(hi.unwrap_or(f64::MAX));
     json!(v)
@@ -784,5 +799,15 @@ mod tests {
         );
         assert_eq!(Value::Object(required.args.clone()), json!({ "path id": 5 }));
         assert_eq!(Value::Object(cases[1].args.clone()), json!({ "path id": 5, "query q": "x" }));
+    }
+
+    #[test]
+    fn a_union_parameter_with_a_string_branch_is_given_a_string() {
+        let doc = json!({ "paths": { "/w/{id}": { "get": {
+            "parameters": [{ "name": "id", "in": "path", "required": true,
+                "schema": { "oneOf": [{ "type": "integer" }, { "type": "string" }] } }],
+            "responses": { "200": { "description": "ok" } } } } } });
+        let (cases, _) = cases(&doc, 0);
+        assert_eq!(cases[0].args["path id"], json!("x"));
     }
 }
