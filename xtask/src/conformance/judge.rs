@@ -190,6 +190,11 @@ fn finding(c: &Case, o: &Value, answers: &Answers, doc: &Value) -> Finding {
         if kind == "invalid-request" && error.contains("is not a valid header name") {
             return Finding::NotJudged("spec: a parameter HTTP cannot carry".into(), error);
         }
+        // A form body is fields: a spec whose form schema is a string or
+        // a list gives nothing a client can encode.
+        if kind == "invalid-request" && error.contains("a form body must be an object") {
+            return Finding::NotJudged("spec: a form body that is not an object".into(), error);
+        }
         return fail(&format!("call failed: {kind}"), error);
     };
     let body_text = raw["body"].as_str().unwrap_or("");
@@ -245,10 +250,18 @@ fn finding(c: &Case, o: &Value, answers: &Answers, doc: &Value) -> Finding {
     }
     // Violations Prism did not make an error of: its own answer's, or
     // (rarely) the request's.
-    if let Some(v) = raw["headers"]["sl-violations"].as_str() {
+    // A warning (a deprecated parameter sent) is no violation.
+    let errors = raw["headers"]["sl-violations"].as_str().filter(|v| {
+        serde_json::from_str::<Vec<Value>>(v)
+            .map_or(true, |found| found.iter().any(|f| f["severity"] != "Warning"))
+    });
+    if let Some(v) = errors {
         let found: Vec<Value> = serde_json::from_str(v).unwrap_or_default();
-        let request: Vec<Value> =
-            found.iter().filter(|f| f["location"][0] == "request").cloned().collect();
+        let request: Vec<Value> = found
+            .iter()
+            .filter(|f| f["location"][0] == "request" && f["severity"] != "Warning")
+            .cloned()
+            .collect();
         if let Some(limit) = request_limit(c, &request) {
             return Finding::NotJudged(limit.into(), excerpt(v));
         }
@@ -534,5 +547,15 @@ mod tests {
         assert!(judge(&asked, &other, &answers(), &doc).judged);
         asked.schema = None;
         assert!(!judge(&asked, &other, &answers(), &doc).judged);
+    }
+
+    #[test]
+    fn a_warning_is_no_violation() {
+        let doc = json!({});
+        let mut warned = outcome(r#"{"name":"a"}"#, json!({ "name": "a" }));
+        warned["raw"]["headers"]["sl-violations"] = json!(json!([{ "location": ["request", "query", "ip"],
+            "severity": "Warning", "code": "deprecated", "message": "Query param ip is deprecated" }])
+        .to_string());
+        assert!(judge(&case(false), &warned, &answers(), &doc).pass);
     }
 }
