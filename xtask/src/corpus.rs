@@ -9,7 +9,7 @@
 //!    feature, as Markdown and JSON under the work directory.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -332,11 +332,7 @@ fn generate_one(exe: &Path, spec: &Path, rel: &str, modules_dir: &Path, opts: &O
         source_bytes: 0,
     };
     let started = Instant::now();
-    // The shell applies the memory limit to the child alone.
-    let child = Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", opts.mem_mb * 1024))
-        .arg(exe)
+    let child = crate::children::limited(exe, opts.mem_mb)
         .args(["corpus-one"])
         .arg(spec)
         .arg(&out_file)
@@ -353,18 +349,7 @@ fn generate_one(exe: &Path, spec: &Path, rel: &str, modules_dir: &Path, opts: &O
             return row;
         }
     };
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() > opts.timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(_) => break None,
-        }
-    };
+    let status = crate::children::wait_for(&mut child, opts.timeout);
     row.millis = started.elapsed().as_millis();
     let mut stdout = String::new();
     let mut stderr = String::new();
@@ -481,9 +466,6 @@ fn sniff_version(spec: &Path) -> Option<String> {
     (!v.is_empty()).then_some(v)
 }
 
-/// Modules are packed into batch crates of about this much source.
-const BATCH_BYTES: usize = 6 << 20;
-
 fn check(root: &Path, work: &Path, modules_dir: &Path, rows: &mut [Row]) -> Result<(), String> {
     let check_dir = work.join("check");
     // A few rounds: errors in one module can hide errors in another.
@@ -492,14 +474,14 @@ fn check(root: &Path, work: &Path, modules_dir: &Path, rows: &mut [Row]) -> Resu
         if ok.is_empty() {
             return Ok(());
         }
-        let batches = batches(rows, &ok);
+        let batches = crate::children::batches(ok.iter().map(|&i| (i, rows[i].source_bytes)));
         write_workspace(root, &check_dir, modules_dir, rows, &batches)?;
         eprintln!(
             "corpus: cargo check round {round}: {} modules in {} crates",
             ok.len(),
             batches.len()
         );
-        let Checked { failures, finished } = cargo_check(&check_dir)?;
+        let crate::children::Compiled { failures, finished, .. } = cargo_check(&check_dir)?;
         // Every batch crate depends on reqwest: without it, nothing about the
         // specs was learnt (a registry or toolchain problem; cargo said why).
         if !finished.contains("reqwest") {
@@ -514,7 +496,7 @@ fn check(root: &Path, work: &Path, modules_dir: &Path, rows: &mut [Row]) -> Resu
         // A crate the compiler neither finished nor reported an error in was
         // killed (out of memory, in practice): its specs failed to check.
         for (b, batch) in batches.iter().enumerate() {
-            let name = format!("batch_{b:03}");
+            let name = crate::children::batch_name(b);
             let blamed_here = batch
                 .iter()
                 .any(|i| rows[*i].module.as_deref().is_some_and(|m| failed_modules.contains(m)));
@@ -555,20 +537,6 @@ fn check(root: &Path, work: &Path, modules_dir: &Path, rows: &mut [Row]) -> Resu
     Ok(())
 }
 
-fn batches(rows: &[Row], ok: &[usize]) -> Vec<Vec<usize>> {
-    let mut out: Vec<Vec<usize>> = Vec::new();
-    let mut size = 0;
-    for &i in ok {
-        if out.is_empty() || size + rows[i].source_bytes > BATCH_BYTES {
-            out.push(Vec::new());
-            size = 0;
-        }
-        out.last_mut().expect("pushed").push(i);
-        size += rows[i].source_bytes;
-    }
-    out
-}
-
 fn write_workspace(
     root: &Path,
     check_dir: &Path,
@@ -576,14 +544,7 @@ fn write_workspace(
     rows: &[Row],
     batches: &[Vec<usize>],
 ) -> Result<(), String> {
-    let _ = std::fs::remove_dir_all(check_dir);
-    std::fs::create_dir_all(check_dir).map_err(|e| e.to_string())?;
-    let members: Vec<String> = (0..batches.len()).map(|b| format!("\"batch_{b:03}\"")).collect();
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
-    std::fs::write(check_dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    // Our lockfile: the same dependency versions as the workspace.
-    std::fs::copy(root.join("Cargo.lock"), check_dir.join("Cargo.lock"))
-        .map_err(|e| e.to_string())?;
+    crate::children::workspace(root, check_dir, batches.len())?;
     for (b, batch) in batches.iter().enumerate() {
         let modules: Vec<codegen::Module> = batch
             .iter()
@@ -594,9 +555,9 @@ fn write_workspace(
                 codegen::Module { name, spec: rows[i].spec.clone(), source }
             })
             .collect();
-        let files = codegen::output::crate_files(&format!("batch_{b:03}"), &modules, false);
+        let files = codegen::output::crate_files(&crate::children::batch_name(b), &modules, false);
         codegen::output::sync(
-            &check_dir.join(format!("batch_{b:03}")),
+            &check_dir.join(crate::children::batch_name(b)),
             &files,
             None,
             codegen::Mode::Write,
@@ -611,49 +572,18 @@ fn module_of(file: &str) -> &str {
     Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("")
 }
 
-/// What one `cargo check` of the batch workspace said.
-struct Checked {
-    /// (file, first line of message) per compiler error.
-    failures: Vec<(String, String)>,
-    /// Batch crates the compiler finished (it wrote their metadata).
-    finished: BTreeSet<String>,
-}
-
 /// `cargo check` the batch workspace, every crate even when one fails
 /// (`--keep-going`), so that one spec cannot hide the others' outcomes.
-fn cargo_check(check_dir: &Path) -> Result<Checked, String> {
-    let mut child = cargo()
+fn cargo_check(check_dir: &Path) -> Result<crate::children::Compiled, String> {
+    let mut cargo = cargo();
+    cargo
         .args(["check", "--workspace", "--keep-going", "--message-format=json", "--quiet"])
         .current_dir(check_dir)
         // One target dir for every corpus run: dependencies are built once.
         .env("CARGO_TARGET_DIR", corpus_target())
-        .env("CARGO_INCREMENTAL", "0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let mut checked = Checked { failures: Vec::new(), finished: BTreeSet::new() };
-    for line in BufReader::new(child.stdout.take().expect("piped")).lines().map_while(Result::ok) {
-        let Ok(v) = serde_json::from_str::<Value>(&line) else { continue };
-        if v["reason"] == "compiler-artifact" {
-            if let Some(name) = v["target"]["name"].as_str() {
-                checked.finished.insert(name.to_string());
-            }
-            continue;
-        }
-        if v["reason"] != "compiler-message" || v["message"]["level"] != "error" {
-            continue;
-        }
-        let msg = &v["message"];
-        let text = msg["message"].as_str().unwrap_or("").to_string();
-        let span = msg["spans"].as_array().and_then(|s| s.first());
-        let file = span.and_then(|s| s["file_name"].as_str()).unwrap_or("").to_string();
-        let line_no = span.and_then(|s| s["line_start"].as_u64()).unwrap_or(0);
-        if !file.is_empty() {
-            checked.failures.push((file, format!("{text} (line {line_no})")));
-        }
-    }
-    child.wait().map_err(|e| e.to_string())?;
+        .env("CARGO_INCREMENTAL", "0");
+    let mut checked = crate::children::compile(cargo)?;
+    checked.failures.retain(|(file, _)| !file.is_empty());
     Ok(checked)
 }
 

@@ -179,6 +179,9 @@ fn http_client(connect_timeout: Duration) -> reqwest::Client {
 }
 
 impl ClientCore {
+    /// A client of `base_url` with no credentials, the default timeouts,
+    /// retry policy and body limit, and an HTTP client that follows no
+    /// redirects.
     pub fn new(base_url: String) -> Self {
         ClientCore {
             http: http_client(DEFAULT_CONNECT_TIMEOUT),
@@ -203,22 +206,30 @@ impl ClientCore {
         self.body_limit = bytes;
     }
 
+    /// How long connecting may take. This builds a new HTTP client, so it
+    /// replaces one given to [`ClientCore::set_http_client`] before it.
     pub fn set_connect_timeout(&mut self, timeout: Duration) {
         self.http = http_client(timeout);
     }
 
+    /// How long a whole call may take, reading its body too (`None`: no
+    /// limit; default [`DEFAULT_TIMEOUT`]).
     pub fn set_timeout(&mut self, timeout: Option<Duration>) {
         self.timeout = timeout;
     }
 
+    /// Which failures are tried again, how often and how far apart.
     pub fn set_retry(&mut self, policy: RetryPolicy) {
         self.retry = policy;
     }
 
+    /// The credential of the security scheme named `scheme` in the spec,
+    /// replacing any it had.
     pub fn set_credential(&mut self, scheme: &'static str, credential: Credential) {
         self.credentials.insert(scheme, credential);
     }
 
+    /// The URL every path is appended to.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }

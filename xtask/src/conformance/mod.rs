@@ -26,14 +26,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use crate::children::{batches, compile, limited, wait_for};
 use crate::corpus::{cargo, Progress};
 
 /// The mock server, pinned: a new Prism may judge differently.
 const PRISM_PACKAGE: &str = "@stoplight/prism-cli";
 const PRISM_VERSION: &str = "5.16.0";
-
-/// Batch crates hold about this much generated Rust each.
-const BATCH_BYTES: usize = 6 << 20;
 
 struct Options {
     specs: Vec<(PathBuf, String)>,
@@ -246,10 +244,7 @@ fn generate(
     out: &Path,
     opts: &Options,
 ) -> Result<(), String> {
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", opts.mem_mb * 1024))
-        .arg(exe)
+    let mut child = limited(exe, opts.mem_mb)
         .arg("conformance-one")
         .arg(spec)
         .arg(out)
@@ -286,21 +281,6 @@ pub fn one(f: crate::flags::ConformanceOne) -> Result<(), String> {
     )
 }
 
-fn wait_for(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
-    let started = Instant::now();
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            return Some(status);
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 fn last_line(text: &str) -> String {
     text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("(no message)").trim().to_string()
 }
@@ -321,7 +301,10 @@ fn build(
         if ok.is_empty() {
             return Ok(BTreeMap::new());
         }
-        let batches = batches(gen_dir, runs, &ok);
+        let batches = batches(ok.iter().map(|&i| {
+            let file = gen_dir.join(format!("{}.rs", runs[i].module));
+            (i, std::fs::metadata(file).map_or(0, |m| m.len() as usize))
+        }));
         write_workspace(root, &dir, gen_dir, runs, &batches)?;
         eprintln!(
             "conformance: building {} module(s) in {} crate(s) (round {round})",
@@ -333,7 +316,10 @@ fn build(
             let mut bins = BTreeMap::new();
             for (b, batch) in batches.iter().enumerate() {
                 for &i in batch {
-                    bins.insert(runs[i].module.clone(), target.join(format!("debug/batch_{b:03}")));
+                    bins.insert(
+                        runs[i].module.clone(),
+                        target.join(format!("debug/{}", crate::children::batch_name(b))),
+                    );
                 }
             }
             return Ok(bins);
@@ -358,23 +344,6 @@ fn build(
     Err("the batch crates still do not build after three rounds".into())
 }
 
-fn batches(gen_dir: &Path, runs: &[SpecRun], ok: &[usize]) -> Vec<Vec<usize>> {
-    let mut out: Vec<Vec<usize>> = Vec::new();
-    let mut size = 0;
-    for &i in ok {
-        let bytes = std::fs::metadata(gen_dir.join(format!("{}.rs", runs[i].module)))
-            .map(|m| m.len() as usize)
-            .unwrap_or(0);
-        if out.is_empty() || size + bytes > BATCH_BYTES {
-            out.push(Vec::new());
-            size = 0;
-        }
-        out.last_mut().expect("pushed").push(i);
-        size += bytes;
-    }
-    out
-}
-
 fn write_workspace(
     root: &Path,
     dir: &Path,
@@ -382,16 +351,11 @@ fn write_workspace(
     runs: &[SpecRun],
     batches: &[Vec<usize>],
 ) -> Result<(), String> {
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let members: Vec<String> = (0..batches.len()).map(|b| format!("\"batch_{b:03}\"")).collect();
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
-    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    crate::children::workspace(root, dir, batches.len())?;
     let read =
         |name: String| std::fs::read_to_string(gen_dir.join(name)).map_err(|e| e.to_string());
     for (b, batch) in batches.iter().enumerate() {
-        let name = format!("batch_{b:03}");
+        let name = crate::children::batch_name(b);
         let mut modules = Vec::new();
         let mut dispatch = String::new();
         for &i in batch {
@@ -442,43 +406,21 @@ fn write_workspace(
 
 /// `cargo build` of every batch crate; the compiler's errors by file.
 fn cargo_build(dir: &Path, target: &Path) -> Result<Vec<(String, String)>, String> {
-    let mut child = cargo()
-        .args([
-            "build",
-            "--workspace",
-            "--bins",
-            "--keep-going",
-            "--message-format=json",
-            "--quiet",
-        ])
+    let mut cargo = cargo();
+    cargo
+        .args(["build", "--workspace", "--bins", "--keep-going", "--message-format=json"])
+        .arg("--quiet")
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         .env("CARGO_INCREMENTAL", "0")
         // Nothing here is debugged: without debug info the batch crates
         // build faster and take a fraction of the disk.
-        .env("CARGO_PROFILE_DEV_DEBUG", "0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let mut failures = Vec::new();
-    for line in BufReader::new(child.stdout.take().expect("piped")).lines().map_while(Result::ok) {
-        let Ok(v) = serde_json::from_str::<Value>(&line) else { continue };
-        if v["reason"] != "compiler-message" || v["message"]["level"] != "error" {
-            continue;
-        }
-        let msg = &v["message"];
-        let span = msg["spans"].as_array().and_then(|s| s.first());
-        let file = span.and_then(|s| s["file_name"].as_str()).unwrap_or("").to_string();
-        let line_no = span.and_then(|s| s["line_start"].as_u64()).unwrap_or(0);
-        failures
-            .push((file, format!("{} (line {line_no})", msg["message"].as_str().unwrap_or(""))));
-    }
-    let status = child.wait().map_err(|e| e.to_string())?;
-    if !status.success() && failures.is_empty() {
+        .env("CARGO_PROFILE_DEV_DEBUG", "0");
+    let built = compile(cargo)?;
+    if !built.status.success() && built.failures.is_empty() {
         return Err("cargo build of the batch crates failed (see above)".into());
     }
-    Ok(failures)
+    Ok(built.failures)
 }
 
 /// One spec against its own Prism: every case, judged.
@@ -511,21 +453,32 @@ fn run_spec(
         return Ok((Vec::new(), not_run));
     }
     // Prism dies on some schemas (out of stack on recursive ones), and
-    // takes the cases still in flight with it: those run again on a new
-    // one, up to three times.
+    // takes the cases in flight with it. After a death the cases left run
+    // one at a time on a new Prism, so that the next death has one case
+    // in flight: that case is not run again (it stays "the connection
+    // failed"), and the rest go on. A spec whose every operation kills
+    // Prism stops after `RESTARTS`.
+    const RESTARTS: usize = 24;
     let mut outcomes = BTreeMap::new();
     let mut note = None;
     let mut pending: Vec<&synth::Case> = cases.iter().collect();
-    for _ in 0..3 {
+    let mut jobs = 8;
+    for _ in 0..RESTARTS {
         let mut mock = Mock::start(prism, &doc_path)?;
-        let (got, why) = send(runner, module, mock.port, &pending, opts)?;
+        let (got, why) = send(runner, module, mock.port, &pending, jobs, opts)?;
         note = why;
         let died = mock.died();
         outcomes.extend(got);
         if !died {
             break;
         }
-        pending.retain(|c| outcomes.get(&c.id).is_none_or(judge::connection_failed));
+        let sequential = jobs == 1;
+        pending.retain(|c| {
+            outcomes.get(&c.id).is_none_or(|o| {
+                judge::connection_failed(o) && !(sequential && judge::in_flight_at_death(o))
+            })
+        });
+        jobs = 1;
         if pending.is_empty() {
             break;
         }
@@ -547,14 +500,12 @@ fn send(
     module: &str,
     port: u16,
     cases: &[&synth::Case],
+    jobs: usize,
     opts: &Options,
 ) -> Result<(BTreeMap<usize, Value>, Option<String>), String> {
     let base = format!("http://127.0.0.1:{port}");
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", opts.mem_mb * 1024))
-        .arg(runner)
-        .args(["run", module, &base, "8"])
+    let mut child = limited(runner, opts.mem_mb)
+        .args(["run", module, &base, &jobs.to_string()])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -696,17 +647,18 @@ fn write_report(work: &Path, runs: &[SpecRun], took: Duration) -> Result<(usize,
         }
         md.push('\n');
     }
-    md.push_str("## Specs\n\n| spec | passed | judged | not judged | not run (ranges, multipart, fragments) | ms | note |\n|---|---:|---:|---:|---|---:|---|\n");
+    md.push_str("## Specs\n\n| spec | passed | judged | not judged | not run (ranges, multipart, fragments, dynamic without schema) | ms | note |\n|---|---:|---:|---:|---|---:|---|\n");
     for r in runs {
         let p = r.cases.iter().filter(|v| v.pass).count();
         md.push_str(&format!(
-            "| {} | {p} | {} | {} | {}, {}, {} | {} | {} |\n",
+            "| {} | {p} | {} | {} | {}, {}, {}, {} | {} | {} |\n",
             r.spec,
             judged(r),
             r.cases.len() - judged(r),
             r.not_run.ranges,
             r.not_run.multipart,
             r.not_run.fragments,
+            r.not_run.schemaless,
             r.millis,
             r.failed.as_deref().unwrap_or("").replace('|', "\\|").replace('\n', " ")
         ));
@@ -749,6 +701,7 @@ fn write_report(work: &Path, runs: &[SpecRun], took: Duration) -> Result<(usize,
                 "ranges": r.not_run.ranges,
                 "multipart": r.not_run.multipart,
                 "fragments": r.not_run.fragments,
+                "schemaless": r.not_run.schemaless,
             },
             "cases": r.cases.iter().map(judge::Verdict::to_json).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
