@@ -331,6 +331,21 @@ mod tests {
         assert_eq!(api.operations[0].success[0].content, None);
     }
 
+    /// A required read-only property is not sent, and a required
+    /// write-only one not received: neither is required of the one type
+    /// that serves both (apideck's `id`, found by `cargo xtask conformance`).
+    #[test]
+    fn required_read_only_and_write_only_properties_are_optional() {
+        let components = "schemas:
+  Id: {type: string, readOnly: true}
+  User: {type: object, required: [id, ref_id, password, name], properties: {id: {type: string, readOnly: true}, ref_id: {$ref: '#/components/schemas/Id'}, password: {type: string, writeOnly: true}, name: {type: string}}}
+";
+        insta::assert_snapshot!(check("{}", components), @r"
+        #0 Id = String
+        #1 User = {id?: String, ref_id?: #0, password?: String, name: String}
+        ");
+    }
+
     /// The stated type wins over keywords of another type: dataatwork's
     /// `Jobs` is `type: array` with `items` and `properties` (found by
     /// `cargo xtask conformance`).

@@ -356,10 +356,23 @@ impl Lowerer<'_> {
                 }
                 ReferenceOr::Reference { .. } => None,
             };
+            // A required property that is read-only is required in answers
+            // only, and a write-only one in requests only (OpenAPI 3.0): one
+            // type serves both, so neither is required of it.
+            let one_way = |d: &openapiv3::SchemaData| d.read_only || d.write_only;
+            let one_way = match prop {
+                ReferenceOr::Item(s) => one_way(&s.schema_data),
+                ReferenceOr::Reference { reference } => self
+                    .resolver
+                    .target(reference, &prop_at)
+                    .ok()
+                    .and_then(|t| self.resolver.raw().pointer(t.as_json_pointer()))
+                    .is_some_and(|v| v["readOnly"] == true || v["writeOnly"] == true),
+            };
             fields.push(Field {
                 name: name.clone(),
                 ty,
-                required: required.iter().any(|r| r == name),
+                required: required.iter().any(|r| r == name) && !one_way,
                 nullable,
                 docs,
                 boxed: false,

@@ -108,7 +108,8 @@ fn verdict(c: &Case, finding: Finding) -> Verdict {
 /// - a required query parameter whose name has characters a query
 ///   escapes (`filter[tag]`) is looked for percent-encoded;
 /// - `Accept` and `Content-Type` header parameters, which OpenAPI says to
-///   ignore (the client sets both), are checked against their schemas.
+///   ignore (the client sets both), are checked against their schemas,
+///   and required.
 fn request_limit(c: &Case, violations: &[Value]) -> Option<&'static str> {
     let form = c.body_media.as_deref().is_some_and(is_form);
     let other_media = c.body_media.as_deref().is_some_and(|m| !is_json(m) && !is_form(m));
@@ -129,7 +130,9 @@ fn request_limit(c: &Case, violations: &[Value]) -> Option<&'static str> {
             "header"
                 if at.get(1).and_then(Value::as_str).is_some_and(|h| {
                     h.eq_ignore_ascii_case("accept") || h.eq_ignore_ascii_case("content-type")
-                }) =>
+                }) || ["'accept'", "'content-type'"]
+                    .iter()
+                    .any(|h| message.to_ascii_lowercase().ends_with(&format!("property {h}"))) =>
             {
                 Some("mock: checks an Accept or Content-Type parameter OpenAPI says to ignore")
             }
@@ -306,6 +309,20 @@ fn finding(c: &Case, o: &Value, answers: &Answers, doc: &Value) -> Finding {
     };
     if let Some(e) = o["error"].as_str() {
         let kind = o["error_kind"].as_str().unwrap_or("?");
+        // A client may refuse what breaks the schema: the spec's example
+        // (`"string"` for a date-time) or a value Prism made (a negative
+        // `uint32`). Prism checks its answers, but not every format.
+        let broken = c
+            .schema
+            .as_ref()
+            .zip(body.as_ref())
+            .is_some_and(|(schema, body)| !super::synth::satisfies(doc, body, schema));
+        if broken && kind == "decode" {
+            return mock(
+                "its answer does not satisfy the schema",
+                format!("{e}; body: {}", excerpt(body_text)),
+            );
+        }
         return fail(&format!("decode: {kind}"), format!("{e}; body: {}", excerpt(body_text)));
     }
     let variant = o["variant"].as_str().unwrap_or("");
@@ -391,15 +408,9 @@ fn dropped(raw: &Value, typed: &Value, at: &mut Vec<String>, out: &mut Vec<Vec<S
 /// indexes), through `$ref`s, any member or branch of `allOf`, `oneOf` and
 /// `anyOf`, `items` and a schema for `additionalProperties`?
 fn declared(doc: &Value, schema: &Value, path: &[String], depth: usize) -> bool {
-    let mut schema = schema;
-    for _ in 0..32 {
-        match schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-            Some(p) => match doc.pointer(p) {
-                Some(target) => schema = target,
-                None => return false,
-            },
-            None => break,
-        }
+    let schema = super::synth::deref(doc, schema);
+    if schema.get("$ref").is_some() {
+        return false;
     }
     let Some((first, rest)) = path.split_first() else { return true };
     if depth > 64 {
@@ -546,5 +557,22 @@ mod tests {
             "severity": "Warning", "code": "deprecated", "message": "Query param ip is deprecated" }])
         .to_string());
         assert!(judge(&case(false), &warned, &answers(), &doc).pass);
+    }
+
+    #[test]
+    fn a_decode_failure_on_an_answer_that_breaks_the_schema_is_not_the_clients() {
+        let doc = json!({});
+        let mut c = case(false);
+        c.schema = Some(json!({ "type": "object", "properties": {
+            "at": { "type": "string", "format": "date-time" } } }));
+        let refused = |at: &str| {
+            let body = json!({ "at": at }).to_string();
+            json!({ "raw": { "status": 200, "headers": {}, "body": body },
+                "error": "does not match the spec at `at`", "error_kind": "decode" })
+        };
+        let v = judge(&c, &refused("string"), &answers(), &doc);
+        assert!(!v.judged, "{}", v.cause);
+        let v = judge(&c, &refused("2024-01-02T03:04:05Z"), &answers(), &doc);
+        assert!(v.judged && !v.pass, "{}", v.cause);
     }
 }

@@ -47,6 +47,25 @@ pub struct NotRun {
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
+/// `v`, or what its local `$ref`s lead to (bundling made every one local);
+/// a `$ref` that leads nowhere is returned as it is.
+pub fn deref<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        let Some(r) = v.get("$ref").and_then(Value::as_str) else { return v };
+        let Some(pointer) = r.strip_prefix('#') else { return v };
+        let pointer = percent_encoding::percent_decode_str(pointer).decode_utf8_lossy();
+        let Some(target) = doc.pointer(&pointer) else { return v };
+        v = target;
+    }
+    v
+}
+
+/// Does `value` satisfy `schema` (of `doc`)? The check that decides which
+/// examples a case may use (see `Synth::fits`).
+pub fn satisfies(doc: &Value, value: &Value, schema: &Value) -> bool {
+    Synth { doc, unsatisfiable: Default::default() }.fits(value, schema)
+}
+
 pub fn cases(doc: &Value, dynamic_calls: usize) -> (Vec<Case>, NotRun) {
     let mut out = Vec::new();
     let mut not_run = NotRun::default();
@@ -211,16 +230,8 @@ struct Synth<'a> {
 }
 
 impl<'a> Synth<'a> {
-    /// Follows local `$ref`s (bundling made every one local).
-    fn deref(&self, mut v: &'a Value) -> &'a Value {
-        for _ in 0..32 {
-            let Some(r) = v.get("$ref").and_then(Value::as_str) else { return v };
-            let Some(target) = r.strip_prefix('#').and_then(|p| self.doc.pointer(p)) else {
-                return v;
-            };
-            v = target;
-        }
-        v
+    fn deref(&self, v: &'a Value) -> &'a Value {
+        deref(self.doc, v)
     }
 
     /// Path-item parameters, overridden by the operation's of the same
@@ -821,5 +832,16 @@ mod tests {
             "responses": { "200": { "description": "ok" } } } } } });
         let (cases, _) = cases(&doc, 0);
         assert_eq!(cases[0].args["path id"], json!("x"));
+    }
+
+    #[test]
+    fn a_ref_is_a_uri_fragment() {
+        let doc = json!({ "paths": {
+            "/jobs/{id}": { "get": { "responses": { "401": {
+                "content": { "application/problem+json": {} } } } } },
+            "/account": { "get": { "responses": {
+                "401": { "$ref": "#/paths/~1jobs~1%7Bid%7D/get/responses/401" } } } } } });
+        let (cases, _) = cases(&doc, 0);
+        assert!(cases.iter().all(|c| c.media == "application/problem+json"), "{cases:?}");
     }
 }
