@@ -512,9 +512,18 @@ impl<'a> Synth<'a> {
                 out.insert(name.clone(), self.value(p, all, seen));
             }
         }
+        let extra = schema.get("additionalProperties").filter(|a| a.is_object());
+        // A required name the schema does not describe (spotify's `uris`)
+        // is still required.
+        for name in required {
+            let described = schema.get("properties").and_then(|p| p.get(name)).is_some();
+            if !out.contains_key(name) && !described {
+                let v = extra.map_or(json!("x"), |a| self.value(a, all, seen));
+                out.insert(name.to_string(), v);
+            }
+        }
         // A map that must have entries gets them.
         let min = schema.get("minProperties").and_then(Value::as_u64).unwrap_or(0) as usize;
-        let extra = schema.get("additionalProperties").filter(|a| a.is_object());
         for i in 0..min.saturating_sub(out.len()) {
             let v = extra.map_or(json!("x"), |a| self.value(a, all, seen));
             out.insert(format!("key{i}"), v);
@@ -782,6 +791,10 @@ mod tests {
         let partial = json!({ "type": "object", "required": ["a"], "example": { "b": 1 },
             "properties": { "a": { "type": "integer" }, "b": { "type": "integer" } } });
         assert_eq!(made(&doc, partial), json!({ "a": 1, "b": 1 }));
+        // A required name without a schema is there all the same.
+        let undescribed =
+            json!({ "type": "object", "required": ["uris"], "additionalProperties": true });
+        assert_eq!(made(&doc, undescribed), json!({ "uris": "x" }));
         // Negated classes, anchors inside alternations, and `\s` (wider in
         // ECMAScript) still give a matching, printable value.
         for pattern in [
