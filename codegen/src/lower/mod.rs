@@ -331,6 +331,34 @@ mod tests {
         assert_eq!(api.operations[0].success[0].content, None);
     }
 
+    /// A media range is no `Content-Type`: breadcrumbs lists
+    /// `application/*+json` first, and the client sent it (found by
+    /// `cargo xtask conformance`).
+    #[test]
+    fn a_body_is_sent_as_a_concrete_media_type() {
+        let paths = "
+/a:
+  post:
+    operationId: a
+    requestBody: {content: {application/*+json: {schema: {type: object}}, application/json: {schema: {type: object}}}}
+    responses: {'200': {description: ok}}
+/b:
+  post:
+    operationId: b
+    requestBody: {content: {application/*+json: {schema: {type: object}}}}
+    responses: {'200': {description: ok}}
+/c:
+  post:
+    operationId: c
+    requestBody: {content: {'*/*': {schema: {type: string, format: binary}}}}
+    responses: {'200': {description: ok}}
+";
+        let api = lowered(&spec(paths, "{}"));
+        let media: Vec<&str> =
+            api.operations.iter().map(|o| o.body.as_ref().unwrap().media_type.as_str()).collect();
+        assert_eq!(media, ["application/json", "application/json", "application/octet-stream"]);
+    }
+
     /// A required read-only property is not sent, and a required
     /// write-only one not received: neither is required of the one type
     /// that serves both (apideck's `id`, found by `cargo xtask conformance`).

@@ -237,23 +237,29 @@ impl Lowerer<'_> {
         if rb.content.is_empty() {
             return Ok(None);
         }
-        // Prefer JSON when the spec offers a choice: it is what the types describe.
-        let chosen = rb
-            .content
+        // Prefer JSON when the spec offers a choice: it is what the types
+        // describe. A range (`application/*+json`, `*/*`) is not a type a
+        // body can be sent as: a concrete one is preferred, and a range
+        // chosen all the same is sent as the type it stands for.
+        let concrete = |m: &str| !m.contains('*');
+        let content = &rb.content;
+        let chosen = content
             .iter()
-            .find(|(m, _)| is_json(m))
-            .or_else(|| rb.content.iter().find(|(m, _)| is_form(m)))
-            .or_else(|| rb.content.first());
+            .find(|(m, _)| is_json(m) && concrete(m))
+            .or_else(|| content.iter().find(|(m, _)| is_form(m)))
+            .or_else(|| content.iter().find(|(m, _)| is_json(m)))
+            .or_else(|| content.iter().find(|(m, _)| concrete(m)))
+            .or_else(|| content.first());
         let Some((media, mt)) = chosen else { return Ok(None) };
         let media_at = at.push("content").push(media);
         let kind =
             self.content_kind(media, mt, &media_at, &[op_id.to_string(), "Request".to_string()])?;
-        Ok(Some(Body {
-            media_type: media.clone(),
-            kind,
-            required: rb.required,
-            docs: rb.description.clone(),
-        }))
+        let media_type = match media {
+            m if concrete(m) => m.clone(),
+            m if is_json(m) => "application/json".to_string(),
+            _ => "application/octet-stream".to_string(),
+        };
+        Ok(Some(Body { media_type, kind, required: rb.required, docs: rb.description.clone() }))
     }
 
     pub(super) fn content_kind(

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::synth::Case;
+use super::synth::{is_form, is_json, Case};
 
 /// Where Prism's own answers (not the spec's) say what went wrong.
 const PRISM_ERROR: &str = "https://stoplight.io/prism/errors#";
@@ -432,15 +432,6 @@ fn declared(doc: &Value, schema: &Value, path: &[String], depth: usize) -> bool 
         Some(a) if a.is_object() => declared(doc, a, rest, depth + 1),
         _ => false,
     }
-}
-
-fn is_json(media: &str) -> bool {
-    let m = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    m == "application/json" || m.ends_with("+json")
-}
-
-fn is_form(media: &str) -> bool {
-    media.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded")
 }
 
 fn excerpt(text: &str) -> String {

@@ -47,6 +47,17 @@ pub struct NotRun {
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
+/// JSON, in its `+json` and `/json` forms (`application/problem+json`,
+/// `text/json`).
+pub fn is_json(media: &str) -> bool {
+    let m = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    m == "application/json" || m.ends_with("+json") || m.ends_with("/json")
+}
+
+pub fn is_form(media: &str) -> bool {
+    media.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded")
+}
+
 /// `v`, or what its local `$ref`s lead to (bundling made every one local);
 /// a `$ref` that leads nowhere is returned as it is.
 pub fn deref<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
@@ -276,22 +287,21 @@ impl<'a> Synth<'a> {
         let Some(content) = body.get("content").and_then(Value::as_object) else {
             return (None, false);
         };
-        let json = |m: &str| {
-            let m = m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-            m == "application/json" || m.ends_with("+json")
-        };
+        // As the client chooses: concrete JSON, a form, a JSON range, any
+        // concrete type, the first.
+        let concrete = |m: &str| !m.contains('*');
         let chosen = content
             .iter()
-            .find(|(m, _)| json(m))
-            .or_else(|| {
-                content.iter().find(|(m, _)| m.starts_with("application/x-www-form-urlencoded"))
-            })
+            .find(|(m, _)| is_json(m) && concrete(m))
+            .or_else(|| content.iter().find(|(m, _)| is_form(m)))
+            .or_else(|| content.iter().find(|(m, _)| is_json(m)))
+            .or_else(|| content.iter().find(|(m, _)| concrete(m)))
             .or_else(|| content.iter().next());
         let Some((media, m)) = chosen else { return (None, false) };
         if media.starts_with("multipart/") {
             return (None, true);
         }
-        let text = !json(media) && !media.starts_with("application/x-www-form-urlencoded");
+        let text = !is_json(media) && !is_form(media);
         let arg = BodyArg {
             media: media.clone(),
             required: body.get("required").and_then(Value::as_bool).unwrap_or(false),
