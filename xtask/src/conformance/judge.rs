@@ -157,6 +157,18 @@ fn request_limit(c: &Case, violations: &[Value]) -> Option<&'static str> {
     }
 }
 
+/// A case not run again because the mock server died while it, or one
+/// like it (same operation, status, media type and mode), was in flight.
+pub fn killed_mock(c: &Case) -> Verdict {
+    verdict(
+        c,
+        Finding::NotJudged(
+            "mock: died while this case or one like it was in flight".into(),
+            String::new(),
+        ),
+    )
+}
+
 pub fn missing(c: &Case, why: &str) -> Verdict {
     verdict(c, Finding::Fail("runner: no outcome".into(), why.to_string()))
 }

@@ -453,32 +453,34 @@ fn run_spec(
         return Ok((Vec::new(), not_run));
     }
     // Prism dies on some schemas (out of stack on recursive ones), and
-    // takes the cases in flight with it. After a death the cases left run
-    // one at a time on a new Prism, so that the next death has one case
-    // in flight: that case is not run again (it stays "the connection
-    // failed"), and the rest go on. A spec whose every operation kills
+    // takes the cases in flight with it. Those, and the cases like them
+    // (same operation, status, media type and mode), are not run again;
+    // the rest run on a new Prism. A spec whose every operation kills
     // Prism stops after `RESTARTS`.
     const RESTARTS: usize = 24;
+    let like = |c: &synth::Case| (c.op.clone(), c.status.clone(), c.media.clone(), c.dynamic);
     let mut outcomes = BTreeMap::new();
     let mut note = None;
+    let mut killers = std::collections::BTreeSet::new();
     let mut pending: Vec<&synth::Case> = cases.iter().collect();
-    let mut jobs = 8;
     for _ in 0..RESTARTS {
         let mut mock = Mock::start(prism, &doc_path)?;
-        let (got, why) = send(runner, module, mock.port, &pending, jobs, opts)?;
+        let (got, why) = send(runner, module, mock.port, &pending, opts)?;
         note = why;
         let died = mock.died();
         outcomes.extend(got);
         if !died {
             break;
         }
-        let sequential = jobs == 1;
+        killers.extend(
+            pending
+                .iter()
+                .filter(|c| outcomes.get(&c.id).is_some_and(judge::in_flight_at_death))
+                .map(|c| like(c)),
+        );
         pending.retain(|c| {
-            outcomes.get(&c.id).is_none_or(|o| {
-                judge::connection_failed(o) && !(sequential && judge::in_flight_at_death(o))
-            })
+            !killers.contains(&like(c)) && outcomes.get(&c.id).is_none_or(judge::connection_failed)
         });
-        jobs = 1;
         if pending.is_empty() {
             break;
         }
@@ -486,6 +488,8 @@ fn run_spec(
     let verdicts = cases
         .iter()
         .map(|c| match outcomes.get(&c.id) {
+            Some(o) if !judge::connection_failed(o) => judge::judge(c, o, &answers, &doc),
+            _ if killers.contains(&like(c)) => judge::killed_mock(c),
             Some(o) => judge::judge(c, o, &answers, &doc),
             None => judge::missing(c, note.as_deref().unwrap_or("the runner gave no outcome")),
         })
@@ -500,12 +504,11 @@ fn send(
     module: &str,
     port: u16,
     cases: &[&synth::Case],
-    jobs: usize,
     opts: &Options,
 ) -> Result<(BTreeMap<usize, Value>, Option<String>), String> {
     let base = format!("http://127.0.0.1:{port}");
     let mut child = limited(runner, opts.mem_mb)
-        .args(["run", module, &base, &jobs.to_string()])
+        .args(["run", module, &base, "8"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
