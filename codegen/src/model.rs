@@ -246,7 +246,9 @@ impl Operation {
     /// The media types the answers document, successes first, each once,
     /// comma-separated for `Accept`; empty when none is documented. A media
     /// type no header can carry (a comma or a control character in it) is
-    /// left out.
+    /// left out. Ranges (`*/*`, `text/*`) come last, and with a lower
+    /// weight when a concrete type is there too: the client has a type for
+    /// what it names, and bytes for what a range lets in.
     pub fn accept(&self) -> String {
         let mut seen: Vec<&str> = Vec::new();
         for o in self.success.iter().chain(&self.errors) {
@@ -258,7 +260,10 @@ impl Operation {
                 seen.push(media);
             }
         }
-        seen.join(", ")
+        let (ranges, concrete): (Vec<&str>, Vec<&str>) = seen.iter().partition(|m| m.contains('*'));
+        let weight = if concrete.is_empty() { "" } else { ";q=0.9" };
+        let ranges = ranges.iter().map(|r| format!("{r}{weight}"));
+        concrete.iter().map(|m| m.to_string()).chain(ranges).collect::<Vec<_>>().join(", ")
     }
 
     /// Whether a documented success is a file, which the client hands over

@@ -126,6 +126,28 @@ async fn text_and_binary_answers_are_read_as_documented() {
     assert!(matches!(answer(200, &[0, 159]).await, Err(Error::Decode(_))));
 }
 
+#[tokio::test]
+async fn a_concrete_media_type_wins_over_a_range_listed_first() {
+    use fixtures::composition::types::GetReportSuccess;
+    let answer = |media: &'static str, body: &'static str| async move {
+        let server = MockServer::start().await;
+        Mock::given(path("/report"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body, media))
+            .mount(&server)
+            .await;
+        let answer = Client::with_base_url(server.uri()).get_report().await.unwrap().into_body();
+        // Ranges last and weighed lower: a server that negotiates sends JSON.
+        let sent = &server.received_requests().await.unwrap()[0];
+        assert_eq!(sent.headers["accept"], "application/json, */*;q=0.9");
+        answer
+    };
+    let GetReportSuccess::OkJson(json) = answer("application/json", r#"{"rows":3}"#).await else {
+        panic!("JSON read as the range's bytes")
+    };
+    assert_eq!(json.rows, Some(3));
+    assert!(matches!(answer("text/csv", "a,b").await, GetReportSuccess::OkBody(_)));
+}
+
 #[test]
 fn untagged_unions_try_each_variant_then_keep_the_value() {
     let read = |v| serde_json::from_value::<ListShapesResponseValue>(v).unwrap();

@@ -630,12 +630,18 @@ fn arms(
         let body = decode(group[0].0, group[0].1);
         return quote!(#pat #guard => #body,);
     }
-    let per_media = group.iter().map(|(o, v)| {
-        let media = &o
-            .content
-            .as_ref()
-            .expect("several outcomes for one status all have content")
-            .media_type;
+    fn media_of(o: &Outcome) -> &str {
+        &o.content.as_ref().expect("several outcomes for one status all have content").media_type
+    }
+    // A concrete media type is tried before a range that also matches it
+    // (`application/json` before `*/*`, which osf.io lists first).
+    let mut by_specificity: Vec<_> = group.iter().collect();
+    by_specificity.sort_by_key(|(o, _)| {
+        let media = media_of(o);
+        (media.starts_with("*/"), media.contains('*'))
+    });
+    let per_media = by_specificity.into_iter().map(|(o, v)| {
+        let media = media_of(o);
         let body = decode(o, v);
         let guard = match status {
             StatusKey::Default => {
