@@ -680,12 +680,18 @@ fn matching(pattern: &str, schema: &Value) -> Option<String> {
     let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
     let max = schema.get("maxLength").and_then(Value::as_u64).unwrap_or(u64::MAX) as usize;
     let check = regex::Regex::new(pattern).ok()?;
-    let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
-    let generator = rand_regex::Regex::with_hir(printable(hir), 8).ok()?;
+    let hir = printable(regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?);
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-    (0..64)
-        .map(|_| rng.sample::<String, _>(&generator))
-        .find(|s| (min..=max).contains(&s.chars().count()) && check.is_match(s))
+    // Short repeats first; longer ones where the length bounds ask for them
+    // (`^st-[a-zA-Z0-9]+$` of exactly 26 characters).
+    let mut repeats = vec![8, min as u32, max.min(256) as u32];
+    repeats.dedup();
+    repeats.into_iter().filter(|r| *r > 0).find_map(|repeat| {
+        let generator = rand_regex::Regex::with_hir(hir.clone(), repeat).ok()?;
+        (0..64)
+            .map(|_| rng.sample::<String, _>(&generator))
+            .find(|s| (min..=max).contains(&s.chars().count()) && check.is_match(s))
+    })
 }
 
 /// The pattern with its anchors and word boundaries removed (a string made
@@ -812,12 +818,17 @@ mod tests {
             r"(^[a-z0-9]{4,7}$|^AppConfig\.[A-Za-z0-9]{9,40}$)",
             r"^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:recording-configuration/[a-zA-Z0-9-]+$",
             r"^=.*",
+            r"^st-[a-zA-Z0-9]+$",
         ] {
             let v = made(&doc, json!({ "type": "string", "pattern": pattern }));
             let v = v.as_str().unwrap();
             assert!(regex::Regex::new(pattern).unwrap().is_match(v), "{pattern}: {v:?}");
             assert!(v.chars().all(|c| (' '..='~').contains(&c)), "{pattern}: {v:?}");
         }
+        // Longer than the default repeats give, where the bounds say so.
+        let exact = json!({ "type": "string", "pattern": "^st-[a-zA-Z0-9]+$",
+            "minLength": 26, "maxLength": 26 });
+        assert_eq!(made(&doc, exact).as_str().map(str::len), Some(26));
     }
 
     #[test]
