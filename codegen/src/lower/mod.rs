@@ -359,6 +359,21 @@ mod tests {
         assert_eq!(media, ["application/json", "application/json", "application/octet-stream"]);
     }
 
+    /// A required name the schema does not describe still needs a field,
+    /// or no caller could send it (telnyx, xero; found by `cargo xtask
+    /// conformance`). A map already carries it.
+    #[test]
+    fn a_required_name_without_a_schema_gets_a_field() {
+        let components = "schemas:
+  Call: {type: object, required: [name, name, timeout], properties: {timeout: {type: integer}}}
+  Open: {type: object, required: [name], properties: {a: {type: string}}, additionalProperties: {type: string}}
+";
+        insta::assert_snapshot!(check("{}", components), @r"
+        #0 Call = {timeout: Int(I64), name?: Json}
+        #1 Open = {a?: String, ..: String}
+        ");
+    }
+
     /// A required read-only property is not sent, and a required
     /// write-only one not received: neither is required of the one type
     /// that serves both (apideck's `id`, found by `cargo xtask conformance`).

@@ -378,6 +378,26 @@ impl Lowerer<'_> {
                 boxed: false,
             });
         }
+        // A name the schema requires but does not describe (telnyx's
+        // `name` of `CreateVerifyProfileCallRequest`) still has to be sent:
+        // it gets a field of any JSON value. Optional, since a server that
+        // follows the same spec may well leave it out. One that differs
+        // from a described property only in case (xero's `name` beside
+        // `Name`) is taken to mean it, and the property keeps its name.
+        let folded = |n: &str| n.to_ascii_lowercase().replace(['_', '-'], "");
+        for name in required {
+            let known = fields.iter().any(|f| folded(&f.name) == folded(name));
+            if !known && additional_ty.is_none() {
+                fields.push(Field {
+                    name: name.clone(),
+                    ty: Ty::Json,
+                    required: false,
+                    nullable: false,
+                    docs: Some("Required by the spec, which does not describe it.".into()),
+                    boxed: false,
+                });
+            }
+        }
         Ok(Lowered::Kind(TypeKind::Struct(Struct { fields, additional: additional_ty })))
     }
 }
