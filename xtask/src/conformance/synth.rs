@@ -605,6 +605,9 @@ fn within(x: f64, schema: &Value) -> bool {
     let ranged = match schema.get("format").and_then(Value::as_str) {
         Some("int32") => (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&x),
         Some("uint32") => (0.0..=f64::from(u32::MAX)).contains(&x),
+        // Prism holds `int64` to what a JavaScript number keeps exactly
+        // (`@stoplight/http-spec`, `keywords/format.js`: MAX_SAFE_INTEGER).
+        Some("int64") => x.abs() <= 9_007_199_254_740_991.0,
         _ => true,
     };
     low && high && low31 && high31 && ranged
@@ -807,6 +810,10 @@ mod tests {
         let partial = json!({ "type": "object", "required": ["a"], "example": { "b": 1 },
             "properties": { "a": { "type": "integer" }, "b": { "type": "integer" } } });
         assert_eq!(made(&doc, partial), json!({ "a": 1, "b": 1 }));
+        // An int64 example past 2^53 is one Prism refuses.
+        let big =
+            json!({ "type": "integer", "format": "int64", "example": 2339264502380679700_u64 });
+        assert_eq!(made(&doc, big), json!(1));
         // A required name without a schema is there all the same.
         let undescribed =
             json!({ "type": "object", "required": ["uris"], "additionalProperties": true });
