@@ -447,16 +447,27 @@ impl<'a> Synth<'a> {
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(branches) = schema.get(key).and_then(Value::as_array) {
-                let branch = branches
-                    .iter()
-                    .find(|b| type_of(self.deref(b)) != Some("null"))
-                    .or(branches.first());
-                if let Some(b) = branch {
+                // Properties beside the union belong to every branch.
+                let mut made = |b: &'a Value| {
                     let mut v = self.value(b, all, seen);
-                    // Properties beside the union belong to every branch.
                     if let Value::Object(o) = &mut v {
                         o.extend(self.object(schema, all, seen));
                     }
+                    v
+                };
+                let candidates = branches.iter().filter(|b| type_of(self.deref(b)) != Some("null"));
+                // A `oneOf` refuses a value two branches accept: the first
+                // branch whose value fits it alone, else the first.
+                let mut first = None;
+                for b in candidates {
+                    let v = made(b);
+                    let fitting = branches.iter().filter(|o| self.fits(&v, o)).count();
+                    if key == "anyOf" || fitting <= 1 {
+                        return v;
+                    }
+                    first.get_or_insert(v);
+                }
+                if let Some(v) = first.or_else(|| branches.first().map(&mut made)) {
                     return v;
                 }
             }
@@ -814,6 +825,9 @@ mod tests {
         let big =
             json!({ "type": "integer", "format": "int64", "example": 2339264502380679700_u64 });
         assert_eq!(made(&doc, big), json!(1));
+        // A oneOf gets a value only one branch takes (1 is also a number).
+        let one = json!({ "oneOf": [{ "type": "integer" }, { "type": "number" }] });
+        assert_eq!(made(&doc, one), json!(1.5));
         // A required name without a schema is there all the same.
         let undescribed =
             json!({ "type": "object", "required": ["uris"], "additionalProperties": true });
