@@ -8,12 +8,17 @@ pub(crate) fn media_type(headers: &HeaderMap) -> Option<String> {
     Some(ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
 }
 
+/// Whether the answer's media type is `pattern` (a type or a range),
+/// parameters aside on both sides: a spec's
+/// `application/vnd.wl.warning+json; type=collection` is what a server
+/// sends as `application/vnd.wl.warning+json`.
 pub(crate) fn media_type_is(headers: &HeaderMap, pattern: &str) -> bool {
     let Some(actual) = media_type(headers) else { return false };
+    let pattern = pattern.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     match pattern.split_once('/') {
         Some(("*", "*")) => true,
         Some((kind, "*")) => actual.split('/').next() == Some(kind),
-        _ => actual == pattern.to_ascii_lowercase(),
+        _ => actual == pattern,
     }
 }
 

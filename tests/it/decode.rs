@@ -117,3 +117,21 @@ fn an_untagged_union_takes_the_variant_that_keeps_the_fields() {
     let both: PetToy = serde_json::from_str(r#"{"size": 3, "colour": "red"}"#).unwrap();
     assert_eq!(both, PetToy::Ball(Ball { size: Some(3) }));
 }
+
+/// A spec's media type may carry parameters a server leaves out of its
+/// `Content-Type` (waterlinked's `; type=collection`, found by
+/// `cargo xtask conformance`), and the other way round.
+#[test]
+fn media_types_match_whatever_their_parameters() {
+    use fixtures::runtime::RawResponse;
+    let answer = |ct: &str| {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("content-type", ct.parse().unwrap());
+        RawResponse::new(reqwest::StatusCode::OK, headers, Default::default())
+    };
+    let documented = "application/vnd.wl.warning+json; type=collection";
+    assert!(answer("application/vnd.wl.warning+json").media_type_is(documented));
+    assert!(answer("Application/JSON; charset=utf-8").media_type_is("application/json"));
+    assert!(answer("text/csv").media_type_is("text/*"));
+    assert!(!answer("application/json").media_type_is("application/problem+json"));
+}
