@@ -360,10 +360,11 @@ impl<'a> Synth<'a> {
         if members("allOf").is_some_and(|m| !m.iter().all(|m| fits(v, m))) {
             return false;
         }
-        for key in ["oneOf", "anyOf"] {
-            if members(key).is_some_and(|m| !m.iter().any(|m| fits(v, m))) {
-                return false;
-            }
+        if members("anyOf").is_some_and(|m| !m.iter().any(|m| fits(v, m))) {
+            return false;
+        }
+        if members("oneOf").is_some_and(|m| m.iter().filter(|m| fits(v, m)).count() != 1) {
+            return false;
         }
         let t = type_of(schema)
             .or_else(|| schema.get("properties").map(|_| "object"))
@@ -500,7 +501,16 @@ impl<'a> Synth<'a> {
                     return Value::Array(distinct.into_iter().take(n).collect());
                 }
                 let item = item_schema.map(|i| self.value(i, all, seen)).unwrap_or(json!("x"));
-                Value::Array((0..n).map(|_| item.clone()).collect())
+                // Unique items made from one value: told apart where they can be.
+                let nth = |i: usize| match (&item, unique) {
+                    (Value::String(t), true) if i > 0 => json!(format!("{t}{i}")),
+                    (Value::Number(x), true) if i > 0 => x.as_i64().map_or_else(
+                        || json!(x.as_f64().unwrap_or(0.0) + i as f64),
+                        |x| json!(x + i as i64),
+                    ),
+                    _ => item.clone(),
+                };
+                Value::Array((0..n).map(nth).collect())
             }
             Some("null") => Value::Null,
             _ if ["properties", "additionalProperties", "type", "required", "minProperties"]
@@ -825,6 +835,12 @@ mod tests {
         let big =
             json!({ "type": "integer", "format": "int64", "example": 2339264502380679700_u64 });
         assert_eq!(made(&doc, big), json!(1));
+        // Unique items are told apart.
+        let unique = json!({ "type": "array", "uniqueItems": true, "minItems": 2, "items": { "type": "integer" } });
+        assert_eq!(made(&doc, unique), json!([1, 2]));
+        // An example two branches of a oneOf take is no example of it.
+        let both = json!({ "oneOf": [{ "type": "object" }, { "type": "object" }], "example": {} });
+        assert!(!satisfies(&doc, &json!({}), &both));
         // A oneOf gets a value only one branch takes (1 is also a number).
         let one = json!({ "oneOf": [{ "type": "integer" }, { "type": "number" }] });
         assert_eq!(made(&doc, one), json!(1.5));
