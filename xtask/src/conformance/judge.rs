@@ -106,6 +106,9 @@ fn verdict(c: &Case, finding: Finding) -> Verdict {
 /// - a list of objects in a query has no serialization OpenAPI defines,
 ///   so what any client sends is read as a list of strings;
 /// - an empty form body (no field set) is read as no body;
+/// - a value its own message lists as allowed is refused (a path list
+///   whose enum mixes strings and numbers; by hand, the same path makes
+///   Prism throw in `deserializers/style/simple.js`);
 /// - a required query parameter whose name has characters a query
 ///   escapes (`filter[tag]`) is looked for percent-encoded;
 /// - `Accept` and `Content-Type` header parameters, which OpenAPI says to
@@ -126,6 +129,19 @@ fn request_limit(c: &Case, violations: &[Value]) -> Option<&'static str> {
         let empty_form = form && c.args.get("body ").is_some_and(|b| b == &json!({}));
         if at.is_empty() && message == "Body parameter is required" && empty_form {
             return Some("mock: reads an empty form body as none");
+        }
+        // Prism refusing a value its own message lists as allowed (firebrowse's
+        // path list `01,01`, whose enum mixes strings and numbers).
+        let listed = message.split_once("allowed values: ").is_some_and(|(_, allowed)| {
+            let text = match sent(c, at) {
+                Some(Value::String(t)) => t,
+                Some(Value::Null) | None => return false,
+                Some(other) => other.to_string(),
+            };
+            allowed.split(", ").any(|a| a == text)
+        });
+        if v["code"] == "enum" && listed {
+            return Some("mock: refuses a value its enum lists");
         }
         match at.first().and_then(Value::as_str)? {
             "body" if form && message.contains("must be array") => {
@@ -162,6 +178,19 @@ fn request_limit(c: &Case, violations: &[Value]) -> Option<&'static str> {
         Some(Some(first)) if limits.iter().all(Option::is_some) => Some(first),
         _ => None,
     }
+}
+
+/// The argument a violation's location (`["path", "code", "0"]`) names,
+/// item by item into lists; Prism writes parameter names in lower case.
+fn sent(c: &Case, at: &[Value]) -> Option<Value> {
+    let (place, name) = (at.first()?.as_str()?, at.get(1)?.as_str()?);
+    let key = format!("{place} {name}");
+    let arg = c.args.iter().find(|(k, _)| k.eq_ignore_ascii_case(&key)).map(|(_, v)| v)?;
+    let index = at.get(2).and_then(Value::as_str).and_then(|i| i.parse::<usize>().ok());
+    Some(match (arg, index) {
+        (Value::Array(items), Some(i)) => items.get(i)?.clone(),
+        (v, _) => v.clone(),
+    })
 }
 
 /// A case not run again because the mock server died while it, or one
@@ -257,7 +286,7 @@ fn finding(c: &Case, o: &Value, answers: &Answers, doc: &Value) -> Finding {
             }
             (_, Some("response")) => mock("its own answer violates the spec", excerpt(body_text)),
             (_, Some(_)) if c.unsatisfiable.is_some() => Finding::NotJudged(
-                "spec: no request satisfies the operation's schemas".into(),
+                "spec: no value made satisfies the operation's schemas".into(),
                 format!("{}; {}", c.unsatisfiable.as_deref().unwrap_or(""), excerpt(body_text)),
             ),
             (_, Some(at)) => fail(
@@ -286,6 +315,12 @@ fn finding(c: &Case, o: &Value, answers: &Answers, doc: &Value) -> Finding {
             .collect();
         if let Some(limit) = request_limit(c, &request) {
             return Finding::NotJudged(limit.into(), excerpt(v));
+        }
+        if let (Some(why), false) = (&c.unsatisfiable, request.is_empty()) {
+            return Finding::NotJudged(
+                "spec: no value made satisfies the operation's schemas".into(),
+                format!("{why}; {}", excerpt(v)),
+            );
         }
         return match request.first() {
             Some(f) => fail(
@@ -568,6 +603,15 @@ mod tests {
         // An empty form is no body to Prism; a missing JSON body is the client's.
         let none = json!([{ "location": ["request"], "code": "required",
             "message": "Body parameter is required" }]);
+        // A value Prism refuses while listing it as allowed is Prism's.
+        let mut listed = case(false);
+        listed.args.insert("path code".into(), json!(["01", "77"]));
+        let enum_of = |i: &str| {
+            json!([{ "location": ["request", "path", "code", i], "code": "enum",
+                "message": "Request path parameter code must be equal to one of the allowed values: 01, 9" }])
+        };
+        assert!(!judge(&listed, &header(enum_of("0")), &answers(), &doc).judged);
+        assert!(judge(&listed, &header(enum_of("1")), &answers(), &doc).judged);
         form.args.insert("body ".into(), json!({}));
         assert!(!judge(&form, &header(none.clone()), &answers(), &doc).judged);
         assert!(judge(&case(false), &header(none), &answers(), &doc).judged);

@@ -468,7 +468,15 @@ impl<'a> Synth<'a> {
                     }
                     first.get_or_insert(v);
                 }
-                if let Some(v) = first.or_else(|| branches.first().map(&mut made)) {
+                if let Some(v) = first {
+                    // Branches alike in what they require, none closed to
+                    // the others' properties (portfoliooptimizer's alpha).
+                    self.unsatisfiable.borrow_mut().push(format!(
+                        "every value made for its oneOf fits more than one branch ({v})"
+                    ));
+                    return v;
+                }
+                if let Some(v) = branches.first().map(&mut made) {
                     return v;
                 }
             }
@@ -547,7 +555,20 @@ impl<'a> Synth<'a> {
         // A required name the schema does not describe (spotify's `uris`)
         // is still required.
         for name in required {
-            let described = schema.get("properties").and_then(|p| p.get(name)).is_some();
+            let properties = schema.get("properties").and_then(Value::as_object);
+            let described = properties.is_some_and(|p| p.contains_key(name));
+            let folded = |n: &str| n.to_ascii_lowercase().replace(['_', '-'], "");
+            // xero's FileObject requires `id` and describes `Id`: one name
+            // or the other is a mistake, and a client keeps the described.
+            if let Some(other) = properties
+                .into_iter()
+                .flat_map(|p| p.keys())
+                .find(|p| !described && folded(p) == folded(name))
+            {
+                self.unsatisfiable
+                    .borrow_mut()
+                    .push(format!("it requires `{name}` and describes `{other}`"));
+            }
             if !out.contains_key(name) && !described {
                 let v = extra.map_or(json!("x"), |a| self.value(a, all, seen));
                 out.insert(name.to_string(), v);
