@@ -4,6 +4,7 @@
 //! or pass the memory limit are written to `target/fuzz/artifacts/TARGET/`,
 //! and the run fails; turn each into a regression test.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -86,6 +87,9 @@ pub fn run(root: &Path, flags: crate::flags::Fuzz) -> Result<(), String> {
             .arg("-print_final_stats=1")
             .stdout(Stdio::null())
             .stderr(log)
+            // Its own process group, so that a hung fuzzer can be killed
+            // with the cargo-fuzz that runs it.
+            .process_group(0)
             .spawn()
             .map_err(|e| format!("cargo fuzz run: {e}"))?;
         eprintln!("fuzz: {target} for {minutes} min (log: target/fuzz/{target}.log)");
@@ -93,7 +97,22 @@ pub fn run(root: &Path, flags: crate::flags::Fuzz) -> Result<(), String> {
     }
     let mut found = 0;
     for (target, mut child, artifacts) in running {
-        let status = child.wait().map_err(|e| e.to_string())?;
+        // libFuzzer's own timeout runs in a signal handler that allocates:
+        // without a sanitizer's allocator it can deadlock on the lock the
+        // interrupted input held (seen once, on an input starved of CPU),
+        // and the run would never end. A fuzzer still running well past its
+        // time is killed and counted as a hang.
+        let limit =
+            std::time::Duration::from_secs(minutes * 60 + 600).saturating_sub(started.elapsed());
+        let Some(status) = crate::children::wait_for(&mut child, limit) else {
+            // cargo-fuzz waits on the fuzzer: the whole group goes.
+            let _ = Command::new("kill").arg("-9").arg(format!("-{}", child.id())).status();
+            println!(
+                "fuzz: {target}: still running 10 minutes past its time: killed, counted as a hang"
+            );
+            found += 1;
+            continue;
+        };
         let log = std::fs::read_to_string(work.join(format!("{target}.log"))).unwrap_or_default();
         let stat = |name: &str| {
             log.lines().rev().find_map(|l| {
