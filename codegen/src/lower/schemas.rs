@@ -338,6 +338,15 @@ impl Lowerer<'_> {
                 (Ty::Nullable(inner), _) => (*inner, true),
                 other => other,
             };
+            // What a `$ref` points at, as the spec wrote it.
+            let target = match prop {
+                ReferenceOr::Reference { reference } => self
+                    .resolver
+                    .target(reference, &prop_at)
+                    .ok()
+                    .and_then(|t| self.resolver.raw().pointer(t.as_json_pointer())),
+                ReferenceOr::Item(_) => None,
+            };
             let docs = match prop {
                 ReferenceOr::Item(s) => {
                     with_default(docs(&s.schema_data), s.schema_data.default.as_ref())
@@ -346,10 +355,7 @@ impl Lowerer<'_> {
                 ReferenceOr::Reference { reference }
                     if !reference.starts_with("#/components/schemas/") =>
                 {
-                    self.resolver
-                        .target(reference, &prop_at)
-                        .ok()
-                        .and_then(|t| self.resolver.raw().pointer(t.as_json_pointer()))
+                    target
                         .and_then(|v| v.get("description").or_else(|| v.get("title")))
                         .and_then(|d| d.as_str())
                         .map(str::to_string)
@@ -359,15 +365,11 @@ impl Lowerer<'_> {
             // A required property that is read-only is required in answers
             // only, and a write-only one in requests only (OpenAPI 3.0): one
             // type serves both, so neither is required of it.
-            let one_way = |d: &openapiv3::SchemaData| d.read_only || d.write_only;
             let one_way = match prop {
-                ReferenceOr::Item(s) => one_way(&s.schema_data),
-                ReferenceOr::Reference { reference } => self
-                    .resolver
-                    .target(reference, &prop_at)
-                    .ok()
-                    .and_then(|t| self.resolver.raw().pointer(t.as_json_pointer()))
-                    .is_some_and(|v| v["readOnly"] == true || v["writeOnly"] == true),
+                ReferenceOr::Item(s) => s.schema_data.read_only || s.schema_data.write_only,
+                ReferenceOr::Reference { .. } => {
+                    target.is_some_and(|v| v["readOnly"] == true || v["writeOnly"] == true)
+                }
             };
             fields.push(Field {
                 name: name.clone(),
