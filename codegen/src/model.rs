@@ -260,7 +260,8 @@ impl Operation {
                 seen.push(media);
             }
         }
-        let (ranges, concrete): (Vec<&str>, Vec<&str>) = seen.iter().partition(|m| m.contains('*'));
+        let (ranges, concrete): (Vec<&str>, Vec<&str>) =
+            seen.iter().partition(|m| media_range(m) > 0);
         let weight = if concrete.is_empty() { "" } else { ";q=0.9" };
         let ranges = ranges.iter().map(|r| format!("{r}{weight}"));
         concrete.iter().map(|m| m.to_string()).chain(ranges).collect::<Vec<_>>().join(", ")
@@ -270,6 +271,17 @@ impl Operation {
     /// as a stream rather than reading it whole.
     pub fn streams(&self) -> bool {
         self.success.iter().any(|o| o.content.as_ref().is_some_and(|c| c.kind == BodyKind::Bytes))
+    }
+}
+
+/// How wide a media type is: 0 for a type (`application/json`), 1 for a
+/// range within one type (`text/*`, `application/*+json`), 2 for any type
+/// (`*/*`). A body is sent as a type, and a type is matched before a range.
+pub fn media_range(media: &str) -> u8 {
+    match media.trim() {
+        m if m.starts_with("*/") => 2,
+        m if m.contains('*') => 1,
+        _ => 0,
     }
 }
 

@@ -636,10 +636,7 @@ fn arms(
     // A concrete media type is tried before a range that also matches it
     // (`application/json` before `*/*`, which osf.io lists first).
     let mut by_specificity: Vec<_> = group.iter().collect();
-    by_specificity.sort_by_key(|(o, _)| {
-        let media = media_of(o);
-        (media.starts_with("*/"), media.contains('*'))
-    });
+    by_specificity.sort_by_key(|(o, _)| crate::model::media_range(media_of(o)));
     let per_media = by_specificity.into_iter().map(|(o, v)| {
         let media = media_of(o);
         let body = decode(o, v);

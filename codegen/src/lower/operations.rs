@@ -241,7 +241,7 @@ impl Lowerer<'_> {
         // describe. A range (`application/*+json`, `*/*`) is not a type a
         // body can be sent as: a concrete one is preferred, and a range
         // chosen all the same is sent as the type it stands for.
-        let concrete = |m: &str| !m.contains('*');
+        let concrete = |m: &str| crate::model::media_range(m) == 0;
         let content = &rb.content;
         let chosen = content
             .iter()
