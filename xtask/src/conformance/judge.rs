@@ -117,6 +117,9 @@ fn verdict(c: &Case, finding: Finding) -> Verdict {
 fn request_limit(c: &Case, violations: &[Value]) -> Option<&'static str> {
     let form = c.body_media.as_deref().is_some_and(is_form);
     let other_media = c.body_media.as_deref().is_some_and(|m| !is_json(m) && !is_form(m));
+    // A form with no field set is an empty body, which Prism takes for no
+    // body at all.
+    let empty_form = form && c.args.get("body ").is_some_and(|b| b == &json!({}));
     let limit = |v: &Value| -> Option<&'static str> {
         // `["request", "query", ...]` in a header, `["query", ...]` in a 422.
         let mut at: &[Value] = v["location"].as_array()?;
@@ -124,9 +127,6 @@ fn request_limit(c: &Case, violations: &[Value]) -> Option<&'static str> {
             at = &at[1..];
         }
         let message = v["message"].as_str().unwrap_or("");
-        // A form with no field set is an empty body, which Prism takes for
-        // no body at all.
-        let empty_form = form && c.args.get("body ").is_some_and(|b| b == &json!({}));
         if at.is_empty() && message == "Body parameter is required" && empty_form {
             return Some("mock: reads an empty form body as none");
         }
@@ -191,6 +191,14 @@ fn sent(c: &Case, at: &[Value]) -> Option<Value> {
         (Value::Array(items), Some(i)) => items.get(i)?.clone(),
         (v, _) => v.clone(),
     })
+}
+
+/// A request Prism refused for schemas the harness made no value for.
+fn unsatisfiable(c: &Case, found: &str) -> Finding {
+    Finding::NotJudged(
+        "spec: no value made satisfies the operation's schemas".into(),
+        format!("{}; {}", c.unsatisfiable.as_deref().unwrap_or(""), excerpt(found)),
+    )
 }
 
 /// A case not run again because the mock server died while it, or one
@@ -285,10 +293,7 @@ fn finding(c: &Case, o: &Value, answers: &Answers, doc: &Value) -> Finding {
                 mock("cannot write an object in this media type", excerpt(body_text))
             }
             (_, Some("response")) => mock("its own answer violates the spec", excerpt(body_text)),
-            (_, Some(_)) if c.unsatisfiable.is_some() => Finding::NotJudged(
-                "spec: no value made satisfies the operation's schemas".into(),
-                format!("{}; {}", c.unsatisfiable.as_deref().unwrap_or(""), excerpt(body_text)),
-            ),
+            (_, Some(_)) if c.unsatisfiable.is_some() => unsatisfiable(c, body_text),
             (_, Some(at)) => fail(
                 &format!(
                     "request rejected: {kind}: {at} ({})",
@@ -301,26 +306,26 @@ fn finding(c: &Case, o: &Value, answers: &Answers, doc: &Value) -> Finding {
     }
     // Violations Prism did not make an error of: its own answer's, or
     // (rarely) the request's.
-    // A warning (a deprecated parameter sent) is no violation.
-    let errors = raw["headers"]["sl-violations"].as_str().filter(|v| {
-        serde_json::from_str::<Vec<Value>>(v)
-            .map_or(true, |found| found.iter().any(|f| f["severity"] != "Warning"))
+    // A warning (a deprecated parameter sent) is no violation; a header
+    // that does not parse counts as one.
+    let violations = raw["headers"]["sl-violations"].as_str().map(|v| {
+        let found: Option<Vec<Value>> = serde_json::from_str(v).ok();
+        let errors: Option<Vec<Value>> =
+            found.map(|f| f.into_iter().filter(|f| f["severity"] != "Warning").collect());
+        (v, errors)
     });
-    if let Some(v) = errors {
-        let found: Vec<Value> = serde_json::from_str(v).unwrap_or_default();
-        let request: Vec<Value> = found
-            .iter()
-            .filter(|f| f["location"][0] == "request" && f["severity"] != "Warning")
-            .cloned()
+    if let Some((v, errors)) = violations.filter(|(_, e)| e.as_ref().is_none_or(|e| !e.is_empty()))
+    {
+        let request: Vec<Value> = errors
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| f["location"][0] == "request")
             .collect();
         if let Some(limit) = request_limit(c, &request) {
             return Finding::NotJudged(limit.into(), excerpt(v));
         }
-        if let (Some(why), false) = (&c.unsatisfiable, request.is_empty()) {
-            return Finding::NotJudged(
-                "spec: no value made satisfies the operation's schemas".into(),
-                format!("{why}; {}", excerpt(v)),
-            );
+        if c.unsatisfiable.is_some() && !request.is_empty() {
+            return unsatisfiable(c, v);
         }
         return match request.first() {
             Some(f) => fail(
@@ -421,14 +426,14 @@ fn finding(c: &Case, o: &Value, answers: &Answers, doc: &Value) -> Finding {
     Finding::Pass
 }
 
-/// A call that got no answer because the connection failed: the mock
-/// server died, in practice.
 /// The connection broke mid-answer (rather than being refused): the
 /// case was in flight when the mock server died.
 pub fn in_flight_at_death(o: &Value) -> bool {
     connection_failed(o) && !o["error"].as_str().unwrap_or("").contains("Connection refused")
 }
 
+/// A call that got no answer because the connection failed: the mock
+/// server died, in practice.
 pub fn connection_failed(o: &Value) -> bool {
     let error = o["error"].as_str().unwrap_or("");
     o["error_kind"] == "other"
@@ -600,9 +605,6 @@ mod tests {
         let v = judge(&form, &rejected, &answers(), &doc);
         assert!(!v.judged, "{}", v.cause);
         assert!(judge(&case(false), &rejected, &answers(), &doc).judged);
-        // An empty form is no body to Prism; a missing JSON body is the client's.
-        let none = json!([{ "location": ["request"], "code": "required",
-            "message": "Body parameter is required" }]);
         // A value Prism refuses while listing it as allowed is Prism's.
         let mut listed = case(false);
         listed.args.insert("path code".into(), json!(["01", "77"]));
@@ -612,6 +614,9 @@ mod tests {
         };
         assert!(!judge(&listed, &header(enum_of("0")), &answers(), &doc).judged);
         assert!(judge(&listed, &header(enum_of("1")), &answers(), &doc).judged);
+        // An empty form is no body to Prism; a missing JSON body is the client's.
+        let none = json!([{ "location": ["request"], "code": "required",
+            "message": "Body parameter is required" }]);
         form.args.insert("body ".into(), json!({}));
         assert!(!judge(&form, &header(none.clone()), &answers(), &doc).judged);
         assert!(judge(&case(false), &header(none), &answers(), &doc).judged);
