@@ -2,6 +2,7 @@
 //! credentials, and `execute`, the one place a call is sent, retried and
 //! traced.
 
+use super::hook::Hooks;
 use super::request::{header_value, Body, COOKIE_VALUE};
 use super::retry::RETRY_STATUSES;
 use super::*;
@@ -25,6 +26,9 @@ pub struct Call<'a, T, E> {
     timeout: Option<Option<Duration>>,
     retry: Option<RetryPolicy>,
 }
+
+/// The header an idempotency key goes in where the operation declares none.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// How a call's answer is read: whole, by the operation's status match, or
 /// as it arrives, for operations whose answers may be files.
@@ -74,6 +78,16 @@ impl<'a, T, E> Call<'a, T, E> {
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
+    }
+
+    /// An idempotency key for this call: sent in the header the operation
+    /// declares for one (else `Idempotency-Key`) on every attempt, so the
+    /// server runs the call at most once, and retrying it is then safe
+    /// whatever its method.
+    pub fn idempotency_key(mut self, key: &str) -> Self {
+        let name = self.request.idempotency.unwrap_or(IDEMPOTENCY_KEY);
+        self.request.idempotency.get_or_insert(IDEMPOTENCY_KEY);
+        self.header(name, key)
     }
 
     /// The call as its two halves, sending and decoding, for a judge that
@@ -140,11 +154,21 @@ impl<'a, T: Send + 'a, E: Send + 'a> std::future::IntoFuture for Call<'a, T, E> 
 #[derive(Clone, Debug)]
 pub struct ClientCore {
     http: reqwest::Client,
+    /// Whether `http` is the runtime's own, which `set_connect_timeout`
+    /// rebuilds, rather than the caller's, which it must never replace.
+    own_http: bool,
     base_url: String,
     credentials: BTreeMap<&'static str, Credential>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
     body_limit: usize,
+    /// Sent with every call unless the call sets the same header.
+    headers: HeaderMap,
+    /// A default header that could not be one: every call fails with it.
+    invalid: Option<String>,
+    hooks: Hooks,
+    /// Operations that declare an idempotency key get one made per call.
+    idempotent_retries: bool,
 }
 
 /// A dead or unreachable host fails a call after this long.
@@ -181,13 +205,20 @@ impl ClientCore {
     /// retry policy and body limit, and an HTTP client that follows no
     /// redirects.
     pub fn new(base_url: String) -> Self {
+        let mut headers = HeaderMap::new();
+        headers.insert(reqwest::header::USER_AGENT, default_user_agent());
         ClientCore {
             http: http_client(DEFAULT_CONNECT_TIMEOUT),
+            own_http: true,
             base_url,
             credentials: BTreeMap::new(),
             retry: RetryPolicy::default(),
             timeout: Some(DEFAULT_TIMEOUT),
             body_limit: DEFAULT_BODY_LIMIT,
+            headers,
+            invalid: None,
+            hooks: Hooks::default(),
+            idempotent_retries: false,
         }
     }
 
@@ -195,8 +226,42 @@ impl ClientCore {
     /// that does not): one that does would send the call's credentials
     /// wherever a server points it. An answer it fetched from another
     /// origin is refused ([`Error::Redirected`]) rather than returned.
+    /// It keeps its own connect timeout whatever `set_connect_timeout`
+    /// says, before or after.
     pub fn set_http_client(&mut self, http: reqwest::Client) {
         self.http = http;
+        self.own_http = false;
+    }
+
+    /// A header sent with every call (a call's own `.header()` of the same
+    /// name wins; credentials win over both). Values are kept out of
+    /// `Debug`. A name or value no header can carry fails every call.
+    pub fn set_header(&mut self, name: &str, value: &str) {
+        let Ok(header) = reqwest::header::HeaderName::from_bytes(name.as_bytes()) else {
+            self.invalid.get_or_insert(format!("the client's header `{name}` is not a valid name"));
+            return;
+        };
+        match header_value(value, true) {
+            Ok(value) => {
+                self.headers.insert(header, value);
+            }
+            Err(_) => {
+                let message = format!("the client's value for header `{header}` is not valid");
+                self.invalid.get_or_insert(message);
+            }
+        }
+    }
+
+    /// Adds `hook` after those already added (see [`Hook`]).
+    pub fn add_hook(&mut self, hook: impl Hook) {
+        self.hooks.push(hook);
+    }
+
+    /// Calls to operations that declare an idempotency key header (Stripe's
+    /// `Idempotency-Key`) get a new key per call when the caller gives none,
+    /// the same on every attempt, and are retried like GET, POST included.
+    pub fn set_idempotent_retries(&mut self, on: bool) {
+        self.idempotent_retries = on;
     }
 
     /// The most of a body read into memory (default [`DEFAULT_BODY_LIMIT`]).
@@ -204,10 +269,13 @@ impl ClientCore {
         self.body_limit = bytes;
     }
 
-    /// How long connecting may take. This builds a new HTTP client, so it
-    /// replaces one given to [`ClientCore::set_http_client`] before it.
+    /// How long connecting may take, for the runtime's own HTTP client. A
+    /// client given to [`ClientCore::set_http_client`], before or after,
+    /// keeps its own (build it with [`http_client_builder`]`(timeout)`).
     pub fn set_connect_timeout(&mut self, timeout: Duration) {
-        self.http = http_client(timeout);
+        if self.own_http {
+            self.http = http_client(timeout);
+        }
     }
 
     /// How long a whole call may take, reading its body too (`None`: no
@@ -293,15 +361,33 @@ impl ClientCore {
 
     async fn execute_in<E>(
         &self,
-        request: Request,
+        mut request: Request,
         security: &[&[&'static str]],
         span: tracing::Span,
     ) -> Result<Incoming, Error<E>> {
-        let idempotent = matches!(
-            request.method.as_str(),
-            "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
-        );
+        if let Some(message) = &self.invalid {
+            return Err(Error::InvalidRequest(message.clone()));
+        }
+        // One key per logical call, made before the first attempt, so that
+        // every retry carries the same one.
+        if let Some(name) = request.idempotency.filter(|_| self.idempotent_retries) {
+            if !request.headers.contains_key(name) {
+                request.header(name, new_idempotency_key().as_str());
+            }
+        }
+        let keyed = request.idempotency.is_some_and(|name| request.headers.contains_key(name));
+        let idempotent = keyed
+            || matches!(
+                request.method.as_str(),
+                "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
+            );
         let may_retry = idempotent || self.retry.retry_non_idempotent;
+        let mut info = CallInfo {
+            operation: request.operation,
+            method: request.method.clone(),
+            path: request.template,
+            attempt: 1,
+        };
         let chosen: &[&'static str] = security
             .iter()
             .find(|alternative| alternative.iter().all(|s| self.credentials.contains_key(s)))
@@ -328,7 +414,8 @@ impl ClientCore {
                 None => (request, None),
             };
             span.record("attempt", attempt);
-            let outcome = send(&self.http, current, self.body_limit).await;
+            info.attempt = attempt;
+            let outcome = self.send_hooked(&info, current).await?;
             // A rejected provider token: a new one, and the call once more.
             let rejected = matches!(&outcome, Ok(raw) if raw.status() == StatusCode::UNAUTHORIZED);
             let (next, again) = if rejected && !refreshed && fetched.is_some() {
@@ -384,6 +471,28 @@ impl ClientCore {
         }
     }
 
+    /// One attempt, through the hooks.
+    async fn send_hooked<E>(
+        &self,
+        info: &CallInfo,
+        mut request: reqwest::Request,
+    ) -> Result<Result<Incoming, Failure>, Error<E>> {
+        if self.hooks.is_empty() {
+            return Ok(send(&self.http, request, self.body_limit).await);
+        }
+        self.hooks.on_request(info, &mut request).await.map_err(Error::Hook)?;
+        let started = std::time::Instant::now();
+        let mut outcome = send(&self.http, request, self.body_limit).await;
+        if let Ok(incoming) = &mut outcome {
+            let headers = std::mem::take(&mut incoming.headers);
+            let mut head =
+                ResponseHead { status: incoming.status, headers, elapsed: started.elapsed() };
+            self.hooks.on_response(info, &mut head).await.map_err(Error::Hook)?;
+            incoming.headers = head.headers;
+        }
+        Ok(outcome)
+    }
+
     /// Everything but sending: credentials, cookies, URL, body, timeout.
     fn prepare<E>(
         &self,
@@ -396,6 +505,11 @@ impl ClientCore {
         } = request;
         if let Some(message) = error {
             return Err(Error::InvalidRequest(message));
+        }
+        for (name, value) in &self.headers {
+            if !headers.contains_key(name) {
+                headers.insert(name, value.clone());
+            }
         }
         // An `Accept` the operation takes as a parameter wins.
         if !accept.is_empty() && !headers.contains_key(reqwest::header::ACCEPT) {
@@ -478,6 +592,28 @@ impl ClientCore {
             .build()
             .map_err(|e| Error::InvalidRequest(format!("the request cannot be built: {e}")))
     }
+}
+
+/// `User-Agent: crate-name/version`, of the crate the runtime is part of.
+fn default_user_agent() -> reqwest::header::HeaderValue {
+    let agent = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+    reqwest::header::HeaderValue::from_static(agent)
+}
+
+/// A random key in the shape of a version 4 UUID: unique, not secret (a
+/// server only compares it with the keys it has seen).
+fn new_idempotency_key() -> String {
+    let (a, b) = (fastrand::u64(..), fastrand::u64(..));
+    let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    let a = (a & 0xffff_ffff_ffff_0fff) | 0x4000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xffff,
+        b >> 48,
+        b & 0xffff_ffff_ffff
+    )
 }
 
 /// `Authorization: Bearer <token>`, marked sensitive.

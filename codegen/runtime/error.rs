@@ -33,6 +33,8 @@ pub enum Error<E> {
     /// another origin (this one); its answer is not returned. The client
     /// the runtime builds follows no redirects.
     Redirected(String),
+    /// A hook of the client's ([`Hook`]) refused the call.
+    Hook(HookError),
 }
 
 /// Why no access token could be had: the token endpoint's answer, when it
@@ -82,7 +84,7 @@ impl<E> Error<E> {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(e) => e.is_connect(),
-            Error::Timeout(_) | Error::InvalidRequest(_) => false,
+            Error::Timeout(_) | Error::InvalidRequest(_) | Error::Hook(_) => false,
             _ => self.status().is_some_and(|s| RETRY_STATUSES.contains(&s.as_u16())),
         }
     }
@@ -103,7 +105,8 @@ impl<E> Error<E> {
             Error::InvalidRequest(_)
             | Error::Transport(_)
             | Error::Timeout(_)
-            | Error::Redirected(_) => None,
+            | Error::Redirected(_)
+            | Error::Hook(_) => None,
         }
     }
 
@@ -152,6 +155,7 @@ impl<E> fmt::Display for Error<E> {
             Error::Redirected(origin) => {
                 write!(f, "the HTTP client followed a redirect to {origin}; answers from another origin are refused")
             }
+            Error::Hook(e) => write!(f, "a hook refused the call: {e}"),
         }
     }
 }
@@ -160,6 +164,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) | Error::Timeout(e) => Some(e),
+            Error::Hook(e) => Some(e.as_ref()),
             _ => None,
         }
     }

@@ -7,6 +7,7 @@ mod client;
 mod credentials;
 mod decode;
 mod error;
+mod hook;
 mod poll;
 mod request;
 mod response;
@@ -24,6 +25,7 @@ pub use client::{
 };
 pub use credentials::{ClientCredentials, Secret};
 pub use error::{ApiError, AuthError, DecodeError, Error};
+pub use hook::{CallInfo, Hook, HookError, HookFuture, ResponseHead};
 pub use poll::{poll_until, PollError, PollPolicy};
 pub use response::{FromHeaderValue, FromHeaders, RawResponse, Response};
 pub use retry::{retry_after, RetryPolicy};

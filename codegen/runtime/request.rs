@@ -37,6 +37,8 @@ pub struct Request {
     pub(crate) body: Option<Body>,
     /// The first problem found while building; reported before anything is sent.
     pub(crate) error: Option<String>,
+    /// The header the operation declares for an idempotency key.
+    pub(crate) idempotency: Option<&'static str>,
 }
 
 impl Request {
@@ -77,6 +79,7 @@ impl Request {
             cookies: Vec::new(),
             body: None,
             error,
+            idempotency: None,
         }
     }
 
@@ -142,6 +145,19 @@ impl Request {
         if let Some(values) = values {
             self.header_list(name, values);
         }
+    }
+
+    /// The operation's idempotency key header (see
+    /// `ClientCore::set_idempotent_retries`): a key the caller gives, or
+    /// none, for the client to make one.
+    pub fn idempotency_key_opt<V: ParamValue>(&mut self, name: &'static str, value: Option<V>) {
+        self.idempotency = Some(name);
+        self.header_opt(name, value);
+    }
+
+    pub fn idempotency_key<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        self.idempotency = Some(name);
+        self.header(name, value);
     }
 
     pub fn cookie_opt<V: ParamValue>(&mut self, name: &'static str, value: Option<V>) {
@@ -289,7 +305,7 @@ macro_rules! display_param {
     )*};
 }
 
-display_param!(bool, i32, i64, u32, u64, f32, f64, chrono::NaiveDate);
+display_param!(bool, i32, i64, u32, u64, f32, f64, chrono::NaiveDate, uuid::Uuid);
 
 impl ParamValue for chrono::DateTime<chrono::Utc> {
     fn to_param(&self) -> Cow<'_, str> {

@@ -267,7 +267,7 @@ macro_rules! header_from_str {
     )*};
 }
 
-header_from_str!(String, bool, i32, i64, u32, u64, f32, f64, chrono::NaiveDate);
+header_from_str!(String, bool, i32, i64, u32, u64, f32, f64, chrono::NaiveDate, uuid::Uuid);
 
 impl FromHeaderValue for chrono::DateTime<chrono::Utc> {
     fn from_header_value(value: &str) -> Option<Self> {
@@ -295,6 +295,12 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    /// An answer made by hand, for tests of code that takes one: the body
+    /// as typed, with the status and headers a server would have sent.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
+        Response { status, headers, body }
+    }
+
     /// The status the server answered.
     pub fn status(&self) -> StatusCode {
         self.status

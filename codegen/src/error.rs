@@ -22,6 +22,8 @@ pub enum ErrorKind {
     Unsupported { feature: String },
     /// Writing the output, or `--check` found it stale.
     Output,
+    /// The user's settings (`NAME.codegen.toml`, or a flag) are not valid.
+    Config,
 }
 
 /// Boxed so that `Result`s stay one pointer wide on the happy path.

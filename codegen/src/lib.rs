@@ -12,6 +12,9 @@
 //! them. Nothing here writes to disk except `output::sync`.
 
 pub mod analyze;
+#[cfg(feature = "cli")]
+pub mod cli;
+pub mod config;
 pub mod emit;
 pub mod error;
 #[cfg(feature = "arbitrary")]
@@ -48,8 +51,10 @@ pub fn generate_selected(
     ref_root: Option<&Path>,
 ) -> Result<Module> {
     let selection = selection_for(path, selection)?;
+    let settings = config::for_spec(path)?;
     let doc = input::load_file_within(path, ref_root)?;
-    module_with_timings(doc, module_name, &path.display().to_string(), &selection).map(|(m, _)| m)
+    let source = path.display().to_string();
+    module_with_timings(doc, module_name, &source, &selection, &settings).map(|(m, _)| m)
 }
 
 fn selection_for(spec: &Path, given: &Selection) -> Result<Selection> {
@@ -71,13 +76,16 @@ pub fn module_from_document(
     module_name: &str,
     source_name: &str,
 ) -> Result<Module> {
-    module_with_timings(doc, module_name, source_name, &Selection::default()).map(|(m, _)| m)
+    let settings = config::Config::default();
+    module_with_timings(doc, module_name, source_name, &Selection::default(), &settings)
+        .map(|(m, _)| m)
 }
 
 /// Wall time per stage, in pipeline order.
 pub type Timings = Vec<(&'static str, std::time::Duration)>;
 
-/// `module_from_document`, also saying how long each stage took. The
+/// `module_from_document` with a selection and the user's settings (see
+/// `config`), also saying how long each stage took. The
 /// document is dropped as soon as it is lowered: the model owns what later
 /// stages need, and the parsed spec is the largest thing in memory.
 pub fn module_with_timings(
@@ -85,6 +93,7 @@ pub fn module_with_timings(
     module_name: &str,
     source_name: &str,
     selection: &Selection,
+    settings: &config::Config,
 ) -> Result<(Module, Timings)> {
     let mut timings = Timings::new();
     let mut clock = std::time::Instant::now();
@@ -98,6 +107,8 @@ pub fn module_with_timings(
     let mut api = lower::lower(&doc).map_err(in_file)?;
     drop(doc);
     lap("lower");
+    analyze::customize::customize(&mut api, settings)
+        .map_err(|e| e.in_file(config::beside(&file)))?;
     analyze::select::select(&mut api, selection).map_err(in_file)?;
     lap("select");
     analyze::analyze(&mut api);
@@ -127,6 +138,7 @@ pub struct Conformance {
 /// applied) with its conformance harness.
 pub fn conformance(path: &Path, module_name: &str) -> Result<Conformance> {
     let selection = selection_for(path, &Selection::default())?;
+    let settings = config::for_spec(path)?;
     let document = input::as_read(path, None)?;
     let doc = input::load_file_within(path, None)?;
     let source_name = path.display().to_string();
@@ -134,6 +146,8 @@ pub fn conformance(path: &Path, module_name: &str) -> Result<Conformance> {
     let in_file = |e: Error| e.in_file(&file);
     let mut api = lower::lower(&doc).map_err(in_file)?;
     drop(doc);
+    analyze::customize::customize(&mut api, &settings)
+        .map_err(|e| e.in_file(config::beside(&file)))?;
     analyze::select::select(&mut api, &selection).map_err(in_file)?;
     analyze::analyze(&mut api);
     let names = name::name(&api);
@@ -202,17 +216,27 @@ pub struct WorkspaceCrate {
     pub dir: &'static str,
     /// Whether it has hand-written examples (`examples/`) to build.
     pub examples: bool,
+    /// The edition it is written for: the two crates between them compile
+    /// the generated code under every edition `config::EDITIONS` allows.
+    pub edition: &'static str,
 }
 
 /// `generated/` from the vendored specs, for users; `tests/fixtures/` from
 /// specs written to test the generator (never shipped).
 pub const WORKSPACE_CRATES: [WorkspaceCrate; 2] = [
-    WorkspaceCrate { name: "generated", specs: "specs", dir: "generated", examples: true },
+    WorkspaceCrate {
+        name: "generated",
+        specs: "specs",
+        dir: "generated",
+        examples: true,
+        edition: "2021",
+    },
     WorkspaceCrate {
         name: "fixtures",
         specs: "tests/specs",
         dir: "tests/fixtures",
         examples: false,
+        edition: "2024",
     },
 ];
 
@@ -240,7 +264,8 @@ pub fn workspace_crate(root: &Path, krate: &WorkspaceCrate) -> Result<Vec<File>>
     }
     let modules =
         specs.iter().map(|spec| workspace_module(root, spec)).collect::<Result<Vec<_>>>()?;
-    Ok(output::crate_files(krate.name, &modules, krate.examples))
+    let package = config::Package { edition: Some(krate.edition.into()), ..Default::default() };
+    Ok(output::crate_files(krate.name, &package, &modules, krate.examples))
 }
 
 /// One module of the workspace crate, exactly as `workspace_crate` writes
@@ -248,23 +273,185 @@ pub fn workspace_crate(root: &Path, krate: &WorkspaceCrate) -> Result<Vec<File>>
 pub fn workspace_module(root: &Path, spec: &Path) -> Result<Module> {
     let rel = spec.strip_prefix(root).unwrap_or(spec);
     let selection = selection_for(spec, &Selection::default()).map_err(|e| relative(e, root))?;
+    let settings = config::for_spec(spec).map_err(|e| relative(e, root))?;
     let doc = input::load_file(spec).map_err(|e| relative(e, root))?;
-    module_with_timings(doc, &module_name_for(spec), &rel.display().to_string(), &selection)
+    let source = rel.display().to_string();
+    module_with_timings(doc, &module_name_for(spec), &source, &selection, &settings)
         .map(|(m, _)| m)
         .map_err(|e| relative(e, root))
 }
 
-/// A standalone crate for one spec (or the slice of it `selection` names),
-/// named after `out`'s last component.
-pub fn standalone_crate(
-    spec: &Path,
-    out: &Path,
-    selection: &Selection,
-    ref_root: Option<&Path>,
-) -> Result<Vec<File>> {
-    let module = generate_selected(spec, &module_name_for(spec), selection, ref_root)?;
-    let crate_name = out.file_name().and_then(|n| n.to_str()).unwrap_or("generated-client");
-    Ok(output::crate_files(crate_name, &[module], false))
+/// One spec generated from a program of your own: a `build.rs`, or a tool
+/// (the `openapi-rust` command and `cargo xtask codegen --spec --out` are
+/// this). Settings come from the spec's `NAME.codegen.toml` (see `config`),
+/// with what is set here on top.
+///
+/// A crate of its own, written (or checked) at `out`:
+///
+/// ```no_run
+/// let stale = codegen::Generator::new("specs/pets.yaml")
+///     .tag("pets")
+///     .write_crate("clients/pets".as_ref(), codegen::Mode::Write)?;
+/// # Ok::<(), codegen::Error>(())
+/// ```
+///
+/// Or, in a `build.rs`, one file to `include!` at the root of your crate
+/// (which then depends on what a generated `Cargo.toml` lists):
+///
+/// ```no_run
+/// // build.rs
+/// let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
+/// codegen::Generator::new("specs/pets.yaml").write_single_file(&out.join("pets.rs")).unwrap();
+/// println!("cargo::rerun-if-changed=specs");
+/// // src/lib.rs: include!(concat!(env!("OUT_DIR"), "/pets.rs"));
+/// // then `crate::pets::Client` and `crate::runtime::Error`.
+/// ```
+#[derive(Debug, Clone)]
+pub struct Generator {
+    spec: std::path::PathBuf,
+    selection: Selection,
+    ref_root: Option<std::path::PathBuf>,
+    package: config::Package,
+}
+
+impl Generator {
+    pub fn new(spec: impl Into<std::path::PathBuf>) -> Self {
+        Generator {
+            spec: spec.into(),
+            selection: Selection::default(),
+            ref_root: None,
+            package: config::Package::default(),
+        }
+    }
+
+    /// Only the operations with this tag, and the types they use (repeatable).
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.selection.tags.push(tag.into());
+        self
+    }
+
+    /// Only this operation (its `operationId`), and the types it uses.
+    pub fn operation(mut self, id: impl Into<String>) -> Self {
+        self.selection.operations.push(id.into());
+        self
+    }
+
+    pub fn selection(mut self, selection: Selection) -> Self {
+        self.selection = selection;
+        self
+    }
+
+    /// External `$ref`s may read files inside `dir` (default: the spec's folder).
+    pub fn ref_root(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.ref_root = Some(dir.into());
+        self
+    }
+
+    /// `[package]` keys over those of the settings file: each one set here wins.
+    pub fn package(mut self, package: config::Package) -> Self {
+        self.package = package;
+        self
+    }
+
+    /// The settings file's, with this generator's on top, checked.
+    fn settings(&self) -> Result<config::Config> {
+        let mut settings = config::for_spec(&self.spec)?;
+        let p = self.package.clone();
+        let q = &mut settings.package;
+        q.name = p.name.or(q.name.take());
+        q.version = p.version.or(q.version.take());
+        q.license = p.license.or(q.license.take());
+        q.description = p.description.or(q.description.take());
+        q.repository = p.repository.or(q.repository.take());
+        q.edition = p.edition.or(q.edition.take());
+        q.rust_version = p.rust_version.or(q.rust_version.take());
+        q.publish = p.publish.or(q.publish);
+        settings.check().map_err(|e| e.in_file(config::beside(&self.spec)))?;
+        Ok(settings)
+    }
+
+    fn module(&self, settings: &config::Config, source_name: &str) -> Result<Module> {
+        let selection = selection_for(&self.spec, &self.selection)?;
+        let doc = input::load_file_within(&self.spec, self.ref_root.as_deref())?;
+        module_with_timings(doc, &module_name_for(&self.spec), source_name, &selection, settings)
+            .map(|(m, _)| m)
+    }
+
+    /// The files of a crate for this spec at `out`, named after `out`'s last
+    /// component unless the settings name it. The generated files name the
+    /// spec by its path from `out`, however it was given.
+    pub fn crate_files(&self, out: &Path) -> Result<Vec<File>> {
+        let settings = self.settings()?;
+        let folder = out.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if settings.package.name.is_none() {
+            config::check_crate_name(folder).map_err(|e| {
+                let message = format!("the crate would be named after its folder: {}", e.message);
+                e.with_message(message)
+                    .with_supported(format!(
+                        "a folder that is a valid crate name, or `name` under `[package]` in {}, \
+                     or --crate-name",
+                        config::beside(&self.spec).display()
+                    ))
+                    .in_file(out)
+            })?;
+        }
+        let module = self.module(&settings, &spec_from(out, &self.spec))?;
+        Ok(output::crate_files(folder, &settings.package, &[module], false))
+    }
+
+    /// Writes the crate at `out` (or, with `Mode::Check`, says what is
+    /// stale); generated files it no longer produces are removed.
+    pub fn write_crate(&self, out: &Path, mode: Mode) -> Result<Vec<Stale>> {
+        output::sync(out, &self.crate_files(out)?, Some(Path::new("src")), mode)
+    }
+
+    /// The module and the runtime as one file, for `include!` (see above).
+    pub fn single_file(&self) -> Result<String> {
+        let settings = self.settings()?;
+        let name = self.spec.file_name().and_then(|n| n.to_str()).unwrap_or("spec");
+        Ok(output::single_file(&self.module(&settings, name)?))
+    }
+
+    /// `single_file`, written to `file` if it changed (so Cargo does not
+    /// rebuild what did not).
+    pub fn write_single_file(&self, file: &Path) -> Result<()> {
+        let contents = self.single_file()?;
+        let (dir, name) = (file.parent().unwrap_or(Path::new(".")), file.file_name());
+        let name = Path::new(name.unwrap_or_default());
+        output::sync(dir, &[File { path: name.into(), contents }], None, Mode::Write).map(|_| ())
+    }
+}
+
+/// How the generated files at `out` name `spec`: its path from `out`, with
+/// `/` between components, from both paths made absolute, so it depends on
+/// where the two are, not on how either was typed.
+fn spec_from(out: &Path, spec: &Path) -> String {
+    let absolute = |p: &Path| -> std::path::PathBuf {
+        // `out` may not exist yet: resolve the part that does, keep the rest.
+        for ancestor in p.ancestors() {
+            let base = if ancestor.as_os_str().is_empty() { Path::new(".") } else { ancestor };
+            if let Ok(mut full) = base.canonicalize() {
+                for part in p.components().skip(ancestor.components().count()) {
+                    match part {
+                        std::path::Component::ParentDir => {
+                            full.pop();
+                        }
+                        std::path::Component::Normal(n) => full.push(n),
+                        _ => {}
+                    }
+                }
+                return full;
+            }
+        }
+        p.to_path_buf()
+    };
+    let (out, spec) = (absolute(out), absolute(spec));
+    let common = out.components().zip(spec.components()).take_while(|(a, b)| a == b).count();
+    let ups = out.components().count() - common;
+    let parts: Vec<String> = std::iter::repeat_n("..".to_string(), ups)
+        .chain(spec.components().skip(common).map(|c| c.as_os_str().to_string_lossy().into_owned()))
+        .collect();
+    parts.join("/")
 }
 
 fn relative(mut e: Error, root: &Path) -> Error {
@@ -301,7 +488,13 @@ mod tests {
         let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n";
         std::fs::write(dir.join("specs/my-api.yaml"), spec).unwrap();
         std::fs::write(dir.join("specs/my_api.json"), spec).unwrap();
-        let krate = WorkspaceCrate { name: "x", specs: "specs", dir: "x", examples: false };
+        let krate = WorkspaceCrate {
+            name: "x",
+            specs: "specs",
+            dir: "x",
+            examples: false,
+            edition: "2021",
+        };
         let e = workspace_crate(dir, &krate).unwrap_err();
         assert!(e.message.contains("would both be the module `my_api`"), "{e}");
     }

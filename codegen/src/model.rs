@@ -84,6 +84,8 @@ pub struct TypeDef {
     /// describe ("The 200 `application/json` answer of `getDataExport`.");
     /// decided by `analyze`, after types that are alike have become one.
     pub summary: Option<String>,
+    /// Derives the user's settings add (Rust paths, checked when read).
+    pub derives: Vec<String>,
 }
 
 /// Where a type's name comes from. Spec names win collisions over place names.
@@ -184,6 +186,12 @@ pub enum Ty {
     Float,
     DateTime,
     Date,
+    /// `format: uuid`: every RFC 9562 string form reads (hyphenated, simple,
+    /// braced, URN, either case).
+    Uuid,
+    /// A type of the user's in place of a schema (`replace` in the settings):
+    /// a Rust type path, checked when the settings were read.
+    External(String),
     /// Any JSON value.
     Json,
     /// A free-form or `additionalProperties` object.

@@ -185,12 +185,16 @@ fn the_manifest_holds_no_spec_text() {
         "serde_urlencoded",
         "tokio",
         "tracing",
+        "uuid",
     ]
     .into();
     assert_eq!(deps, expected);
     assert!(!text.contains("evil"), "{text}");
     let tables: BTreeSet<&str> = manifest.keys().map(String::as_str).collect();
-    assert_eq!(tables, ["dependencies", "lib", "package"].into());
+    assert_eq!(tables, ["dependencies", "features", "lib", "package"].into());
+    let features: BTreeSet<&str> =
+        manifest["features"].as_table().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(features, ["default", "native-tls", "rustls", "rustls-no-provider"].into());
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod composition;
 mod decode;
 mod examples;
 mod export_examples;
+mod extend;
 mod fresh;
 mod hostile;
 mod hostile_server;

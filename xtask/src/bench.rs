@@ -296,8 +296,7 @@ fn check_time(dir: &Path, target: &Path) -> Result<Duration, String> {
 
 /// A standalone crate (`codegen --spec --out`) holding `spec`, outside any workspace.
 fn our_crate(spec: &Path, dir: &Path) -> Result<(), String> {
-    let files = codegen::standalone_crate(spec, dir, &codegen::Selection::default(), None)
-        .map_err(|e| e.to_string())?;
+    let files = codegen::Generator::new(spec).crate_files(dir).map_err(|e| e.to_string())?;
     codegen::output::sync(dir, &files, None, codegen::Mode::Write).map_err(|e| e.to_string())?;
     detach(dir)
 }

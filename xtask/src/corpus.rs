@@ -418,6 +418,7 @@ pub fn one(flags: crate::flags::CorpusOne) -> Result<(), String> {
             &module,
             &spec.display().to_string(),
             &codegen::Selection::default(),
+            &Default::default(),
         )
         .map(|(m, mut t)| {
             t.insert(0, ("load", load));
@@ -555,7 +556,12 @@ fn write_workspace(
                 codegen::Module { name, spec: rows[i].spec.clone(), source }
             })
             .collect();
-        let files = codegen::output::crate_files(&crate::children::batch_name(b), &modules, false);
+        let files = codegen::output::crate_files(
+            &crate::children::batch_name(b),
+            &Default::default(),
+            &modules,
+            false,
+        );
         codegen::output::sync(
             &check_dir.join(crate::children::batch_name(b)),
             &files,

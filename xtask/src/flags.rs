@@ -47,25 +47,15 @@ pub enum Command {
 }
 
 #[derive(Args)]
+#[command(override_usage = "cargo xtask codegen [--check]\n       \
+                            cargo xtask codegen [--check] --spec <PATH> --out <DIR> [OPTIONS]")]
 pub struct Codegen {
     /// Fail, with a diff, if what would be written differs from what is there.
     #[arg(long)]
     pub check: bool,
-    /// One spec to generate into a standalone crate at --out.
-    #[arg(long, value_name = "PATH", requires = "out")]
-    pub spec: Option<PathBuf>,
-    /// The standalone crate's folder; its last component names the crate.
-    #[arg(long, value_name = "DIR", requires = "spec")]
-    pub out: Option<PathBuf>,
-    /// Only the operations with this tag, and the types they use (repeatable).
-    #[arg(long = "tag", value_name = "TAG", requires = "spec")]
-    pub tags: Vec<String>,
-    /// Only this operation, and the types it uses (repeatable).
-    #[arg(long = "operation", value_name = "ID", requires = "spec")]
-    pub operations: Vec<String>,
-    /// External `$ref`s may read files inside DIR (default: the spec's folder).
-    #[arg(long, value_name = "DIR", requires = "spec")]
-    pub ref_root: Option<PathBuf>,
+    /// The flags of `openapi-rust` (codegen's command line).
+    #[command(flatten)]
+    pub standalone: codegen::cli::Standalone,
 }
 
 #[derive(Args)]

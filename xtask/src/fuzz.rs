@@ -257,7 +257,7 @@ pub fn compile(root: &Path, flags: crate::flags::FuzzCompile) -> Result<(), Stri
             Err(_) => refused += 1,
         }
     }
-    let files = codegen::output::crate_files("random-specs", &modules, false);
+    let files = codegen::output::crate_files("random-specs", &Default::default(), &modules, false);
     codegen::output::sync(&work, &files, Some(Path::new("src")), codegen::Mode::Write)
         .map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).map_err(|e| e.to_string())?;

@@ -43,83 +43,25 @@ fn main() -> ExitCode {
 }
 
 fn codegen(flags: flags::Codegen) -> Result<(), String> {
-    let flags::Codegen { check, spec, out, tags, operations, ref_root } = flags;
-    let selection = codegen::Selection { tags, operations };
+    let flags::Codegen { check, standalone } = flags;
+    if standalone.spec.is_some() {
+        return codegen::cli::run(check, standalone);
+    }
     let mode = if check { codegen::Mode::Check } else { codegen::Mode::Write };
     let started = Instant::now();
-    match (spec, out) {
-        (Some(spec), Some(out)) => {
-            let files = codegen::standalone_crate(&spec, &out, &selection, ref_root.as_deref())
-                .map_err(|e| e.to_string())?;
-            warn_if_huge(&files);
-            let stale = codegen::output::sync(&out, &files, Some(Path::new("src")), mode)
-                .map_err(|e| e.to_string())?;
-            report(&stale, mode, &out.display().to_string(), started)
-        }
-        (None, None) if selection.is_all() => {
-            let root = project_root();
-            let mut stale = Vec::new();
-            for krate in &codegen::WORKSPACE_CRATES {
-                let files = codegen::workspace_crate(&root, krate).map_err(|e| e.to_string())?;
-                let dir = root.join(krate.dir);
-                let changed = codegen::output::sync(&dir, &files, Some(Path::new("src")), mode)
-                    .map_err(|e| e.to_string())?;
-                stale.extend(changed.into_iter().map(|mut s| {
-                    s.path = Path::new(krate.dir).join(&s.path);
-                    s
-                }));
-            }
-            report(&stale, mode, "generated/ and tests/fixtures/", started)
-        }
-        // clap requires --spec and --out together, and both for a slice.
-        _ => Err("--spec and --out go together".into()),
+    let root = project_root();
+    let mut stale = Vec::new();
+    for krate in &codegen::WORKSPACE_CRATES {
+        let files = codegen::workspace_crate(&root, krate).map_err(|e| e.to_string())?;
+        let dir = root.join(krate.dir);
+        let changed = codegen::output::sync(&dir, &files, Some(Path::new("src")), mode)
+            .map_err(|e| e.to_string())?;
+        stale.extend(changed.into_iter().map(|mut s| {
+            s.path = Path::new(krate.dir).join(&s.path);
+            s
+        }));
     }
-}
-
-/// rustc needs roughly 130 MB of memory per MB of generated Rust to check it
-/// (measured: Microsoft Graph beta, 96 MB -> 12.4 GB peak). Past a size where
-/// that stops fitting a typical machine, say so while the user can still slice.
-fn warn_if_huge(files: &[codegen::File]) {
-    const HUGE_MB: usize = 40;
-    for f in files {
-        let mb = f.contents.len() / 1_000_000;
-        if mb >= HUGE_MB {
-            eprintln!(
-                "note: {} is {mb} MB of Rust; checking it takes about {} GB of memory. \
-                 If you use only part of this API, generate that part with --tag or --operation.",
-                f.path.display(),
-                mb * 130 / 1000
-            );
-        }
-    }
-}
-
-fn report(
-    stale: &[codegen::Stale],
-    mode: codegen::Mode,
-    target: &str,
-    started: Instant,
-) -> Result<(), String> {
-    let elapsed = started.elapsed();
-    match mode {
-        codegen::Mode::Check if !stale.is_empty() => {
-            for s in stale {
-                eprintln!("{}", s.diff);
-            }
-            Err(format!(
-                "{} file(s) in {target} are stale: run `cargo xtask codegen` and commit",
-                stale.len()
-            ))
-        }
-        codegen::Mode::Check => {
-            eprintln!("{target} is up to date ({:.0?})", elapsed);
-            Ok(())
-        }
-        codegen::Mode::Write => {
-            eprintln!("wrote {} changed file(s) to {target} in {:.0?}", stale.len(), elapsed);
-            Ok(())
-        }
-    }
+    codegen::cli::report(&stale, mode, "generated/ and tests/fixtures/", started)
 }
 
 fn project_root() -> PathBuf {

@@ -10,6 +10,7 @@
 //! - in words, where each type the spec does not describe comes from
 //!   (`describe`).
 
+pub mod customize;
 mod describe;
 pub mod select;
 mod sharing;

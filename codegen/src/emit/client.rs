@@ -96,10 +96,39 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
             self
         }
 
-        /// The longest connecting may take (default [`crate::runtime::DEFAULT_CONNECT_TIMEOUT`]).
-        /// Replaces the HTTP client, so call it before [`Self::with_http_client`], not after.
+        /// The longest connecting may take (default [`crate::runtime::DEFAULT_CONNECT_TIMEOUT`]),
+        /// for the runtime's own HTTP client: one given to [`Self::with_http_client`], before
+        /// or after, keeps its own.
         pub fn with_connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.core.set_connect_timeout(timeout);
+            self
+        }
+
+        /// A header sent with every call (a call's own `.header()` wins, credentials win
+        /// over both); its value is kept out of `Debug`. A name or value no header can
+        /// carry fails every call with [`crate::runtime::Error::InvalidRequest`].
+        pub fn with_header(mut self, name: &str, value: &str) -> Self {
+            self.core.set_header(name, value);
+            self
+        }
+
+        /// The `User-Agent` of every call, in place of this crate's `name/version`.
+        pub fn with_user_agent(self, agent: &str) -> Self {
+            self.with_header("user-agent", agent)
+        }
+
+        /// Code of yours around every attempt of every call ([`crate::runtime::Hook`]):
+        /// signing, logging, metrics. Hooks run in the order they are added.
+        pub fn with_hook(mut self, hook: impl crate::runtime::Hook) -> Self {
+            self.core.add_hook(hook);
+            self
+        }
+
+        /// Operations that declare an idempotency key header (`Idempotency-Key`) get a new
+        /// key per call when you pass none, the same on every attempt, and are then retried
+        /// like GET, POST included. Off by default.
+        pub fn with_idempotent_retries(mut self, on: bool) -> Self {
+            self.core.set_idempotent_retries(on);
             self
         }
 
@@ -292,7 +321,9 @@ fn param_ty(t: &Ty, required: bool, names: &Names) -> syn::Type {
     use syntax::{named_type, ref_type, slice_type};
     let base = match t {
         Ty::String => ref_type(named_type(false, &["str"])),
-        Ty::Bool | Ty::Int(_) | Ty::Float | Ty::DateTime | Ty::Date => ty(t, names, Place::Outside),
+        Ty::Bool | Ty::Int(_) | Ty::Float | Ty::DateTime | Ty::Date | Ty::Uuid => {
+            ty(t, names, Place::Outside)
+        }
         Ty::List(item) => ref_type(slice_type(ty(item, names, Place::Outside))),
         other => ref_type(ty(other, names, Place::Outside)),
     };
@@ -437,6 +468,9 @@ fn operation(
             ParamLocation::Query if scalar => ("query", true),
             ParamLocation::Query => ("query_object", true),
             ParamLocation::Header if scalar_list => ("header_list", false),
+            ParamLocation::Header if scalar && p.name.eq_ignore_ascii_case("idempotency-key") => {
+                ("idempotency_key", true)
+            }
             ParamLocation::Header if scalar => ("header", true),
             ParamLocation::Cookie if scalar => ("cookie", true),
             ParamLocation::Header | ParamLocation::Cookie => {

@@ -100,7 +100,8 @@ fn operation(
         let owned = ty(&p.ty, names, Place::Outside);
         // As `client::param_ty` passes it: strings and lists by slice,
         // scalars by value, everything else by reference.
-        let by_value = matches!(p.ty, Ty::Bool | Ty::Int(_) | Ty::Float | Ty::DateTime | Ty::Date);
+        let by_value =
+            matches!(p.ty, Ty::Bool | Ty::Int(_) | Ty::Float | Ty::DateTime | Ty::Date | Ty::Uuid);
         let deref = matches!(p.ty, Ty::String | Ty::List(_));
         if p.required {
             lets.push(quote!(let #v: #owned = match s::arg(a, #loc, #wire) { Ok(v) => v, Err(e) => return e };));

@@ -294,6 +294,9 @@ pub(crate) fn ty(t: &Ty, names: &Names, place: Place) -> syn::Type {
             ],
         ),
         Ty::Date => named_type(true, &["chrono", "NaiveDate"]),
+        Ty::Uuid => named_type(true, &["uuid", "Uuid"]),
+        // Checked as a type path when the settings were read.
+        Ty::External(path) => syn::parse_str(path).unwrap_or_else(|_| json_value()),
         Ty::Json => json_value(),
         Ty::Map(v) if **v == Ty::Json => type_path(
             true,
@@ -376,13 +379,20 @@ pub(crate) fn result(names: &Names) -> syn::Path {
 /// value (`runtime::ParamValue`)? Objects and unions cannot.
 pub(crate) fn is_scalar(t: &Ty, api: &Api) -> bool {
     match t {
-        Ty::String | Ty::Bool | Ty::Int(_) | Ty::Float | Ty::DateTime | Ty::Date | Ty::Json => true,
+        Ty::String
+        | Ty::Bool
+        | Ty::Int(_)
+        | Ty::Float
+        | Ty::DateTime
+        | Ty::Date
+        | Ty::Uuid
+        | Ty::Json => true,
         Ty::Named(id) => match &api.types[id.0].kind {
             TypeKind::Enum(_) => true,
             TypeKind::Alias(inner) => is_scalar(inner, api),
             TypeKind::Struct(_) | TypeKind::Union(_) => false,
         },
-        Ty::Map(_) | Ty::List(_) | Ty::Nullable(_) => false,
+        Ty::Map(_) | Ty::List(_) | Ty::Nullable(_) | Ty::External(_) => false,
     }
 }
 

@@ -44,7 +44,8 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
     let doc = || docs.trees(text);
     let items = match &def.kind {
         TypeKind::Union(u) => {
-            return super::Piece::Tokens(union(u, &name, tn, names, docs.of(text), docs))
+            let extra = extra_derives(def, BUILT_IN_UNION);
+            return super::Piece::Tokens(union(u, &name, tn, names, docs.of(text), docs, &extra));
         }
         TypeKind::Alias(t) => vec![syntax::item_type(doc(), name, ty(t, names, Place::InTypes))],
         TypeKind::Struct(s) => {
@@ -70,9 +71,10 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
                 fields.push(syntax::field(attrs, Some(fname.clone()), v));
             }
             let default = all_optional.then(|| quote!(Default,));
+            let extra = extra_derives(def, if all_optional { BUILT_IN_DEFAULT } else { BUILT_IN });
             attrs.push(syntax::attribute(
                 word("derive").into(),
-                quote!(Debug, Clone, PartialEq, #default ::serde::Serialize),
+                quote!(Debug, Clone, PartialEq, #default ::serde::Serialize #(, #extra)*),
             ));
             let de = struct_deserialize(&name, s, &tn.members, extra_name.as_ref(), def.in_request);
             vec![syntax::item_struct(attrs, name, fields), de]
@@ -82,9 +84,10 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
             let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
             let values = e.values.iter().map(|v| string_literal(v));
             let other = ident(tn.extra.as_deref().expect("named with the enum"));
+            let extra = extra_derives(def, BUILT_IN_ENUM);
             attrs.push(syntax::attribute(
                 word("derive").into(),
-                quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord),
+                quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord #(, #extra)*),
             ));
             let other_doc = docs
                 .trees(Some("A value not known when this client was generated, kept as received."));
@@ -99,6 +102,30 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
         }
     };
     super::Piece::Items(items)
+}
+
+/// What generated types derive already, by the last segment of the path.
+const BUILT_IN: &[&str] = &["Debug", "Clone", "PartialEq", "Serialize"];
+const BUILT_IN_DEFAULT: &[&str] = &["Debug", "Clone", "PartialEq", "Serialize", "Default"];
+const BUILT_IN_UNION: &[&str] = BUILT_IN;
+const BUILT_IN_ENUM: &[&str] = &["Debug", "Clone", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"];
+
+/// The derives the user's settings add to `def` (paths checked when the
+/// settings were read), but none the type derives already: asking for
+/// `Eq` everywhere must not derive it twice on string enums.
+fn extra_derives(def: &TypeDef, built_in: &[&str]) -> Vec<syn::Path> {
+    let mut seen: Vec<String> = Vec::new();
+    def.derives
+        .iter()
+        .filter_map(|d| syn::parse_str::<syn::Path>(d).ok())
+        .filter(|p| {
+            let last = p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            let key = quote!(#p).to_string();
+            let new = !built_in.contains(&last.as_str()) && !seen.contains(&key);
+            seen.push(key);
+            new
+        })
+        .collect()
 }
 
 /// A call of one of the runtime's macros, `crate::runtime::name!(tokens);`.
@@ -117,6 +144,7 @@ fn union(
     names: &Names,
     doc: TokenStream,
     docs: &Docs,
+    extra: &[syn::Path],
 ) -> TokenStream {
     let other = ident(tn.extra.as_deref().expect("named with the union"));
     let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
@@ -140,7 +168,7 @@ fn union(
             // Every variant was dropped: anything is `Other`.
             return quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize #(, #extra)*)]
                 #[serde(untagged)]
                 pub enum #name {
                     #other_doc
@@ -160,7 +188,7 @@ fn union(
         // property wins, else the one that keeps most (`try_variant`).
         return quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize #(, #extra)*)]
             #[serde(untagged)]
             pub enum #name {
                 #( #variants(#tys), )*
@@ -198,7 +226,7 @@ fn union(
         #doc
         #[doc = ""]
         #tag_doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize #(, #extra)*)]
         #[serde(untagged)]
         pub enum #name {
             #( #variants(#tys), )*

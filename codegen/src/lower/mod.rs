@@ -135,7 +135,15 @@ impl<'a> Lowerer<'a> {
         kind: TypeKind,
     ) -> TypeId {
         let id = TypeId(self.types.len());
-        self.types.push(TypeDef { name, docs, kind, pointer, in_request: false, summary: None });
+        self.types.push(TypeDef {
+            name,
+            docs,
+            kind,
+            pointer,
+            in_request: false,
+            summary: None,
+            derives: Vec::new(),
+        });
         id
     }
 

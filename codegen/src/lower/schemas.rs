@@ -428,13 +428,15 @@ pub(super) fn scalar_ty(kind: &SchemaKind) -> Option<Ty> {
 /// `type: string` by `format`. A format gets a Rust type only where that
 /// type holds every value the format allows, so that no valid value is
 /// ever refused: `date-time` (chrono reads all of RFC 3339) and `date`
-/// (`full-date`). `uri` stays a `String`: `url::Url` follows the WHATWG
+/// (`full-date`), `uuid` (the `uuid` crate reads every form RFC 9562
+/// writes). `uri` stays a `String`: `url::Url` follows the WHATWG
 /// URL standard, which refuses URIs RFC 3986 allows (a host whose last
 /// label is all digits). `binary` and `byte` are strings in JSON.
 pub(super) fn string_ty(format: &str) -> Ty {
     match format {
         "date-time" => Ty::DateTime,
         "date" => Ty::Date,
+        "uuid" => Ty::Uuid,
         _ => Ty::String,
     }
 }

@@ -78,6 +78,11 @@ pub const CLIENT_METHODS: &[&str] = &[
     "with_timeout",
     "with_connect_timeout",
     "base_url",
+    "with_body_limit",
+    "with_header",
+    "with_user_agent",
+    "with_hook",
+    "with_idempotent_retries",
     "clone",
     "fmt",
 ];
@@ -311,6 +316,10 @@ fn variant_hint(ty: &Ty, types: &[TypeNames]) -> String {
         Ty::Float => "Number".into(),
         Ty::DateTime => "DateTime".into(),
         Ty::Date => "Date".into(),
+        Ty::Uuid => "Uuid".into(),
+        Ty::External(path) => {
+            path.rsplit("::").next().unwrap_or("External").split('<').next().unwrap_or("").into()
+        }
         Ty::Json => "Value".into(),
         Ty::Map(_) => "Map".into(),
         Ty::List(item) => format!("{}List", ident::bare(&variant_hint(item, types))),

@@ -381,7 +381,7 @@ fn write_workspace(
             spec: "xtask/src/conformance/support.rs".into(),
             source: include_str!("support.rs").to_string(),
         });
-        let mut files = codegen::output::crate_files(&name, &modules, false);
+        let mut files = codegen::output::crate_files(&name, &Default::default(), &modules, false);
         for f in &mut files {
             if f.path == Path::new("Cargo.toml") {
                 // The runner's own async runtime.
