@@ -18,13 +18,32 @@ use super::*;
 /// called; it is sent when the call is awaited. The call borrows the
 /// client, not the arguments.
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Call<'a, T, E> {
+pub struct Call<'a, T, E, P = NoParams> {
     core: &'a ClientCore,
     request: Request,
     security: &'static [&'static [&'static str]],
     decode: Decode<T, E>,
     timeout: Option<Option<Duration>>,
     retry: Option<RetryPolicy>,
+    /// The operation's optional parameters, set on the call by name and
+    /// added to the request when it is sent.
+    params: P,
+}
+
+/// The optional parameters of an operation (`types::FindPetsParams`), set
+/// on its call with one method each (`.limit(10)`), so that a parameter a
+/// spec adds later breaks no call written before it.
+pub trait Params: Send {
+    /// Adds the parameters that were set to `request`.
+    fn apply(self, request: &mut Request);
+}
+
+/// The parameters of an operation that has no optional ones.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoParams;
+
+impl Params for NoParams {
+    fn apply(self, _: &mut Request) {}
 }
 
 /// The header an idempotency key goes in where the operation declares none.
@@ -43,7 +62,7 @@ pub type Answer<T, E> = std::pin::Pin<
     Box<dyn std::future::Future<Output = Result<Response<T>, Error<E>>> + Send + 'static>,
 >;
 
-impl<'a, T, E> Call<'a, T, E> {
+impl<'a, T, E, P> Call<'a, T, E, P> {
     /// A header for this call alone, in place of one of the same name the
     /// call would send (credentials are still added by the client). A name
     /// or value no header can carry fails the call before it is sent.
@@ -95,18 +114,36 @@ impl<'a, T, E> Call<'a, T, E> {
     /// conformance`). A streaming call stays whole: its body is read by
     /// its decoder.
     #[doc(hidden)]
-    pub fn split(self) -> Split<'a, T, E> {
-        let Call { core, request, security, decode, timeout, retry } = self;
+    pub fn split(self) -> Split<'a, T, E>
+    where
+        P: Params,
+    {
+        let Call { core, mut request, security, decode, timeout, retry, params } = self;
+        params.apply(&mut request);
+        let params = NoParams;
         match decode {
             Decode::Whole(decode) => {
                 let send = Decode::Whole(|raw: RawResponse| Ok(raw.clone().into_response(raw)));
-                let send = Call { core, request, security, decode: send, timeout, retry };
+                let send = Call { core, request, security, decode: send, timeout, retry, params };
                 Split::Whole(send, decode)
             }
             decode @ Decode::Streaming(_) => {
-                Split::Streaming(Call { core, request, security, decode, timeout, retry })
+                Split::Streaming(Call { core, request, security, decode, timeout, retry, params })
             }
         }
+    }
+
+    /// The call with the operation's optional parameters, none set yet.
+    #[doc(hidden)]
+    pub fn with_params<Q: Params>(self, params: Q) -> Call<'a, T, E, Q> {
+        let Call { core, request, security, decode, timeout, retry, .. } = self;
+        Call { core, request, security, decode, timeout, retry, params }
+    }
+
+    /// What the generated setters (`.limit(10)`) write to.
+    #[doc(hidden)]
+    pub fn params_mut(&mut self) -> &mut P {
+        &mut self.params
     }
 }
 
@@ -122,13 +159,14 @@ pub enum Split<'a, T, E> {
 #[doc(hidden)]
 pub type RawDecoder<T, E> = fn(RawResponse) -> Result<Response<T>, Error<E>>;
 
-impl<'a, T: Send + 'a, E: Send + 'a> std::future::IntoFuture for Call<'a, T, E> {
+impl<'a, T: Send + 'a, E: Send + 'a, P: Params + 'a> std::future::IntoFuture for Call<'a, T, E, P> {
     type Output = Result<Response<T>, Error<E>>;
     type IntoFuture =
         std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        let Call { core, request, security, decode, timeout, retry } = self;
+        let Call { core, mut request, security, decode, timeout, retry, params } = self;
+        params.apply(&mut request);
         Box::pin(async move {
             // Options of this call alone: a copy of the client's settings.
             let core = match (timeout, retry) {
@@ -331,7 +369,7 @@ impl ClientCore {
         decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
     ) -> Call<'_, T, E> {
         let decode = Decode::Whole(decode);
-        Call { core: self, request, security, decode, timeout: None, retry: None }
+        Call { core: self, request, security, decode, timeout: None, retry: None, params: NoParams }
     }
 
     /// As [`Self::call`], for operations whose answers may be files: the
@@ -343,7 +381,7 @@ impl ClientCore {
         decode: fn(Incoming) -> Answer<T, E>,
     ) -> Call<'_, T, E> {
         let decode = Decode::Streaming(decode);
-        Call { core: self, request, security, decode, timeout: None, retry: None }
+        Call { core: self, request, security, decode, timeout: None, retry: None, params: NoParams }
     }
 
     /// As [`Self::execute`], but the body is left unread: for operations

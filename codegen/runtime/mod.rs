@@ -21,7 +21,8 @@ use std::time::Duration;
 
 // What users of a generated client name.
 pub use client::{
-    http_client_builder, Call, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    http_client_builder, Call, NoParams, Params, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
 };
 pub use credentials::{ClientCredentials, Secret};
 pub use error::{ApiError, AuthError, DecodeError, Error};

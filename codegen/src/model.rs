@@ -360,6 +360,19 @@ pub struct Param {
     pub deep_object: bool,
 }
 
+impl Param {
+    /// Stripe's `Idempotency-Key` header: when optional, it is set with the
+    /// call's own `idempotency_key` (or made by the client), not a setter.
+    pub fn is_idempotency_key(&self) -> bool {
+        self.location == ParamLocation::Header && self.name.eq_ignore_ascii_case("idempotency-key")
+    }
+
+    /// Set on the call (`.limit(10)`) rather than passed to the method.
+    pub fn has_setter(&self) -> bool {
+        !self.required && !self.is_idempotency_key()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     pub media_type: String,

@@ -33,15 +33,14 @@ pub async fn run(
         }
         ExportStatusSuccess::OkCsv(_) => true,
     };
-    let last =
-        poll_until(policy, || client.export_status(user_id, export_id, None), finished).await?;
+    let last = poll_until(policy, || client.export_status(user_id, export_id), finished).await?;
     if let ExportStatusSuccess::OkJson(status) = last.body() {
         if status.state != Some(ExportStatusResponseState::Completed) {
             return Err(format!("export {export_id} ended as {:?}", status.state).into());
         }
     }
     let ExportStatusSuccess::OkCsv(csv) =
-        client.export_status(user_id, export_id, Some(true)).await?.into_body()
+        client.export_status(user_id, export_id).download(true).await?.into_body()
     else {
         return Err("the completed export was not answered with a CSV file".into());
     };

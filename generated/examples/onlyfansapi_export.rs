@@ -46,7 +46,7 @@ pub async fn run(
     let id = created.data.and_then(|d| d.id).ok_or("the created export has no id")?;
     let last = poll_until(
         policy,
-        || client.get_data_export_status(&id, None),
+        || client.get_data_export_status(&id),
         |answer| finished(answer.data.as_ref()),
     )
     .await?;

@@ -81,6 +81,35 @@ pub mod types {
         /// 500: Internal server error.
         InternalServerError,
     }
+    /// The optional parameters of `export_status` (`GET /export_status`), each set with a method of its own on the call it returns.
+    #[derive(Default)]
+    pub struct ExportStatusParams {
+        download: ::std::option::Option<bool>,
+    }
+    impl crate::runtime::Params for ExportStatusParams {
+        fn apply(self, req: &mut crate::runtime::Request) {
+            let Self { download } = self;
+            req.query_opt("download", download);
+        }
+    }
+    impl<
+        'a,
+    > crate::runtime::Call<
+        'a,
+        ExportStatusSuccess,
+        ExportStatusError,
+        ExportStatusParams,
+    > {
+        /// Set to `true` to download the export file directly when the export is completed. When `true` and the export state is `COMPLETED`, the response will be a CSV file download instead of JSON.
+        ///
+        /// Default: `false`.
+        ///
+        /// Sent as the query parameter `download`.
+        pub fn download(mut self, download: bool) -> Self {
+            self.params_mut().download = ::std::option::Option::Some(download);
+            self
+        }
+    }
 }
 use crate::runtime::{Call, Method, Request};
 /// A client for Public API (version 1.0.0).
@@ -219,13 +248,17 @@ impl Client {
     ///
     /// - `user_id`: The ID of the user requesting the export status.
     /// - `data_export_id`: The unique identifier of the data export job to check (returned by the Export data endpoint).
-    /// - `download`: Set to `true` to download the export file directly when the export is completed. When `true` and the export state is `COMPLETED`, the response will be a CSV file download instead of JSON. Default: `false`.
+    /// - `.download(...)` on the call, optional: Set to `true` to download the export file directly when the export is completed. When `true` and the export state is `COMPLETED`, the response will be a CSV file download instead of JSON. Default: `false`.
     pub fn export_status(
         &self,
         user_id: &str,
         data_export_id: &str,
-        download: Option<bool>,
-    ) -> Call<'_, types::ExportStatusSuccess, types::ExportStatusError> {
+    ) -> Call<
+        '_,
+        types::ExportStatusSuccess,
+        types::ExportStatusError,
+        types::ExportStatusParams,
+    > {
         let mut req = Request::fixed(
             Method::GET,
             "exportStatus",
@@ -234,7 +267,6 @@ impl Client {
         );
         req.query("user_id", &user_id);
         req.query("data_export_id", &data_export_id);
-        req.query_opt("download", download);
         self.core
             .call_streaming(
                 req,
@@ -279,5 +311,6 @@ impl Client {
                     })
                 },
             )
+            .with_params(::std::default::Default::default())
     }
 }

@@ -46,6 +46,26 @@ pub mod types {
         "end_date"), optional(export_columns, "export_columns"), required(file_type,
         "file_type"), optional(options, "options"), optional(auto_start, "auto_start"),
     );
+    impl CreateDataExportRequest {
+        /// The required fields; every optional one is `None`, to set by name.
+        pub fn new(
+            r#type: CreateDataExportRequestType,
+            start_date: String,
+            end_date: String,
+            file_type: CreateDataExportRequestFileType,
+        ) -> Self {
+            Self {
+                r#type,
+                account_ids: ::std::option::Option::None,
+                start_date,
+                end_date,
+                export_columns: ::std::option::Option::None,
+                file_type,
+                options: ::std::option::Option::None,
+                auto_start: ::std::option::Option::None,
+            }
+        }
+    }
     /// The type of data to export
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum CreateDataExportRequestType {
@@ -267,6 +287,35 @@ pub mod types {
         GetDataExportStatusResponseDataAccountsItem, optional(id, "id"),
         optional(display_name, "display_name"),
     );
+    /// The optional parameters of `get_data_export_status` (`GET /api/data-exports/{data_export_id}`), each set with a method of its own on the call it returns.
+    #[derive(Default)]
+    pub struct GetDataExportStatusParams {
+        download_url_expires_in: ::std::option::Option<i64>,
+    }
+    impl crate::runtime::Params for GetDataExportStatusParams {
+        fn apply(self, req: &mut crate::runtime::Request) {
+            let Self { download_url_expires_in } = self;
+            req.query_opt("download_url_expires_in", download_url_expires_in);
+        }
+    }
+    impl<
+        'a,
+    > crate::runtime::Call<
+        'a,
+        GetDataExportStatusResponse,
+        ::std::convert::Infallible,
+        GetDataExportStatusParams,
+    > {
+        /// Number of minutes until the download URL expires. Min `1`, max `60`, default `5`.
+        ///
+        /// Sent as the query parameter `download_url_expires_in`.
+        pub fn download_url_expires_in(mut self, download_url_expires_in: i64) -> Self {
+            self.params_mut().download_url_expires_in = ::std::option::Option::Some(
+                download_url_expires_in,
+            );
+            self
+        }
+    }
 }
 use crate::runtime::{Call, Method, Request, path_segment};
 /// A client for OnlyFans API (version 1.0.0).
@@ -402,21 +451,26 @@ impl Client {
     /// # Parameters
     ///
     /// - `data_export_id`: The prefixed ID of the data export
-    /// - `download_url_expires_in`: Number of minutes until the download URL expires. Min `1`, max `60`, default `5`.
+    /// - `.download_url_expires_in(...)` on the call, optional: Number of minutes until the download URL expires. Min `1`, max `60`, default `5`.
     pub fn get_data_export_status(
         &self,
         data_export_id: &str,
-        download_url_expires_in: Option<i64>,
-    ) -> Call<'_, types::GetDataExportStatusResponse, ::std::convert::Infallible> {
-        let mut req = Request::new(
+    ) -> Call<
+        '_,
+        types::GetDataExportStatusResponse,
+        ::std::convert::Infallible,
+        types::GetDataExportStatusParams,
+    > {
+        let req = Request::new(
             Method::GET,
             "getDataExportStatus",
             "/api/data-exports/{data_export_id}",
             "application/json",
             ["/api/data-exports/", &path_segment(&data_export_id)].concat(),
         );
-        req.query_opt("download_url_expires_in", download_url_expires_in);
-        self.core.call(req, &[&["default"]], Self::decode_1)
+        self.core
+            .call(req, &[&["default"]], Self::decode_1)
+            .with_params(::std::default::Default::default())
     }
 }
 impl Client {

@@ -190,7 +190,7 @@ async fn object_parameters_go_in_the_query_as_the_style_says() {
     };
     let page = ListPetsPage { size: Some(10), cursor: Some("abc".into()) };
     let pets =
-        Client::with_base_url(server.uri()).list_pets(Some(&filter), Some(&page)).await.unwrap();
+        Client::with_base_url(server.uri()).list_pets().filter(filter).page(page).await.unwrap();
     assert!(matches!(&pets.body()[0], Pet::Dog(d) if d.good_boy));
 }
 
@@ -206,10 +206,16 @@ async fn optional_parameters_are_sent_only_when_given() {
     let client = Client::with_base_url(server.uri());
     let tags = ["a b".to_string(), "c".to_string()];
     client
-        .search(Some("x&y"), Some(5), Some(&tags), Some(7), Some(&[1, 2]), Some("en"))
+        .search()
+        .q("x&y")
+        .limit(5)
+        .tags(tags.to_vec())
+        .x_trace(7)
+        .x_ids(vec![1, 2])
+        .lang("en")
         .await
         .unwrap();
-    client.search(None, None, None, None, None, None).await.unwrap();
+    client.search().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let [given, none] = requests.as_slice() else { panic!("{requests:?}") };
     assert_eq!(given.url.query(), Some("q=x%26y&limit=5&tags=a+b%2Cc"));
@@ -237,7 +243,7 @@ async fn form_bodies_are_url_encoded() {
         .await;
     let body =
         fixtures::composition::types::CreatePetRequest { name: "Tom Cat".into(), age: Some(3) };
-    let pet = Client::with_base_url(server.uri()).create_pet(None, &body).await.unwrap();
+    let pet = Client::with_base_url(server.uri()).create_pet(&body).await.unwrap();
     assert!(matches!(pet.body(), Pet::Cat(c) if c.name == "Tom Cat"));
 }
 

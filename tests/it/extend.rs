@@ -262,7 +262,7 @@ async fn a_declared_idempotency_key_makes_posts_safe_to_retry() {
     let client = fixtures::composition::Client::with_base_url(server.uri())
         .with_retry(fixture_retries())
         .with_idempotent_retries(true);
-    client.create_pet(None, &pet()).await.unwrap();
+    client.create_pet(&pet()).await.unwrap();
     let requests = received(&server).await;
     assert_eq!(requests.len(), 2, "the 503 was retried");
     let key = header_of(&requests[0], "idempotency-key").expect("a key was made");
@@ -271,8 +271,8 @@ async fn a_declared_idempotency_key_makes_posts_safe_to_retry() {
     assert_eq!(&key[14..15], "4", "a version 4 UUID's shape: {key}");
 
     // The next call gets a key of its own; a key the caller gives is used.
-    client.create_pet(None, &pet()).await.unwrap();
-    client.create_pet(Some("order-17"), &pet()).await.unwrap();
+    client.create_pet(&pet()).await.unwrap();
+    client.create_pet(&pet()).idempotency_key("order-17").await.unwrap();
     let requests = received(&server).await;
     assert_ne!(header_of(&requests[2], "idempotency-key"), Some(key));
     assert_eq!(header_of(&requests[3], "idempotency-key").as_deref(), Some("order-17"));
@@ -284,7 +284,7 @@ async fn without_opting_in_a_post_gets_no_key_and_no_retry() {
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
     let client =
         fixtures::composition::Client::with_base_url(server.uri()).with_retry(fixture_retries());
-    let e = client.create_pet(None, &pet()).await.unwrap_err();
+    let e = client.create_pet(&pet()).await.unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(503));
     let requests = received(&server).await;
     assert_eq!(requests.len(), 1);

@@ -47,7 +47,7 @@ async fn no_credential_follows_a_redirect_to_another_origin() {
         let gumloop = generated::gumloop::Client::with_base_url(api.uri())
             .with_bearer_token("bearer_secret")
             .with_x_auth_key("key_secret");
-        let err = gumloop.export_status("u", "e", None).await.unwrap_err();
+        let err = gumloop.export_status("u", "e").await.unwrap_err();
         let Error::UnexpectedStatus(raw) = &err else {
             panic!("{status}: expected the redirect as an answer, got {err:?}")
         };
@@ -122,7 +122,7 @@ async fn an_answer_a_callers_client_fetched_from_another_origin_is_refused() {
     let client = generated::gumloop::Client::with_base_url(api.uri())
         .with_http_client(generated::runtime::reqwest::Client::new())
         .with_bearer_token("t");
-    let err = client.export_status("u", "e", None).await.unwrap_err();
+    let err = client.export_status("u", "e").await.unwrap_err();
     let Error::Redirected(origin) = &err else { panic!("expected Redirected, got {err:?}") };
     assert_eq!(origin, &elsewhere.uri());
     // The runtime's builder is the way to build one that does not follow.
@@ -130,7 +130,7 @@ async fn an_answer_a_callers_client_fetched_from_another_origin_is_refused() {
     let client = generated::gumloop::Client::with_base_url(api.uri())
         .with_http_client(safe)
         .with_bearer_token("t");
-    assert!(matches!(client.export_status("u", "e", None).await, Err(Error::UnexpectedStatus(_))));
+    assert!(matches!(client.export_status("u", "e").await, Err(Error::UnexpectedStatus(_))));
 }
 
 fn reqwest_client() -> generated::runtime::reqwest::Client {
@@ -225,7 +225,7 @@ async fn a_streamed_file_has_no_limit_but_its_timeout_says_what_happened() {
         .with_bearer_token("t")
         .with_body_limit(2000)
         .with_timeout(Duration::from_millis(700));
-    let answer = client.export_status("u", "e", Some(true)).await.unwrap().into_body();
+    let answer = client.export_status("u", "e").download(true).await.unwrap().into_body();
     let generated::gumloop::types::ExportStatusSuccess::OkCsv(mut csv) = answer else {
         panic!("expected the CSV stream")
     };
@@ -349,7 +349,7 @@ async fn a_path_keys_fragment_is_not_sent_and_its_query_is_a_query() {
         .mount(&api)
         .await;
     let client = fixtures::hostile::Client::with_base_url(api.uri());
-    let _ = client.get_item_drop_self("x#y?z", Some("v"), None, None).await;
+    let _ = client.get_item_drop_self("x#y?z").self_("v").await;
     let got = api.received_requests().await.unwrap();
     // The parameter's own `#` and `?` are encoded; the template's are not.
     assert_eq!(got[0].url.path(), "/items/x%23y%3Fz:act%22ion/");

@@ -39,7 +39,8 @@ async fn json_status_with_both_credentials_and_all_query_parameters() {
         .mount(&server)
         .await;
 
-    let response = client(&server).export_status("user_123", "exp_9", Some(false)).await.unwrap();
+    let response =
+        client(&server).export_status("user_123", "exp_9").download(false).await.unwrap();
     let ExportStatusSuccess::OkJson(status) = response.into_body() else { panic!("expected JSON") };
     assert_eq!(status.state, Some(ExportStatusResponseState::InProgress));
     assert_eq!(status.created_ts.unwrap().to_rfc3339(), "2025-03-27T20:46:31+00:00");
@@ -58,7 +59,7 @@ async fn csv_download_is_returned_as_a_stream() {
         .mount(&server)
         .await;
 
-    let response = client(&server).export_status("user_123", "exp_9", Some(true)).await.unwrap();
+    let response = client(&server).export_status("user_123", "exp_9").download(true).await.unwrap();
     assert_eq!(response.header("content-type"), Some("text/csv; charset=utf-8"));
     let ExportStatusSuccess::OkCsv(stream) = response.into_body() else { panic!("expected CSV") };
     assert_eq!(&stream.collect().await.unwrap()[..], csv.as_bytes());
@@ -75,7 +76,7 @@ async fn a_csv_download_is_read_as_it_arrives_not_buffered_whole() {
     .await;
     let client = Client::with_base_url(uri).with_bearer_token("t");
     let started = Instant::now();
-    let response = client.export_status("user_123", "exp_9", Some(true)).await.unwrap();
+    let response = client.export_status("user_123", "exp_9").download(true).await.unwrap();
     let ExportStatusSuccess::OkCsv(mut stream) = response.into_body() else {
         panic!("expected CSV")
     };
@@ -104,7 +105,7 @@ async fn an_oauth_token_alone_sends_no_auth_key() {
         .mount(&server)
         .await;
     let client = Client::with_base_url(server.uri()).with_bearer_token("oauth_token");
-    let response = client.export_status("u", "e", None).await.unwrap();
+    let response = client.export_status("u", "e").await.unwrap();
     assert!(
         matches!(response.body(), ExportStatusSuccess::OkJson(s) if s.state == Some(ExportStatusResponseState::Requested))
     );
@@ -119,7 +120,7 @@ async fn states_added_later_are_kept_not_rejected() {
         )
         .mount(&server)
         .await;
-    let response = client(&server).export_status("u", "e", None).await.unwrap();
+    let response = client(&server).export_status("u", "e").await.unwrap();
     let ExportStatusSuccess::OkJson(status) = response.into_body() else { panic!() };
     let state = status.state.unwrap();
     assert_eq!(state, ExportStatusResponseState::Other("CANCELLED".into()));
@@ -134,7 +135,7 @@ async fn documented_bodiless_errors_keep_status_and_raw_body() {
         .respond_with(ResponseTemplate::new(404).set_body_string("export expired"))
         .mount(&server)
         .await;
-    let err = client(&server).export_status("u", "e", None).await.unwrap_err();
+    let err = client(&server).export_status("u", "e").await.unwrap_err();
     let Error::Api(api) = &err else { panic!("{err:?}") };
     assert_eq!(api.body, ExportStatusError::NotFound);
     assert_eq!(api.response.status(), 404);
@@ -153,7 +154,7 @@ async fn every_documented_error_status_maps_to_its_variant() {
     ] {
         let server = MockServer::start().await;
         Mock::given(method("GET")).respond_with(ResponseTemplate::new(status)).mount(&server).await;
-        let err = client(&server).export_status("u", "e", None).await.unwrap_err();
+        let err = client(&server).export_status("u", "e").await.unwrap_err();
         assert_eq!(err.api_body(), Some(&expected), "status {status}");
     }
 }
@@ -167,7 +168,7 @@ async fn a_content_type_the_spec_does_not_list_is_an_error_with_the_body() {
         )
         .mount(&server)
         .await;
-    let err = client(&server).export_status("u", "e", None).await.unwrap_err();
+    let err = client(&server).export_status("u", "e").await.unwrap_err();
     let Error::UnexpectedContentType(raw) = &err else { panic!("{err:?}") };
     assert_eq!(&raw.body()[..], b"<html>maintenance</html>");
     assert_eq!(err.to_string(), "unexpected content type `text/html` with status 200 OK");
@@ -184,7 +185,7 @@ async fn header_values_with_line_breaks_are_refused_before_sending() {
     let client = Client::with_base_url(server.uri())
         .with_bearer_token("t")
         .with_x_auth_key("user\r\nX-Evil: 1");
-    let err = client.export_status("u", "e", None).await.unwrap_err();
+    let err = client.export_status("u", "e").await.unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
 }
 

@@ -78,8 +78,11 @@ async fn get_data_export_status_reads_progress_from_the_example() {
         .mount(&server)
         .await;
 
-    let response =
-        client(&server).get_data_export_status("data_export_abc123", Some(15)).await.unwrap();
+    let response = client(&server)
+        .get_data_export_status("data_export_abc123")
+        .download_url_expires_in(15)
+        .await
+        .unwrap();
     let data = response.into_body().data.unwrap();
     assert_eq!(data.progress_percentage, Some(50));
     assert_eq!(data.rows_processed, Some(2500));
@@ -99,7 +102,7 @@ async fn optional_query_parameters_are_left_out() {
         .expect(1)
         .mount(&server)
         .await;
-    let response = client(&server).get_data_export_status("x", None).await.unwrap();
+    let response = client(&server).get_data_export_status("x").await.unwrap();
     assert_eq!(response.data, None);
 }
 
@@ -112,7 +115,7 @@ async fn path_values_are_percent_encoded_and_never_change_the_path() {
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).get_data_export_status("a/b?c#d e%fé", None).await.unwrap();
+    client(&server).get_data_export_status("a/b?c#d e%fé").await.unwrap();
 }
 
 #[tokio::test]

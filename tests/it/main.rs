@@ -1,6 +1,7 @@
 //! One integration-test binary for the whole workspace (links once).
 
 mod auth;
+mod builders;
 mod call_options;
 mod codegen_errors;
 mod composition;

@@ -9,11 +9,11 @@ fn futures_are_send_and_errors_are_send_sync() {
     let vantage = generated::vantage::Client::new();
     is_send(&vantage.get_data_export("x"));
     let gumloop = generated::gumloop::Client::new();
-    is_send(&gumloop.export_status("u", "e", None));
+    is_send(&gumloop.export_status("u", "e"));
     let hienergy = generated::hienergy::Client::new();
     is_send(&hienergy.get_export_report(1));
     let onlyfans = generated::onlyfansapi::Client::new();
-    is_send(&onlyfans.get_data_export_status("x", None));
+    is_send(&onlyfans.get_data_export_status("x"));
 
     is_send_sync::<generated::runtime::Error<generated::vantage::types::GetDataExportError>>();
     is_send_sync::<generated::runtime::Error<std::convert::Infallible>>();

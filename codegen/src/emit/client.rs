@@ -365,11 +365,18 @@ fn operation(
         .params
         .iter()
         .zip(&on.params)
+        .zip(&on.setters)
         // One line per item, or the list would end at the first blank line.
-        .filter_map(|(p, n)| {
+        .filter_map(|((p, n), setter)| {
             p.docs.as_deref().map(|d| {
                 let d = d.split_whitespace().collect::<Vec<_>>().join(" ");
-                format!("- `{}`: {d}", crate::name::ident::bare(n))
+                match setter {
+                    Some(m) => format!(
+                        "- `.{}(...)` on the call, optional: {d}",
+                        crate::name::ident::bare(m)
+                    ),
+                    None => format!("- `{}`: {d}", crate::name::ident::bare(n)),
+                }
             })
         })
         .collect();
@@ -399,8 +406,8 @@ fn operation(
     let runtime = |item: &str| path_expr(syntax::runtime(&[item]));
 
     let mut args = vec![syntax::ref_self()];
-    for (p, n) in op.params.iter().zip(&on.params) {
-        args.push(syntax::arg(ident(n), param_ty(&p.ty, p.required, names)));
+    for (p, n) in op.params.iter().zip(&on.params).filter(|(p, _)| p.required) {
+        args.push(syntax::arg(ident(n), param_ty(&p.ty, true, names)));
     }
     let mut stmts = Vec::new();
     let mut body_stmt = None;
@@ -453,64 +460,16 @@ fn operation(
             reference(call(var(word("path_segment")), [reference(value)]))
         }
     });
-    for (p, n) in
-        op.params.iter().zip(&on.params).filter(|(p, _)| p.location != ParamLocation::Path)
-    {
-        let n = ident(n);
-        let wire = || str(&p.name);
-        let scalar_list = matches!(&p.ty, Ty::List(item) if is_scalar(item, api));
-        let scalar = is_scalar(&p.ty, api);
-        // An optional parameter goes to the `_opt` form of the same call,
-        // which skips `None`: one statement instead of an `if let` per parameter
-        // (Microsoft Graph has 22,000 optional query parameters).
-        let (name, by_ref) = match p.location {
-            ParamLocation::Query if scalar_list => ("query_list", false),
-            ParamLocation::Query if scalar => ("query", true),
-            ParamLocation::Query => ("query_object", true),
-            ParamLocation::Header if scalar_list => ("header_list", false),
-            ParamLocation::Header if scalar && p.name.eq_ignore_ascii_case("idempotency-key") => {
-                ("idempotency_key", true)
-            }
-            ParamLocation::Header if scalar => ("header", true),
-            ParamLocation::Cookie if scalar => ("cookie", true),
-            ParamLocation::Header | ParamLocation::Cookie => {
-                // Objects in headers and cookies go as JSON text; rare enough
-                // to keep the `if let`.
-                let name =
-                    word(if p.location == ParamLocation::Header { "header" } else { "cookie" });
-                let send = |v: Expr| {
-                    semi(method(
-                        req(),
-                        name.clone(),
-                        [wire(), reference(call(runtime("json_text"), [reference(v)]))],
-                    ))
-                };
-                stmts.push(if p.required {
-                    send(var(n))
-                } else {
-                    syntax::if_let(
-                        some(names),
-                        word("value"),
-                        var(n),
-                        vec![send(var(word("value")))],
-                    )
-                });
-                continue;
-            }
-            ParamLocation::Path => unreachable!("filtered out above"),
-        };
-        // `_opt` forms take the `Option` as it is.
-        let value = if p.required && by_ref { reference(var(n)) } else { var(n) };
-        let mut call_args = vec![wire(), value];
-        match p.location {
-            ParamLocation::Query if scalar_list => call_args.push(syntax::bool(p.explode)),
-            ParamLocation::Query if !scalar => {
-                call_args.extend([syntax::bool(p.explode), syntax::bool(p.deep_object)])
-            }
-            _ => {}
+    // Required parameters are the method's arguments; optional ones are set
+    // on the call it returns (`params_items`).
+    for (p, n) in op.params.iter().zip(&on.params) {
+        if p.required && p.location != ParamLocation::Path {
+            stmts.extend(param_stmts(api, p, ident(n), names));
+        } else if !p.required && p.is_idempotency_key() {
+            // Set with the call's `idempotency_key`, or made by the client.
+            let declare = method(req(), word("declare_idempotency_key"), [str(&p.name)]);
+            stmts.push(syntax::semi(declare));
         }
-        let name = if p.required { word(name) } else { quote::format_ident!("{name}_opt") };
-        stmts.push(semi(method(req(), name, call_args)));
     }
     stmts.extend(body_stmt);
     let mutable = !stmts.is_empty();
@@ -534,8 +493,8 @@ fn operation(
 
     let streaming = op.streams();
     let read = if streaming { Read::Incoming { success: true } } else { Read::Whole };
-    let ok_ty = ok_ty(op, on, names);
-    let err_ty = error_ty(on.error.as_deref());
+    let ok_ty = ok_ty(op, on, names, Place::Outside);
+    let err_ty = error_ty(on.error.as_deref(), Place::Outside);
     let core = || syntax::member(var(word("self")), "core");
     if streaming {
         // The arms read or stream the body, so they await: this operation's
@@ -556,8 +515,173 @@ fn operation(
         stmts
             .push(syn::Stmt::Expr(method(core(), word("call"), [req(), security(), decode]), None));
     }
-    let output = syntax::type_with_elided_lifetime(&["Call"], [ok_ty, err_ty]);
+    let mut generics = vec![ok_ty, err_ty];
+    if let Some(params) = &on.params_struct {
+        // The call, with the optional parameters none of which is set yet.
+        if let Some(syn::Stmt::Expr(call, None)) = stmts.pop() {
+            let none_set = syntax::call(
+                path_expr(path(
+                    true,
+                    [word("std"), word("default"), word("Default"), word("default")],
+                )),
+                [],
+            );
+            stmts.push(syn::Stmt::Expr(method(call, word("with_params"), [none_set]), None));
+        }
+        generics.push(spec_type(params, Place::Outside));
+    }
+    let output = syntax::type_with_elided_lifetime(&["Call"], generics);
     Ok(syntax::public_fn(doc, method_name, args, output, stmts))
+}
+
+/// The optional parameters of an operation, for the `types` module: their
+/// struct, how they are added to the request, and one method each on the
+/// operation's call (`client.find_pets().limit(10)`), so that a parameter
+/// a spec adds later breaks no call written before it.
+pub(super) fn params_items(
+    api: &Api,
+    op: &Operation,
+    on: &OpNames,
+    names: &Names,
+    docs: &Docs,
+) -> TokenStream {
+    let Some(params) = &on.params_struct else { return TokenStream::new() };
+    let name = ident(params);
+    let optional: Vec<(&Param, &String, &String)> = op
+        .params
+        .iter()
+        .zip(&on.params)
+        .zip(&on.setters)
+        .filter_map(|((p, n), s)| s.as_ref().map(|s| (p, n, s)))
+        .collect();
+    let fields: Vec<_> = optional.iter().map(|(_, n, _)| ident(n)).collect();
+    let owned: Vec<syn::Type> =
+        optional.iter().map(|(p, _, _)| ty(&p.ty, names, Place::InTypes)).collect();
+    // Each field as the method used to take it (`param_ty`): strings and
+    // lists as slices, scalars by value, the rest by reference.
+    let shapes = optional.iter().zip(&fields).filter_map(|((p, _, _), f)| match &p.ty {
+        Ty::String | Ty::List(_) => Some(quote!(let #f = #f.as_deref();)),
+        Ty::Bool | Ty::Int(_) | Ty::Float | Ty::DateTime | Ty::Date | Ty::Uuid => None,
+        _ => Some(quote!(let #f = #f.as_ref();)),
+    });
+    let stmts: Vec<syn::Stmt> = optional
+        .iter()
+        .zip(&fields)
+        .flat_map(|((p, _, _), f)| param_stmts(api, p, f.clone(), names))
+        .collect();
+    let setters = optional.iter().zip(&fields).zip(&owned).map(|(((p, _, s), f), t)| {
+        let setter = ident(s);
+        let doc = docs.of(p.docs.as_deref());
+        let location = match p.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        };
+        let wire = format!("Sent as the {location} parameter `{}`.", p.name);
+        let wire = docs.attrs(&wire);
+        let sep = if p.docs.is_some() { quote!(#[doc = ""]) } else { quote!() };
+        let (arg, value) = match &p.ty {
+            Ty::String => {
+                (quote!(impl ::std::convert::Into<::std::string::String>), quote!(#f.into()))
+            }
+            _ => (quote!(#t), quote!(#f)),
+        };
+        quote! {
+            #doc
+            #sep
+            #wire
+            pub fn #setter(mut self, #f: #arg) -> Self {
+                self.params_mut().#f = ::std::option::Option::Some(#value);
+                self
+            }
+        }
+    });
+    let ok = ok_ty(op, on, names, Place::InTypes);
+    let err = error_ty(on.error.as_deref(), Place::InTypes);
+    let doc = docs.attrs(&format!(
+        "The optional parameters of `{}` (`{} {}`), each set with a method of its own on the \
+         call it returns.",
+        on.method,
+        op.method.as_str(),
+        op.path
+    ));
+    quote! {
+        #doc
+        #[derive(Default)]
+        pub struct #name {
+            #( #fields: ::std::option::Option<#owned>, )*
+        }
+
+        impl crate::runtime::Params for #name {
+            fn apply(self, req: &mut crate::runtime::Request) {
+                let Self { #(#fields),* } = self;
+                #(#shapes)*
+                #(#stmts)*
+            }
+        }
+
+        impl<'a> crate::runtime::Call<'a, #ok, #err, #name> {
+            #(#setters)*
+        }
+    }
+}
+
+/// The statements that add one query, header or cookie parameter to `req`,
+/// from `n` as the method takes it (`param_ty`): by value, slice or
+/// reference, in an `Option` when it is optional.
+fn param_stmts(api: &Api, p: &Param, n: proc_macro2::Ident, names: &Names) -> Vec<syn::Stmt> {
+    use syntax::{call, method, path_expr, reference, semi, str, var, word};
+    let req = || var(word("req"));
+    let runtime = |item: &str| path_expr(syntax::runtime(&[item]));
+    let mut stmts = Vec::new();
+    let wire = || str(&p.name);
+    let scalar_list = matches!(&p.ty, Ty::List(item) if is_scalar(item, api));
+    let scalar = is_scalar(&p.ty, api);
+    // An optional parameter goes to the `_opt` form of the same call,
+    // which skips `None`: one statement instead of an `if let` per parameter
+    // (Microsoft Graph has 22,000 optional query parameters).
+    let (name, by_ref) = match p.location {
+        ParamLocation::Query if scalar_list => ("query_list", false),
+        ParamLocation::Query if scalar => ("query", true),
+        ParamLocation::Query => ("query_object", true),
+        ParamLocation::Header if scalar_list => ("header_list", false),
+        ParamLocation::Header if scalar && p.is_idempotency_key() => ("idempotency_key", true),
+        ParamLocation::Header if scalar => ("header", true),
+        ParamLocation::Cookie if scalar => ("cookie", true),
+        ParamLocation::Header | ParamLocation::Cookie => {
+            // Objects in headers and cookies go as JSON text; rare enough
+            // to keep the `if let`.
+            let name = word(if p.location == ParamLocation::Header { "header" } else { "cookie" });
+            let send = |v: Expr| {
+                semi(method(
+                    req(),
+                    name.clone(),
+                    [wire(), reference(call(runtime("json_text"), [reference(v)]))],
+                ))
+            };
+            stmts.push(if p.required {
+                send(var(n))
+            } else {
+                syntax::if_let(some(names), word("value"), var(n), vec![send(var(word("value")))])
+            });
+            return stmts;
+        }
+        ParamLocation::Path => return stmts,
+    };
+    // `_opt` forms take the `Option` as it is.
+    let value = if p.required && by_ref { reference(var(n)) } else { var(n) };
+    let mut call_args = vec![wire(), value];
+    match p.location {
+        ParamLocation::Query if scalar_list => call_args.push(syntax::bool(p.explode)),
+        ParamLocation::Query if !scalar => {
+            call_args.extend([syntax::bool(p.explode), syntax::bool(p.deep_object)])
+        }
+        _ => {}
+    }
+    let name = if p.required { word(name) } else { quote::format_ident!("{name}_opt") };
+    stmts.push(semi(method(req(), name, call_args)));
+    stmts
 }
 
 /// Outcomes with their variants, grouped in match order (`model::match_order`).
@@ -691,13 +815,13 @@ fn arms(
 
 /// The type an operation's success reads into: its success enum, or the
 /// one documented body, or raw bytes when the spec documents no success.
-fn ok_ty(op: &Operation, on: &OpNames, names: &Names) -> syn::Type {
+fn ok_ty(op: &Operation, on: &OpNames, names: &Names, place: Place) -> syn::Type {
     if let Some(name) = &on.success {
-        return spec_type(name, Place::Outside);
+        return spec_type(name, place);
     }
     match op.success.first().map(|o| &o.content) {
         None => syntax::runtime_type("Bytes"),
-        Some(Some(c)) => success_body_ty(&c.kind, names, Place::Outside),
+        Some(Some(c)) => success_body_ty(&c.kind, names, place),
         Some(None) => syntax::unit_type(),
     }
 }
@@ -743,9 +867,9 @@ fn success_arms(op: &Operation, on: &OpNames, read: Read) -> TokenStream {
 
 /// An operation's error type as its signature names it: its error enum (or
 /// the alias of a shared one), `Infallible` when it documents no error.
-fn error_ty(name: Option<&str>) -> syn::Type {
+fn error_ty(name: Option<&str>, place: Place) -> syn::Type {
     match name {
-        Some(name) => spec_type(name, Place::Outside),
+        Some(name) => spec_type(name, place),
         None => syntax::named_type(true, &["std", "convert", "Infallible"]),
     }
 }
@@ -824,12 +948,12 @@ fn shared_decoder(
 ) -> TokenStream {
     let (op, on) = (&api.operations[first], &names.ops[first]);
     let decode = decode_match(op, on, Read::Whole);
-    let err_ty = error_ty(error_owner(on).map(String::as_str));
+    let err_ty = error_ty(error_owner(on).map(String::as_str), Place::Outside);
     let name = decoder_name(n);
     let (params, ok_ty) = if generic {
         (quote!(<T: ::serde::de::DeserializeOwned>), quote!(T))
     } else {
-        (quote!(), quote::ToTokens::into_token_stream(ok_ty(op, on, names)))
+        (quote!(), quote::ToTokens::into_token_stream(ok_ty(op, on, names, Place::Outside)))
     };
     let result = super::result(names);
     let others = match count - 1 {

@@ -88,6 +88,8 @@ fn operation(
 ) -> TokenStream {
     let mut lets = Vec::new();
     let mut args = Vec::new();
+    // Optional parameters are set on the call, by their setters.
+    let mut sets = Vec::new();
     for (n, p) in op.params.iter().enumerate() {
         let v = format_ident!("p{n}");
         let loc = match p.location {
@@ -98,21 +100,24 @@ fn operation(
         };
         let wire = Literal::string(&p.name);
         let owned = ty(&p.ty, names, Place::Outside);
-        // As `client::param_ty` passes it: strings and lists by slice,
-        // scalars by value, everything else by reference.
+        // As `client::param_ty` passes a required one: strings and lists by
+        // slice, scalars by value, everything else by reference; optional
+        // ones are owned, for their setters.
         let by_value =
             matches!(p.ty, Ty::Bool | Ty::Int(_) | Ty::Float | Ty::DateTime | Ty::Date | Ty::Uuid);
-        let deref = matches!(p.ty, Ty::String | Ty::List(_));
         if p.required {
             lets.push(quote!(let #v: #owned = match s::arg(a, #loc, #wire) { Ok(v) => v, Err(e) => return e };));
             args.push(if by_value { quote!(#v) } else { quote!(&#v) });
         } else {
             lets.push(quote!(let #v: ::std::option::Option<#owned> = match s::opt(a, #loc, #wire) { Ok(v) => v, Err(e) => return e };));
-            args.push(match (by_value, deref) {
-                (true, _) => quote!(#v),
-                (false, true) => quote!(#v.as_deref()),
-                (false, false) => quote!(#v.as_ref()),
-            });
+            // The idempotency key is the call's own option, by reference.
+            let (setter, value) = match on.setters[n].as_deref() {
+                Some(setter) => (ident(setter), quote!(v)),
+                None => (format_ident!("idempotency_key"), quote!(&v)),
+            };
+            sets.push(
+                quote!(if let ::std::option::Option::Some(v) = #v { call = call.#setter(#value); }),
+            );
         }
     }
     if let Some(b) = &op.body {
@@ -159,7 +164,10 @@ fn operation(
     quote! {
         async fn #run(client: &Client, a: &s::Args, h: &[(String, String)]) -> s::Outcome {
             #(#lets)*
-            s::finish(client.#method(#(#args),*), h, #ok, #err).await
+            #[allow(unused_mut)]
+            let mut call = client.#method(#(#args),*);
+            #(#sets)*
+            s::finish(call, h, #ok, #err).await
         }
         #ok_fn
         #err_fn

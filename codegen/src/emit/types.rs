@@ -26,7 +26,10 @@ pub(super) fn types<'a>(api: &'a Api, names: &'a Names) -> super::Block<'a> {
             if i < n {
                 type_def(i, &api.types[i], names, docs)
             } else {
-                super::Piece::Tokens(op_enums(&api.operations[i - n], i - n, names, docs))
+                let op = &api.operations[i - n];
+                let mut tokens = op_enums(op, i - n, names, docs);
+                tokens.extend(super::client::params_items(api, op, &names.ops[i - n], names, docs));
+                super::Piece::Tokens(tokens)
             }
         }),
     }
@@ -77,7 +80,10 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
                 quote!(Debug, Clone, PartialEq, #default ::serde::Serialize #(, #extra)*),
             ));
             let de = struct_deserialize(&name, s, &tn.members, extra_name.as_ref(), def.in_request);
-            vec![syntax::item_struct(attrs, name, fields), de]
+            let new = constructor(def, s, &name, &fields, extra_name.as_ref());
+            let mut items = vec![syntax::item_struct(attrs, name, fields), de];
+            items.extend(new);
+            items
         }
         TypeKind::Enum(e) => {
             let mut attrs = doc();
@@ -102,6 +108,55 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
         }
     };
     super::Piece::Items(items)
+}
+
+/// `new` for a request type with required and optional fields: the
+/// required ones as arguments, every other `None`, so that code building a
+/// body this way still compiles when a spec update adds an optional field
+/// (a struct literal would not). Types whose fields are all optional have
+/// `Default` instead.
+fn constructor(
+    def: &TypeDef,
+    s: &Struct,
+    name: &proc_macro2::Ident,
+    fields: &[syn::Field],
+    extra: Option<&proc_macro2::Ident>,
+) -> Option<syn::Item> {
+    let required: Vec<bool> = s
+        .fields
+        .iter()
+        .map(|f| {
+            matches!(
+                Presence::of(f, def.in_request),
+                Presence::Required | Presence::RequiredNullable
+            )
+        })
+        .collect();
+    if !def.in_request || required.iter().all(|r| *r) || !required.iter().any(|r| *r) {
+        return None;
+    }
+    let (mut args, mut inits) = (Vec::new(), Vec::new());
+    for (f, required) in fields.iter().zip(&required) {
+        let (id, t) = (f.ident.as_ref()?, &f.ty);
+        if *required {
+            args.push(quote!(#id: #t));
+            inits.push(quote!(#id));
+        } else {
+            inits.push(quote!(#id: ::std::option::Option::None));
+        }
+    }
+    if let Some(extra) = extra {
+        inits.push(quote!(#extra: ::std::default::Default::default()));
+    }
+    syn::parse2(quote! {
+        impl #name {
+            /// The required fields; every optional one is `None`, to set by name.
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
+    })
+    .ok()
 }
 
 /// What generated types derive already, by the last segment of the path.

@@ -44,6 +44,10 @@ pub struct TypeNames {
 pub struct OpNames {
     pub method: String,
     pub params: Vec<String>,
+    /// The struct of the optional parameters, in `types`, when there are any.
+    pub params_struct: Option<String>,
+    /// Per parameter: the method of the call that sets it, for optional ones.
+    pub setters: Vec<Option<String>>,
     pub body: String,
     /// The success enum, when there is more than one way to succeed.
     pub success: Option<String>,
@@ -87,6 +91,19 @@ pub const CLIENT_METHODS: &[&str] = &[
     "fmt",
 ];
 
+/// Methods of `runtime::Call`: a setter of an optional parameter never takes
+/// one of these names (`timeout` becomes `timeout_param`).
+pub const CALL_METHODS: &[&str] = &[
+    "header",
+    "timeout",
+    "retry",
+    "idempotency_key",
+    "split",
+    "with_params",
+    "params_mut",
+    "into_future",
+];
+
 pub fn name(api: &Api) -> Names {
     let mut type_ns = Namespace::default();
     let mut types: Vec<TypeNames> = vec![TypeNames::default(); api.types.len()];
@@ -114,6 +131,11 @@ pub fn name(api: &Api) -> Names {
         let base = &words.base;
         let success = (op.success.len() > 1).then(|| type_ns.claim(format!("{base}Success"), ""));
         let error = (!op.errors.is_empty()).then(|| type_ns.claim(format!("{base}Error"), ""));
+        let params = op
+            .params
+            .iter()
+            .any(Param::has_setter)
+            .then(|| type_ns.claim(format!("{base}Params"), ""));
         let mut headers: Vec<HeaderSetNames> = Vec::new();
         for o in op.success.iter().chain(&op.errors) {
             if o.headers.is_empty() || headers.iter().any(|h| h.status == o.status) {
@@ -125,7 +147,7 @@ pub fn name(api: &Api) -> Names {
             let ident = type_ns.claim(format!("{base}{status}Headers"), "");
             headers.push(HeaderSetNames { status: o.status, ident, fields });
         }
-        op_type_names.push((success, error, headers));
+        op_type_names.push((success, error, headers, params));
     }
     // Then names from places.
     for (i, def) in api.types.iter().enumerate() {
@@ -208,30 +230,58 @@ pub fn name(api: &Api) -> Names {
         .zip(words)
         .zip(op_type_names)
         .zip(error_alias_of.into_iter().zip(error_shared_by))
-        .map(|(((op, words), (success, error, headers)), (error_alias_of, error_shared_by))| {
-            let method = method_ns.claim(words.method, "_");
-            let mut param_ns = Namespace::default();
-            // Names a method body uses besides its parameters: its request
-            // and the runtime function that encodes path parameters.
-            for taken in ["self", "req", "path_segment"] {
-                param_ns.reserve(taken);
-            }
-            let params: Vec<String> =
-                op.params.iter().map(|p| param_ns.claim(param(&p.name), "_")).collect();
-            let body = param_ns.claim("body".to_string(), "_");
-            OpNames {
-                method,
-                params,
-                body,
-                success,
-                success_variants: words.success_variants,
-                error,
-                error_alias_of,
-                error_shared_by,
-                error_variants: words.error_variants,
-                headers,
-            }
-        })
+        .map(
+            |(
+                ((op, words), (success, error, headers, params_struct)),
+                (error_alias_of, error_shared_by),
+            )| {
+                let method = method_ns.claim(words.method, "_");
+                let mut param_ns = Namespace::default();
+                // Names a method body uses besides its parameters: its request
+                // and the runtime function that encodes path parameters.
+                for taken in ["self", "req", "path_segment"] {
+                    param_ns.reserve(taken);
+                }
+                let params: Vec<String> =
+                    op.params.iter().map(|p| param_ns.claim(param(&p.name), "_")).collect();
+                let body = param_ns.claim("body".to_string(), "_");
+                // A setter is its parameter's name, unless `Call` has a method of
+                // that name (`timeout` becomes `timeout_param`).
+                let mut setter_ns = Namespace::default();
+                for m in CALL_METHODS {
+                    setter_ns.reserve(m);
+                }
+                let setters = op
+                    .params
+                    .iter()
+                    .zip(&params)
+                    .map(|(p, n)| {
+                        p.has_setter().then(|| {
+                            let bare = ident::bare(n);
+                            if CALL_METHODS.contains(&bare) {
+                                setter_ns.claim(format!("{bare}_param"), "_")
+                            } else {
+                                setter_ns.claim(n.clone(), "_")
+                            }
+                        })
+                    })
+                    .collect();
+                OpNames {
+                    method,
+                    params,
+                    params_struct,
+                    setters,
+                    body,
+                    success,
+                    success_variants: words.success_variants,
+                    error,
+                    error_alias_of,
+                    error_shared_by,
+                    error_variants: words.error_variants,
+                    headers,
+                }
+            },
+        )
         .collect();
 
     Names { types, ops, auth, auth_client_credentials, prelude }

@@ -149,14 +149,14 @@ impl Request {
         }
     }
 
-    /// The operation's idempotency key header (see
-    /// `ClientCore::set_idempotent_retries`): a key the caller gives, or
-    /// none, for the client to make one.
-    pub fn idempotency_key_opt<V: ParamValue>(&mut self, name: &'static str, value: Option<V>) {
+    /// The header the operation declares for an idempotency key (see
+    /// `ClientCore::set_idempotent_retries`), set by the call's own
+    /// `idempotency_key`, or made by the client.
+    pub fn declare_idempotency_key(&mut self, name: &'static str) {
         self.idempotency = Some(name);
-        self.header_opt(name, value);
     }
 
+    /// A required idempotency key header, given to the method.
     pub fn idempotency_key<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
         self.idempotency = Some(name);
         self.header(name, value);

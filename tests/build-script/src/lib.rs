@@ -25,7 +25,7 @@ mod tests {
         let client = crate::gumloop::Client::with_base_url(server.uri())
             .with_bearer_token("key")
             .with_x_auth_key("user_1");
-        let response = client.export_status("user_1", "exp_1", None).await.unwrap();
+        let response = client.export_status("user_1", "exp_1").await.unwrap();
         let ExportStatusSuccess::OkJson(status) = response.into_body() else {
             panic!("not the JSON answer")
         };

@@ -78,8 +78,8 @@ fn from<T: serde::de::DeserializeOwned>(v: &Value, location: &str, name: &str) -
 
 /// Sends `call` with the extra headers `h` and reports the raw answer and
 /// what the client decoded it into.
-pub async fn finish<T: Send, E: Send>(
-    call: Call<'_, T, E>,
+pub async fn finish<T: Send, E: Send, P: crate::runtime::Params>(
+    call: Call<'_, T, E, P>,
     h: &[(String, String)],
     ok: fn(&T) -> Typed,
     err: fn(&E) -> Typed,
