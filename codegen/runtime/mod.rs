@@ -49,6 +49,8 @@ pub use stream::Incoming;
 // The macros generated types expand, for this crate alone; a crate whose
 // specs have no struct or no string enum leaves some unused.
 #[allow(unused_imports)]
+pub(crate) use client::client_settings;
+#[allow(unused_imports)]
 pub(crate) use decode::{deserialize_struct, string_enum, unknown_key};
 
 pub use bytes::Bytes;

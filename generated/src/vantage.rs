@@ -144,71 +144,7 @@ impl Client {
             core: crate::runtime::ClientCore::new(base_url.into()),
         }
     }
-    /// Sends requests through `http` (your proxies, TLS settings, connection pool).
-    /// Build it from [`crate::runtime::http_client_builder`]: a client that follows
-    /// redirects takes the credentials with it, and its answers from another origin
-    /// are refused ([`crate::runtime::Error::Redirected`]).
-    pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
-        self.core.set_http_client(http);
-        self
-    }
-    /// The most of an answer's body read into memory (default
-    /// [`crate::runtime::DEFAULT_BODY_LIMIT`]); a larger one is
-    /// [`crate::runtime::Error::BodyTooLarge`]. Files handed over as streams have no limit.
-    pub fn with_body_limit(mut self, bytes: usize) -> Self {
-        self.core.set_body_limit(bytes);
-        self
-    }
-    /// When calls are retried ([`crate::runtime::RetryPolicy`]; `RetryPolicy::none()`
-    /// to never retry). For one call, set it on the call (`.retry(...)`).
-    pub fn with_retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.core.set_retry(policy);
-        self
-    }
-    /// The longest a whole call may take, body included (default
-    /// [`crate::runtime::DEFAULT_TIMEOUT`]; `None` for no limit). For one call, set it on the call (`.timeout(...)`).
-    pub fn with_timeout(
-        mut self,
-        timeout: impl ::std::convert::Into<::std::option::Option<::std::time::Duration>>,
-    ) -> Self {
-        self.core.set_timeout(timeout.into());
-        self
-    }
-    /// The longest connecting may take (default [`crate::runtime::DEFAULT_CONNECT_TIMEOUT`]),
-    /// for the runtime's own HTTP client: one given to [`Self::with_http_client`], before
-    /// or after, keeps its own.
-    pub fn with_connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.core.set_connect_timeout(timeout);
-        self
-    }
-    /// A header sent with every call (a call's own `.header()` wins, credentials win
-    /// over both); its value is kept out of `Debug`. A name or value no header can
-    /// carry fails every call with [`crate::runtime::Error::InvalidRequest`].
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.core.set_header(name, value);
-        self
-    }
-    /// The `User-Agent` of every call, in place of this crate's `name/version`.
-    pub fn with_user_agent(self, agent: &str) -> Self {
-        self.with_header("user-agent", agent)
-    }
-    /// Code of yours around every attempt of every call ([`crate::runtime::Hook`]):
-    /// signing, logging, metrics. Hooks run in the order they are added.
-    pub fn with_hook(mut self, hook: impl crate::runtime::Hook) -> Self {
-        self.core.add_hook(hook);
-        self
-    }
-    /// Operations that declare an idempotency key header (`Idempotency-Key`) get a new
-    /// key per call when you pass none, the same on every attempt, and are then retried
-    /// like GET, POST included. Off by default.
-    pub fn with_idempotent_retries(mut self, on: bool) -> Self {
-        self.core.set_idempotent_retries(on);
-        self
-    }
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        self.core.base_url()
-    }
+    crate::runtime::client_settings!();
     /// Authenticates with an OAuth2 access token, sent as a bearer token (security scheme `oauth2`). Tokens are issued by `https://console.vantage.sh/account/profile`.
     pub fn with_access_token(
         mut self,
