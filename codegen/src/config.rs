@@ -3,6 +3,10 @@
 //! with flags of the command line on top for one run.
 //!
 //! ```toml
+//! # Derives added to every struct and enum codegen writes (top-level keys
+//! # go before the first table).
+//! derives = ["Eq"]
+//!
 //! # The [package] of a standalone crate (`--out`); Cargo's own keys.
 //! [package]
 //! name = "vantage-client"
@@ -11,9 +15,6 @@
 //! description = "Vantage's data-export API"
 //! edition = "2021"
 //! rust-version = "1.82"
-//!
-//! # Derives added to every struct and enum codegen writes.
-//! derives = ["Eq"]          # (top-level keys go before the tables)
 //!
 //! # Per component schema (its name under `#/components/schemas`):
 //! [types.Money]
