@@ -223,7 +223,7 @@ pub mod types {
             rename = "_meta",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub meta: Option<CreateDataExportResponseMeta>,
+        pub meta: Option<GetDataExportStatusResponseMeta>,
     }
     crate::runtime::deserialize_struct!(
         GetDataExportStatusResponse, optional(data, "data"), optional(meta, "_meta"),
@@ -287,6 +287,14 @@ pub mod types {
         GetDataExportStatusResponseDataAccountsItem, optional(id, "id"),
         optional(display_name, "display_name"),
     );
+    /// The `_meta` property of the 200 `application/json` answer of `getDataExportStatus`.
+    pub type GetDataExportStatusResponseMeta = CreateDataExportResponseMeta;
+    /// The `_credits` property of the `_meta` property of the 200 `application/json` answer of `getDataExportStatus`.
+    pub type GetDataExportStatusResponseMetaCredits = CreateDataExportResponseMetaCredits;
+    /// The `_cache` property of the `_meta` property of the 200 `application/json` answer of `getDataExportStatus`.
+    pub type GetDataExportStatusResponseMetaCache = CreateDataExportResponseMetaCache;
+    /// The `_rate_limits` property of the `_meta` property of the 200 `application/json` answer of `getDataExportStatus`.
+    pub type GetDataExportStatusResponseMetaRateLimits = CreateDataExportResponseMetaRateLimits;
     /// The optional parameters of `get_data_export_status` (`GET /api/data-exports/{data_export_id}`), each set with a method of its own on the call it returns.
     #[derive(Default)]
     pub struct GetDataExportStatusParams {

@@ -91,8 +91,14 @@ fn map_kind(kind: &mut TypeKind, f: &impl Fn(TypeId) -> TypeId) {
 /// (see `lower::inline`), so walking ids downwards classifies every child
 /// before its parent; a parent's key uses its children's classes, so two
 /// parents with equal children compare equal whichever copy each points to.
-/// Each class keeps its lowest id (the first place it was met), the rest of
-/// the arena is compacted, and every reference is rewritten.
+///
+/// Sharing code must not share names: a place's type keeps its own name
+/// whatever else the spec holds, so adding or removing an operation never
+/// renames another's types. Each class keeps one definition, on the member
+/// whose place sorts first (not the first met, so reordering paths changes
+/// nothing), and every other member becomes an alias of it, referenced under
+/// its own name. (Aliases take part in the classes, so that parents holding
+/// alike aliases compare equal, but stay as they are.)
 fn dedup(api: &mut Api) {
     let n = api.types.len();
     let mut class: Vec<usize> = (0..n).collect();
@@ -110,43 +116,22 @@ fn dedup(api: &mut Api) {
             }
         }
     }
-    let mut lowest: HashMap<usize, usize> = HashMap::new();
+    let place = |id: usize| match &api.types[id].name {
+        NameHint::Place(parts) => parts.as_slice(),
+        _ => &[],
+    };
+    let mut canonical: HashMap<usize, usize> = HashMap::new();
     for (id, c) in class.iter().enumerate() {
-        lowest.entry(*c).or_insert(id);
-    }
-    let keep: Vec<bool> = (0..n).map(|id| lowest[&class[id]] == id).collect();
-    if keep.iter().all(|k| *k) {
-        return;
-    }
-    let mut new_index = vec![0; n];
-    let mut next = 0;
-    for id in 0..n {
-        if keep[id] {
-            new_index[id] = next;
-            next += 1;
+        let kept = canonical.entry(*c).or_insert(id);
+        if place(id) < place(*kept) {
+            *kept = id;
         }
     }
-    let target: Vec<TypeId> = (0..n).map(|id| TypeId(new_index[lowest[&class[id]]])).collect();
-    let f = |t: TypeId| target[t.0];
-    let mut id = 0;
-    api.types.retain(|_| {
-        id += 1;
-        keep[id - 1]
-    });
-    for def in &mut api.types {
-        map_kind(&mut def.kind, &f);
-    }
-    for op in &mut api.operations {
-        op.params.iter_mut().for_each(|p| map_ty(&mut p.ty, &f));
-        if let Some(Body { kind: BodyKind::Json(t) | BodyKind::Form(t), .. }) = &mut op.body {
-            map_ty(t, &f);
-        }
-        for o in op.success.iter_mut().chain(op.errors.iter_mut()) {
-            if let Some(Content { kind: BodyKind::Json(t) | BodyKind::Form(t), .. }) =
-                &mut o.content
-            {
-                map_ty(t, &f);
-            }
+    for (id, c) in class.iter().enumerate() {
+        let kept = canonical[c];
+        // An alias is no code to share: it stays an alias of what it names.
+        if kept != id && !matches!(api.types[id].kind, TypeKind::Alias(_)) {
+            api.types[id].kind = TypeKind::Alias(Ty::Named(TypeId(kept)));
         }
     }
 }
@@ -249,7 +234,7 @@ mod tests {
     }
 
     #[test]
-    fn inline_types_alike_become_one_and_components_never_merge() {
+    fn inline_types_alike_share_one_definition_under_their_own_names() {
         let paths = "
 /a: {get: {operationId: a, responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {n: {type: integer}}}}}}}}}
 /b: {get: {operationId: b, responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {n: {type: integer}}}}}}}}}
@@ -263,10 +248,11 @@ mod tests {
         #0 One = {n?: Int(I64)}
         #1 Two = {n?: Int(I64)}
         #2 a.Response = {n?: Int(I64)}
-        #3 c.Response = {n?: Int(I64)}
+        #3 b.Response = #2
+        #4 c.Response = {n?: Int(I64)}
         a GET /a () -> [Code(200) application/json as json #2] ! []
-        b GET /b () -> [Code(200) application/json as json #2] ! []
-        c GET /c () -> [Code(200) application/json as json #3] ! []
+        b GET /b () -> [Code(200) application/json as json #3] ! []
+        c GET /c () -> [Code(200) application/json as json #4] ! []
         ");
     }
 

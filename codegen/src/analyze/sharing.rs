@@ -1,8 +1,8 @@
 //! Which operations share generated code, decided from the model alone so
 //! that naming and emission only carry it out.
 //!
-//! - Error enums: operations that document exactly the same errors use the
-//!   first one's enum (each keeps its own name, as an alias). An enum with
+//! - Error enums: operations that document exactly the same errors use one
+//!   enum (each keeps its own name, as an alias). An enum with
 //!   three derives per operation was a sixth of what checking Microsoft
 //!   Graph's crate cost. Errors with headers are the operation's own: their
 //!   docs name its header struct.
@@ -20,17 +20,25 @@ pub fn share(api: &mut Api) {
     api.sharing = Sharing { errors_of, decoder_of, decoders };
 }
 
+/// The enum is kept by the operation whose id sorts first, not the first
+/// met, so that reordering paths moves no enum.
 fn error_enums(ops: &[Operation]) -> Vec<Option<usize>> {
-    let mut first_with: HashMap<&[Outcome], usize> = HashMap::new();
-    let mut errors_of = vec![None; ops.len()];
-    for (i, op) in ops.iter().enumerate() {
-        if op.errors.is_empty() || op.errors.iter().any(|o| !o.headers.is_empty()) {
-            continue;
+    let shares =
+        |op: &Operation| !op.errors.is_empty() && op.errors.iter().all(|o| o.headers.is_empty());
+    let mut owner: HashMap<&[Outcome], usize> = HashMap::new();
+    for (i, op) in ops.iter().enumerate().filter(|(_, op)| shares(op)) {
+        let kept = owner.entry(&op.errors).or_insert(i);
+        if op.id < ops[*kept].id {
+            *kept = i;
         }
-        let first = *first_with.entry(&op.errors).or_insert(i);
-        errors_of[i] = (first != i).then_some(first);
     }
-    errors_of
+    ops.iter()
+        .enumerate()
+        .map(|(i, op)| {
+            let kept = *owner.get(op.errors.as_slice()).filter(|_| shares(op))?;
+            (kept != i).then_some(kept)
+        })
+        .collect()
 }
 
 /// What an operation's decoder does, from the model: two operations have

@@ -54,8 +54,9 @@ pub struct OpNames {
     pub success_variants: Vec<String>,
     /// The error enum, when the spec documents any error response.
     pub error: Option<String>,
-    /// Set when an earlier operation answers exactly the same errors: `error`
-    /// is then an alias of that operation's enum, not an enum of its own.
+    /// Set when another operation answers exactly the same errors and keeps
+    /// the enum (see `analyze::sharing`): `error` is then an alias of that
+    /// operation's enum, not an enum of its own.
     pub error_alias_of: Option<String>,
     /// On an enum others alias: how many operations share it besides its own.
     pub error_shared_by: usize,
@@ -211,7 +212,7 @@ pub fn name(api: &Api) -> Names {
 
     // Operations that answer the same errors share one enum (see
     // `analyze::sharing`); each operation's name stays, as an alias of the
-    // first one's, so code that names it does not care.
+    // keeper's, and signatures use it, so code that names it does not care.
     let mut error_shared_by = vec![0usize; api.operations.len()];
     let error_alias_of: Vec<Option<usize>> =
         (0..api.operations.len()).map(|i| api.sharing.errors_of(i)).collect();
@@ -528,8 +529,8 @@ mod tests {
     responses: {'204': {description: done}, '404': {description: no}}
 ";
         insta::assert_snapshot!(names(paths, "schemas: {}"), @r#"
-        get item: fn get_item(r#type, self_, req_2) success Some("GetItemSuccess") ["Ok", "Accepted"] error Some("GetItemError") None
-        Self: fn self_(r#type) success None ["NoContent"] error Some("SelfError") Some("GetItemError")
+        get item: fn get_item(r#type, self_, req_2) success Some("GetItemSuccess") ["Ok", "Accepted"] error Some("GetItemError") Some("SelfError")
+        Self: fn self_(r#type) success None ["NoContent"] error Some("SelfError") None
         "#);
     }
 
