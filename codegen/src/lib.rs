@@ -15,6 +15,7 @@ pub mod analyze;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod emit;
 pub mod error;
 #[cfg(feature = "arbitrary")]
@@ -103,6 +104,24 @@ pub fn module_with_timings(
         clock = now;
     };
     let file = doc.file.clone();
+    let (api, names) = named(doc, selection, settings, &mut lap)?;
+    let tokens = emit::module(&api, &names);
+    lap("emit");
+    let source = output::format::format(tokens, source_name).map_err(|e| e.in_file(&file))?;
+    lap("format");
+    let module = Module { name: module_name.to_string(), spec: source_name.to_string(), source };
+    Ok((module, timings))
+}
+
+/// The stages up to naming, each followed by `lap(stage)`: what a module is
+/// emitted from, and what `diff` compares.
+pub(crate) fn named(
+    doc: input::Document,
+    selection: &Selection,
+    settings: &config::Config,
+    lap: &mut impl FnMut(&'static str),
+) -> Result<(model::Api, name::Names)> {
+    let file = doc.file.clone();
     let in_file = |e: Error| e.in_file(&file);
     let mut api = lower::lower(&doc).map_err(in_file)?;
     drop(doc);
@@ -115,12 +134,7 @@ pub fn module_with_timings(
     lap("analyze");
     let names = name::name(&api);
     lap("name");
-    let tokens = emit::module(&api, &names);
-    lap("emit");
-    let source = output::format::format(tokens, source_name).map_err(in_file)?;
-    lap("format");
-    let module = Module { name: module_name.to_string(), spec: source_name.to_string(), source };
-    Ok((module, timings))
+    Ok((api, names))
 }
 
 /// What `cargo xtask conformance` needs to judge one spec's client on the
@@ -143,16 +157,9 @@ pub fn conformance(path: &Path, module_name: &str) -> Result<Conformance> {
     let doc = input::load_file_within(path, None)?;
     let source_name = path.display().to_string();
     let file = doc.file.clone();
-    let in_file = |e: Error| e.in_file(&file);
-    let mut api = lower::lower(&doc).map_err(in_file)?;
-    drop(doc);
-    analyze::customize::customize(&mut api, &settings)
-        .map_err(|e| e.in_file(config::beside(&file)))?;
-    analyze::select::select(&mut api, &selection).map_err(in_file)?;
-    analyze::analyze(&mut api);
-    let names = name::name(&api);
-    let source =
-        output::format::format(emit::module(&api, &names), &source_name).map_err(in_file)?;
+    let (api, names) = named(doc, &selection, &settings, &mut |_| {})?;
+    let source = output::format::format(emit::module(&api, &names), &source_name)
+        .map_err(|e| e.in_file(&file))?;
     let harness = emit::harness::harness(&api, &names, module_name);
     let harness = syn::parse2(harness).map(|file| prettyplease::unparse(&file)).map_err(|e| {
         Error::new(
@@ -507,7 +514,7 @@ mod tidy {
 
     /// The stages in pipeline order: a stage's code may use the stages
     /// before it, never one after (data flows one way).
-    const STAGES: [&str; 6] = ["input", "lower", "analyze", "name", "emit", "output"];
+    const STAGES: [&str; 7] = ["input", "lower", "analyze", "name", "emit", "output", "diff"];
 
     /// Each file of `stage` (a folder of `src/`), without its unit tests.
     fn sources(stage: &str) -> Vec<(String, String)> {

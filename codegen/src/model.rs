@@ -77,9 +77,6 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Where the schema sits in the spec (for errors and for readers).
     pub pointer: Pointer,
-    /// Reachable from a request body: here "absent" and "null" mean different
-    /// things to the server, so optional nullable fields keep them apart.
-    pub in_request: bool,
     /// Where the type comes from, in words, for a type the spec does not
     /// describe ("The 200 `application/json` answer of `getDataExport`.");
     /// decided by `analyze`, after types that are alike have become one.

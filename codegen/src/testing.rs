@@ -70,8 +70,7 @@ pub fn model(api: &Api) -> String {
                 format!("one of{by} ({})", vs.join(", "))
             }
         };
-        let request = if def.in_request { " [request]" } else { "" };
-        out += &format!("#{i} {name} = {kind}{request}\n");
+        out += &format!("#{i} {name} = {kind}\n");
     }
     for op in &api.operations {
         let params: Vec<String> = op

@@ -31,7 +31,8 @@ pub async fn run(
                 Some(ExportStatusResponseState::Completed | ExportStatusResponseState::Failed)
             )
         }
-        ExportStatusSuccess::OkCsv(_) => true,
+        // A CSV, or an answer this client was generated before: stop polling.
+        _ => true,
     };
     let last = poll_until(policy, || client.export_status(user_id, export_id), finished).await?;
     if let ExportStatusSuccess::OkJson(status) = last.body() {

@@ -30,10 +30,13 @@ pub async fn run(
     .await?;
     let export = &last.body().export;
     if export.status != Status::Completed {
-        let why = export.error_message.as_deref().unwrap_or("no reason given");
+        // Optional and nullable: absent is `None`, `null` is `Some(None)`.
+        let why = export.error_message.as_ref().and_then(Option::as_deref);
+        let why = why.unwrap_or("no reason given");
         return Err(format!("report {report_id} failed: {why}").into());
     }
-    let url = export.download_url.as_ref().ok_or("a completed report without a download_url")?;
+    let url = export.download_url.as_ref().and_then(Option::as_ref);
+    let url = url.ok_or("a completed report without a download_url")?;
     // A pre-signed URL outside the API: no credentials go with it. Streamed
     // to disk, never held whole in memory.
     let download = generated::runtime::reqwest::get(url.as_str()).await?.error_for_status()?;

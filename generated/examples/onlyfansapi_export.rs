@@ -31,16 +31,16 @@ pub async fn run(
     account_id: &str,
     policy: &PollPolicy,
 ) -> Result<GetDataExportStatusResponseData, Box<dyn Error>> {
-    let request = CreateDataExportRequest {
-        r#type: CreateDataExportRequestType::ChatMessages,
-        account_ids: Some(vec![account_id.to_string()]),
-        start_date: "2024-01-01T00:00:00Z".into(),
-        end_date: "2024-12-31T23:59:59Z".into(),
-        export_columns: None,
-        file_type: CreateDataExportRequestFileType::Csv,
-        options: None,
-        auto_start: Some(true),
-    };
+    // The required fields, then the optional ones by name: code written this
+    // way still compiles when the vendor adds an optional field.
+    let mut request = CreateDataExportRequest::new(
+        CreateDataExportRequestType::ChatMessages,
+        "2024-01-01T00:00:00Z".into(),
+        "2024-12-31T23:59:59Z".into(),
+        CreateDataExportRequestFileType::Csv,
+    );
+    request.account_ids = Some(vec![account_id.to_string()]);
+    request.auto_start = Some(true);
     // A POST: never retried by the default policy, so it is never created twice.
     let created = client.create_data_export(&request).await?.into_body();
     let id = created.data.and_then(|d| d.id).ok_or("the created export has no id")?;
@@ -55,7 +55,7 @@ pub async fn run(
         Some("completed") => Ok(data),
         _ => Err(format!(
             "export {id} failed: {}",
-            data.failed_reason.as_deref().unwrap_or("no reason given")
+            data.failed_reason.flatten().as_deref().unwrap_or("no reason given")
         )
         .into()),
     }

@@ -18,6 +18,7 @@
 pub mod types {
     /// The 200 `application/json` answer of `exportStatus`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct ExportStatusResponse {
         /// The unique identifier of the data export job.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -47,6 +48,7 @@ pub mod types {
     /// - `COMPLETED` — The export finished successfully and is available for download.
     /// - `FAILED` — The export encountered an error.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum ExportStatusResponseState {
         Requested,
         InProgress,
@@ -61,6 +63,7 @@ pub mod types {
     );
     /// The successful answers of `exportStatus` (`GET /export_status`).
     #[derive(Debug)]
+    #[non_exhaustive]
     pub enum ExportStatusSuccess {
         /// 200 `application/json`: Export status retrieved successfully. If `download=true` and the export state is `COMPLETED`, the response body will be the CSV file.
         OkJson(ExportStatusResponse),
@@ -69,6 +72,7 @@ pub mod types {
     }
     /// The documented error answers of `exportStatus` (`GET /export_status`).
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ExportStatusError {
         /// 400: Bad request — missing `data_export_id` parameter.
         BadRequest,

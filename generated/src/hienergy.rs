@@ -20,6 +20,7 @@
 pub mod types {
     /// The 200 `application/json` answer of `getExportReport`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct GetExportReportResponse {
         /// Generative export report (chunked Excel/CSV) summary.
         pub export: GetExportReportResponseExport,
@@ -31,8 +32,18 @@ pub mod types {
         GetExportReportResponse, required(export, "export"), optional(deduped,
         "deduped"),
     );
+    impl GetExportReportResponse {
+        /// The required fields; every optional one is `None`, to set by name.
+        pub fn new(export: GetExportReportResponseExport) -> Self {
+            Self {
+                export,
+                deduped: ::std::option::Option::None,
+            }
+        }
+    }
     /// Generative export report (chunked Excel/CSV) summary.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct GetExportReportResponseExport {
         pub id: i64,
         pub report_type: GetExportReportResponseExportReportType,
@@ -44,19 +55,19 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parameters: Option<::serde_json::Map<String, ::serde_json::Value>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub filename: Option<String>,
+        pub filename: Option<Option<String>>,
         /// Presigned S3 GET URL valid for download_expires_in_seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub download_url: Option<String>,
+        pub download_url: Option<Option<String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub download_expires_in_seconds: Option<i64>,
+        pub download_expires_in_seconds: Option<Option<i64>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error_message: Option<String>,
+        pub error_message: Option<Option<String>>,
         /// Set on chunked export parents; reports completed-vs-total chunk counts.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub progress: Option<GetExportReportResponseExportProgress>,
+        pub progress: Option<Option<GetExportReportResponseExportProgress>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent_report_id: Option<i64>,
+        pub parent_report_id: Option<Option<i64>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub chunked_export: Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -64,26 +75,56 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+        pub started_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+        pub completed_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status_url: Option<String>,
+        pub status_url: Option<Option<String>>,
     }
     crate::runtime::deserialize_struct!(
         GetExportReportResponseExport, required(id, "id"), required(report_type,
         "report_type"), optional(display_name, "display_name"), required(status,
         "status"), optional(status_display, "status_display"), optional(parameters,
-        "parameters"), optional(filename, "filename"), optional(download_url,
-        "download_url"), optional(download_expires_in_seconds,
-        "download_expires_in_seconds"), optional(error_message, "error_message"),
-        optional(progress, "progress"), optional(parent_report_id, "parent_report_id"),
+        "parameters"), nullable(filename, "filename"), nullable(download_url,
+        "download_url"), nullable(download_expires_in_seconds,
+        "download_expires_in_seconds"), nullable(error_message, "error_message"),
+        nullable(progress, "progress"), nullable(parent_report_id, "parent_report_id"),
         optional(chunked_export, "chunked_export"), optional(created_at, "created_at"),
-        optional(updated_at, "updated_at"), optional(started_at, "started_at"),
-        optional(completed_at, "completed_at"), optional(status_url, "status_url"),
+        optional(updated_at, "updated_at"), nullable(started_at, "started_at"),
+        nullable(completed_at, "completed_at"), nullable(status_url, "status_url"),
     );
+    impl GetExportReportResponseExport {
+        /// The required fields; every optional one is `None`, to set by name.
+        pub fn new(
+            id: i64,
+            report_type: GetExportReportResponseExportReportType,
+            status: GetExportReportResponseExportStatus,
+        ) -> Self {
+            Self {
+                id,
+                report_type,
+                display_name: ::std::option::Option::None,
+                status,
+                status_display: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+                filename: ::std::option::Option::None,
+                download_url: ::std::option::Option::None,
+                download_expires_in_seconds: ::std::option::Option::None,
+                error_message: ::std::option::Option::None,
+                progress: ::std::option::Option::None,
+                parent_report_id: ::std::option::Option::None,
+                chunked_export: ::std::option::Option::None,
+                created_at: ::std::option::Option::None,
+                updated_at: ::std::option::Option::None,
+                started_at: ::std::option::Option::None,
+                completed_at: ::std::option::Option::None,
+                status_url: ::std::option::Option::None,
+            }
+        }
+    }
     /// The `report_type` property of the `export` property of the 200 `application/json` answer of `getExportReport`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum GetExportReportResponseExportReportType {
         AdvertisersCsv,
         DealsExcel,
@@ -99,6 +140,7 @@ pub mod types {
     );
     /// The `status` property of the `export` property of the 200 `application/json` answer of `getExportReport`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum GetExportReportResponseExportStatus {
         Pending,
         Processing,
@@ -113,6 +155,7 @@ pub mod types {
     );
     /// Set on chunked export parents; reports completed-vs-total chunk counts.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct GetExportReportResponseExportProgress {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parts_ready: Option<i64>,
@@ -125,6 +168,7 @@ pub mod types {
     );
     /// The documented error answers of `getExportReport` (`GET /exports/{id}`).
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum GetExportReportError {
         /// 401: Unauthorized: the API key is missing or invalid.
         Unauthorized,

@@ -18,6 +18,7 @@
 pub mod types {
     /// The `application/json` request body of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct CreateDataExportRequest {
         /// The type of data to export
         pub r#type: CreateDataExportRequestType,
@@ -68,6 +69,7 @@ pub mod types {
     }
     /// The type of data to export
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CreateDataExportRequestType {
         Transactions,
         ChatMessages,
@@ -92,6 +94,7 @@ pub mod types {
     );
     /// The output file format. Supported formats vary by export type: `csv` or `xlsx` for transactions, chat_messages, trial_links, tracking_links, smart_links, payouts, chargebacks, public_profiles, fans, followings; `zip` for media_vault.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CreateDataExportRequestFileType {
         Csv,
         Xlsx,
@@ -104,6 +107,7 @@ pub mod types {
     );
     /// The 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct CreateDataExportResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: Option<CreateDataExportResponseData>,
@@ -118,6 +122,7 @@ pub mod types {
     );
     /// The `data` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct CreateDataExportResponseData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: Option<String>,
@@ -148,6 +153,7 @@ pub mod types {
     );
     /// The `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct CreateDataExportResponseMeta {
         #[serde(
             rename = "_credits",
@@ -171,6 +177,7 @@ pub mod types {
     );
     /// The `_credits` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct CreateDataExportResponseMetaCredits {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub used: Option<i64>,
@@ -185,6 +192,7 @@ pub mod types {
     );
     /// The `_cache` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct CreateDataExportResponseMetaCache {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_cached: Option<bool>,
@@ -197,25 +205,27 @@ pub mod types {
     );
     /// The `_rate_limits` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct CreateDataExportResponseMetaRateLimits {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit_minute: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub limit_day: Option<String>,
+        pub limit_day: Option<Option<String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub remaining_minute: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub remaining_day: Option<String>,
+        pub remaining_day: Option<Option<String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notice: Option<String>,
     }
     crate::runtime::deserialize_struct!(
         CreateDataExportResponseMetaRateLimits, optional(limit_minute, "limit_minute"),
-        optional(limit_day, "limit_day"), optional(remaining_minute, "remaining_minute"),
-        optional(remaining_day, "remaining_day"), optional(notice, "notice"),
+        nullable(limit_day, "limit_day"), optional(remaining_minute, "remaining_minute"),
+        nullable(remaining_day, "remaining_day"), optional(notice, "notice"),
     );
     /// The 200 `application/json` answer of `getDataExportStatus`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct GetDataExportStatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: Option<GetDataExportStatusResponseData>,
@@ -230,6 +240,7 @@ pub mod types {
     );
     /// The `data` property of the 200 `application/json` answer of `getDataExportStatus`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct GetDataExportStatusResponseData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: Option<String>,
@@ -258,11 +269,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub completed_at: Option<String>,
+        pub completed_at: Option<Option<String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub failed_at: Option<String>,
+        pub failed_at: Option<Option<String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub failed_reason: Option<String>,
+        pub failed_reason: Option<Option<String>>,
     }
     crate::runtime::deserialize_struct!(
         GetDataExportStatusResponseData, optional(id, "id"), optional(r#type, "type"),
@@ -271,12 +282,13 @@ pub mod types {
         optional(total_rows, "total_rows"), optional(rows_processed, "rows_processed"),
         optional(progress_percentage, "progress_percentage"), optional(credit_cost,
         "credit_cost"), optional(export_columns, "export_columns"), optional(accounts,
-        "accounts"), optional(created_at, "created_at"), optional(completed_at,
-        "completed_at"), optional(failed_at, "failed_at"), optional(failed_reason,
+        "accounts"), optional(created_at, "created_at"), nullable(completed_at,
+        "completed_at"), nullable(failed_at, "failed_at"), nullable(failed_reason,
         "failed_reason"),
     );
     /// An item of the `accounts` property of the `data` property of the 200 `application/json` answer of `getDataExportStatus`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct GetDataExportStatusResponseDataAccountsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: Option<String>,

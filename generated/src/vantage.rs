@@ -20,6 +20,7 @@
 pub mod types {
     /// DataExport model
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct DataExport {
         pub token: String,
         pub status: String,
@@ -33,8 +34,29 @@ pub mod types {
         required(created_at, "created_at"), required(export_type, "export_type"),
         required(manifest, "manifest"), required(attributes, "attributes"),
     );
+    impl DataExport {
+        /// The required fields; every optional one is `None`, to set by name.
+        pub fn new(
+            token: String,
+            status: String,
+            created_at: String,
+            export_type: String,
+            manifest: DataExportManifest,
+            attributes: ::serde_json::Map<String, ::serde_json::Value>,
+        ) -> Self {
+            Self {
+                token,
+                status,
+                created_at,
+                export_type,
+                manifest,
+                attributes,
+            }
+        }
+    }
     /// Errors model
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct Errors {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: Option<Links>,
@@ -43,8 +65,18 @@ pub mod types {
     crate::runtime::deserialize_struct!(
         Errors, optional(links, "links"), required(errors, "errors"),
     );
+    impl Errors {
+        /// The required fields; every optional one is `None`, to set by name.
+        pub fn new(errors: Vec<String>) -> Self {
+            Self {
+                links: ::std::option::Option::None,
+                errors,
+            }
+        }
+    }
     /// The `DataExportManifest` schema.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct DataExportManifest {
         pub files: Vec<String>,
         pub completed_at: Option<String>,
@@ -54,31 +86,47 @@ pub mod types {
         DataExportManifest, required(files, "files"), optional(completed_at,
         "completed_at"), optional(valid_until, "valid_until"),
     );
+    impl DataExportManifest {
+        /// The required fields; every optional one is `None`, to set by name.
+        pub fn new(
+            files: Vec<String>,
+            completed_at: Option<String>,
+            valid_until: Option<String>,
+        ) -> Self {
+            Self {
+                files,
+                completed_at,
+                valid_until,
+            }
+        }
+    }
     /// The `Links` schema.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[non_exhaustive]
     pub struct Links {
         /// The URL of the current page of results.
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
-        pub self_: Option<String>,
+        pub self_: Option<Option<String>>,
         /// The URL of the first page of results.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first: Option<String>,
+        pub first: Option<Option<String>>,
         /// The URL of the next page of results, if one exists.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub next: Option<String>,
+        pub next: Option<Option<String>>,
         /// The URL of the last page of results, if one exists.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last: Option<String>,
+        pub last: Option<Option<String>>,
         /// The URL of the previous page of results, if one exists.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub prev: Option<String>,
+        pub prev: Option<Option<String>>,
     }
     crate::runtime::deserialize_struct!(
-        Links, optional(self_, "self"), optional(first, "first"), optional(next, "next"),
-        optional(last, "last"), optional(prev, "prev"),
+        Links, nullable(self_, "self"), nullable(first, "first"), nullable(next, "next"),
+        nullable(last, "last"), nullable(prev, "prev"),
     );
     /// The successful answers of `getDataExport` (`GET /data_exports/{data_export_token}`).
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum GetDataExportSuccess {
         /// 200 `application/json`: Returns the completed data export and its manifest. If it is still pending, the response will be a 202 and the caller should check the Location and Retry-After headers to determine where and how long to wait before polling again.
         Ok(DataExport),
@@ -91,6 +139,7 @@ pub mod types {
     ///
     /// The status decides the variant; a body is `None` when the answer has none of the documented type (the raw answer is in `ApiError::response`).
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum GetDataExportError {
         /// 400 `application/json`: BadRequest
         BadRequest(Option<Errors>),
@@ -101,6 +150,7 @@ pub mod types {
     }
     /// The headers of a 202 answer to `getDataExport` (`GET /data_exports/{data_export_token}`), from `headers_as()`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct GetDataExportAcceptedHeaders {
         /// Where to poll for the export.
         pub location: Option<String>,

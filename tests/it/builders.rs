@@ -76,7 +76,7 @@ fn request_bodies_are_built_from_their_required_fields_alone() {
     // An optional field a spec adds later is one more `None` here, not a
     // compile error in code that built the body.
     let pet = CreatePetRequest::new("Tom".into());
-    assert_eq!(pet, CreatePetRequest { name: "Tom".into(), age: None });
+    assert_eq!((pet.name.as_str(), pet.age), ("Tom", None));
     let mut settings = Settings::new(1, None);
     settings.label = Some(Some("kept apart from null".into()));
     assert_eq!(settings.note, None);

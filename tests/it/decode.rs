@@ -110,12 +110,12 @@ fn fields_and_types_named_like_the_impls_own_helpers() {
 fn an_untagged_union_takes_the_variant_that_keeps_the_fields() {
     use fixtures::zoo::types::{Ball, PetToy, Stick};
     let stick: PetToy = serde_json::from_str(r#"{"length": 2.5}"#).unwrap();
-    assert_eq!(stick, PetToy::Stick(Stick { length: Some(2.5) }));
+    assert!(matches!(stick, PetToy::Stick(Stick { length: Some(2.5), .. })), "{stick:?}");
     let ball: PetToy = serde_json::from_str(r#"{"size": 3}"#).unwrap();
-    assert_eq!(ball, PetToy::Ball(Ball { size: Some(3) }));
+    assert!(matches!(ball, PetToy::Ball(Ball { size: Some(3), .. })), "{ball:?}");
     // Neither keeps `colour`: the first that loses least.
     let both: PetToy = serde_json::from_str(r#"{"size": 3, "colour": "red"}"#).unwrap();
-    assert_eq!(both, PetToy::Ball(Ball { size: Some(3) }));
+    assert!(matches!(both, PetToy::Ball(Ball { size: Some(3), .. })), "{both:?}");
 }
 
 /// A spec's media type may carry parameters a server leaves out of its

@@ -243,7 +243,7 @@ fn fixture_retries() -> fixtures::runtime::RetryPolicy {
 }
 
 fn pet() -> fixtures::composition::types::CreatePetRequest {
-    fixtures::composition::types::CreatePetRequest { name: "Tom".into(), age: None }
+    fixtures::composition::types::CreatePetRequest::new("Tom".into())
 }
 
 fn created() -> ResponseTemplate {

@@ -141,7 +141,10 @@ fn only_the_items_and_attributes_a_client_needs() {
         kinds,
         ["enum", "impl", "macro", "mod", "struct", "type", "use"].map(String::from).into()
     );
-    assert_eq!(attrs, ["allow", "derive", "doc", "serde"].map(String::from).into());
+    assert_eq!(
+        attrs,
+        ["allow", "derive", "doc", "non_exhaustive", "serde"].map(String::from).into()
+    );
     // The one `allow` is the module's own list, whatever the spec says.
     let allow = file.attrs.iter().filter(|a| a.path().is_ident("allow")).count();
     assert_eq!(allow, 1);

@@ -21,4 +21,5 @@ mod resilience;
 mod select;
 mod send_sync;
 mod snapshots;
+mod stable_names;
 mod support;

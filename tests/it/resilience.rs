@@ -128,16 +128,12 @@ async fn documented_client_errors_are_not_retried() {
 }
 
 fn export_request() -> CreateDataExportRequest {
-    CreateDataExportRequest {
-        r#type: CreateDataExportRequestType::ChatMessages,
-        account_ids: None,
-        start_date: "2024-01-01T00:00:00Z".into(),
-        end_date: "2024-12-31T23:59:59Z".into(),
-        export_columns: None,
-        file_type: CreateDataExportRequestFileType::Csv,
-        options: None,
-        auto_start: None,
-    }
+    CreateDataExportRequest::new(
+        CreateDataExportRequestType::ChatMessages,
+        "2024-01-01T00:00:00Z".into(),
+        "2024-12-31T23:59:59Z".into(),
+        CreateDataExportRequestFileType::Csv,
+    )
 }
 
 #[tokio::test]

@@ -5,7 +5,6 @@
 //!   many places (Microsoft Graph repeats each `$select` list per operation);
 //! - which fields must be boxed because they close a cycle of by-value
 //!   containment (`struct A { b: Option<B> }`, `struct B { a: Option<A> }`);
-//! - which types can reach a request body, where absent and null differ;
 //! - which operations share an error enum or a decoder (`sharing`);
 //! - in words, where each type the spec does not describe comes from
 //!   (`describe`).
@@ -23,7 +22,6 @@ pub fn analyze(api: &mut Api) {
     break_alias_cycles(api);
     dedup(api);
     mark_boxed(api);
-    mark_in_request(api);
     sharing::share(api);
     describe::describe(api);
 }
@@ -201,30 +199,6 @@ fn reaches(api: &Api, mut stack: Vec<TypeId>, goal: TypeId) -> bool {
     false
 }
 
-fn all_named(ty: &Ty, out: &mut Vec<TypeId>) {
-    match ty {
-        Ty::Named(id) => out.push(*id),
-        Ty::Nullable(t) | Ty::List(t) | Ty::Map(t) => all_named(t, out),
-        _ => {}
-    }
-}
-
-fn mark_in_request(api: &mut Api) {
-    let mut stack = Vec::new();
-    for op in &api.operations {
-        if let Some(Body { kind: BodyKind::Json(ty) | BodyKind::Form(ty), .. }) = &op.body {
-            all_named(ty, &mut stack);
-        }
-    }
-    while let Some(id) = stack.pop() {
-        let def = &mut api.types[id.0];
-        if std::mem::replace(&mut def.in_request, true) {
-            continue;
-        }
-        def.kind.members().into_iter().for_each(|t| all_named(t, &mut stack));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use crate::testing::{analyzed, model, spec};
@@ -271,7 +245,7 @@ mod tests {
     }
 
     #[test]
-    fn aliases_of_themselves_become_json_and_request_types_are_marked() {
+    fn aliases_of_themselves_become_json() {
         let paths = "
 /p: {post: {operationId: p, requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/In'}}}}, responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Out'}}}}}}}
 ";
@@ -283,8 +257,8 @@ mod tests {
   Loop2: {type: array, items: {$ref: '#/components/schemas/Loop'}}
 ";
         insta::assert_snapshot!(check(paths, components), @r"
-        #0 In = {inner?: #1} [request]
-        #1 Inner = {x?: String | null} [request]
+        #0 In = {inner?: #1}
+        #1 Inner = {x?: String | null}
         #2 Out = {x?: String}
         #3 Loop = Json
         #4 Loop2 = Json

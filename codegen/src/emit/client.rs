@@ -265,6 +265,38 @@ fn param_ty(t: &Ty, required: bool, names: &Names) -> syn::Type {
     }
 }
 
+/// An operation method's arguments after `&self`, by name: its required
+/// parameters, then its body.
+pub(crate) fn arguments<'a>(
+    op: &Operation,
+    on: &'a OpNames,
+    names: &Names,
+) -> Vec<(&'a str, syn::Type)> {
+    use syntax::{named_type, ref_type};
+    let mut args: Vec<(&str, syn::Type)> = op
+        .params
+        .iter()
+        .zip(&on.params)
+        .filter(|(p, _)| p.required)
+        .map(|(p, n)| (n.as_str(), param_ty(&p.ty, true, names)))
+        .collect();
+    if let Some(b) = &op.body {
+        let t = match &b.kind {
+            BodyKind::Json(t) | BodyKind::Form(t) => ref_type(ty(t, names, Place::Outside)),
+            BodyKind::Text => ref_type(named_type(false, &["str"])),
+            BodyKind::Bytes => syntax::runtime_type("Bytes"),
+            BodyKind::Multipart => syntax::runtime_type("Multipart"),
+        };
+        args.push((&on.body, if b.required { t } else { option(t, names) }));
+    }
+    args
+}
+
+/// What an operation's call answers: its success and its error types.
+pub(crate) fn answer_types(op: &Operation, on: &OpNames, names: &Names) -> (syn::Type, syn::Type) {
+    (ok_ty(op, on, names, Place::Outside), error_ty(on.error.as_deref(), Place::Outside))
+}
+
 /// One method per operation, built as a syntax tree (see `syntax`): the
 /// one item a large module has thousands of.
 fn operation(
@@ -275,9 +307,7 @@ fn operation(
     decoder: Option<usize>,
     docs: &Docs,
 ) -> syn::Result<syn::ImplItemFn> {
-    use syntax::{
-        array, call, method, named_type, path, path_expr, ref_type, reference, semi, str, var, word,
-    };
+    use syntax::{array, call, method, path, path_expr, reference, semi, str, var, word};
     let method_name = ident(&on.method);
 
     // Docs: summary, description, the HTTP line, then the parameters.
@@ -337,41 +367,24 @@ fn operation(
     let runtime = |item: &str| path_expr(syntax::runtime(&[item]));
 
     let mut args = vec![syntax::ref_self()];
-    for (p, n) in op.params.iter().zip(&on.params).filter(|(p, _)| p.required) {
-        args.push(syntax::arg(ident(n), param_ty(&p.ty, true, names)));
-    }
+    args.extend(arguments(op, on, names).into_iter().map(|(n, t)| syntax::arg(ident(n), t)));
     let mut stmts = Vec::new();
     let mut body_stmt = None;
     if let Some(b) = &op.body {
         let body_name = ident(&on.body);
         let ct = || str(&b.media_type);
         let body = || var(body_name.clone());
-        let (t, send) = match &b.kind {
-            BodyKind::Json(t) => (
-                ref_type(ty(t, names, Place::Outside)),
-                method(req(), word("json"), [ct(), body()]),
-            ),
+        let send = match &b.kind {
+            BodyKind::Json(_) => method(req(), word("json"), [ct(), body()]),
             BodyKind::Text => {
                 let bytes = method(body(), word("as_bytes"), []);
                 let copy = call(path_expr(syntax::runtime(&["Bytes", "copy_from_slice"])), [bytes]);
-                (
-                    ref_type(named_type(false, &["str"])),
-                    method(req(), word("raw_body"), [ct(), copy]),
-                )
+                method(req(), word("raw_body"), [ct(), copy])
             }
-            BodyKind::Bytes => {
-                (syntax::runtime_type("Bytes"), method(req(), word("raw_body"), [ct(), body()]))
-            }
-            BodyKind::Form(t) => (
-                ref_type(ty(t, names, Place::Outside)),
-                method(req(), word("form"), [ct(), body()]),
-            ),
-            BodyKind::Multipart => {
-                (syntax::runtime_type("Multipart"), method(req(), word("multipart"), [body()]))
-            }
+            BodyKind::Bytes => method(req(), word("raw_body"), [ct(), body()]),
+            BodyKind::Form(_) => method(req(), word("form"), [ct(), body()]),
+            BodyKind::Multipart => method(req(), word("multipart"), [body()]),
         };
-        let t = if b.required { t } else { option(t, names) };
-        args.push(syntax::arg(body_name.clone(), t));
         body_stmt = Some(if b.required {
             semi(send)
         } else {

@@ -10,10 +10,10 @@
 //! `///` on a line of its own (`Docs::apart`); with newlines split off and
 //! control characters dropped (`clean_text`), nothing can end the comment.
 
-mod client;
+pub(crate) mod client;
 pub mod harness;
 mod syntax;
-mod types;
+pub(crate) mod types;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;

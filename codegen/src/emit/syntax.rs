@@ -348,6 +348,16 @@ pub(super) fn attribute(path: syn::Path, tokens: TokenStream) -> syn::Attribute 
     }
 }
 
+/// `#[word]`
+pub(super) fn word_attribute(name: &str) -> syn::Attribute {
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::Path(word(name).into()),
+    }
+}
+
 /// `#[doc = literal]`
 pub(super) fn doc(literal: proc_macro2::Literal) -> syn::Attribute {
     syn::Attribute {

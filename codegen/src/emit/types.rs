@@ -53,15 +53,13 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
         TypeKind::Alias(t) => vec![syntax::item_type(doc(), name, ty(t, names, Place::InTypes))],
         TypeKind::Struct(s) => {
             let mut attrs = doc();
-            let all_optional = s
-                .fields
-                .iter()
-                .all(|f| !matches!(Presence::of(f, def.in_request), Presence::Required));
+            let all_optional =
+                s.fields.iter().all(|f| !matches!(Presence::of(f), Presence::Required));
             let mut fields: Vec<syn::Field> = s
                 .fields
                 .iter()
                 .zip(&tn.members)
-                .map(|(f, member)| field(f, member, def.in_request, names, docs))
+                .map(|(f, member)| field(f, member, names, docs))
                 .collect();
             let extra_name = s
                 .additional
@@ -79,8 +77,9 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
                 word("derive").into(),
                 quote!(Debug, Clone, PartialEq, #default ::serde::Serialize #(, #extra)*),
             ));
-            let de = struct_deserialize(&name, s, &tn.members, extra_name.as_ref(), def.in_request);
-            let new = constructor(def, s, &name, &fields, extra_name.as_ref());
+            attrs.push(non_exhaustive());
+            let de = struct_deserialize(&name, s, &tn.members, extra_name.as_ref());
+            let new = constructor(s, &name, &fields, extra_name.as_ref());
             let mut items = vec![syntax::item_struct(attrs, name, fields), de];
             items.extend(new);
             items
@@ -95,6 +94,7 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
                 word("derive").into(),
                 quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord #(, #extra)*),
             ));
+            attrs.push(non_exhaustive());
             let other_doc = docs
                 .trees(Some("A value not known when this client was generated, kept as received."));
             let all = variants
@@ -110,13 +110,12 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
     super::Piece::Items(items)
 }
 
-/// `new` for a request type with required and optional fields: the
-/// required ones as arguments, every other `None`, so that code building a
-/// body this way still compiles when a spec update adds an optional field
-/// (a struct literal would not). Types whose fields are all optional have
-/// `Default` instead.
+/// `new` for a struct with required fields: the required ones as
+/// arguments, every other `None`. Structs are `#[non_exhaustive]`, so this
+/// (or `Default`, for those whose fields are all optional) is how code
+/// outside the crate builds one, and it still compiles when a spec update
+/// adds an optional field, where a struct literal would not.
 fn constructor(
-    def: &TypeDef,
     s: &Struct,
     name: &proc_macro2::Ident,
     fields: &[syn::Field],
@@ -125,14 +124,9 @@ fn constructor(
     let required: Vec<bool> = s
         .fields
         .iter()
-        .map(|f| {
-            matches!(
-                Presence::of(f, def.in_request),
-                Presence::Required | Presence::RequiredNullable
-            )
-        })
+        .map(|f| matches!(Presence::of(f), Presence::Required | Presence::RequiredNullable))
         .collect();
-    if !def.in_request || required.iter().all(|r| *r) || !required.iter().any(|r| *r) {
+    if !required.iter().any(|r| *r) {
         return None;
     }
     let (mut args, mut inits) = (Vec::new(), Vec::new());
@@ -157,6 +151,14 @@ fn constructor(
         }
     })
     .ok()
+}
+
+/// Generated structs and enums are `#[non_exhaustive]`: a spec update that
+/// adds a field, a value, a variant or an answer must not break code that
+/// builds or matches them outside the crate (inside it, the attribute has
+/// no effect).
+fn non_exhaustive() -> syn::Attribute {
+    super::syntax::word_attribute("non_exhaustive")
 }
 
 /// What generated types derive already, by the last segment of the path.
@@ -225,6 +227,7 @@ fn union(
                 #doc
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize #(, #extra)*)]
                 #[serde(untagged)]
+                #[non_exhaustive]
                 pub enum #name {
                     #other_doc
                     #other(::serde_json::Value),
@@ -245,6 +248,7 @@ fn union(
             #doc
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize #(, #extra)*)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #( #variants(#tys), )*
                 #other_doc
@@ -283,6 +287,7 @@ fn union(
         #tag_doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize #(, #extra)*)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variants(#tys), )*
             #other_doc
@@ -309,12 +314,11 @@ fn struct_deserialize(
     s: &Struct,
     members: &[String],
     extra: Option<&proc_macro2::Ident>,
-    in_request: bool,
 ) -> syn::Item {
     let fields = s.fields.iter().zip(members).map(|(f, member)| {
         let member = ident(member);
         let wire = string_literal(&f.name);
-        let finish = match Presence::of(f, in_request) {
+        let finish = match Presence::of(f) {
             Presence::Required => quote!(required),
             Presence::RequiredNullable | Presence::Optional => quote!(optional),
             Presence::OptionalNullable => quote!(nullable),
@@ -335,46 +339,49 @@ enum Presence {
     RequiredNullable,
     /// `Option<T>`, left out when `None`; absent and `null` read as `None`.
     Optional,
-    /// `Option<Option<T>>` in request types, where absent and `null` mean
-    /// different things to the server.
+    /// `Option<Option<T>>`: absent is `None`, `null` is `Some(None)`, which
+    /// a server may read differently (PATCH: `null` clears). In every type,
+    /// whether a request reaches it or not, so that a type's shape depends
+    /// on its schema alone: an operation added elsewhere never changes it.
     OptionalNullable,
 }
 
 impl Presence {
-    fn of(f: &Field, in_request: bool) -> Presence {
+    fn of(f: &Field) -> Presence {
         match (f.required, f.nullable) {
             (true, false) => Presence::Required,
             (true, true) => Presence::RequiredNullable,
-            (false, true) if in_request => Presence::OptionalNullable,
-            (false, _) => Presence::Optional,
+            (false, true) => Presence::OptionalNullable,
+            (false, false) => Presence::Optional,
         }
     }
 }
 
-fn field(f: &Field, member: &str, in_request: bool, names: &Names, docs: &Docs) -> syn::Field {
-    let name = ident(member);
-    let mut attrs = docs.trees(f.docs.as_deref());
+/// A field's type as declared in its struct.
+pub(crate) fn field_ty(f: &Field, names: &Names) -> syn::Type {
     let mut t = ty(&f.ty, names, Place::InTypes);
     if f.boxed {
         t = boxed(t, names);
     }
+    match Presence::of(f) {
+        Presence::Required => t,
+        Presence::RequiredNullable | Presence::Optional => option(t, names),
+        Presence::OptionalNullable => option(option(t, names), names),
+    }
+}
+
+fn field(f: &Field, member: &str, names: &Names, docs: &Docs) -> syn::Field {
+    let name = ident(member);
+    let mut attrs = docs.trees(f.docs.as_deref());
     let mut serde: Vec<TokenStream> = Vec::new();
     if crate::name::ident::bare(member) != f.name {
         let wire = string_literal(&f.name);
         serde.push(quote!(rename = #wire));
     }
-    let t = match Presence::of(f, in_request) {
-        Presence::Required => t,
-        Presence::RequiredNullable => option(t, names),
-        Presence::OptionalNullable => {
-            serde.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
-            option(option(t, names), names)
-        }
-        Presence::Optional => {
-            serde.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
-            option(t, names)
-        }
-    };
+    if matches!(Presence::of(f), Presence::Optional | Presence::OptionalNullable) {
+        serde.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+    }
+    let t = field_ty(f, names);
     if !serde.is_empty() {
         attrs.push(super::syntax::attribute(
             super::syntax::word("serde").into(),
@@ -453,6 +460,7 @@ fn op_enums(op: &Operation, i: usize, names: &Names, docs: &Docs) -> TokenStream
             quote! {
                 #doc
                 #derives
+                #[non_exhaustive]
                 pub enum #name {
                     #(#vs)*
                 }
@@ -517,6 +525,7 @@ fn header_struct(
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Default)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }

@@ -220,6 +220,12 @@ pub fn load_str(text: &str, name: &Path) -> Result<Document> {
     from_raw(raw, name)
 }
 
+/// A document already read (see `as_read`), perhaps changed since: `file`
+/// names it in messages.
+pub fn from_value(value: Value, file: &Path) -> Result<Document> {
+    from_raw(Raw::from(value), file)
+}
+
 fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| {
         Error::new(ErrorKind::Io, &Pointer::root(), format!("cannot read file: {e}")).in_file(path)

@@ -135,15 +135,7 @@ impl<'a> Lowerer<'a> {
         kind: TypeKind,
     ) -> TypeId {
         let id = TypeId(self.types.len());
-        self.types.push(TypeDef {
-            name,
-            docs,
-            kind,
-            pointer,
-            in_request: false,
-            summary: None,
-            derives: Vec::new(),
-        });
+        self.types.push(TypeDef { name, docs, kind, pointer, summary: None, derives: Vec::new() });
         id
     }
 

@@ -1,0 +1,306 @@
+//! The public Rust surface of a module, from its model and names: every item
+//! a user's code can name, keyed by where it comes from in the spec, so two
+//! versions of a spec can be compared item by item whatever they are called.
+
+use std::collections::BTreeMap;
+
+use crate::emit::{self, Place};
+use crate::model::*;
+use crate::name::Names;
+
+/// The items of one module, by key.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Surface {
+    pub items: BTreeMap<String, Item>,
+}
+
+/// One public item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Where it comes from: a type's JSON pointer (`#/components/schemas/Pet`),
+    /// or an operation's method and path with what the item is of it
+    /// (`GET /pets/{id} error`).
+    pub key: String,
+    /// Its JSON pointer in the spec.
+    pub pointer: String,
+    /// Its path in the module: `types::Pet`, `Client::get_pet`.
+    pub path: String,
+    /// The operation it is part of, as `METHOD /path`, when it is one's.
+    pub operation: Option<String>,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Struct {
+        fields: Vec<Member>,
+    },
+    /// A string enum: one variant per value (the catch-all is not listed).
+    Enum {
+        variants: Vec<Member>,
+    },
+    Union {
+        variants: Vec<Member>,
+    },
+    Alias {
+        target: String,
+    },
+    /// A `Client` method.
+    Method {
+        args: Vec<Member>,
+        setters: Vec<Member>,
+        ok: String,
+        err: String,
+    },
+    /// An operation's success or error enum, one variant per answer.
+    Answers {
+        variants: Vec<Member>,
+    },
+    /// An operation's error type when it is another one's enum.
+    AnswersAlias {
+        target: String,
+    },
+    /// The typed headers of one answer.
+    Headers {
+        fields: Vec<Member>,
+    },
+}
+
+/// A field, variant, argument or setter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// What the spec calls it: the property, value, parameter or status.
+    pub wire: String,
+    /// Its Rust name.
+    pub name: String,
+    /// Its Rust type as written; empty when it holds none.
+    pub ty: String,
+    /// A field the spec requires, or an argument (always passed).
+    pub required: bool,
+}
+
+impl Item {
+    /// The item's name in the module.
+    pub fn name(&self) -> &str {
+        self.path.rsplit("::").next().unwrap_or(&self.path)
+    }
+
+    /// The members a caller names, if any.
+    pub fn members(&self) -> &[Member] {
+        match &self.kind {
+            Kind::Struct { fields } | Kind::Headers { fields } => fields,
+            Kind::Enum { variants } | Kind::Union { variants } | Kind::Answers { variants } => {
+                variants
+            }
+            Kind::Method { args, .. } => args,
+            Kind::Alias { .. } | Kind::AnswersAlias { .. } => &[],
+        }
+    }
+}
+
+/// A type as a user reads it: `Option<Vec<types::Pet>>`.
+fn show(t: &syn::Type) -> String {
+    let text = quote::ToTokens::to_token_stream(t).to_string();
+    let mut out: String = text.split_whitespace().collect::<Vec<_>>().join("");
+    for std in ["option", "vec", "string", "boxed", "collections", "convert"] {
+        out = out.replace(&format!("::std::{std}::"), "");
+    }
+    out.replace(',', ", ")
+}
+
+pub fn surface(api: &Api, names: &Names) -> Surface {
+    let mut items = BTreeMap::new();
+    let mut add = |item: Item| {
+        let mut key = item.key.clone();
+        // A pointer lowered twice (rare) keeps both.
+        let mut n = 1;
+        while items.contains_key(&key) {
+            n += 1;
+            key = format!("{} ({n})", item.key);
+        }
+        items.insert(key.clone(), Item { key, ..item });
+    };
+    let op_of = |pointer: &str| {
+        api.operations
+            .iter()
+            .find(|op| pointer.starts_with(&format!("{}/", op.pointer)))
+            .map(op_key)
+    };
+    for (i, def) in api.types.iter().enumerate() {
+        let tn = &names.types[i];
+        let kind = match &def.kind {
+            TypeKind::Struct(s) => Kind::Struct {
+                fields: s
+                    .fields
+                    .iter()
+                    .zip(&tn.members)
+                    .map(|(f, n)| Member {
+                        wire: f.name.clone(),
+                        name: n.clone(),
+                        ty: show(&emit::types::field_ty(f, names)),
+                        required: f.required,
+                    })
+                    .collect(),
+            },
+            TypeKind::Enum(e) => Kind::Enum {
+                variants: e
+                    .values
+                    .iter()
+                    .zip(&tn.members)
+                    .map(|(v, n)| Member {
+                        wire: v.clone(),
+                        name: n.clone(),
+                        ty: String::new(),
+                        required: false,
+                    })
+                    .collect(),
+            },
+            TypeKind::Union(u) => Kind::Union {
+                variants: u
+                    .variants
+                    .iter()
+                    .zip(&tn.members)
+                    .map(|(v, n)| Member {
+                        wire: v.tag_value.clone().unwrap_or_else(|| n.clone()),
+                        name: n.clone(),
+                        ty: show(&emit::ty(&v.ty, names, Place::InTypes)),
+                        required: false,
+                    })
+                    .collect(),
+            },
+            TypeKind::Alias(t) => Kind::Alias { target: show(&emit::ty(t, names, Place::InTypes)) },
+        };
+        let pointer = def.pointer.to_string();
+        add(Item {
+            key: pointer.clone(),
+            operation: op_of(&pointer),
+            pointer,
+            path: format!("types::{}", tn.ident),
+            kind,
+        });
+    }
+    for (op, on) in api.operations.iter().zip(&names.ops) {
+        let key = op_key(op);
+        let pointer = op.pointer.to_string();
+        let item = |role: &str, path: String, kind: Kind| Item {
+            key: format!("{key} {role}"),
+            pointer: pointer.clone(),
+            path,
+            operation: Some(key.clone()),
+            kind,
+        };
+        let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+        let mut wires: Vec<String> = required.iter().map(|p| p.name.clone()).collect();
+        wires.extend(op.body.as_ref().map(|b| format!("body {}", b.media_type)));
+        let args = emit::client::arguments(op, on, names)
+            .into_iter()
+            .zip(wires)
+            .map(|((n, t), wire)| Member {
+                wire,
+                name: n.to_string(),
+                ty: show(&t),
+                required: true,
+            })
+            .collect();
+        let setters = op
+            .params
+            .iter()
+            .zip(&on.setters)
+            .filter_map(|(p, s)| {
+                Some(Member {
+                    wire: p.name.clone(),
+                    name: s.clone()?,
+                    ty: show(&emit::ty(&p.ty, names, Place::InTypes)),
+                    required: false,
+                })
+            })
+            .collect();
+        let (ok, err) = emit::client::answer_types(op, on, names);
+        let method = Kind::Method { args, setters, ok: show(&ok), err: show(&err) };
+        add(Item {
+            key: key.clone(),
+            pointer: pointer.clone(),
+            path: format!("Client::{}", on.method),
+            operation: Some(key.clone()),
+            kind: method,
+        });
+        let answers = |outcomes: &[Outcome], variants: &[String], success: bool| Kind::Answers {
+            variants: outcomes
+                .iter()
+                .zip(variants)
+                .map(|(o, v)| Member {
+                    wire: match &o.content {
+                        Some(c) => format!("{} {}", emit::status_text(o.status), c.media_type),
+                        None => emit::status_text(o.status),
+                    },
+                    name: v.clone(),
+                    ty: o.content.as_ref().map_or(String::new(), |c| {
+                        let t = emit::body_ty(&c.kind, names, Place::InTypes);
+                        if success {
+                            show(&emit::success_body_ty(&c.kind, names, Place::InTypes))
+                        } else {
+                            show(&emit::option(t, names))
+                        }
+                    }),
+                    required: false,
+                })
+                .collect(),
+        };
+        if let Some(success) = &on.success {
+            let kind = answers(&op.success, &on.success_variants, true);
+            add(item("success", format!("types::{success}"), kind));
+        }
+        if let Some(error) = &on.error {
+            let kind = match &on.error_alias_of {
+                Some(target) => Kind::AnswersAlias { target: target.clone() },
+                None => answers(&op.errors, &on.error_variants, false),
+            };
+            add(item("error", format!("types::{error}"), kind));
+        }
+        if let Some(params) = &on.params_struct {
+            let fields = params_fields(op, on, names);
+            add(item("params", format!("types::{params}"), Kind::Struct { fields }));
+        }
+        for set in &on.headers {
+            let outcome = op.success.iter().chain(&op.errors).find(|o| o.status == set.status);
+            let fields = outcome
+                .map(|o| {
+                    o.headers
+                        .iter()
+                        .zip(&set.fields)
+                        .map(|(h, n)| Member {
+                            wire: h.name.clone(),
+                            name: n.clone(),
+                            ty: show(&emit::ty(&h.ty, names, Place::InTypes)),
+                            required: false,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let role = format!("headers {}", emit::status_text(set.status));
+            add(item(&role, format!("types::{}", set.ident), Kind::Headers { fields }));
+        }
+    }
+    Surface { items }
+}
+
+/// The fields of an operation's optional parameters' struct.
+fn params_fields(op: &Operation, on: &crate::name::OpNames, names: &Names) -> Vec<Member> {
+    op.params
+        .iter()
+        .zip(&on.params)
+        .zip(&on.setters)
+        .filter(|(_, s)| s.is_some())
+        .map(|((p, n), _)| Member {
+            wire: p.name.clone(),
+            name: n.clone(),
+            ty: show(&emit::option(emit::ty(&p.ty, names, Place::InTypes), names)),
+            required: false,
+        })
+        .collect()
+}
+
+/// `GET /pets/{id}`.
+pub fn op_key(op: &Operation) -> String {
+    format!("{} {}", op.method.as_str().to_ascii_uppercase(), op.path)
+}
