@@ -38,9 +38,11 @@ pub mod types {
         pub finished_ts: Option<::chrono::DateTime<::chrono::Utc>>,
     }
     crate::runtime::deserialize_struct!(
-        ExportStatusResponse, optional(data_export_id, "data_export_id"), optional(state,
-        "state"), optional(created_ts, "created_ts"), optional(finished_ts,
-        "finished_ts"),
+        ExportStatusResponse,
+        optional(data_export_id, "data_export_id"),
+        optional(state, "state"),
+        optional(created_ts, "created_ts"),
+        optional(finished_ts, "finished_ts"),
     );
     /// Current state of the export job:
     /// - `REQUESTED` — The export has been created and is queued for processing.
@@ -58,8 +60,12 @@ pub mod types {
         Other(String),
     }
     crate::runtime::string_enum!(
-        ExportStatusResponseState, Other, Requested = "REQUESTED", InProgress =
-        "IN_PROGRESS", Completed = "COMPLETED", Failed = "FAILED"
+        ExportStatusResponseState,
+        Other,
+        Requested = "REQUESTED",
+        InProgress = "IN_PROGRESS",
+        Completed = "COMPLETED",
+        Failed = "FAILED",
     );
     /// The successful answers of `exportStatus` (`GET /export_status`).
     #[derive(Debug)]

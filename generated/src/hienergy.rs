@@ -29,8 +29,9 @@ pub mod types {
         pub deduped: Option<bool>,
     }
     crate::runtime::deserialize_struct!(
-        GetExportReportResponse, required(export, "export"), optional(deduped,
-        "deduped"),
+        GetExportReportResponse,
+        required(export, "export"),
+        optional(deduped, "deduped"),
     );
     impl GetExportReportResponse {
         /// The required fields; every optional one is `None`, to set by name.
@@ -82,16 +83,25 @@ pub mod types {
         pub status_url: Option<Option<String>>,
     }
     crate::runtime::deserialize_struct!(
-        GetExportReportResponseExport, required(id, "id"), required(report_type,
-        "report_type"), optional(display_name, "display_name"), required(status,
-        "status"), optional(status_display, "status_display"), optional(parameters,
-        "parameters"), nullable(filename, "filename"), nullable(download_url,
-        "download_url"), nullable(download_expires_in_seconds,
-        "download_expires_in_seconds"), nullable(error_message, "error_message"),
-        nullable(progress, "progress"), nullable(parent_report_id, "parent_report_id"),
-        optional(chunked_export, "chunked_export"), optional(created_at, "created_at"),
-        optional(updated_at, "updated_at"), nullable(started_at, "started_at"),
-        nullable(completed_at, "completed_at"), nullable(status_url, "status_url"),
+        GetExportReportResponseExport,
+        required(id, "id"),
+        required(report_type, "report_type"),
+        optional(display_name, "display_name"),
+        required(status, "status"),
+        optional(status_display, "status_display"),
+        optional(parameters, "parameters"),
+        nullable(filename, "filename"),
+        nullable(download_url, "download_url"),
+        nullable(download_expires_in_seconds, "download_expires_in_seconds"),
+        nullable(error_message, "error_message"),
+        nullable(progress, "progress"),
+        nullable(parent_report_id, "parent_report_id"),
+        optional(chunked_export, "chunked_export"),
+        optional(created_at, "created_at"),
+        optional(updated_at, "updated_at"),
+        nullable(started_at, "started_at"),
+        nullable(completed_at, "completed_at"),
+        nullable(status_url, "status_url"),
     );
     impl GetExportReportResponseExport {
         /// The required fields; every optional one is `None`, to set by name.
@@ -134,9 +144,12 @@ pub mod types {
         Other(String),
     }
     crate::runtime::string_enum!(
-        GetExportReportResponseExportReportType, Other, AdvertisersCsv =
-        "advertisers_csv", DealsExcel = "deals_excel", HotAdvertisersExcel =
-        "hot_advertisers_excel", ClicksDetailsExcel = "clicks_details_excel"
+        GetExportReportResponseExportReportType,
+        Other,
+        AdvertisersCsv = "advertisers_csv",
+        DealsExcel = "deals_excel",
+        HotAdvertisersExcel = "hot_advertisers_excel",
+        ClicksDetailsExcel = "clicks_details_excel",
     );
     /// The `status` property of the `export` property of the 200 `application/json` answer of `getExportReport`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -150,8 +163,12 @@ pub mod types {
         Other(String),
     }
     crate::runtime::string_enum!(
-        GetExportReportResponseExportStatus, Other, Pending = "pending", Processing =
-        "processing", Completed = "completed", Failed = "failed"
+        GetExportReportResponseExportStatus,
+        Other,
+        Pending = "pending",
+        Processing = "processing",
+        Completed = "completed",
+        Failed = "failed",
     );
     /// Set on chunked export parents; reports completed-vs-total chunk counts.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -163,7 +180,8 @@ pub mod types {
         pub total_parts: Option<i64>,
     }
     crate::runtime::deserialize_struct!(
-        GetExportReportResponseExportProgress, optional(parts_ready, "parts_ready"),
+        GetExportReportResponseExportProgress,
+        optional(parts_ready, "parts_ready"),
         optional(total_parts, "total_parts"),
     );
     /// The documented error answers of `getExportReport` (`GET /exports/{id}`).

@@ -42,10 +42,15 @@ pub mod types {
         pub auto_start: Option<bool>,
     }
     crate::runtime::deserialize_struct!(
-        CreateDataExportRequest, required(r#type, "type"), optional(account_ids,
-        "account_ids"), required(start_date, "start_date"), required(end_date,
-        "end_date"), optional(export_columns, "export_columns"), required(file_type,
-        "file_type"), optional(options, "options"), optional(auto_start, "auto_start"),
+        CreateDataExportRequest,
+        required(r#type, "type"),
+        optional(account_ids, "account_ids"),
+        required(start_date, "start_date"),
+        required(end_date, "end_date"),
+        optional(export_columns, "export_columns"),
+        required(file_type, "file_type"),
+        optional(options, "options"),
+        optional(auto_start, "auto_start"),
     );
     impl CreateDataExportRequest {
         /// The required fields; every optional one is `None`, to set by name.
@@ -86,11 +91,19 @@ pub mod types {
         Other(String),
     }
     crate::runtime::string_enum!(
-        CreateDataExportRequestType, Other, Transactions = "transactions", ChatMessages =
-        "chat_messages", MediaVault = "media_vault", TrialLinks = "trial_links",
-        TrackingLinks = "tracking_links", SmartLinks = "smart_links", Payouts =
-        "payouts", Chargebacks = "chargebacks", PublicProfiles = "public_profiles", Fans
-        = "fans", Followings = "followings"
+        CreateDataExportRequestType,
+        Other,
+        Transactions = "transactions",
+        ChatMessages = "chat_messages",
+        MediaVault = "media_vault",
+        TrialLinks = "trial_links",
+        TrackingLinks = "tracking_links",
+        SmartLinks = "smart_links",
+        Payouts = "payouts",
+        Chargebacks = "chargebacks",
+        PublicProfiles = "public_profiles",
+        Fans = "fans",
+        Followings = "followings",
     );
     /// The output file format. Supported formats vary by export type: `csv` or `xlsx` for transactions, chat_messages, trial_links, tracking_links, smart_links, payouts, chargebacks, public_profiles, fans, followings; `zip` for media_vault.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -103,7 +116,11 @@ pub mod types {
         Other(String),
     }
     crate::runtime::string_enum!(
-        CreateDataExportRequestFileType, Other, Csv = "csv", Xlsx = "xlsx", Zip = "zip"
+        CreateDataExportRequestFileType,
+        Other,
+        Csv = "csv",
+        Xlsx = "xlsx",
+        Zip = "zip",
     );
     /// The 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -118,7 +135,9 @@ pub mod types {
         pub meta: Option<CreateDataExportResponseMeta>,
     }
     crate::runtime::deserialize_struct!(
-        CreateDataExportResponse, optional(data, "data"), optional(meta, "_meta"),
+        CreateDataExportResponse,
+        optional(data, "data"),
+        optional(meta, "_meta"),
     );
     /// The `data` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -144,12 +163,16 @@ pub mod types {
         pub credit_calculation_note: Option<String>,
     }
     crate::runtime::deserialize_struct!(
-        CreateDataExportResponseData, optional(id, "id"), optional(r#type, "type"),
-        optional(status, "status"), optional(start_date, "start_date"),
-        optional(end_date, "end_date"), optional(file_type, "file_type"),
-        optional(created_at, "created_at"), optional(requires_scraping,
-        "requires_scraping"), optional(credit_calculation_note,
-        "credit_calculation_note"),
+        CreateDataExportResponseData,
+        optional(id, "id"),
+        optional(r#type, "type"),
+        optional(status, "status"),
+        optional(start_date, "start_date"),
+        optional(end_date, "end_date"),
+        optional(file_type, "file_type"),
+        optional(created_at, "created_at"),
+        optional(requires_scraping, "requires_scraping"),
+        optional(credit_calculation_note, "credit_calculation_note"),
     );
     /// The `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -172,8 +195,10 @@ pub mod types {
         pub rate_limits: Option<CreateDataExportResponseMetaRateLimits>,
     }
     crate::runtime::deserialize_struct!(
-        CreateDataExportResponseMeta, optional(credits, "_credits"), optional(cache,
-        "_cache"), optional(rate_limits, "_rate_limits"),
+        CreateDataExportResponseMeta,
+        optional(credits, "_credits"),
+        optional(cache, "_cache"),
+        optional(rate_limits, "_rate_limits"),
     );
     /// The `_credits` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -187,8 +212,10 @@ pub mod types {
         pub note: Option<String>,
     }
     crate::runtime::deserialize_struct!(
-        CreateDataExportResponseMetaCredits, optional(used, "used"), optional(balance,
-        "balance"), optional(note, "note"),
+        CreateDataExportResponseMetaCredits,
+        optional(used, "used"),
+        optional(balance, "balance"),
+        optional(note, "note"),
     );
     /// The `_cache` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -200,7 +227,8 @@ pub mod types {
         pub note: Option<String>,
     }
     crate::runtime::deserialize_struct!(
-        CreateDataExportResponseMetaCache, optional(is_cached, "is_cached"),
+        CreateDataExportResponseMetaCache,
+        optional(is_cached, "is_cached"),
         optional(note, "note"),
     );
     /// The `_rate_limits` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
@@ -219,9 +247,12 @@ pub mod types {
         pub notice: Option<String>,
     }
     crate::runtime::deserialize_struct!(
-        CreateDataExportResponseMetaRateLimits, optional(limit_minute, "limit_minute"),
-        nullable(limit_day, "limit_day"), optional(remaining_minute, "remaining_minute"),
-        nullable(remaining_day, "remaining_day"), optional(notice, "notice"),
+        CreateDataExportResponseMetaRateLimits,
+        optional(limit_minute, "limit_minute"),
+        nullable(limit_day, "limit_day"),
+        optional(remaining_minute, "remaining_minute"),
+        nullable(remaining_day, "remaining_day"),
+        optional(notice, "notice"),
     );
     /// The 200 `application/json` answer of `getDataExportStatus`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -236,7 +267,9 @@ pub mod types {
         pub meta: Option<GetDataExportStatusResponseMeta>,
     }
     crate::runtime::deserialize_struct!(
-        GetDataExportStatusResponse, optional(data, "data"), optional(meta, "_meta"),
+        GetDataExportStatusResponse,
+        optional(data, "data"),
+        optional(meta, "_meta"),
     );
     /// The `data` property of the 200 `application/json` answer of `getDataExportStatus`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -276,15 +309,23 @@ pub mod types {
         pub failed_reason: Option<Option<String>>,
     }
     crate::runtime::deserialize_struct!(
-        GetDataExportStatusResponseData, optional(id, "id"), optional(r#type, "type"),
-        optional(status, "status"), optional(start_date, "start_date"),
-        optional(end_date, "end_date"), optional(file_type, "file_type"),
-        optional(total_rows, "total_rows"), optional(rows_processed, "rows_processed"),
-        optional(progress_percentage, "progress_percentage"), optional(credit_cost,
-        "credit_cost"), optional(export_columns, "export_columns"), optional(accounts,
-        "accounts"), optional(created_at, "created_at"), nullable(completed_at,
-        "completed_at"), nullable(failed_at, "failed_at"), nullable(failed_reason,
-        "failed_reason"),
+        GetDataExportStatusResponseData,
+        optional(id, "id"),
+        optional(r#type, "type"),
+        optional(status, "status"),
+        optional(start_date, "start_date"),
+        optional(end_date, "end_date"),
+        optional(file_type, "file_type"),
+        optional(total_rows, "total_rows"),
+        optional(rows_processed, "rows_processed"),
+        optional(progress_percentage, "progress_percentage"),
+        optional(credit_cost, "credit_cost"),
+        optional(export_columns, "export_columns"),
+        optional(accounts, "accounts"),
+        optional(created_at, "created_at"),
+        nullable(completed_at, "completed_at"),
+        nullable(failed_at, "failed_at"),
+        nullable(failed_reason, "failed_reason"),
     );
     /// An item of the `accounts` property of the `data` property of the 200 `application/json` answer of `getDataExportStatus`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -296,7 +337,8 @@ pub mod types {
         pub display_name: Option<String>,
     }
     crate::runtime::deserialize_struct!(
-        GetDataExportStatusResponseDataAccountsItem, optional(id, "id"),
+        GetDataExportStatusResponseDataAccountsItem,
+        optional(id, "id"),
         optional(display_name, "display_name"),
     );
     /// The `_meta` property of the 200 `application/json` answer of `getDataExportStatus`.

@@ -30,9 +30,13 @@ pub mod types {
         pub attributes: ::serde_json::Map<String, ::serde_json::Value>,
     }
     crate::runtime::deserialize_struct!(
-        DataExport, required(token, "token"), required(status, "status"),
-        required(created_at, "created_at"), required(export_type, "export_type"),
-        required(manifest, "manifest"), required(attributes, "attributes"),
+        DataExport,
+        required(token, "token"),
+        required(status, "status"),
+        required(created_at, "created_at"),
+        required(export_type, "export_type"),
+        required(manifest, "manifest"),
+        required(attributes, "attributes"),
     );
     impl DataExport {
         /// The required fields; every optional one is `None`, to set by name.
@@ -63,7 +67,9 @@ pub mod types {
         pub errors: Vec<String>,
     }
     crate::runtime::deserialize_struct!(
-        Errors, optional(links, "links"), required(errors, "errors"),
+        Errors,
+        optional(links, "links"),
+        required(errors, "errors"),
     );
     impl Errors {
         /// The required fields; every optional one is `None`, to set by name.
@@ -83,8 +89,10 @@ pub mod types {
         pub valid_until: Option<String>,
     }
     crate::runtime::deserialize_struct!(
-        DataExportManifest, required(files, "files"), optional(completed_at,
-        "completed_at"), optional(valid_until, "valid_until"),
+        DataExportManifest,
+        required(files, "files"),
+        optional(completed_at, "completed_at"),
+        optional(valid_until, "valid_until"),
     );
     impl DataExportManifest {
         /// The required fields; every optional one is `None`, to set by name.
@@ -121,8 +129,12 @@ pub mod types {
         pub prev: Option<Option<String>>,
     }
     crate::runtime::deserialize_struct!(
-        Links, nullable(self_, "self"), nullable(first, "first"), nullable(next, "next"),
-        nullable(last, "last"), nullable(prev, "prev"),
+        Links,
+        nullable(self_, "self"),
+        nullable(first, "first"),
+        nullable(next, "next"),
+        nullable(last, "last"),
+        nullable(prev, "prev"),
     );
     /// The successful answers of `getDataExport` (`GET /data_exports/{data_export_token}`).
     #[derive(Debug, Clone, PartialEq)]

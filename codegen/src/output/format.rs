@@ -42,7 +42,7 @@ fn format_block(block: &Block<'_>, out: &mut String) -> Result<()> {
     let render = |range: std::ops::Range<usize>| {
         let docs = Docs::apart();
         let file = block_file(block, range, &docs)?;
-        Ok(put_docs(&prettyplease::unparse(&file), &docs.into_lines()))
+        Ok(one_per_line(&put_docs(&prettyplease::unparse(&file), &docs.into_lines())))
     };
     if ranges.len() == 1 {
         out.push_str(&render(ranges[0].clone())?);
@@ -287,7 +287,85 @@ fn put_docs(text: &str, docs: &[Vec<String>]) -> String {
 }
 
 fn unparse(tokens: TokenStream) -> Result<String> {
-    Ok(prettyplease::unparse(&parse(tokens)?))
+    Ok(one_per_line(&prettyplease::unparse(&parse(tokens)?)))
+}
+
+/// The runtime macros whose arguments are a list of the spec's fields or
+/// values, one argument a line.
+const LISTS: [&str; 2] = ["crate::runtime::deserialize_struct!(", "crate::runtime::string_enum!("];
+
+/// `text` with each call of a `LISTS` macro laid out one argument a line.
+/// The formatter fills macro arguments like prose, so one field added to a
+/// spec re-wrapped the lines of its neighbours; laid out this way, a change
+/// of one field or value in the spec is a diff of its own line only.
+fn one_per_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut lines = text.split_inclusive('\n');
+    while let Some(line) = lines.next() {
+        let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
+        let Some(open) = LISTS.iter().find(|m| body.starts_with(**m)) else {
+            out.push_str(line);
+            continue;
+        };
+        let args = if body.trim_end() == *open {
+            // Wrapped by the formatter: its breaks were spaces.
+            let close = format!("{indent});");
+            let mut joined = Vec::new();
+            for next in lines.by_ref() {
+                if next.trim_end() == close {
+                    break;
+                }
+                joined.push(next.trim());
+            }
+            joined.join(" ")
+        } else {
+            let inner = body.trim_end().strip_prefix(open).and_then(|b| b.strip_suffix(");"));
+            match inner {
+                Some(inner) => inner.to_string(),
+                None => {
+                    out.push_str(line);
+                    continue;
+                }
+            }
+        };
+        out.push_str(indent);
+        out.push_str(open);
+        out.push('\n');
+        for arg in top_level_args(&args) {
+            out.push_str(indent);
+            out.push_str("    ");
+            out.push_str(arg);
+            out.push_str(",\n");
+        }
+        out.push_str(indent);
+        out.push_str(");\n");
+    }
+    out
+}
+
+/// `args` split at the commas outside brackets and string literals, each
+/// trimmed; empty pieces (a trailing comma) are left out.
+fn top_level_args(args: &str) -> Vec<&str> {
+    let (mut depth, mut in_string, mut escaped, mut start) = (0usize, false, false, 0);
+    let mut out = Vec::new();
+    for (i, c) in args.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '(' | '[' | '{' if !in_string => depth += 1,
+            ')' | ']' | '}' if !in_string => depth = depth.saturating_sub(1),
+            ',' if !in_string && depth == 0 => {
+                out.push(args[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(args[start..].trim());
+    out.retain(|a| !a.is_empty());
+    out
 }
 
 fn parse(tokens: TokenStream) -> Result<syn::File> {
@@ -314,6 +392,33 @@ pub fn preamble(source: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_macros_get_one_argument_a_line() {
+        let text = unparse(quote! {
+            crate::runtime::deserialize_struct!(GetDataExportStatusResponse, optional(data, "data"), optional(meta, "_meta"), required(some_long_field_name, "a, (b) \"c\" \\"), ..additional_properties,);
+            crate::runtime::string_enum!(Kind, Other, A = "a");
+            other!(x, y);
+        })
+        .unwrap();
+        assert_eq!(
+            text,
+            r#"crate::runtime::deserialize_struct!(
+    GetDataExportStatusResponse,
+    optional(data, "data"),
+    optional(meta, "_meta"),
+    required(some_long_field_name, "a, (b) \"c\" \\"),
+    ..additional_properties,
+);
+crate::runtime::string_enum!(
+    Kind,
+    Other,
+    A = "a",
+);
+other!(x, y);
+"#
+        );
+    }
 
     fn block(
         len: usize,
