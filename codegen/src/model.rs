@@ -83,6 +83,8 @@ pub struct TypeDef {
     pub summary: Option<String>,
     /// Derives the user's settings add (Rust paths, checked when read).
     pub derives: Vec<String>,
+    /// `deprecated: true` on the schema.
+    pub deprecated: bool,
 }
 
 /// Where a type's name comes from. Spec names win collisions over place names.
@@ -165,6 +167,8 @@ pub struct Field {
     pub docs: Option<String>,
     /// Set by analysis: the field closes a cycle of by-value containment.
     pub boxed: bool,
+    /// `deprecated: true` on the property's schema.
+    pub deprecated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -355,6 +359,7 @@ pub struct Param {
     pub explode: bool,
     /// `style: deepObject`: objects as `name[key]=value`.
     pub deep_object: bool,
+    pub deprecated: bool,
 }
 
 impl Param {

@@ -2,6 +2,7 @@
 
 //! Public API (version 1.0.0)
 #![allow(
+    deprecated,
     clippy::large_enum_variant,
     clippy::too_many_arguments,
     clippy::enum_variant_names,

@@ -4,6 +4,7 @@
 //!
 //! Rebuilt from the rendered documentation page of `GET /exports/{id}`; see specs/README.md for what was filled in.
 #![allow(
+    deprecated,
     clippy::large_enum_variant,
     clippy::too_many_arguments,
     clippy::enum_variant_names,

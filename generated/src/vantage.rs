@@ -4,6 +4,7 @@
 //!
 //! Vantage API
 #![allow(
+    deprecated,
     clippy::large_enum_variant,
     clippy::too_many_arguments,
     clippy::enum_variant_names,

@@ -58,6 +58,7 @@ fn an_any_of_with_a_bare_nullable_object_is_an_optional_reference() {
 }
 
 #[tokio::test]
+#[allow(deprecated)] // `deletePet` is deprecated in the spec
 async fn operations_that_answer_the_same_errors_share_one_enum_under_both_names() {
     use fixtures::runtime::Error;
     use fixtures::zoo::types::{DeletePetError, GetPetError};

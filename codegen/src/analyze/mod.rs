@@ -100,17 +100,19 @@ fn map_kind(kind: &mut TypeKind, f: &impl Fn(TypeId) -> TypeId) {
 fn dedup(api: &mut Api) {
     let n = api.types.len();
     let mut class: Vec<usize> = (0..n).collect();
-    let mut seen: HashMap<(TypeKind, Option<String>), usize> = HashMap::new();
+    let mut seen: HashMap<(TypeKind, Option<String>, bool), usize> = HashMap::new();
     for id in (0..n).rev() {
-        if !matches!(api.types[id].name, NameHint::Place(_)) {
+        let def = &api.types[id];
+        if !matches!(def.name, NameHint::Place(_)) {
             continue;
         }
-        let mut key = api.types[id].kind.clone();
-        map_kind(&mut key, &|t| TypeId(class[t.0]));
-        match seen.get(&(key.clone(), api.types[id].docs.clone())) {
+        let mut kind = def.kind.clone();
+        map_kind(&mut kind, &|t| TypeId(class[t.0]));
+        let key = (kind, def.docs.clone(), def.deprecated);
+        match seen.get(&key) {
             Some(&c) => class[id] = c,
             None => {
-                seen.insert((key, api.types[id].docs.clone()), id);
+                seen.insert(key, id);
             }
         }
     }

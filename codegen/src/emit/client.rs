@@ -361,7 +361,10 @@ fn operation(
             .collect();
         text.push_str(&lines.join("\n"));
     }
-    let doc = docs.trees(Some(&text));
+    let mut doc = docs.trees(Some(&text));
+    if op.deprecated {
+        doc.push(super::deprecated(op.description.as_deref().or(op.summary.as_deref())));
+    }
 
     let req = || var(word("req"));
     let runtime = |item: &str| path_expr(syntax::runtime(&[item]));
@@ -531,10 +534,12 @@ pub(super) fn params_items(
             }
             _ => (quote!(#t), quote!(#f)),
         };
+        let deprecated = p.deprecated.then(|| super::deprecated(p.docs.as_deref()));
         quote! {
             #doc
             #sep
             #wire
+            #deprecated
             pub fn #setter(mut self, #f: #arg) -> Self {
                 self.params_mut().#f = ::std::option::Option::Some(#value);
                 self

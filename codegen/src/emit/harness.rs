@@ -50,6 +50,8 @@ pub fn harness(api: &Api, names: &Names, module: &str) -> TokenStream {
         }
     }
     quote! {
+        // Every operation is called, deprecated ones too.
+        #![allow(deprecated)]
         use crate::#module::{types, Client};
         use crate::harness_support as s;
 

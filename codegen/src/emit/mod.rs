@@ -67,6 +67,9 @@ pub fn module<'a>(api: &'a Api, names: &'a Names) -> ModuleTokens<'a> {
         // Vendor prose becomes doc comments and vendor names become enum
         // variants; these lints judge style the spec decides, not we.
         #![allow(
+            // What the spec deprecates warns where the user's code names it;
+            // the module itself still has to use it.
+            deprecated,
             clippy::large_enum_variant,
             clippy::too_many_arguments,
             clippy::enum_variant_names,
@@ -230,6 +233,29 @@ fn raw_str(text: &str) -> Literal {
 /// methods; most of a spec's names, paths and media types are printable
 /// ASCII without quotes or backslashes, which it would leave as they are,
 /// and those are only copied.
+/// `#[deprecated]` for what the spec marks `deprecated: true`, with a note
+/// of the spec's own words about it: the first paragraph of `text` that
+/// speaks of deprecation, on one line ("Deprecated: use `getPets`").
+pub(crate) fn deprecated(text: Option<&str>) -> syn::Attribute {
+    const MAX_NOTE: usize = 300;
+    let note = text.and_then(|t| {
+        t.split("\n\n").find(|p| p.to_ascii_lowercase().contains("deprecat")).map(|p| {
+            let line = p.split_whitespace().collect::<Vec<_>>().join(" ");
+            match line.char_indices().nth(MAX_NOTE) {
+                Some((cut, _)) => format!("{}…", &line[..cut]),
+                None => line,
+            }
+        })
+    });
+    match note {
+        Some(note) => {
+            let note = string_literal(&note);
+            syntax::attribute(syntax::word("deprecated").into(), quote!(note = #note))
+        }
+        None => syntax::word_attribute("deprecated"),
+    }
+}
+
 pub(crate) fn string_literal(text: &str) -> Literal {
     let plain = text.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\');
     if !plain {

@@ -48,11 +48,21 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
     let items = match &def.kind {
         TypeKind::Union(u) => {
             let extra = extra_derives(def, BUILT_IN_UNION);
-            return super::Piece::Tokens(union(u, &name, tn, names, docs.of(text), docs, &extra));
+            let mut doc = docs.of(text);
+            if def.deprecated {
+                let attr = super::deprecated(def.docs.as_deref());
+                doc.extend(quote!(#attr));
+            }
+            return super::Piece::Tokens(union(u, &name, tn, names, doc, docs, &extra));
         }
-        TypeKind::Alias(t) => vec![syntax::item_type(doc(), name, ty(t, names, Place::InTypes))],
+        TypeKind::Alias(t) => {
+            let mut attrs = doc();
+            attrs.extend(def.deprecated.then(|| super::deprecated(def.docs.as_deref())));
+            vec![syntax::item_type(attrs, name, ty(t, names, Place::InTypes))]
+        }
         TypeKind::Struct(s) => {
             let mut attrs = doc();
+            attrs.extend(def.deprecated.then(|| super::deprecated(def.docs.as_deref())));
             let all_optional =
                 s.fields.iter().all(|f| !matches!(Presence::of(f), Presence::Required));
             let mut fields: Vec<syn::Field> = s
@@ -86,6 +96,7 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
         }
         TypeKind::Enum(e) => {
             let mut attrs = doc();
+            attrs.extend(def.deprecated.then(|| super::deprecated(def.docs.as_deref())));
             let variants: Vec<_> = tn.members.iter().map(|m| ident(m)).collect();
             let values = e.values.iter().map(|v| string_literal(v));
             let other = ident(tn.extra.as_deref().expect("named with the enum"));
@@ -373,6 +384,7 @@ pub(crate) fn field_ty(f: &Field, names: &Names) -> syn::Type {
 fn field(f: &Field, member: &str, names: &Names, docs: &Docs) -> syn::Field {
     let name = ident(member);
     let mut attrs = docs.trees(f.docs.as_deref());
+    attrs.extend(f.deprecated.then(|| super::deprecated(f.docs.as_deref())));
     let mut serde: Vec<TokenStream> = Vec::new();
     if crate::name::ident::bare(member) != f.name {
         let wire = string_literal(&f.name);

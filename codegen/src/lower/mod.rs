@@ -135,7 +135,15 @@ impl<'a> Lowerer<'a> {
         kind: TypeKind,
     ) -> TypeId {
         let id = TypeId(self.types.len());
-        self.types.push(TypeDef { name, docs, kind, pointer, summary: None, derives: Vec::new() });
+        self.types.push(TypeDef {
+            name,
+            docs,
+            kind,
+            pointer,
+            summary: None,
+            derives: Vec::new(),
+            deprecated: false,
+        });
         id
     }
 
@@ -156,6 +164,7 @@ impl<'a> Lowerer<'a> {
                 if value.get("nullable") == Some(&Value::Bool(true)) {
                     self.nullable_components.insert(id);
                 }
+                self.types[id.0].deprecated = value.get("deprecated") == Some(&Value::Bool(true));
                 (id, name, value)
             })
             .collect();

@@ -225,6 +225,7 @@ impl Lowerer<'_> {
             docs: with_default(d.description.clone(), default),
             explode,
             deep_object,
+            deprecated: d.deprecated == Some(true),
         })
     }
 
@@ -472,6 +473,7 @@ pub(super) fn path_template(path: &str, params: &mut Vec<Param>) -> Vec<PathPart
                         docs: None,
                         explode: false,
                         deep_object: false,
+                        deprecated: false,
                     });
                     params.len() - 1
                 }

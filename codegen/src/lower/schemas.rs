@@ -108,6 +108,7 @@ impl Lowerer<'_> {
                         at.clone(),
                         kind,
                     );
+                    self.types[id.0].deprecated = s.schema_data.deprecated;
                     Ok(Ty::Named(id))
                 }
             };
@@ -119,6 +120,7 @@ impl Lowerer<'_> {
             TypeKind::Alias(Ty::Json),
         );
         self.by_pointer.insert(at.clone(), id);
+        self.types[id.0].deprecated = s.schema_data.deprecated;
         self.types[id.0].kind = match self.schema(s, at, place)? {
             Lowered::Kind(kind) => kind,
             Lowered::Ty(t) => TypeKind::Alias(t),
@@ -371,6 +373,16 @@ impl Lowerer<'_> {
                     target.is_some_and(|v| v["readOnly"] == true || v["writeOnly"] == true)
                 }
             };
+            // A component's own deprecation is on its type.
+            let deprecated = match prop {
+                ReferenceOr::Item(s) => s.schema_data.deprecated,
+                ReferenceOr::Reference { reference }
+                    if !reference.starts_with("#/components/schemas/") =>
+                {
+                    target.is_some_and(|v| v["deprecated"] == true)
+                }
+                ReferenceOr::Reference { .. } => false,
+            };
             fields.push(Field {
                 name: name.clone(),
                 ty,
@@ -378,6 +390,7 @@ impl Lowerer<'_> {
                 nullable,
                 docs,
                 boxed: false,
+                deprecated,
             });
         }
         // A name the schema requires but does not describe (telnyx's
@@ -397,6 +410,7 @@ impl Lowerer<'_> {
                     nullable: false,
                     docs: Some("Required by the spec, which does not describe it.".into()),
                     boxed: false,
+                    deprecated: false,
                 });
             }
         }
