@@ -360,6 +360,9 @@ pub struct Param {
     /// `style: deepObject`: objects as `name[key]=value`.
     pub deep_object: bool,
     pub deprecated: bool,
+    /// Where the parameter is declared (the operation, for a path parameter
+    /// only the template names).
+    pub pointer: Pointer,
 }
 
 impl Param {

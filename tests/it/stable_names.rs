@@ -34,7 +34,21 @@ fn removing_an_operation_renames_nothing_else() {
         for (path, method) in diff::operations(&document) {
             let without = diff::without_operation(&document, &path, &method);
             let after = diff::surface_of(without, &spec).unwrap();
-            let touched = vec![format!("{} {path}", method.to_ascii_uppercase())];
+            let touched: Vec<String> = whole
+                .items
+                .values()
+                .filter(|i| {
+                    i.pointer
+                        == codegen::pointer::Pointer::root()
+                            .push("paths")
+                            .push(&path)
+                            .push(&method)
+                            .to_string()
+                })
+                .filter_map(|i| i.operation.clone())
+                .take(1)
+                .collect();
+            assert_eq!(touched.len(), 1, "{}: no item for {method} {path}", spec.display());
             let renamed = diff::renamed(&whole, &after, &touched);
             assert!(
                 renamed.is_empty(),

@@ -33,6 +33,9 @@ pub enum Command {
     Fuzz(Fuzz),
     /// Random specs generated and compiled in one batch crate.
     FuzzCompile(FuzzCompile),
+    /// What a spec update does to the generated module: wire and Rust
+    /// findings, and the semver bump they call for.
+    Diff(Diff),
     /// The document a `structured` fuzz input stands for, as JSON on stdout.
     FuzzRender(FuzzRender),
     /// The child process of `corpus`: one spec, one JSON line.
@@ -56,6 +59,35 @@ pub struct Codegen {
     /// The flags of `openapi-rust` (codegen's command line).
     #[command(flatten)]
     pub standalone: codegen::cli::Standalone,
+}
+
+#[derive(Args)]
+#[command(
+    after_help = "Prints markdown (or JSON with --json) on stdout; the last line printed, on \
+stdout (stderr with --json), is `diff: B breaking, M may break, S safe; suggested bump: \
+major|minor|patch`. Exits 0 whatever it finds; non-zero when a spec cannot be read, or when \
+--witness finds a breaking Rust finding no program confirms."
+)]
+pub struct Diff {
+    /// The old spec: a file, or `git:REV` for NEW as committed at REV
+    /// (e.g. `git:HEAD`), its overlay too.
+    pub old: String,
+    /// The new spec.
+    pub new: PathBuf,
+    /// JSON for scripts instead of markdown.
+    #[arg(long)]
+    pub json: bool,
+    /// Check each breaking Rust finding with a program that compiles
+    /// against the old crate and must fail against the new one.
+    #[arg(long)]
+    pub witness: bool,
+    /// Also run cargo-semver-checks on the two generated crates and npm
+    /// openapi-diff on the two specs, and list where they disagree.
+    #[arg(long)]
+    pub cross_check: bool,
+    /// Where --witness and --cross-check build [default: target/diff].
+    #[arg(long, value_name = "DIR")]
+    pub work: Option<PathBuf>,
 }
 
 #[derive(Args)]

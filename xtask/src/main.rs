@@ -9,6 +9,7 @@ mod bench;
 mod children;
 mod conformance;
 mod corpus;
+mod diff;
 mod flags;
 mod fuzz;
 
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         flags::Command::Fuzz(f) => fuzz::run(&root, f),
         flags::Command::FuzzCompile(f) => fuzz::compile(&root, f),
         flags::Command::FuzzRender(f) => fuzz::render(f),
+        flags::Command::Diff(f) => diff::run(&root, f),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,26 +1,125 @@
-//! What a spec update does to the generated module: the public Rust
-//! surface of each version (`surface`), compared item by item.
+//! What a spec update does to the generated module, on two axes: the wire
+//! (`wire`: what a client that followed the old contract may now get
+//! wrong) and the Rust source (`rust`: what code written against the old
+//! module may no longer compile), each finding with a severity, its JSON
+//! pointers in both specs and its Rust path; then a suggested semver bump
+//! (`report`).
 //!
 //! This stage comes after the pipeline: it runs the stages up to naming on
 //! each version, and borrows emit's spelling of types so that what it
 //! reports is what the module declares.
 
+pub mod report;
+pub mod rust;
 pub mod surface;
+pub mod wire;
 
 use std::path::Path;
 
 use serde_json::Value;
 
+use crate::model::{Api, TypeId, TypeKind};
+use crate::name::Names;
 use crate::{config, input, Result, Selection};
+pub use report::Report;
 pub use surface::{Item, Kind, Member, Surface};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Axis {
+    Wire,
+    Rust,
+}
+
+/// Ordered from worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Breaking,
+    MayBreak,
+    Safe,
+}
+
+/// One thing a spec update changed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    pub axis: Axis,
+    /// The check: oasdiff's id where one fits, `rust-...` for the Rust axis.
+    pub id: &'static str,
+    pub severity: Severity,
+    /// JSON pointers in the old and the new spec.
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// The Rust item it concerns, in the module: `Client::get_pet`,
+    /// `types::Pet::name`.
+    pub rust: Option<String>,
+    pub message: String,
+    /// For a breaking Rust finding: code that compiles against the old
+    /// module and must not against the new (see `witness`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness: Option<String>,
+}
+
+/// One version of a spec, read as far as naming.
+pub struct Version {
+    pub api: Api,
+    pub names: Names,
+    pub surface: Surface,
+    /// `info.version`.
+    pub version: String,
+}
+
+impl Version {
+    /// The version of a document (as `input::as_read` gives it), with the
+    /// user's settings beside `file`.
+    pub fn read(document: Value, file: &Path) -> Result<Version> {
+        let settings = config::for_spec(file)?;
+        let doc = input::from_value(document, file)?;
+        let (api, names) = crate::named(doc, &Selection::default(), &settings, &mut |_| {})?;
+        let surface = surface::surface(&api, &names);
+        let version = api.version.clone();
+        Ok(Version { api, names, surface, version })
+    }
+
+    /// `Client::<method>` of operation `i`.
+    pub(crate) fn method(&self, i: usize) -> String {
+        format!("Client::{}", self.names.ops[i].method)
+    }
+
+    /// The type an alias stands for, through aliases of named types.
+    pub(crate) fn definition(&self, mut id: TypeId) -> TypeId {
+        for _ in 0..16 {
+            match &self.api.types[id.0].kind {
+                TypeKind::Alias(crate::model::Ty::Named(next)) => id = *next,
+                _ => break,
+            }
+        }
+        id
+    }
+
+    pub(crate) fn type_path(&self, id: TypeId) -> String {
+        format!("types::{}", self.names.types[id.0].ident)
+    }
+
+    /// `types::<Struct>::<field>` of the property `wire` of struct `id`.
+    pub(crate) fn field(&self, id: TypeId, wire: &str) -> Option<String> {
+        let TypeKind::Struct(s) = &self.api.types[id.0].kind else { return None };
+        let i = s.fields.iter().position(|f| f.name == wire)?;
+        Some(format!("{}::{}", self.type_path(id), self.names.types[id.0].members[i]))
+    }
+}
+
+/// Both axes of the change from `old` to `new`.
+pub fn compare(old: &Version, new: &Version) -> Report {
+    let mut findings = wire::compare(old, new);
+    findings.extend(rust::compare(&old.surface, &new.surface));
+    Report::new(findings, &old.version, &new.version)
+}
 
 /// The surface of the whole API of a document (as `input::as_read` gives
 /// it), with the user's settings beside `file`.
 pub fn surface_of(document: Value, file: &Path) -> Result<Surface> {
-    let settings = config::for_spec(file)?;
-    let doc = input::from_value(document, file)?;
-    let (api, names) = crate::named(doc, &Selection::default(), &settings, &mut |_| {})?;
-    Ok(surface::surface(&api, &names))
+    Version::read(document, file).map(|v| v.surface)
 }
 
 /// The operations of a document, as `(path, method)` in document order.

@@ -28,6 +28,10 @@ pub struct Item {
     /// The operation it is part of, as `METHOD /path`, when it is one's.
     pub operation: Option<String>,
     pub kind: Kind,
+    /// `#[deprecated]`.
+    pub deprecated: bool,
+    /// A type a request body reaches: code outside the crate builds it.
+    pub in_request: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +81,7 @@ pub struct Member {
     pub ty: String,
     /// A field the spec requires, or an argument (always passed).
     pub required: bool,
+    pub deprecated: bool,
 }
 
 impl Item {
@@ -126,6 +131,7 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
             .find(|op| pointer.starts_with(&format!("{}/", op.pointer)))
             .map(op_key)
     };
+    let in_request = reached_by_requests(api);
     for (i, def) in api.types.iter().enumerate() {
         let tn = &names.types[i];
         let kind = match &def.kind {
@@ -139,6 +145,7 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
                         name: n.clone(),
                         ty: show(&emit::types::field_ty(f, names)),
                         required: f.required,
+                        deprecated: f.deprecated,
                     })
                     .collect(),
             },
@@ -152,6 +159,7 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
                         name: n.clone(),
                         ty: String::new(),
                         required: false,
+                        deprecated: false,
                     })
                     .collect(),
             },
@@ -165,6 +173,7 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
                         name: n.clone(),
                         ty: show(&emit::ty(&v.ty, names, Place::InTypes)),
                         required: false,
+                        deprecated: false,
                     })
                     .collect(),
             },
@@ -177,6 +186,8 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
             pointer,
             path: format!("types::{}", tn.ident),
             kind,
+            deprecated: def.deprecated,
+            in_request: in_request[i],
         });
     }
     for (op, on) in api.operations.iter().zip(&names.ops) {
@@ -188,6 +199,8 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
             path,
             operation: Some(key.clone()),
             kind,
+            deprecated: false,
+            in_request: false,
         };
         let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
         let mut wires: Vec<String> = required.iter().map(|p| p.name.clone()).collect();
@@ -200,6 +213,7 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
                 name: n.to_string(),
                 ty: show(&t),
                 required: true,
+                deprecated: false,
             })
             .collect();
         let setters = op
@@ -212,6 +226,7 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
                     name: s.clone()?,
                     ty: show(&emit::ty(&p.ty, names, Place::InTypes)),
                     required: false,
+                    deprecated: p.deprecated,
                 })
             })
             .collect();
@@ -223,6 +238,8 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
             path: format!("Client::{}", on.method),
             operation: Some(key.clone()),
             kind: method,
+            deprecated: op.deprecated,
+            in_request: false,
         });
         let answers = |outcomes: &[Outcome], variants: &[String], success: bool| Kind::Answers {
             variants: outcomes
@@ -243,6 +260,7 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
                         }
                     }),
                     required: false,
+                    deprecated: false,
                 })
                 .collect(),
         };
@@ -273,6 +291,7 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
                             name: n.clone(),
                             ty: show(&emit::ty(&h.ty, names, Place::InTypes)),
                             required: false,
+                            deprecated: false,
                         })
                         .collect()
                 })
@@ -296,11 +315,51 @@ fn params_fields(op: &Operation, on: &crate::name::OpNames, names: &Names) -> Ve
             name: n.clone(),
             ty: show(&emit::option(emit::ty(&p.ty, names, Place::InTypes), names)),
             required: false,
+            deprecated: p.deprecated,
         })
         .collect()
 }
 
-/// `GET /pets/{id}`.
+/// Per type, whether a request body reaches it.
+fn reached_by_requests(api: &Api) -> Vec<bool> {
+    fn named(ty: &Ty, out: &mut Vec<TypeId>) {
+        match ty {
+            Ty::Named(id) => out.push(*id),
+            Ty::Nullable(t) | Ty::List(t) | Ty::Map(t) => named(t, out),
+            _ => {}
+        }
+    }
+    let mut reached = vec![false; api.types.len()];
+    let mut stack = Vec::new();
+    for op in &api.operations {
+        if let Some(Body { kind: BodyKind::Json(ty) | BodyKind::Form(ty), .. }) = &op.body {
+            named(ty, &mut stack);
+        }
+    }
+    while let Some(id) = stack.pop() {
+        if std::mem::replace(&mut reached[id.0], true) {
+            continue;
+        }
+        api.types[id.0].kind.members().into_iter().for_each(|t| named(t, &mut stack));
+    }
+    reached
+}
+
+/// `GET /pets/{}`: path parameters' names left out, as servers route
+/// (a parameter renamed in the template is the same operation).
 pub fn op_key(op: &Operation) -> String {
-    format!("{} {}", op.method.as_str().to_ascii_uppercase(), op.path)
+    let mut path = String::with_capacity(op.path.len());
+    let mut in_param = false;
+    for c in op.path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                path.push_str("{}");
+            }
+            '}' => in_param = false,
+            _ if in_param => {}
+            c => path.push(c),
+        }
+    }
+    format!("{} {path}", op.method.as_str().to_ascii_uppercase())
 }

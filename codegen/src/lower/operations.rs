@@ -138,7 +138,7 @@ impl Lowerer<'_> {
         for (p, p_at) in &resolved {
             params.push(self.param(&id, p, p_at)?);
         }
-        let path_parts = path_template(path, &mut params);
+        let path_parts = path_template(path, &mut params, at);
 
         let body = match &op.request_body {
             None => None,
@@ -226,6 +226,7 @@ impl Lowerer<'_> {
             explode,
             deep_object,
             deprecated: d.deprecated == Some(true),
+            pointer: at.clone(),
         })
     }
 
@@ -450,7 +451,7 @@ pub(super) fn is_multipart(media: &str) -> bool {
 /// parameter the operation does not declare becomes a required string
 /// parameter (specs in the wild forget them); declared path parameters the
 /// template never uses are dropped, since there is nowhere to send them.
-pub(super) fn path_template(path: &str, params: &mut Vec<Param>) -> Vec<PathPart> {
+pub(super) fn path_template(path: &str, params: &mut Vec<Param>, at: &Pointer) -> Vec<PathPart> {
     let mut parts = Vec::new();
     let mut rest = path;
     let mut used = Vec::new();
@@ -474,6 +475,7 @@ pub(super) fn path_template(path: &str, params: &mut Vec<Param>) -> Vec<PathPart
                         explode: false,
                         deep_object: false,
                         deprecated: false,
+                        pointer: at.clone(),
                     });
                     params.len() - 1
                 }

@@ -1,0 +1,370 @@
+//! The Rust-source axis: what code written against the old module may now
+//! fail to compile or do differently, from the two surfaces (never from
+//! the text of the code).
+
+use std::collections::HashMap;
+
+use super::surface::{Item, Kind, Member, Surface};
+use super::{Axis, Finding, Severity};
+
+pub fn compare(old: &Surface, new: &Surface) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let old_by_name = by_name(old);
+    let new_by_name = by_name(new);
+    for (key, a) in &old.items {
+        match new.items.get(key) {
+            None => out.push(removed(a)),
+            Some(b) => item(a, b, &old_by_name, &new_by_name, &mut out),
+        }
+    }
+    for (key, b) in &new.items {
+        if !old.items.contains_key(key) {
+            let (id, what) =
+                if is_fn(b) { ("rust-fn-added", "fn") } else { ("rust-type-added", "type") };
+            out.push(finding(id, Severity::Safe, None, Some(b), &b.path, format!("new {what}")));
+        }
+    }
+    out
+}
+
+fn by_name(s: &Surface) -> HashMap<&str, &Item> {
+    s.items.values().filter(|i| !is_fn(i)).map(|i| (i.name(), i)).collect()
+}
+
+fn is_fn(i: &Item) -> bool {
+    matches!(i.kind, Kind::Method { .. })
+}
+
+fn finding(
+    id: &'static str,
+    severity: Severity,
+    old: Option<&Item>,
+    new: Option<&Item>,
+    rust: &str,
+    message: String,
+) -> Finding {
+    Finding {
+        axis: Axis::Rust,
+        id,
+        severity,
+        old: old.map(|i| i.pointer.clone()),
+        new: new.map(|i| i.pointer.clone()),
+        rust: Some(rust.to_string()),
+        message,
+        witness: None,
+    }
+}
+
+/// A member's finding points at the member: a property of a schema, a
+/// value of an enum (the schema), a parameter or an answer (the operation).
+fn at_member(mut f: Finding, a: &Item, b: &Item, wire: &str, property: bool) -> Finding {
+    if property && !a.key.contains(' ') {
+        let escaped = wire.replace('~', "~0").replace('/', "~1");
+        // Where the member is not, the finding points at its schema.
+        if !f.id.contains("-added") {
+            f.old = Some(format!("{}/properties/{escaped}", a.pointer));
+        }
+        if !f.id.ends_with("-removed") {
+            f.new = Some(format!("{}/properties/{escaped}", b.pointer));
+        }
+    }
+    f
+}
+
+fn removed(a: &Item) -> Finding {
+    let (id, what) =
+        if is_fn(a) { ("rust-fn-removed", "fn") } else { ("rust-type-removed", "type") };
+    // Only `Default` and the setters build a parameter struct.
+    let severity = if a.key.ends_with(" params") { Severity::MayBreak } else { Severity::Breaking };
+    finding(id, severity, Some(a), None, &a.path, format!("{what} `{}` removed", a.path))
+}
+
+/// The item an alias stands for, followed through aliases (at most a few).
+fn resolve<'a>(mut i: &'a Item, names: &HashMap<&str, &'a Item>) -> &'a Item {
+    for _ in 0..8 {
+        let target = match &i.kind {
+            Kind::Alias { target } | Kind::AnswersAlias { target } => target,
+            _ => break,
+        };
+        match names.get(target.as_str()) {
+            Some(next) => i = next,
+            None => break,
+        }
+    }
+    i
+}
+
+fn item(
+    a: &Item,
+    b: &Item,
+    old_names: &HashMap<&str, &Item>,
+    new_names: &HashMap<&str, &Item>,
+    out: &mut Vec<Finding>,
+) {
+    let fun = is_fn(a);
+    if a.path != b.path {
+        let id = if fun { "rust-fn-renamed" } else { "rust-type-renamed" };
+        let message = format!("`{}` is now `{}`", a.path, b.path);
+        out.push(finding(id, Severity::Breaking, Some(a), Some(b), &a.path, message));
+        return;
+    }
+    if !a.deprecated && b.deprecated {
+        let message = "now `#[deprecated]`: a warning where it is used".to_string();
+        out.push(finding("rust-deprecated", Severity::Safe, Some(a), Some(b), &a.path, message));
+    }
+    // Aliases of one shared definition, the same in both: it is compared as
+    // an item of its own (comparing it here too would say each change once
+    // per alias). Otherwise compare what each stands for.
+    let shared = |i: &Item, names: &HashMap<&str, &Item>| match &i.kind {
+        Kind::Alias { target } | Kind::AnswersAlias { target } => {
+            names.contains_key(target.as_str()).then(|| target.clone())
+        }
+        _ => None,
+    };
+    if let (Some(x), Some(y)) = (shared(a, old_names), shared(b, new_names)) {
+        if x == y {
+            return;
+        }
+    }
+    let (ra, rb) = (resolve(a, old_names), resolve(b, new_names));
+    match (&ra.kind, &rb.kind) {
+        (Kind::Alias { target: x }, Kind::Alias { target: y }) if x != y => {
+            let message = format!("`{}` was `{x}`, now `{y}`", a.path);
+            out.push(finding(
+                "rust-type-changed",
+                Severity::Breaking,
+                Some(a),
+                Some(b),
+                &a.path,
+                message,
+            ));
+        }
+        (Kind::Struct { fields: x }, Kind::Struct { fields: y })
+        | (Kind::Headers { fields: x }, Kind::Headers { fields: y }) => {
+            fields(a, b, x, y, ra.in_request || rb.in_request, out)
+        }
+        (Kind::Enum { variants: x }, Kind::Enum { variants: y })
+        | (Kind::Union { variants: x }, Kind::Union { variants: y })
+        | (Kind::Answers { variants: x }, Kind::Answers { variants: y }) => {
+            variants(a, b, x, y, out)
+        }
+        (
+            Kind::Method { args: x, setters: sx, ok: ox, err: ex },
+            Kind::Method { args: y, setters: sy, ok: oy, err: ey },
+        ) => {
+            method(a, b, (x, sx, ox, ex), (y, sy, oy, ey), out);
+        }
+        (x, y) if std::mem::discriminant(x) != std::mem::discriminant(y) => {
+            let message = format!("`{}` was {}, now {}", a.path, kind_word(x), kind_word(y));
+            out.push(finding(
+                "rust-type-kind-changed",
+                Severity::Breaking,
+                Some(a),
+                Some(b),
+                &a.path,
+                message,
+            ));
+        }
+        _ => {}
+    }
+}
+
+fn kind_word(k: &Kind) -> &'static str {
+    match k {
+        Kind::Struct { .. } => "a struct",
+        Kind::Enum { .. } => "a string enum",
+        Kind::Union { .. } => "a union enum",
+        Kind::Alias { .. } | Kind::AnswersAlias { .. } => "an alias",
+        Kind::Method { .. } => "a method",
+        Kind::Answers { .. } => "an answer enum",
+        Kind::Headers { .. } => "a headers struct",
+    }
+}
+
+fn fields(a: &Item, b: &Item, x: &[Member], y: &[Member], built: bool, out: &mut Vec<Finding>) {
+    let mut found = Vec::new();
+    fields_in(a, b, x, y, built, &mut found);
+    out.extend(found.into_iter().map(|(f, wire)| at_member(f, a, b, &wire, true)));
+}
+
+fn fields_in(
+    a: &Item,
+    b: &Item,
+    x: &[Member],
+    y: &[Member],
+    built: bool,
+    out: &mut Vec<(Finding, String)>,
+) {
+    let mut push = |id, severity, path: &str, message: String, wire: &str| {
+        out.push((finding(id, severity, Some(a), Some(b), path, message), wire.to_string()));
+    };
+    for f in x {
+        let path = format!("{}::{}", a.path, f.name);
+        let w = f.wire.as_str();
+        match y.iter().find(|g| g.wire == f.wire) {
+            None => {
+                let m = format!("field `{}` (`{w}`) removed", f.name);
+                push("rust-field-removed", Severity::Breaking, &path, m, w)
+            }
+            Some(g) if g.name != f.name => {
+                let m = format!("field `{}` is now `{}`", f.name, g.name);
+                push("rust-field-renamed", Severity::Breaking, &path, m, w)
+            }
+            Some(g) if g.ty != f.ty => {
+                let m = format!("field `{}` was `{}`, now `{}`", f.name, f.ty, g.ty);
+                push("rust-field-type-changed", Severity::Breaking, &path, m, w)
+            }
+            Some(g) if !f.deprecated && g.deprecated => {
+                let m = format!("field `{}` now `#[deprecated]`", f.name);
+                push("rust-deprecated", Severity::Safe, &path, m, w)
+            }
+            Some(_) => {}
+        }
+    }
+    for g in y.iter().filter(|g| !x.iter().any(|f| f.wire == g.wire)) {
+        let path = format!("{}::{}", b.path, g.name);
+        if g.required {
+            // `new` takes it: code that built the type no longer compiles.
+            let severity = if built { Severity::Breaking } else { Severity::MayBreak };
+            let m = format!(
+                "new required field `{}`: `new` takes one more argument{}",
+                g.name,
+                if built {
+                    ""
+                } else {
+                    " (a response type: only code that builds it, e.g. in tests)"
+                }
+            );
+            push("rust-field-added-required", severity, &path, m, &g.wire);
+        } else {
+            let m = format!("new optional field `{}` (the struct is `#[non_exhaustive]`)", g.name);
+            push("rust-field-added", Severity::Safe, &path, m, &g.wire);
+        }
+    }
+}
+
+fn variants(a: &Item, b: &Item, x: &[Member], y: &[Member], out: &mut Vec<Finding>) {
+    for v in x {
+        let path = format!("{}::{}", a.path, v.name);
+        match y.iter().find(|w| w.wire == v.wire) {
+            None => out.push(finding(
+                "rust-variant-removed",
+                Severity::Breaking,
+                Some(a),
+                Some(b),
+                &path,
+                format!("variant `{}` (`{}`) removed", v.name, v.wire),
+            )),
+            Some(w) if w.name != v.name => out.push(finding(
+                "rust-variant-renamed",
+                Severity::Breaking,
+                Some(a),
+                Some(b),
+                &path,
+                format!("variant `{}` is now `{}`", v.name, w.name),
+            )),
+            Some(w) if w.ty != v.ty => out.push(finding(
+                "rust-variant-type-changed",
+                Severity::Breaking,
+                Some(a),
+                Some(b),
+                &path,
+                format!("variant `{}` held `{}`, now `{}`", v.name, v.ty, w.ty),
+            )),
+            Some(_) => {}
+        }
+    }
+    for w in y.iter().filter(|w| !x.iter().any(|v| v.wire == w.wire)) {
+        let path = format!("{}::{}", b.path, w.name);
+        let message = format!("new variant `{}` (the enum is `#[non_exhaustive]`)", w.name);
+        out.push(finding("rust-variant-added", Severity::Safe, Some(a), Some(b), &path, message));
+    }
+}
+
+type Signature<'a> = (&'a [Member], &'a [Member], &'a String, &'a String);
+
+fn method(a: &Item, b: &Item, x: Signature<'_>, y: Signature<'_>, out: &mut Vec<Finding>) {
+    let (args_a, set_a, ok_a, err_a) = x;
+    let (args_b, set_b, ok_b, err_b) = y;
+    let mut f = |id, severity, rust: String, message| {
+        out.push(finding(id, severity, Some(a), Some(b), &rust, message));
+    };
+    let wires = |m: &[Member]| m.iter().map(|m| m.wire.clone()).collect::<Vec<_>>();
+    let show = |m: &[Member]| {
+        m.iter().map(|m| format!("{}: {}", m.name, m.ty)).collect::<Vec<_>>().join(", ")
+    };
+    if wires(args_a) != wires(args_b)
+        || args_a.iter().zip(args_b).any(|(p, q)| p.ty != q.ty || p.name != q.name)
+    {
+        let added = args_b.iter().any(|q| !args_a.iter().any(|p| p.wire == q.wire));
+        let removed = args_a.iter().any(|p| !args_b.iter().any(|q| q.wire == p.wire));
+        let id = match (added, removed) {
+            (true, false) => "rust-fn-argument-added",
+            (false, true) => "rust-fn-argument-removed",
+            _ if wires(args_a).len() == wires(args_b).len()
+                && args_a.iter().all(|p| args_b.iter().any(|q| q.wire == p.wire)) =>
+            {
+                if args_a.iter().zip(args_b).all(|(p, q)| p.wire == q.wire) {
+                    "rust-fn-argument-type-changed"
+                } else {
+                    "rust-fn-arguments-reordered"
+                }
+            }
+            _ => "rust-fn-arguments-changed",
+        };
+        f(
+            id,
+            Severity::Breaking,
+            a.path.clone(),
+            format!("arguments were `({})`, now `({})`", show(args_a), show(args_b)),
+        );
+    }
+    for s in set_a {
+        let path = format!("{}().{}", a.path, s.name);
+        match set_b.iter().find(|t| t.wire == s.wire) {
+            None => f(
+                "rust-setter-removed",
+                Severity::Breaking,
+                path,
+                format!("optional parameter `{}` removed with its setter `.{}()`", s.wire, s.name),
+            ),
+            Some(t) if t.name != s.name || t.ty != s.ty => f(
+                "rust-setter-changed",
+                Severity::Breaking,
+                path,
+                format!("setter `.{}({})` is now `.{}({})`", s.name, s.ty, t.name, t.ty),
+            ),
+            Some(t) if !s.deprecated && t.deprecated => f(
+                "rust-deprecated",
+                Severity::Safe,
+                path,
+                format!("setter `.{}()` now `#[deprecated]`", s.name),
+            ),
+            Some(_) => {}
+        }
+    }
+    for t in set_b.iter().filter(|t| !set_a.iter().any(|s| s.wire == t.wire)) {
+        f(
+            "rust-setter-added",
+            Severity::Safe,
+            format!("{}().{}", b.path, t.name),
+            format!("new optional parameter `{}`, set with `.{}()`", t.wire, t.name),
+        );
+    }
+    if ok_a != ok_b {
+        f(
+            "rust-fn-answer-type-changed",
+            Severity::Breaking,
+            a.path.clone(),
+            format!("answers `{ok_a}`, now `{ok_b}`"),
+        );
+    }
+    if err_a != err_b {
+        f(
+            "rust-fn-error-type-changed",
+            Severity::Breaking,
+            a.path.clone(),
+            format!("its error type was `{err_a}`, now `{err_b}`"),
+        );
+    }
+}
