@@ -6,6 +6,7 @@ mod call_options;
 mod codegen_errors;
 mod composition;
 mod decode;
+mod diff;
 mod examples;
 mod export_examples;
 mod extend;

@@ -101,11 +101,13 @@ impl Version {
         format!("types::{}", self.names.types[id.0].ident)
     }
 
-    /// `types::<Struct>::<field>` of the property `wire` of struct `id`.
+    /// `types::<Struct>::<field>` of the property `wire` of the struct `id`
+    /// is (or is an alias of), by `id`'s own name.
     pub(crate) fn field(&self, id: TypeId, wire: &str) -> Option<String> {
-        let TypeKind::Struct(s) = &self.api.types[id.0].kind else { return None };
+        let def = self.definition(id);
+        let TypeKind::Struct(s) = &self.api.types[def.0].kind else { return None };
         let i = s.fields.iter().position(|f| f.name == wire)?;
-        Some(format!("{}::{}", self.type_path(id), self.names.types[id.0].members[i]))
+        Some(format!("{}::{}", self.type_path(id), self.names.types[def.0].members[i]))
     }
 }
 

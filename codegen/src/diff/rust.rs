@@ -178,6 +178,7 @@ fn kind_word(k: &Kind) -> &'static str {
         Kind::Method { .. } => "a method",
         Kind::Answers { .. } => "an answer enum",
         Kind::Headers { .. } => "a headers struct",
+        Kind::Params => "a parameters struct",
     }
 }
 

@@ -68,6 +68,9 @@ pub enum Kind {
     Headers {
         fields: Vec<Member>,
     },
+    /// An operation's optional parameters: private fields, set by the
+    /// call's setters (listed with the method).
+    Params,
 }
 
 /// A field, variant, argument or setter.
@@ -98,7 +101,7 @@ impl Item {
                 variants
             }
             Kind::Method { args, .. } => args,
-            Kind::Alias { .. } | Kind::AnswersAlias { .. } => &[],
+            Kind::Alias { .. } | Kind::AnswersAlias { .. } | Kind::Params => &[],
         }
     }
 }
@@ -132,6 +135,19 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
             .map(op_key)
     };
     let in_request = reached_by_requests(api);
+    // An inline parameter schema's pointer has the parameter's index, which
+    // moves when a parameter is added before it: keyed by name instead.
+    let param_places: Vec<(String, String)> = api
+        .operations
+        .iter()
+        .flat_map(|op| {
+            op.params.iter().filter(|p| p.pointer != op.pointer).map(move |p| {
+                let location = format!("{:?}", p.location).to_ascii_lowercase();
+                let named = format!("{}/parameters/{location} {}/", op.pointer, p.name);
+                (format!("{}/", p.pointer), named)
+            })
+        })
+        .collect();
     for (i, def) in api.types.iter().enumerate() {
         let tn = &names.types[i];
         let kind = match &def.kind {
@@ -181,7 +197,7 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
         };
         let pointer = def.pointer.to_string();
         add(Item {
-            key: pointer.clone(),
+            key: stable_key(&pointer, &param_places),
             operation: op_of(&pointer),
             pointer,
             path: format!("types::{}", tn.ident),
@@ -276,8 +292,7 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
             add(item("error", format!("types::{error}"), kind));
         }
         if let Some(params) = &on.params_struct {
-            let fields = params_fields(op, on, names);
-            add(item("params", format!("types::{params}"), Kind::Struct { fields }));
+            add(item("params", format!("types::{params}"), Kind::Params));
         }
         for set in &on.headers {
             let outcome = op.success.iter().chain(&op.errors).find(|o| o.status == set.status);
@@ -303,21 +318,14 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
     Surface { items }
 }
 
-/// The fields of an operation's optional parameters' struct.
-fn params_fields(op: &Operation, on: &crate::name::OpNames, names: &Names) -> Vec<Member> {
-    op.params
-        .iter()
-        .zip(&on.params)
-        .zip(&on.setters)
-        .filter(|(_, s)| s.is_some())
-        .map(|((p, n), _)| Member {
-            wire: p.name.clone(),
-            name: n.clone(),
-            ty: show(&emit::option(emit::ty(&p.ty, names, Place::InTypes), names)),
-            required: false,
-            deprecated: p.deprecated,
-        })
-        .collect()
+/// `pointer`, with a parameter's place by index replaced by its name.
+fn stable_key(pointer: &str, param_places: &[(String, String)]) -> String {
+    for (at, named) in param_places {
+        if let Some(rest) = pointer.strip_prefix(at.as_str()) {
+            return format!("{named}{rest}");
+        }
+    }
+    pointer.to_string()
 }
 
 /// Per type, whether a request body reaches it.

@@ -535,19 +535,24 @@ impl Cx<'_> {
                 self.schema(side, x, y, &qa, &qb, &format!("an item of {what}"), rust, depth + 1);
             }
             (Ty::Named(x), Ty::Named(y)) => {
-                let (x, y) = (self.old.definition(*x), self.new.definition(*y));
                 if !self.seen.insert((x.0, y.0, side == Side::Request)) {
                     return;
                 }
-                self.named(side, x, y, what, depth);
+                self.named(side, *x, *y, what, depth);
             }
             _ => {}
         }
     }
 
+    /// Compares the types `x` (old) and `y` (new): what their definitions
+    /// hold, reported at the places' own pointers and Rust names.
     fn named(&mut self, side: Side, x: TypeId, y: TypeId, what: &str, depth: usize) {
         let (da, db) = (&self.old.api.types[x.0], &self.new.api.types[y.0]);
-        match (&da.kind, &db.kind) {
+        let (ka, kb) = (
+            &self.old.api.types[self.old.definition(x).0].kind,
+            &self.new.api.types[self.new.definition(y).0].kind,
+        );
+        match (ka, kb) {
             (TypeKind::Struct(sa), TypeKind::Struct(sb)) => {
                 for f in &sa.fields {
                     let fa = da.pointer.push("properties").push(&f.name);

@@ -1,0 +1,350 @@
+//! `codegen::diff`: a fixture pair per check, asserting its id and both
+//! pointers (as oasdiff's tests do), on both axes; the symmetry audit of
+//! the wire checks; and an update with no change finds nothing.
+
+use std::path::Path;
+
+use codegen::diff::{self, Axis, Finding, Severity};
+
+/// One small API with a little of everything the checks look at.
+const BASE: &str = r##"openapi: 3.0.3
+info: {title: Pets, version: '1'}
+paths:
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: kind, in: query, schema: {type: string, enum: [cat, dog]}}
+      responses:
+        '200':
+          description: ok
+          headers: {X-Rate: {schema: {type: integer}}}
+          content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}
+        '404': {description: gone}
+    delete:
+      operationId: deletePet
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '204': {description: gone}
+  /pets:
+    post:
+      operationId: createPet
+      requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/NewPet'}}}}
+      responses:
+        '201': {description: created, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: string}
+        name: {type: string}
+        tag: {type: string}
+        status: {type: string, enum: [available, sold]}
+        toy: {oneOf: [{type: string}, {type: integer}]}
+    NewPet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        tag: {type: string}
+        colour: {type: string, enum: [black, white]}
+        note: {type: string, nullable: true}
+        toy: {description: what it plays with, oneOf: [{type: string}, {type: integer}, {type: boolean}]}
+"##;
+
+fn version(text: &str) -> diff::Version {
+    let document: serde_json::Value = serde_yaml::from_str(text).unwrap();
+    diff::Version::read(document, Path::new("pets.yaml")).unwrap()
+}
+
+/// `BASE` with each `(from, to)` replaced; every `from` must be there.
+fn edit(changes: &[(&str, &str)]) -> String {
+    let mut text = BASE.to_string();
+    for (from, to) in changes {
+        assert!(text.contains(from), "not in the base spec: {from}");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+/// One check's fixture: the change from the old spec to the new.
+struct Case {
+    axis: Axis,
+    id: &'static str,
+    severity: Severity,
+    old: Option<&'static str>,
+    new: Option<&'static str>,
+    /// Edits of `BASE` giving the old spec, then the new.
+    before: &'static [(&'static str, &'static str)],
+    after: &'static [(&'static str, &'static str)],
+}
+
+const GET: &str = "#/paths/~1pets~1{id}/get";
+const PET: &str = "#/components/schemas/Pet";
+const NEW_PET: &str = "#/components/schemas/NewPet";
+
+macro_rules! case {
+    ($axis:ident $id:literal $sev:ident, $old:expr, $new:expr, [$($b:expr),*], [$($a:expr),*]) => {
+        Case {
+            axis: Axis::$axis,
+            id: $id,
+            severity: Severity::$sev,
+            old: $old,
+            new: $new,
+            before: &[$($b),*],
+            after: &[$($a),*],
+        }
+    };
+}
+
+const LIMIT: &str = "        - {name: limit, in: query, schema: {type: integer}}\n";
+const STATUS: &str = "status: {type: string, enum: [available, sold]}";
+const COLOUR: &str = "colour: {type: string, enum: [black, white]}";
+const PET_TOY: &str = "        toy: {oneOf: [{type: string}, {type: integer}]}\n    NewPet:";
+const OK_200: &str = "        '200':\n          description: ok\n";
+
+fn cases() -> Vec<Case> {
+    let get = Some(GET);
+    vec![
+        // Operations.
+        case!(Wire "endpoint-added" Safe, None, Some("#/paths/~1pets~1{id}/put"), [],
+            [("    delete:\n", "    put:\n      operationId: putPet\n      responses: {'204': {description: ok}}\n    delete:\n")]),
+        case!(Wire "api-removed-without-deprecation" Breaking, Some("#/paths/~1pets~1{id}/delete"), None, [],
+            [("    delete:\n      operationId: deletePet\n", "    x-delete:\n      operationId: deletePet\n")]),
+        case!(Wire "api-path-removed-without-deprecation" Breaking, Some("#/paths/~1pets/post"), None, [],
+            [("  /pets:\n    post:", "  /pets:\n    x-post:")]),
+        case!(Wire "api-removed-after-deprecation" MayBreak, Some("#/paths/~1pets~1{id}/delete"), None,
+            [("      operationId: deletePet\n", "      operationId: deletePet\n      deprecated: true\n")],
+            [("    delete:\n      operationId: deletePet\n", "    x-delete:\n      operationId: deletePet\n")]),
+        case!(Wire "endpoint-deprecated" Safe, Some("#/paths/~1pets~1{id}/delete"), Some("#/paths/~1pets~1{id}/delete"), [],
+            [("      operationId: deletePet\n", "      operationId: deletePet\n      deprecated: true\n")]),
+        case!(Wire "endpoint-reactivated" Safe, Some("#/paths/~1pets~1{id}/delete"), Some("#/paths/~1pets~1{id}/delete"),
+            [("      operationId: deletePet\n", "      operationId: deletePet\n      deprecated: true\n")], []),
+        // Parameters.
+        case!(Wire "new-required-request-parameter" Breaking, get, Some("#/paths/~1pets~1{id}/get/parameters/2"), [],
+            [(LIMIT, "        - {name: limit, in: query, schema: {type: integer}}\n        - {name: q, in: query, required: true, schema: {type: string}}\n")]),
+        case!(Wire "new-optional-request-parameter" Safe, get, Some("#/paths/~1pets~1{id}/get/parameters/2"), [],
+            [(LIMIT, "        - {name: limit, in: query, schema: {type: integer}}\n        - {name: q, in: query, schema: {type: string}}\n")]),
+        case!(Wire "request-parameter-removed" MayBreak, Some("#/paths/~1pets~1{id}/get/parameters/1"), get, [], [(LIMIT, "")]),
+        case!(Wire "request-parameter-became-required" Breaking, Some("#/paths/~1pets~1{id}/get/parameters/1"), Some("#/paths/~1pets~1{id}/get/parameters/1"), [],
+            [(LIMIT, "        - {name: limit, in: query, required: true, schema: {type: integer}}\n")]),
+        case!(Wire "request-parameter-became-optional" Safe, Some("#/paths/~1pets~1{id}/get/parameters/1"), Some("#/paths/~1pets~1{id}/get/parameters/1"),
+            [(LIMIT, "        - {name: limit, in: query, required: true, schema: {type: integer}}\n")], []),
+        case!(Wire "request-parameter-type-changed" Breaking, Some("#/paths/~1pets~1{id}/get/parameters/1"), Some("#/paths/~1pets~1{id}/get/parameters/1"), [],
+            [(LIMIT, "        - {name: limit, in: query, schema: {type: string}}\n")]),
+        case!(Wire "request-parameter-enum-value-removed" Breaking, Some("#/paths/~1pets~1{id}/get/parameters/2"), Some("#/paths/~1pets~1{id}/get/parameters/2"), [],
+            [("enum: [cat, dog]", "enum: [cat]")]),
+        case!(Wire "request-parameter-enum-value-added" Safe, Some("#/paths/~1pets~1{id}/get/parameters/2"), Some("#/paths/~1pets~1{id}/get/parameters/2"), [],
+            [("enum: [cat, dog]", "enum: [cat, dog, bird]")]),
+        // Request bodies.
+        case!(Wire "added-required-request-body" Breaking, Some("#/paths/~1pets~1{id}/delete"), Some("#/paths/~1pets~1{id}/delete/requestBody/content/application~1json/schema"), [],
+            [("      operationId: deletePet\n", "      operationId: deletePet\n      requestBody: {required: true, content: {application/json: {schema: {type: object, properties: {why: {type: string}}}}}}\n")]),
+        case!(Wire "added-optional-request-body" Safe, Some("#/paths/~1pets~1{id}/delete"), Some("#/paths/~1pets~1{id}/delete/requestBody/content/application~1json/schema"), [],
+            [("      operationId: deletePet\n", "      operationId: deletePet\n      requestBody: {content: {application/json: {schema: {type: object, properties: {why: {type: string}}}}}}\n")]),
+        case!(Wire "request-body-removed" MayBreak, Some("#/paths/~1pets/post/requestBody/content/application~1json/schema"), Some("#/paths/~1pets/post"), [],
+            [("      requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/NewPet'}}}}\n", "")]),
+        case!(Wire "request-body-became-optional" Safe, Some("#/paths/~1pets/post/requestBody/content/application~1json/schema"), Some("#/paths/~1pets/post/requestBody/content/application~1json/schema"), [],
+            [("requestBody: {required: true,", "requestBody: {required: false,")]),
+        case!(Wire "request-body-became-required" Breaking, Some("#/paths/~1pets/post/requestBody/content/application~1json/schema"), Some("#/paths/~1pets/post/requestBody/content/application~1json/schema"),
+            [("requestBody: {required: true,", "requestBody: {required: false,")], []),
+        case!(Wire "request-body-media-type-changed" Breaking, Some("#/paths/~1pets/post/requestBody/content/application~1json/schema"), Some("#/paths/~1pets/post/requestBody/content/application~1x-www-form-urlencoded/schema"), [],
+            [("content: {application/json: {schema: {$ref: '#/components/schemas/NewPet'}}}", "content: {application/x-www-form-urlencoded: {schema: {$ref: '#/components/schemas/NewPet'}}}")]),
+        case!(Wire "request-body-type-changed" Breaking, Some("#/paths/~1pets/post/requestBody/content/application~1json/schema"), Some("#/paths/~1pets/post/requestBody/content/application~1json/schema"), [],
+            [("schema: {$ref: '#/components/schemas/NewPet'}", "schema: {type: array, items: {$ref: '#/components/schemas/NewPet'}}")]),
+        // Request properties.
+        case!(Wire "new-required-request-property" Breaking, Some(NEW_PET), Some("#/components/schemas/NewPet/properties/age"), [],
+            [("      required: [name]\n      properties:\n        name: {type: string}\n", "      required: [name, age]\n      properties:\n        name: {type: string}\n        age: {type: integer}\n")]),
+        case!(Wire "new-optional-request-property" Safe, Some(NEW_PET), Some("#/components/schemas/NewPet/properties/age"), [],
+            [("      required: [name]\n      properties:\n        name: {type: string}\n", "      required: [name]\n      properties:\n        name: {type: string}\n        age: {type: integer}\n")]),
+        case!(Wire "request-property-removed" MayBreak, Some("#/components/schemas/NewPet/properties/note"), Some(NEW_PET), [],
+            [("        note: {type: string, nullable: true}\n", "")]),
+        case!(Wire "request-property-became-required" Breaking, Some("#/components/schemas/NewPet/properties/tag"), Some("#/components/schemas/NewPet/properties/tag"), [],
+            [("      required: [name]\n", "      required: [name, tag]\n")]),
+        case!(Wire "request-property-became-optional" Safe, Some("#/components/schemas/NewPet/properties/tag"), Some("#/components/schemas/NewPet/properties/tag"),
+            [("      required: [name]\n", "      required: [name, tag]\n")], []),
+        case!(Wire "request-property-type-changed" Breaking, Some("#/components/schemas/NewPet/properties/note"), Some("#/components/schemas/NewPet/properties/note"), [],
+            [("note: {type: string, nullable: true}", "note: {type: integer, nullable: true}")]),
+        case!(Wire "request-property-became-not-nullable" Breaking, Some("#/components/schemas/NewPet/properties/note"), Some("#/components/schemas/NewPet/properties/note"), [],
+            [("note: {type: string, nullable: true}", "note: {type: string}")]),
+        case!(Wire "request-property-became-nullable" Safe, Some("#/components/schemas/NewPet/properties/note"), Some("#/components/schemas/NewPet/properties/note"),
+            [("note: {type: string, nullable: true}", "note: {type: string}")], []),
+        case!(Wire "request-property-enum-value-removed" Breaking, Some("#/components/schemas/NewPet/properties/colour"), Some("#/components/schemas/NewPet/properties/colour"), [],
+            [(COLOUR, "colour: {type: string, enum: [black]}")]),
+        case!(Wire "request-property-enum-value-added" Safe, Some("#/components/schemas/NewPet/properties/colour"), Some("#/components/schemas/NewPet/properties/colour"), [],
+            [(COLOUR, "colour: {type: string, enum: [black, white, grey]}")]),
+        case!(Wire "request-property-one-of-removed" Breaking, Some("#/components/schemas/NewPet/properties/toy"), Some("#/components/schemas/NewPet/properties/toy"), [],
+            [("with, oneOf: [{type: string}, {type: integer}, {type: boolean}]}", "with, oneOf: [{type: string}, {type: integer}]}")]),
+        // Response properties.
+        case!(Wire "response-required-property-removed" Breaking, Some("#/components/schemas/Pet/properties/id"), Some(PET), [],
+            [("      required: [id, name]\n      properties:\n        id: {type: string}\n", "      required: [name]\n      properties:\n")]),
+        case!(Wire "response-optional-property-removed" MayBreak, Some("#/components/schemas/Pet/properties/tag"), Some(PET), [],
+            [("        tag: {type: string}\n        status", "        status")]),
+        case!(Wire "response-optional-property-added" Safe, Some(PET), Some("#/components/schemas/Pet/properties/age"), [],
+            [("        id: {type: string}\n", "        id: {type: string}\n        age: {type: integer}\n")]),
+        case!(Wire "response-required-property-added" Safe, Some(PET), Some("#/components/schemas/Pet/properties/age"), [],
+            [("      required: [id, name]\n      properties:\n        id: {type: string}\n", "      required: [id, name, age]\n      properties:\n        id: {type: string}\n        age: {type: integer}\n")]),
+        case!(Wire "response-property-became-optional" Breaking, Some("#/components/schemas/Pet/properties/name"), Some("#/components/schemas/Pet/properties/name"), [],
+            [("required: [id, name]", "required: [id]")]),
+        case!(Wire "response-property-became-required" Safe, Some("#/components/schemas/Pet/properties/tag"), Some("#/components/schemas/Pet/properties/tag"), [],
+            [("required: [id, name]", "required: [id, name, tag]")]),
+        case!(Wire "response-property-type-changed" Breaking, Some("#/components/schemas/Pet/properties/tag"), Some("#/components/schemas/Pet/properties/tag"), [],
+            [("        tag: {type: string}\n        status", "        tag: {type: integer}\n        status")]),
+        case!(Wire "response-property-became-nullable" Breaking, Some("#/components/schemas/Pet/properties/name"), Some("#/components/schemas/Pet/properties/name"), [],
+            [("        name: {type: string}\n        tag: {type: string}\n        status", "        name: {type: string, nullable: true}\n        tag: {type: string}\n        status")]),
+        case!(Wire "response-property-became-not-nullable" Safe, Some("#/components/schemas/Pet/properties/name"), Some("#/components/schemas/Pet/properties/name"),
+            [("        name: {type: string}\n        tag: {type: string}\n        status", "        name: {type: string, nullable: true}\n        tag: {type: string}\n        status")], []),
+        case!(Wire "response-property-enum-value-added" MayBreak, Some("#/components/schemas/Pet/properties/status"), Some("#/components/schemas/Pet/properties/status"), [],
+            [(STATUS, "status: {type: string, enum: [available, sold, pending]}")]),
+        case!(Wire "response-property-enum-value-removed" Safe, Some("#/components/schemas/Pet/properties/status"), Some("#/components/schemas/Pet/properties/status"), [],
+            [(STATUS, "status: {type: string, enum: [available]}")]),
+        case!(Wire "response-property-one-of-added" MayBreak, Some("#/components/schemas/Pet/properties/toy"), Some("#/components/schemas/Pet/properties/toy"), [],
+            [(PET_TOY, "        toy: {oneOf: [{type: string}, {type: integer}, {type: boolean}]}\n    NewPet:")]),
+        case!(Wire "response-property-one-of-removed" Safe, Some("#/components/schemas/Pet/properties/toy"), Some("#/components/schemas/Pet/properties/toy"),
+            [(PET_TOY, "        toy: {oneOf: [{type: string}, {type: integer}, {type: boolean}]}\n    NewPet:")], []),
+        case!(Wire "request-property-one-of-added" Safe, Some("#/components/schemas/NewPet/properties/toy"), Some("#/components/schemas/NewPet/properties/toy"), [],
+            [("with, oneOf: [{type: string}, {type: integer}, {type: boolean}]}", "with, oneOf: [{type: string}, {type: integer}, {type: boolean}, {type: number}]}")]),
+        // Answers.
+        case!(Wire "response-body-type-changed" Breaking, Some("#/paths/~1pets~1{id}/get/responses/200/content/application~1json/schema"), Some("#/paths/~1pets~1{id}/get/responses/200/content/application~1json/schema"), [],
+            [("content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}\n        '404'", "content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}}}\n        '404'")]),
+        case!(Wire "response-success-status-removed" Breaking, Some("#/paths/~1pets~1{id}/delete/responses/204"), Some("#/paths/~1pets~1{id}/delete/responses"), [],
+            [("        '204': {description: gone}\n", "        '200': {description: gone}\n")]),
+        case!(Wire "response-success-status-added" MayBreak, Some("#/paths/~1pets~1{id}/delete/responses"), Some("#/paths/~1pets~1{id}/delete/responses/202"), [],
+            [("        '204': {description: gone}\n", "        '204': {description: gone}\n        '202': {description: later}\n")]),
+        case!(Wire "response-non-success-status-removed" Safe, Some("#/paths/~1pets~1{id}/get/responses/404"), Some("#/paths/~1pets~1{id}/get/responses"), [],
+            [("        '404': {description: gone}\n", "")]),
+        case!(Wire "response-non-success-status-added" Safe, Some("#/paths/~1pets~1{id}/get/responses"), Some("#/paths/~1pets~1{id}/get/responses/500"), [],
+            [("        '404': {description: gone}\n", "        '404': {description: gone}\n        '500': {description: broken}\n")]),
+        case!(Wire "response-media-type-added" MayBreak, Some("#/paths/~1pets~1{id}/get/responses/200"), Some("#/paths/~1pets~1{id}/get/responses/200/content/text~1csv"), [],
+            [("content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}\n        '404'", "content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}, text/csv: {schema: {type: string}}}\n        '404'")]),
+        case!(Wire "response-media-type-removed" Breaking, Some("#/paths/~1pets~1{id}/get/responses/200/content/text~1csv"), Some("#/paths/~1pets~1{id}/get/responses/200"),
+            [("content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}\n        '404'", "content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}, text/csv: {schema: {type: string}}}\n        '404'")], []),
+        case!(Wire "response-header-removed" MayBreak, Some("#/paths/~1pets~1{id}/get/responses/200/headers/x-rate"), Some("#/paths/~1pets~1{id}/get/responses/200"), [],
+            [("          headers: {X-Rate: {schema: {type: integer}}}\n", "")]),
+        case!(Wire "response-header-added" Safe, Some("#/paths/~1pets~1{id}/get/responses/200"), Some("#/paths/~1pets~1{id}/get/responses/200/headers/x-limit"), [],
+            [("headers: {X-Rate: {schema: {type: integer}}}", "headers: {X-Rate: {schema: {type: integer}}, X-Limit: {schema: {type: integer}}}")]),
+        // The Rust source.
+        case!(Rust "rust-fn-removed" Breaking, Some("#/paths/~1pets~1{id}/delete"), None, [],
+            [("    delete:\n      operationId: deletePet\n", "    x-delete:\n      operationId: deletePet\n")]),
+        case!(Rust "rust-fn-added" Safe, None, Some("#/paths/~1pets~1{id}/put"), [],
+            [("    delete:\n", "    put:\n      operationId: putPet\n      responses: {'204': {description: ok}}\n    delete:\n")]),
+        case!(Rust "rust-fn-renamed" Breaking, Some("#/paths/~1pets~1{id}/delete"), Some("#/paths/~1pets~1{id}/delete"), [],
+            [("operationId: deletePet", "operationId: removePet")]),
+        case!(Rust "rust-fn-argument-added" Breaking, get, get, [],
+            [(LIMIT, "        - {name: limit, in: query, required: true, schema: {type: integer}}\n")]),
+        case!(Rust "rust-fn-argument-removed" Breaking, get, get,
+            [(LIMIT, "        - {name: limit, in: query, required: true, schema: {type: integer}}\n")], []),
+        case!(Rust "rust-setter-removed" Breaking, get, get, [], [(LIMIT, "")]),
+        case!(Rust "rust-setter-added" Safe, get, get, [],
+            [(LIMIT, "        - {name: limit, in: query, schema: {type: integer}}\n        - {name: q, in: query, schema: {type: string}}\n")]),
+        case!(Rust "rust-setter-changed" Breaking, get, get, [],
+            [(LIMIT, "        - {name: limit, in: query, schema: {type: string}}\n")]),
+        case!(Rust "rust-fn-answer-type-changed" Breaking, get, get, [],
+            [("content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}\n        '404'", "content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}}}\n        '404'")]),
+        case!(Rust "rust-fn-error-type-changed" Breaking, Some("#/paths/~1pets~1{id}/delete"), Some("#/paths/~1pets~1{id}/delete"), [],
+            [("        '204': {description: gone}\n", "        '204': {description: gone}\n        '404': {description: missing}\n")]),
+        case!(Rust "rust-field-removed" Breaking, Some("#/components/schemas/Pet/properties/tag"), Some(PET), [],
+            [("        tag: {type: string}\n        status", "        status")]),
+        case!(Rust "rust-field-added" Safe, Some(PET), Some("#/components/schemas/Pet/properties/age"), [],
+            [("        id: {type: string}\n", "        id: {type: string}\n        age: {type: integer}\n")]),
+        case!(Rust "rust-field-added-required" Breaking, Some(NEW_PET), Some("#/components/schemas/NewPet/properties/age"), [],
+            [("      required: [name]\n      properties:\n        name: {type: string}\n", "      required: [name, age]\n      properties:\n        name: {type: string}\n        age: {type: integer}\n")]),
+        case!(Rust "rust-field-type-changed" Breaking, Some("#/components/schemas/Pet/properties/name"), Some("#/components/schemas/Pet/properties/name"), [],
+            [("required: [id, name]", "required: [id]")]),
+        case!(Rust "rust-variant-added" Safe, Some("#/components/schemas/Pet/properties/status"), Some("#/components/schemas/Pet/properties/status"), [],
+            [(STATUS, "status: {type: string, enum: [available, sold, pending]}")]),
+        case!(Rust "rust-variant-removed" Breaking, Some("#/components/schemas/Pet/properties/status"), Some("#/components/schemas/Pet/properties/status"), [],
+            [(STATUS, "status: {type: string, enum: [available]}")]),
+        case!(Rust "rust-type-removed" Breaking, Some("#/paths/~1pets~1{id}/get"), None, [],
+            [("        '404': {description: gone}\n", "")]),
+        case!(Rust "rust-type-added" Safe, None, Some("#/paths/~1pets~1{id}/delete"), [],
+            [("        '204': {description: gone}\n", "        '204': {description: gone}\n        '202': {description: later}\n")]),
+        case!(Rust "rust-deprecated" Safe, Some("#/paths/~1pets~1{id}/delete"), Some("#/paths/~1pets~1{id}/delete"), [],
+            [("      operationId: deletePet\n", "      operationId: deletePet\n      deprecated: true\n")]),
+    ]
+}
+
+fn show(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{:?} {} {:?} {:?} -> {:?}: {}",
+                f.axis, f.id, f.severity, f.old, f.new, f.message
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn each_check_reports_its_id_severity_and_both_pointers() {
+    for case in cases() {
+        let (old, new) = (version(&edit(case.before)), version(&edit(case.after)));
+        let report = diff::compare(&old, &new);
+        let hit = report.findings.iter().find(|f| {
+            f.axis == case.axis
+                && f.id == case.id
+                && f.old.as_deref() == case.old
+                && f.new.as_deref() == case.new
+        });
+        let Some(hit) = hit else {
+            panic!("{}: not found among\n{}", case.id, show(&report.findings));
+        };
+        assert_eq!(hit.severity, case.severity, "{}", case.id);
+        assert!(hit.rust.is_some(), "{}: no Rust path", case.id);
+    }
+}
+
+#[test]
+fn every_wire_check_has_a_fixture_and_a_twin() {
+    let ids: Vec<&str> = cases().iter().map(|c| c.id).collect();
+    let checks = diff::wire::CHECKS;
+    for (id, twin) in checks {
+        assert!(ids.contains(id), "{id} has no fixture pair");
+        assert!(checks.iter().any(|(c, _)| c == twin), "{id}: its twin {twin} is no check");
+    }
+    for case in cases().iter().filter(|c| c.axis == Axis::Wire) {
+        assert!(checks.iter().any(|(c, _)| *c == case.id), "{} is not in wire::CHECKS", case.id);
+    }
+}
+
+#[test]
+fn an_unchanged_spec_has_no_findings_and_a_patch_bump() {
+    let report = diff::compare(&version(BASE), &version(BASE));
+    assert!(report.findings.is_empty(), "{}", show(&report.findings));
+    assert_eq!(report.summary(), "diff: 0 breaking, 0 may break, 0 safe; suggested bump: patch");
+}
+
+#[test]
+fn a_break_without_a_new_version_is_warned_of_and_bumps_major() {
+    let new = edit(&[(
+        LIMIT,
+        "        - {name: limit, in: query, required: true, schema: {type: integer}}\n",
+    )]);
+    let report = diff::compare(&version(BASE), &version(&new));
+    assert_eq!(report.bump.as_str(), "major");
+    assert!(report.warning.as_deref().is_some_and(|w| w.contains("`info.version` is `1`")));
+    let markdown = report.markdown("pets");
+    assert!(
+        markdown.contains("**breaking** `request-parameter-became-required` `Client::get_pet`"),
+        "{markdown}"
+    );
+    let json = report.json();
+    assert_eq!(json["summary"]["breaking"], report.count(Severity::Breaking));
+    assert_eq!(json["findings"][0]["severity"], "breaking");
+}
+
+#[test]
+fn an_optional_parameter_added_is_safe_for_rust_callers_too() {
+    // oasdiff calls this harmless on the wire; with positional arguments it
+    // broke every Rust call. With setters it is a new method, nothing more.
+    let new = edit(&[(LIMIT, "        - {name: limit, in: query, schema: {type: integer}}\n        - {name: q, in: query, schema: {type: string}}\n")]);
+    let report = diff::compare(&version(BASE), &version(&new));
+    assert_eq!(report.count(Severity::Breaking), 0, "{}", show(&report.findings));
+    assert_eq!(report.bump.as_str(), "minor");
+}
