@@ -106,7 +106,6 @@ const LIMIT: &str = "        - {name: limit, in: query, schema: {type: integer}}
 const STATUS: &str = "status: {type: string, enum: [available, sold]}";
 const COLOUR: &str = "colour: {type: string, enum: [black, white]}";
 const PET_TOY: &str = "        toy: {oneOf: [{type: string}, {type: integer}]}\n    NewPet:";
-const OK_200: &str = "        '200':\n          description: ok\n";
 
 fn cases() -> Vec<Case> {
     let get = Some(GET);
