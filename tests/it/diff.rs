@@ -347,3 +347,70 @@ fn an_optional_parameter_added_is_safe_for_rust_callers_too() {
     assert_eq!(report.count(Severity::Breaking), 0, "{}", show(&report.findings));
     assert_eq!(report.bump.as_str(), "minor");
 }
+
+/// Many breaking changes at once, each confirmed by a program that compiles
+/// against the old crate and fails against the new one.
+#[test]
+fn every_breaking_rust_finding_has_a_witness_that_confirms_it() {
+    // One more operation in the old spec, removed in the new.
+    let toys = "  /pets:\n    post:";
+    let old = edit(&[(toys, "  /toys:\n    get:\n      operationId: listToys\n      responses: {'200': {description: ok}}\n  /pets:\n    post:")]);
+    let new = edit(&[
+        (LIMIT, "        - {name: limit, in: query, required: true, schema: {type: integer}}\n"),
+        ("enum: [cat, dog]", "enum: [cat]"),
+        ("        tag: {type: string}\n        status", "        tag: {type: integer}\n        status"),
+        (STATUS, "status: {type: string, enum: [available]}"),
+        (
+            "      required: [name]\n      properties:\n        name: {type: string}\n",
+            "      required: [name, age]\n      properties:\n        name: {type: string}\n        age: {type: integer}\n",
+        ),
+        (
+            "content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}\n        '404'",
+            "content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}}}\n        '404'",
+        ),
+        (
+            "        '404': {description: gone}\n",
+            "        '404': {description: gone, content: {application/json: {schema: {type: object, properties: {why: {type: string}}}}}}\n",
+        ),
+        ("operationId: createPet", "operationId: addPet"),
+        ("        '204': {description: gone}\n", "        '204': {description: gone}\n        '409': {description: busy}\n"),
+    ]);
+    let documents: Vec<serde_json::Value> =
+        [old.as_str(), new.as_str()].iter().map(|t| serde_yaml::from_str(t).unwrap()).collect();
+    let (old, new) = (version(&old), version(&new));
+    let mut report = diff::compare(&old, &new);
+    let root = crate::support::project_root();
+    let work = tempfile::tempdir().unwrap();
+    let done = diff::witness::confirm(
+        &mut report.findings,
+        &old.surface,
+        [&documents[0], &documents[1]],
+        work.path(),
+        &root.join("target/witness"),
+    )
+    .unwrap();
+    let breaking: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.axis == Axis::Rust && f.severity == Severity::Breaking)
+        .collect();
+    assert!(breaking.len() >= 10, "{}", show(&report.findings));
+    assert_eq!(done.without, 0, "{}", show(&report.findings));
+    assert!(done.unconfirmed.is_empty(), "{:?}\n{}", done.unconfirmed, show(&report.findings));
+    assert_eq!(done.confirmed, breaking.len());
+    let ids: Vec<&str> = breaking.iter().map(|f| f.id).collect();
+    for id in [
+        "rust-fn-removed",
+        "rust-fn-renamed",
+        "rust-fn-argument-added",
+        "rust-setter-removed",
+        "rust-fn-answer-type-changed",
+        "rust-fn-error-type-changed",
+        "rust-field-type-changed",
+        "rust-field-added-required",
+        "rust-variant-removed",
+        "rust-variant-type-changed",
+    ] {
+        assert!(ids.contains(&id), "{id} not among {ids:?}");
+    }
+}

@@ -12,8 +12,26 @@ pub fn run(root: &Path, f: flags::Diff) -> Result<(), String> {
         Some(rev) => committed(root, rev, &f.new, &work.join("old"))?,
         None => PathBuf::from(&f.old),
     };
-    let (old, new) = (read(&old_file)?, read(&f.new)?);
-    let report = codegen::diff::compare(&old, &new);
+    let documents = [as_read(&old_file)?, as_read(&f.new)?];
+    let (old, new) = (read(&documents[0], &old_file)?, read(&documents[1], &f.new)?);
+    let mut report = codegen::diff::compare(&old, &new);
+    let mut unconfirmed = Vec::new();
+    if f.witness {
+        let done = codegen::diff::witness::confirm(
+            &mut report.findings,
+            &old.surface,
+            [&documents[0], &documents[1]],
+            &work.join("witness"),
+            &work.join("target"),
+        )?;
+        eprintln!(
+            "diff: witnesses confirm {} breaking Rust finding(s); {} have no witness program; {} not confirmed",
+            done.confirmed,
+            done.without,
+            done.unconfirmed.len()
+        );
+        unconfirmed = done.unconfirmed;
+    }
     let title = codegen::module_name_for(&f.new);
     if f.json {
         let text = serde_json::to_string_pretty(&report.json()).map_err(|e| e.to_string())?;
@@ -24,12 +42,31 @@ pub fn run(root: &Path, f: flags::Diff) -> Result<(), String> {
         println!();
         println!("{}", report.summary());
     }
+    if !unconfirmed.is_empty() {
+        let list: Vec<String> = unconfirmed
+            .iter()
+            .map(|(i, why)| {
+                format!(
+                    "{} {}: {why}",
+                    report.findings[*i].id,
+                    report.findings[*i].rust.as_deref().unwrap_or("")
+                )
+            })
+            .collect();
+        return Err(format!(
+            "breaking findings no witness confirms (a bug of the diff):\n{}",
+            list.join("\n")
+        ));
+    }
     Ok(())
 }
 
-fn read(file: &Path) -> Result<codegen::diff::Version, String> {
-    let document = codegen::input::as_read(file, None).map_err(|e| e.to_string())?;
-    codegen::diff::Version::read(document, file).map_err(|e| e.to_string())
+fn as_read(file: &Path) -> Result<serde_json::Value, String> {
+    codegen::input::as_read(file, None).map_err(|e| e.to_string())
+}
+
+fn read(document: &serde_json::Value, file: &Path) -> Result<codegen::diff::Version, String> {
+    codegen::diff::Version::read(document.clone(), file).map_err(|e| e.to_string())
 }
 
 /// `spec` (and its overlay, if it had one) as committed at `rev`, written

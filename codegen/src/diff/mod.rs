@@ -13,6 +13,7 @@ pub mod report;
 pub mod rust;
 pub mod surface;
 pub mod wire;
+pub mod witness;
 
 use std::path::Path;
 
@@ -54,8 +55,8 @@ pub struct Finding {
     /// `types::Pet::name`.
     pub rust: Option<String>,
     pub message: String,
-    /// For a breaking Rust finding: code that compiles against the old
-    /// module and must not against the new (see `witness`).
+    /// For a breaking Rust finding checked by a witness (see `witness`):
+    /// `confirmed`, or what the witness did instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub witness: Option<String>,
 }

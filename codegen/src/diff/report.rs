@@ -124,6 +124,9 @@ impl Report {
                 if !at.is_empty() {
                     out.push_str(&format!(" ({})", at.join(", ")));
                 }
+                if let Some(w) = &f.witness {
+                    out.push_str(&format!(" [witness: {w}]"));
+                }
                 out.push('\n');
             }
         }

@@ -262,9 +262,13 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
                 .iter()
                 .zip(variants)
                 .map(|(o, v)| Member {
+                    // The status, and the media type where one status has
+                    // several: a body added to a status is the same variant.
                     wire: match &o.content {
-                        Some(c) => format!("{} {}", emit::status_text(o.status), c.media_type),
-                        None => emit::status_text(o.status),
+                        Some(c) if outcomes.iter().filter(|x| x.status == o.status).count() > 1 => {
+                            format!("{} {}", emit::status_text(o.status), c.media_type)
+                        }
+                        _ => emit::status_text(o.status),
                     },
                     name: v.clone(),
                     ty: o.content.as_ref().map_or(String::new(), |c| {

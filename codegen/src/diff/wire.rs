@@ -99,7 +99,7 @@ pub fn compare(old: &Version, new: &Version) -> Vec<Finding> {
                 old: Some(a.pointer.to_string()),
                 new: None,
                 rust: Some(old.method(i)),
-                message: format!("`{key}` removed"),
+                message: format!("`{} {}` removed", a.method.as_str().to_ascii_uppercase(), a.path),
                 witness: None,
             });
             continue;
@@ -118,7 +118,7 @@ pub fn compare(old: &Version, new: &Version) -> Vec<Finding> {
                 old: None,
                 new: Some(b.pointer.to_string()),
                 rust: Some(new.method(j)),
-                message: format!("`{key}` added"),
+                message: format!("`{} {}` added", b.method.as_str().to_ascii_uppercase(), b.path),
                 witness: None,
             });
         }
