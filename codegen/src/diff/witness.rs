@@ -209,8 +209,7 @@ pub fn confirm(
     let krate = work.join("witness");
     std::fs::create_dir_all(krate.join("src")).map_err(io)?;
     std::fs::write(krate.join("src/lib.rs"), &source).map_err(io)?;
-    let mut result = Confirmed::default();
-    result.without = findings
+    let without = findings
         .iter()
         .enumerate()
         .filter(|(i, f)| {
@@ -219,6 +218,7 @@ pub fn confirm(
                 && !placed.iter().any(|p| p.finding == *i)
         })
         .count();
+    let mut result = Confirmed { without, ..Confirmed::default() };
     let mut failing: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
     for (k, side) in ["old", "new"].iter().enumerate() {
         let manifest = format!(
