@@ -121,3 +121,78 @@ pub fn committed(root: &Path, rev: &str, spec: &Path, dir: &Path) -> Result<Path
     }
     Ok(out)
 }
+
+/// The file `cargo xtask codegen` keeps the vendored specs' changes in.
+pub const CHANGELOG: &str = "generated/CHANGELOG.md";
+
+const CHANGELOG_HEAD: &str = "# Changes of the generated crate\n\n\
+Written by `cargo xtask codegen` when a vendored spec in `specs/` differs from the committed \
+one: what the update does to code written against the crate (Rust source) and to clients \
+that followed the old contract (wire), newest first. Edit freely; an entry is replaced only \
+while its spec is still uncommitted.\n";
+
+/// For each vendored spec that differs from its committed version (at
+/// `HEAD`), an entry in `generated/CHANGELOG.md`: added, or replaced when
+/// the same uncommitted change was diffed before. Returns the modules whose
+/// entries were written.
+pub fn changelog(root: &Path) -> Result<Vec<String>, String> {
+    let work = root.join("target/diff/changelog");
+    let path = root.join(CHANGELOG);
+    let mut text = std::fs::read_to_string(&path).unwrap_or_else(|_| CHANGELOG_HEAD.to_string());
+    let mut written = Vec::new();
+    let specs = codegen::spec_files(&root.join("specs")).map_err(|e| e.to_string())?;
+    for spec in specs {
+        // A spec not committed yet has nothing to be compared with.
+        let Ok(old_file) = committed(root, "HEAD", &spec, &work) else { continue };
+        let (old_doc, new_doc) = (as_read(&old_file)?, as_read(&spec)?);
+        let module = codegen::module_name_for(&spec);
+        let (from, to) = (fingerprint(&old_doc), fingerprint(&new_doc));
+        // An entry from the committed spec is of this uncommitted change,
+        // diffed before: replaced, not repeated, and dropped when the spec
+        // is back to what is committed.
+        let same_base = format!("<!-- {module}: spec {from} -> ");
+        let existing = text.find(&same_base).map(|start| {
+            let rest = &text[start + same_base.len()..];
+            let end = rest.find("\n<!-- ").map_or(text.len(), |e| start + same_base.len() + e + 1);
+            (start, end)
+        });
+        if old_doc == new_doc {
+            if let Some((start, end)) = existing {
+                text = format!("{}{}", &text[..start], &text[end..]);
+                written.push(module);
+            }
+            continue;
+        }
+        let marker = format!("{same_base}{to} -->");
+        if text.contains(&marker) {
+            continue;
+        }
+        let report = codegen::diff::compare(&read(&old_doc, &old_file)?, &read(&new_doc, &spec)?);
+        let entry = format!("{marker}\n{}\n{}\n\n", report.markdown(&module), report.summary());
+        text = match existing {
+            Some((start, end)) => format!("{}{entry}{}", &text[..start], &text[end..]),
+            None => {
+                let at = text.find("\n<!-- ").map_or(text.len(), |i| i + 1);
+                let sep = if text[..at].ends_with("\n\n") { "" } else { "\n" };
+                format!("{}{sep}{entry}{}", &text[..at], &text[at..])
+            }
+        };
+        written.push(module);
+    }
+    if !written.is_empty() {
+        std::fs::write(&path, text.trim_end().to_string() + "\n")
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(written)
+}
+
+/// A short hash of a document as read, to know an entry's two specs again.
+fn fingerprint(document: &serde_json::Value) -> String {
+    // FNV-1a: stable across runs and platforms, unlike std's hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in document.to_string().bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}

@@ -63,6 +63,11 @@ fn codegen(flags: flags::Codegen) -> Result<(), String> {
             s
         }));
     }
+    if mode == codegen::Mode::Write {
+        for module in diff::changelog(&root)? {
+            eprintln!("{}: the change of specs/ for `{module}`, diffed", diff::CHANGELOG);
+        }
+    }
     codegen::cli::report(&stale, mode, "generated/ and tests/fixtures/", started)
 }
 
