@@ -33,12 +33,24 @@ pub fn run(root: &Path, f: flags::Diff) -> Result<(), String> {
         unconfirmed = done.unconfirmed;
     }
     let title = codegen::module_name_for(&f.new);
+    let cross = if f.cross_check {
+        let wire = codegen::diff::wire::compare(&old, &new);
+        Some(cross_check(root, &work, &documents, &report, &wire)?)
+    } else {
+        None
+    };
     if f.json {
         let text = serde_json::to_string_pretty(&report.json()).map_err(|e| e.to_string())?;
         println!("{text}");
+        if let Some(cross) = &cross {
+            eprint!("{cross}");
+        }
         eprintln!("{}", report.summary());
     } else {
         print!("{}", report.markdown(&title));
+        if let Some(cross) = &cross {
+            print!("{cross}");
+        }
         println!();
         println!("{}", report.summary());
     }
@@ -195,4 +207,262 @@ fn fingerprint(document: &serde_json::Value) -> String {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{h:016x}")
+}
+
+/// What the independent tools said, reduced to units both sides can be
+/// compared on: Rust items (`types::Pet`, `Client::get_pet`, `Call::limit`)
+/// for cargo-semver-checks, operations (`GET /pets/{}`) for openapi-diff.
+#[derive(Default)]
+struct Theirs {
+    /// Unit -> what the tool said of it, breaking ones.
+    breaking: std::collections::BTreeMap<String, Vec<String>>,
+    /// Unit -> what it said, not breaking (warnings, non-breaking changes).
+    other: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+const SEMVER_CHECKS: &str = "0.51.0";
+const OPENAPI_DIFF: &str = "0.24.1";
+
+/// Runs both tools on the two versions and prints, per axis, the units
+/// each side finds breaking and where they disagree, with why.
+fn cross_check(
+    root: &Path,
+    work: &Path,
+    documents: &[serde_json::Value; 2],
+    report: &codegen::diff::Report,
+    wire: &[codegen::diff::Finding],
+) -> Result<String, String> {
+    let crates = work.join("cross");
+    codegen::diff::witness::write_crates([&documents[0], &documents[1]], &crates)?;
+    let rust = semver_checks(&crates, &work.join("target"))?;
+    let tools = root.join("target/diff/tools");
+    let wire_theirs = openapi_diff(&tools, &crates)?;
+    let ours_rust =
+        units(report.findings.iter().filter(|f| f.axis == codegen::diff::Axis::Rust), rust_unit);
+    let ours_wire = units(wire.iter(), |f| f.operation.clone());
+    let mut out = String::from("\n### Cross-check\n\n");
+    out.push_str(&agreement("Rust source", "cargo-semver-checks", &ours_rust, &rust));
+    out.push_str(&agreement("Wire", "openapi-diff", &ours_wire, &wire_theirs));
+    Ok(out)
+}
+
+type Units = (
+    std::collections::BTreeMap<String, Vec<String>>,
+    std::collections::BTreeMap<String, Vec<String>>,
+);
+
+/// Our findings by unit: breaking ones, and the others.
+fn units<'a>(
+    findings: impl Iterator<Item = &'a codegen::diff::Finding>,
+    unit: impl Fn(&codegen::diff::Finding) -> Option<String>,
+) -> Units {
+    let (mut breaking, mut other) = Units::default();
+    for f in findings {
+        let Some(u) = unit(f) else { continue };
+        let said = format!("{} {}", f.id, f.message);
+        let to = if f.severity == codegen::diff::Severity::Breaking {
+            &mut breaking
+        } else {
+            &mut other
+        };
+        to.entry(u).or_default().push(said);
+    }
+    (breaking, other)
+}
+
+/// `Client::get_pet().limit` -> `Call::limit`; `types::Pet::name` -> `types::Pet`.
+fn rust_unit(f: &codegen::diff::Finding) -> Option<String> {
+    let r = f.rust.as_deref()?;
+    if let Some((_, setter)) = r.split_once("().") {
+        return Some(format!("Call::{setter}"));
+    }
+    let parts: Vec<&str> = r.split("::").collect();
+    Some(parts[..parts.len().min(2)].join("::"))
+}
+
+fn agreement(axis: &str, tool: &str, ours: &Units, theirs: &Theirs) -> String {
+    let ob: std::collections::BTreeSet<&String> = ours.0.keys().collect();
+    let tb: std::collections::BTreeSet<&String> = theirs.breaking.keys().collect();
+    let both = ob.intersection(&tb).count();
+    let mut out = format!(
+        "**{axis}** (units {tool} can name): breaking for ours {}, for {tool} {}, for both {both}.\n\n",
+        ob.len(),
+        tb.len()
+    );
+    for u in ob.difference(&tb) {
+        let why = match theirs.other.get(*u) {
+            Some(said) => {
+                format!("{tool} saw a change it does not call breaking: {}", said.join("; "))
+            }
+            None => format!("{tool} said nothing"),
+        };
+        out.push_str(&format!("- ours only: `{u}`: {} ({why})\n", ours.0[*u].join("; ")));
+    }
+    for u in tb.difference(&ob) {
+        let why = match ours.1.get(*u) {
+            Some(said) => format!("ours: {}", said.join("; ")),
+            None => "ours said nothing".to_string(),
+        };
+        out.push_str(&format!(
+            "- {tool} only: `{u}`: {} ({why})\n",
+            theirs.breaking[*u].join("; ")
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+fn ensure_semver_checks() -> Result<(), String> {
+    let have = Command::new("cargo").args(["semver-checks", "--version"]).output();
+    if have.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(SEMVER_CHECKS)) {
+        return Ok(());
+    }
+    eprintln!("diff: installing cargo-semver-checks {SEMVER_CHECKS} from crates.io");
+    let status = Command::new("cargo")
+        .args(["install", "--locked", "cargo-semver-checks", "--version", SEMVER_CHECKS])
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("could not install cargo-semver-checks".into());
+    }
+    Ok(())
+}
+
+/// cargo-semver-checks on `crates/old/api` (baseline) and `crates/new/api`.
+fn semver_checks(crates: &Path, target: &Path) -> Result<Theirs, String> {
+    ensure_semver_checks()?;
+    let out = Command::new("cargo")
+        .args(["semver-checks", "check-release", "--release-type", "minor", "--manifest-path"])
+        .arg(crates.join("new/api/Cargo.toml"))
+        .arg("--baseline-root")
+        .arg(crates.join("old/api"))
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .map_err(|e| format!("cannot run cargo-semver-checks: {e}"))?;
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    if !text.contains("checks:") {
+        return Err(format!("cargo-semver-checks failed:\n{text}"));
+    }
+    let mut theirs = Theirs::default();
+    let mut lint: Option<(bool, String)> = None;
+    let mut failed_in = false;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("--- ") {
+            let (level, rest) = rest.split_once(' ').unwrap_or(("", rest));
+            let name = rest.split(':').next().unwrap_or(rest).to_string();
+            lint = Some((level == "failure", name));
+            failed_in = false;
+        } else if line.trim() == "Failed in:" {
+            failed_in = true;
+        } else if line.trim().is_empty() {
+            failed_in = false;
+        } else if failed_in && line.starts_with("  ") {
+            let Some((breaking, name)) = &lint else { continue };
+            let unit = semver_unit(line.trim());
+            let to = if *breaking { &mut theirs.breaking } else { &mut theirs.other };
+            to.entry(unit)
+                .or_default()
+                .push(format!("{name}: {}", line.trim().split(" in /").next().unwrap_or("")));
+        }
+    }
+    Ok(theirs)
+}
+
+/// The unit of one "Failed in" line of cargo-semver-checks.
+fn semver_unit(line: &str) -> String {
+    let item = line.split([' ', ',']).filter(|w| !w.is_empty()).collect::<Vec<_>>();
+    // `field tag of struct Pet`: the struct.
+    if let Some(i) = item.iter().position(|w| *w == "of") {
+        if let Some(owner) = item.get(i + 2) {
+            return format!("types::{}", owner.trim_start_matches("api::api::types::"));
+        }
+    }
+    let kinds =
+        ["enum", "variant", "struct", "field", "function", "method", "trait", "type", "pub", "fn"];
+    let path =
+        item.iter().find(|w| w.contains("::") || !kinds.contains(w)).copied().unwrap_or(line);
+    let path = path.trim_start_matches("api::api::");
+    let parts: Vec<&str> = path.split("::").collect();
+    match parts.as_slice() {
+        ["types", name, ..] => format!("types::{name}"),
+        ["Client", m, ..] => format!("Client::{m}"),
+        ["Call", m, ..] => format!("Call::{m}"),
+        [name, ..] => format!("types::{name}"),
+        [] => path.to_string(),
+    }
+}
+
+/// npm openapi-diff on the two specs as read.
+fn openapi_diff(tools: &Path, crates: &Path) -> Result<Theirs, String> {
+    let bin = tools.join("node_modules/.bin/openapi-diff");
+    if !bin.exists() {
+        std::fs::create_dir_all(tools).map_err(|e| e.to_string())?;
+        eprintln!("diff: installing openapi-diff {OPENAPI_DIFF} from npm");
+        let status = Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", &format!("openapi-diff@{OPENAPI_DIFF}")])
+            .current_dir(tools)
+            .status()
+            .map_err(|e| format!("cannot run npm: {e}"))?;
+        if !status.success() {
+            return Err("could not install openapi-diff".into());
+        }
+    }
+    let out = Command::new(&bin)
+        .arg(crates.join("old/api.json"))
+        .arg(crates.join("new/api.json"))
+        .output()
+        .map_err(|e| format!("cannot run openapi-diff: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let start = text.find('{').ok_or_else(|| {
+        format!("openapi-diff said: {text}{}", String::from_utf8_lossy(&out.stderr))
+    })?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text[start..]).map_err(|e| format!("openapi-diff's output: {e}"))?;
+    let mut theirs = Theirs::default();
+    for (key, breaking) in [
+        ("breakingDifferences", true),
+        ("nonBreakingDifferences", false),
+        ("unclassifiedDifferences", false),
+    ] {
+        for d in v[key].as_array().into_iter().flatten() {
+            let code = d["code"].as_str().unwrap_or("?");
+            let locations = ["sourceSpecEntityDetails", "destinationSpecEntityDetails"]
+                .iter()
+                .flat_map(|k| d[*k].as_array().into_iter().flatten())
+                .filter_map(|e| e["location"].as_str());
+            let mut seen = std::collections::BTreeSet::new();
+            for l in locations {
+                let Some(unit) = operation_of(l) else { continue };
+                if seen.insert(unit.clone()) {
+                    let to = if breaking { &mut theirs.breaking } else { &mut theirs.other };
+                    to.entry(unit).or_default().push(format!("{code} at {l}"));
+                }
+            }
+        }
+    }
+    Ok(theirs)
+}
+
+/// `paths./pets/{id}.get.responses.200...` -> `GET /pets/{}`.
+fn operation_of(location: &str) -> Option<String> {
+    let rest = location.strip_prefix("paths.")?;
+    let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let segments: Vec<&str> = rest.split('.').collect();
+    let i = segments.iter().position(|s| methods.contains(s))?;
+    let path = segments[..i].join(".");
+    let mut normalized = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                normalized.push_str("{}");
+            }
+            '}' => in_param = false,
+            _ if in_param => {}
+            c => normalized.push(c),
+        }
+    }
+    Some(format!("{} {normalized}", segments[i].to_ascii_uppercase()))
 }

@@ -59,6 +59,11 @@ pub struct Finding {
     /// `confirmed`, or what the witness did instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub witness: Option<String>,
+    /// For a wire finding: the operation it was found in (`GET /pets/{}`).
+    /// A schema several operations share is found in each; the report
+    /// lists it once.
+    #[serde(skip)]
+    pub operation: Option<String>,
 }
 
 /// One version of a spec, read as far as naming.

@@ -39,7 +39,11 @@ impl Report {
             (a.severity, a.axis, a.id, &a.rust, &a.old, &a.new, &a.message)
                 .cmp(&(b.severity, b.axis, b.id, &b.rust, &b.old, &b.new, &b.message))
         });
-        findings.dedup();
+        // Once per finding, not once per operation it was found in.
+        findings.dedup_by(|a, b| {
+            (a.axis, a.id, a.severity, &a.old, &a.new, &a.rust, &a.message)
+                == (b.axis, b.id, b.severity, &b.old, &b.new, &b.rust, &b.message)
+        });
         let any = |axis: Option<Axis>, severity: Severity| {
             findings.iter().any(|f| f.severity == severity && axis.is_none_or(|a| f.axis == a))
         };

@@ -52,6 +52,7 @@ fn finding(
         rust: Some(rust.to_string()),
         message,
         witness: None,
+        operation: None,
     }
 }
 

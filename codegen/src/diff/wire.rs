@@ -101,11 +101,19 @@ pub fn compare(old: &Version, new: &Version) -> Vec<Finding> {
                 rust: Some(old.method(i)),
                 message: format!("`{} {}` removed", a.method.as_str().to_ascii_uppercase(), a.path),
                 witness: None,
+                operation: Some(key.clone()),
             });
             continue;
         };
         let b = &new.api.operations[j];
-        let mut cx = Cx { old, new, out: &mut out, rust: new.method(j), seen: HashSet::new() };
+        let mut cx = Cx {
+            old,
+            new,
+            out: &mut out,
+            rust: new.method(j),
+            operation: key.clone(),
+            seen: HashSet::new(),
+        };
         cx.operation(a, b);
     }
     for (j, b) in new.api.operations.iter().enumerate() {
@@ -120,6 +128,7 @@ pub fn compare(old: &Version, new: &Version) -> Vec<Finding> {
                 rust: Some(new.method(j)),
                 message: format!("`{} {}` added", b.method.as_str().to_ascii_uppercase(), b.path),
                 witness: None,
+                operation: Some(key.clone()),
             });
         }
     }
@@ -139,6 +148,8 @@ struct Cx<'a> {
     out: &'a mut Vec<Finding>,
     /// The operation's method, for findings with no field of their own.
     rust: String,
+    /// The operation's key (`GET /pets/{}`).
+    operation: String,
     /// Type pairs already compared (recursive schemas end here).
     seen: HashSet<(usize, usize, bool)>,
 }
@@ -162,6 +173,7 @@ impl Cx<'_> {
             rust: Some(rust.unwrap_or_else(|| self.rust.clone())),
             message,
             witness: None,
+            operation: Some(self.operation.clone()),
         });
     }
 

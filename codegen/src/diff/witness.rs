@@ -170,6 +170,31 @@ pub struct Placed {
     pub lines: std::ops::Range<usize>,
 }
 
+/// The crates of the two documents (as `input::as_read` gives them), as
+/// `work/old/api` and `work/new/api`: one crate name and one module name
+/// (`api::api`), whatever the specs' files are called, so that tools that
+/// compare two crates compare like with like.
+pub fn write_crates(
+    documents: [&serde_json::Value; 2],
+    work: &std::path::Path,
+) -> Result<(), String> {
+    let io = |e: std::io::Error| e.to_string();
+    for (side, document) in ["old", "new"].iter().zip(documents) {
+        let dir = work.join(side);
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        let spec = dir.join("api.json");
+        let text = serde_json::to_string(document).map_err(|e| e.to_string())?;
+        std::fs::write(&spec, text).map_err(io)?;
+        let package =
+            crate::config::Package { version: Some("1.0.0".into()), ..Default::default() };
+        crate::Generator::new(&spec)
+            .package(package)
+            .write_crate(&dir.join("api"), crate::Mode::Write)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 /// What `confirm` found.
 #[derive(Debug, Clone, Default)]
 pub struct Confirmed {
@@ -195,16 +220,7 @@ pub fn confirm(
 ) -> Result<Confirmed, String> {
     use std::process::Command;
     let io = |e: std::io::Error| e.to_string();
-    for (side, document) in ["old", "new"].iter().zip(documents) {
-        let dir = work.join(side);
-        std::fs::create_dir_all(&dir).map_err(io)?;
-        let spec = dir.join("api.json");
-        let text = serde_json::to_string(document).map_err(|e| e.to_string())?;
-        std::fs::write(&spec, text).map_err(io)?;
-        crate::Generator::new(&spec)
-            .write_crate(&dir.join("api"), crate::Mode::Write)
-            .map_err(|e| e.to_string())?;
-    }
+    write_crates(documents, work)?;
     let (source, placed) = source(findings, old, "api");
     let krate = work.join("witness");
     std::fs::create_dir_all(krate.join("src")).map_err(io)?;
