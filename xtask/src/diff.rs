@@ -290,11 +290,15 @@ fn agreement(axis: &str, tool: &str, ours: &Units, theirs: &Theirs) -> String {
         tb.len()
     );
     for u in ob.difference(&tb) {
-        let why = match theirs.other.get(*u) {
-            Some(said) => {
+        let known = ours.0[*u]
+            .iter()
+            .find_map(|said| blind_spot(tool, said.split(' ').next().unwrap_or("")));
+        let why = match (theirs.other.get(*u), known) {
+            (Some(said), _) => {
                 format!("{tool} saw a change it does not call breaking: {}", said.join("; "))
             }
-            None => format!("{tool} said nothing"),
+            (None, Some(known)) => format!("{tool} said nothing: {known}"),
+            (None, None) => format!("{tool} said nothing"),
         };
         out.push_str(&format!("- ours only: `{u}`: {} ({why})\n", ours.0[*u].join("; ")));
     }
@@ -310,6 +314,34 @@ fn agreement(axis: &str, tool: &str, ours: &Units, theirs: &Theirs) -> String {
     }
     out.push('\n');
     out
+}
+
+/// Why a tool cannot see what one of our checks sees, where we know.
+fn blind_spot(tool: &str, id: &str) -> Option<&'static str> {
+    match (tool, id) {
+        (
+            "cargo-semver-checks",
+            "rust-field-type-changed"
+            | "rust-fn-argument-type-changed"
+            | "rust-fn-answer-type-changed"
+            | "rust-fn-error-type-changed"
+            | "rust-setter-changed"
+            | "rust-variant-type-changed"
+            | "rust-type-changed",
+        ) => Some("it has no lint for a type that changed (it compares names, kinds and arities)"),
+        ("cargo-semver-checks", "rust-fn-arguments-reordered") => {
+            Some("the count of arguments is the same, and it does not compare their types")
+        }
+        ("openapi-diff", id) if id.contains("parameter") => {
+            Some("it compares paths, methods and bodies' schemas, not parameters")
+        }
+        ("openapi-diff", id)
+            if id.contains("status") || id.contains("media-type") || id.contains("header") =>
+        {
+            Some("it does not classify changes of statuses, media types or headers as breaking")
+        }
+        _ => None,
+    }
 }
 
 fn ensure_semver_checks() -> Result<(), String> {
