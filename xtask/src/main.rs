@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         flags::Command::FuzzCompile(f) => fuzz::compile(&root, f),
         flags::Command::FuzzRender(f) => fuzz::render(f),
         flags::Command::Diff(f) => diff::run(&root, f),
+        flags::Command::StableNames(f) => diff::stable_names(&root, f),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

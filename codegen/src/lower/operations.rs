@@ -195,7 +195,7 @@ impl Lowerer<'_> {
         // A null parameter cannot be sent; nullable only means "may be left out".
         let (ty, _nullable) = match &d.format {
             ParameterSchemaOrContent::Schema(s) => {
-                self.ty(s, &at.push("schema"), &[op_id.to_string(), d.name.clone()])?
+                self.ty(s, &at.push("schema"), &shared_place(at, [op_id, &d.name], "", &d.name))?
             }
             // `content` parameters are serialized as the media type says; JSON
             // (nearly always the one given) is what `Ty::Json` sends.
@@ -204,7 +204,7 @@ impl Lowerer<'_> {
                     Some(s) => self.ty(
                         s,
                         &at.push("content").push(media).push("schema"),
-                        &[op_id.to_string(), d.name.clone()],
+                        &shared_place(at, [op_id, &d.name], "", &d.name),
                     )?,
                     None => (Ty::Json, false),
                 },
@@ -254,8 +254,12 @@ impl Lowerer<'_> {
             .or_else(|| content.first());
         let Some((media, mt)) = chosen else { return Ok(None) };
         let media_at = at.push("content").push(media);
-        let kind =
-            self.content_kind(media, mt, &media_at, &[op_id.to_string(), "Request".to_string()])?;
+        let kind = self.content_kind(
+            media,
+            mt,
+            &media_at,
+            &shared_place(at, [op_id, "Request"], "Request", ""),
+        )?;
         let media_type = match media {
             m if concrete(m) => m.clone(),
             m if is_json(m) => "application/json".to_string(),
@@ -378,8 +382,8 @@ impl Lowerer<'_> {
             }
             let json_here = r.content.keys().filter(|m| is_json(m)).count();
             for (media, mt) in &r.content {
-                let mut place = vec![op_id.to_string(), "Response".to_string()];
-                if json_bodies > 1 {
+                let mut place = shared_place(&r_at, [op_id, "Response"], "Response", "");
+                if json_bodies > 1 && place[0] == op_id {
                     place.push(label.clone());
                     if json_here > 1 {
                         place.push(media.clone());
@@ -437,6 +441,24 @@ impl Lowerer<'_> {
 pub(crate) fn is_json(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
+}
+
+/// The place an inline schema is named from: `own`, made from the
+/// operation, unless the part holding it sits outside the operation (a
+/// `$ref` to `#/components/responses/NotFound`, a parameter of the path
+/// item) and so is shared by every operation that uses it. Then the part's
+/// own place names it (`NotFound` + `role`; the path and `name`), never the
+/// first operation that met it: adding or removing an operation must not
+/// rename what another one uses.
+fn shared_place(at: &Pointer, own: [&str; 2], role: &str, name: &str) -> Vec<String> {
+    let s: Vec<String> = at.segments().collect();
+    let words =
+        |parts: &[&str]| parts.iter().filter(|p| !p.is_empty()).map(|p| p.to_string()).collect();
+    match s.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["components", _, key, ..] => words(&[key, role]),
+        ["paths", path, "parameters", ..] => words(&[path, name]),
+        _ => words(&own),
+    }
 }
 
 pub(super) fn is_form(media: &str) -> bool {
