@@ -46,6 +46,12 @@ impl Pointer {
         Pointer(out)
     }
 
+    /// Whether this is `outer` or a pointer inside it.
+    pub fn is_within(&self, outer: &Pointer) -> bool {
+        self.0 == outer.0
+            || self.0.strip_prefix(outer.0.as_str()).is_some_and(|rest| rest.starts_with('/'))
+    }
+
     pub fn index(&self, i: usize) -> Self {
         use std::fmt::Write;
         let mut out = String::with_capacity(self.0.len() + 8);

@@ -101,9 +101,20 @@ paths:
       parameters: [{name: name, in: path, required: true, schema: {type: string}}]
       requestBody: {$ref: '#/components/requestBodies/Note'}
       responses: {'404': {$ref: '#/components/responses/NotFound'}}
+  /p1:
+    get:
+      operationId: get-x
+      parameters: [{$ref: '#/components/parameters/id'}]
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {a: {type: string}}}}}}}
+  /p2:
+    get:
+      operationId: getX
+      parameters: [{$ref: '#/components/parameters/id'}]
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {b: {type: string}}}}}}}
 components:
   parameters:
     alt: {name: alt, in: query, schema: {type: string, enum: [json, proto]}}
+    id: {name: id, in: query, schema: {oneOf: [{type: integer}, {type: string}]}}
   requestBodies:
     Note: {content: {application/json: {schema: {type: object, properties: {text: {type: string}}}}}}
   responses:
@@ -112,15 +123,26 @@ components:
     let document: serde_json::Value = serde_yaml::from_str(spec).unwrap();
     let file = std::path::Path::new("shared.yaml");
     let whole = diff::surface_of(document.clone(), file).unwrap();
-    for (path, method) in diff::operations(&document) {
+    // Two operations whose ids make the same names (`get_x`, `GetXResponse`)
+    // get their suffixes the same way whichever comes first.
+    let reversed = diff::surface_of(diff::paths_reversed(&document), file).unwrap();
+    let renamed = diff::renamed(&whole, &reversed, &[]);
+    assert!(renamed.is_empty(), "reversed:\n{}", show(&renamed));
+    // Removing one of the two that collide takes the other's suffix away:
+    // two names can only be told apart by one, which goes when the other
+    // does. The rest must not move.
+    for (path, method) in
+        diff::operations(&document).into_iter().filter(|(p, _)| p.starts_with("/v1"))
+    {
         let after =
             diff::surface_of(diff::without_operation(&document, &path, &method), file).unwrap();
-        let touched = vec![format!("{} /v1/{{}}", method.to_ascii_uppercase())];
+        let key = format!("{} {}", method.to_ascii_uppercase(), path.replace("{name}", "{}"));
+        let touched = vec![key];
         let renamed = diff::renamed(&whole, &after, &touched);
         assert!(renamed.is_empty(), "without {method} {path}:\n{}", show(&renamed));
     }
     let names: Vec<&str> = whole.items.values().map(|i| i.name()).collect();
-    for name in ["Alt", "V1NameView", "NoteRequest", "NotFoundResponse"] {
+    for name in ["Alt", "V1NameView", "NoteRequest", "NotFoundResponse", "Id", "GetXResponse2"] {
         assert!(names.contains(&name), "{name} not among {names:?}");
     }
 }

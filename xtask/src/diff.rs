@@ -440,7 +440,9 @@ fn openapi_diff(tools: &Path, crates: &Path) -> Result<Theirs, String> {
             return Err("could not install openapi-diff".into());
         }
     }
+    // Large specs (GitHub's, 11 MB) take more than node's default 4 GB heap.
     let out = Command::new(&bin)
+        .env("NODE_OPTIONS", "--max-old-space-size=16384")
         .arg(crates.join("old/api.json"))
         .arg(crates.join("new/api.json"))
         .output()

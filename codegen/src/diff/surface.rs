@@ -128,11 +128,12 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
         }
         items.insert(key.clone(), Item { key, ..item });
     };
+    let keys = op_keys(api);
     let op_of = |pointer: &str| {
         api.operations
             .iter()
-            .find(|op| pointer.starts_with(&format!("{}/", op.pointer)))
-            .map(op_key)
+            .position(|op| pointer.starts_with(&format!("{}/", op.pointer)))
+            .map(|i| keys[i].clone())
     };
     let in_request = reached_by_requests(api);
     // An inline parameter schema's pointer has the parameter's index, which
@@ -206,8 +207,8 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
             in_request: in_request[i],
         });
     }
-    for (op, on) in api.operations.iter().zip(&names.ops) {
-        let key = op_key(op);
+    for ((op, on), key) in api.operations.iter().zip(&names.ops).zip(&keys) {
+        let key = key.clone();
         let pointer = op.pointer.to_string();
         let item = |role: &str, path: String, kind: Kind| Item {
             key: format!("{key} {role}"),
@@ -355,6 +356,27 @@ fn reached_by_requests(api: &Api) -> Vec<bool> {
         api.types[id.0].kind.members().into_iter().for_each(|t| named(t, &mut stack));
     }
     reached
+}
+
+/// Each operation's key (see `op_key`); where two operations of a spec
+/// have the same key (`/folders/{id}` and `/folders/{path}`, which no
+/// server can tell apart), the path as written.
+pub fn op_keys(api: &Api) -> Vec<String> {
+    let keys: Vec<String> = api.operations.iter().map(op_key).collect();
+    let mut count: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for k in &keys {
+        *count.entry(k.as_str()).or_default() += 1;
+    }
+    keys.iter()
+        .zip(&api.operations)
+        .map(|(k, op)| {
+            if count[k.as_str()] > 1 {
+                format!("{} {}", op.method.as_str().to_ascii_uppercase(), op.path)
+            } else {
+                k.clone()
+            }
+        })
+        .collect()
 }
 
 /// `GET /pets/{}`: path parameters' names left out, as servers route

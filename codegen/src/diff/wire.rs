@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::surface::op_key;
+use super::surface::op_keys;
 use super::{Axis, Finding, Severity, Version};
 use crate::model::*;
 use crate::pointer::Pointer;
@@ -76,13 +76,14 @@ const MAX_DEPTH: usize = 32;
 
 pub fn compare(old: &Version, new: &Version) -> Vec<Finding> {
     let mut out = Vec::new();
-    let new_ops: Vec<String> = new.api.operations.iter().map(op_key).collect();
+    let new_ops = op_keys(&new.api);
+    let old_ops = op_keys(&old.api);
     let new_paths: HashSet<String> = new_ops
         .iter()
         .map(|k| k.split_once(' ').map_or(k.clone(), |(_, p)| p.to_string()))
         .collect();
     for (i, a) in old.api.operations.iter().enumerate() {
-        let key = op_key(a);
+        let key = old_ops[i].clone();
         let Some(j) = new_ops.iter().position(|k| *k == key) else {
             let path = key.split_once(' ').map_or(key.as_str(), |(_, p)| p);
             let (id, severity) = if a.deprecated {
@@ -117,8 +118,8 @@ pub fn compare(old: &Version, new: &Version) -> Vec<Finding> {
         cx.operation(a, b);
     }
     for (j, b) in new.api.operations.iter().enumerate() {
-        let key = op_key(b);
-        if !old.api.operations.iter().any(|a| op_key(a) == key) {
+        let key = new_ops[j].clone();
+        if !old_ops.contains(&key) {
             out.push(Finding {
                 axis: Axis::Wire,
                 id: "endpoint-added",

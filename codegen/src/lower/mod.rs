@@ -41,6 +41,7 @@ pub fn lower(doc: &Document) -> Result<Api> {
         nullable_components: Default::default(),
         following: Vec::new(),
         depth: 0,
+        home: None,
     };
     lowerer.components()?;
     let operations = lowerer.operations()?;
@@ -97,6 +98,9 @@ struct Lowerer<'a> {
     following: Vec<Pointer>,
     /// How deeply inline schemas and `$ref`s are nested here (see `MAX_DEPTH`).
     depth: usize,
+    /// The operation being lowered: a schema inside it that another
+    /// operation reached first by `$ref` is named from here, its home.
+    home: Option<Pointer>,
 }
 
 /// How deeply schemas may nest, counting each inline schema and each `$ref`

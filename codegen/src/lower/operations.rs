@@ -100,6 +100,21 @@ impl Lowerer<'_> {
         item_at: &Pointer,
         at: &Pointer,
     ) -> Result<Operation> {
+        self.home = Some(at.clone());
+        let lowered = self.operation_in(path, method, op, item_params, item_at, at);
+        self.home = None;
+        lowered
+    }
+
+    fn operation_in(
+        &mut self,
+        path: &str,
+        method: Method,
+        op: &openapiv3::Operation,
+        item_params: &[ReferenceOr<Parameter>],
+        item_at: &Pointer,
+        at: &Pointer,
+    ) -> Result<Operation> {
         let id = op
             .operation_id
             .clone()

@@ -78,8 +78,9 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn inline_in(&mut self, s: &Schema, at: &Pointer, place: &[String]) -> Result<Ty> {
-        if let Some(id) = self.by_pointer.get(at) {
-            return Ok(Ty::Named(*id));
+        if let Some(&id) = self.by_pointer.get(at) {
+            self.home_place(id, at, place);
+            return Ok(Ty::Named(id));
         }
         let merged;
         let s = match &s.schema_kind {
@@ -109,6 +110,9 @@ impl Lowerer<'_> {
                         kind,
                     );
                     self.types[id.0].deprecated = s.schema_data.deprecated;
+                    // Reached again (a parameter every operation of a path
+                    // shares), it is this type, not one more of the same name.
+                    self.by_pointer.insert(at.clone(), id);
                     Ok(Ty::Named(id))
                 }
             };
@@ -126,6 +130,29 @@ impl Lowerer<'_> {
             Lowered::Ty(t) => TypeKind::Alias(t),
         };
         Ok(Ty::Named(id))
+    }
+
+    /// A schema inside one operation that another reached first (by a
+    /// `$ref` into it) was named from that other one's place: once its own
+    /// operation reaches it, it and the types inside it are named from
+    /// there instead, whatever the order of operations.
+    fn home_place(&mut self, id: TypeId, at: &Pointer, place: &[String]) {
+        let Some(home) = &self.home else { return };
+        let NameHint::Place(old) = &self.types[id.0].name else { return };
+        // Named while lowering this same operation (its first word is the
+        // operation's): already at home.
+        if old.first() == place.first() || !at.is_within(home) {
+            return;
+        }
+        let old = old.clone();
+        for def in &mut self.types {
+            if let NameHint::Place(p) = &mut def.name {
+                if def.pointer.is_within(at) && p.starts_with(&old) {
+                    let rest = p.split_off(old.len());
+                    *p = place.iter().cloned().chain(rest).collect();
+                }
+            }
+        }
     }
 
     pub(super) fn schema(&mut self, s: &Schema, at: &Pointer, place: &[String]) -> Result<Lowered> {

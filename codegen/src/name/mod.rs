@@ -126,9 +126,16 @@ pub fn name(api: &Api) -> Names {
         success_variants: outcome_variants(&op.success),
         error_variants: outcome_variants(&op.errors),
     });
+    // Collisions go the same way whatever the order of the spec: names are
+    // claimed sorted by what they would be, then by where they come from,
+    // so reordering paths moves no suffix (`WorkflowId2`).
+    let pointers: Vec<String> = api.operations.iter().map(|op| op.pointer.to_string()).collect();
+    let mut by_base: Vec<usize> = (0..api.operations.len()).collect();
+    by_base.sort_by(|&a, &b| (&words[a].base, &pointers[a]).cmp(&(&words[b].base, &pointers[b])));
     // Then the per-operation enums, whose names users type most.
-    let mut op_type_names = Vec::with_capacity(api.operations.len());
-    for (op, words) in api.operations.iter().zip(&words) {
+    let mut op_type_names = vec![None; api.operations.len()];
+    for &i in &by_base {
+        let (op, words) = (&api.operations[i], &words[i]);
         let base = &words.base;
         let success = (op.success.len() > 1).then(|| type_ns.claim(format!("{base}Success"), ""));
         let error = (!op.errors.is_empty()).then(|| type_ns.claim(format!("{base}Error"), ""));
@@ -148,13 +155,23 @@ pub fn name(api: &Api) -> Names {
             let ident = type_ns.claim(format!("{base}{status}Headers"), "");
             headers.push(HeaderSetNames { status: o.status, ident, fields });
         }
-        op_type_names.push((success, error, headers, params));
+        op_type_names[i] = Some((success, error, headers, params));
     }
-    // Then names from places.
-    for (i, def) in api.types.iter().enumerate() {
-        if let NameHint::Place(parts) = &def.name {
-            types[i].ident = type_ns.claim(camel_path(parts), "");
-        }
+    let op_type_names: Vec<_> =
+        op_type_names.into_iter().map(|n| n.expect("every operation named")).collect();
+    // Then names from places, in the same way.
+    let mut places: Vec<(String, String, usize)> = api
+        .types
+        .iter()
+        .enumerate()
+        .filter_map(|(i, def)| match &def.name {
+            NameHint::Place(parts) => Some((camel_path(parts), def.pointer.to_string(), i)),
+            NameHint::Component(_) => None,
+        })
+        .collect();
+    places.sort();
+    for (name, _, i) in places {
+        types[i].ident = type_ns.claim(name, "");
     }
     let prelude = !PRELUDE.iter().any(|p| type_ns.is_taken(p));
 
@@ -209,6 +226,13 @@ pub fn name(api: &Api) -> Names {
     }
     let auth = auth_method_names(&api.security_schemes, &mut method_ns);
     let auth_client_credentials = client_credentials_names(&api.security_schemes, &mut method_ns);
+    let mut by_method: Vec<usize> = (0..api.operations.len()).collect();
+    by_method
+        .sort_by(|&a, &b| (&words[a].method, &pointers[a]).cmp(&(&words[b].method, &pointers[b])));
+    let mut methods = vec![String::new(); api.operations.len()];
+    for &i in &by_method {
+        methods[i] = method_ns.claim(words[i].method.clone(), "_");
+    }
 
     // Operations that answer the same errors share one enum (see
     // `analyze::sharing`); each operation's name stays, as an alias of the
@@ -231,12 +255,15 @@ pub fn name(api: &Api) -> Names {
         .zip(words)
         .zip(op_type_names)
         .zip(error_alias_of.into_iter().zip(error_shared_by))
+        .zip(methods)
         .map(
             |(
-                ((op, words), (success, error, headers, params_struct)),
-                (error_alias_of, error_shared_by),
+                (
+                    ((op, words), (success, error, headers, params_struct)),
+                    (error_alias_of, error_shared_by),
+                ),
+                method,
             )| {
-                let method = method_ns.claim(words.method, "_");
                 let mut param_ns = Namespace::default();
                 // Names a method body uses besides its parameters: its request
                 // and the runtime function that encodes path parameters.
