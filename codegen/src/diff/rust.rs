@@ -7,6 +7,39 @@ use std::collections::HashMap;
 use super::surface::{Item, Kind, Member, Surface};
 use super::{Axis, Finding, Severity};
 
+/// Every check of this axis, with its twin or why it has none (see
+/// `wire::CHECKS`).
+pub const CHECKS: &[(&str, &str)] = &[
+    ("rust-fn-added", "rust-fn-removed"),
+    ("rust-fn-removed", "rust-fn-added"),
+    ("rust-fn-renamed", "a rename is its own inverse"),
+    ("rust-fn-argument-added", "rust-fn-argument-removed"),
+    ("rust-fn-argument-removed", "rust-fn-argument-added"),
+    ("rust-fn-argument-type-changed", "a change is its own inverse"),
+    ("rust-fn-arguments-reordered", "a change is its own inverse"),
+    ("rust-fn-arguments-changed", "several of the above at once"),
+    ("rust-setter-added", "rust-setter-removed"),
+    ("rust-setter-removed", "rust-setter-added"),
+    ("rust-setter-changed", "a change is its own inverse"),
+    ("rust-fn-answer-type-changed", "rust-fn-error-type-changed"),
+    ("rust-fn-error-type-changed", "rust-fn-answer-type-changed"),
+    ("rust-type-added", "rust-type-removed"),
+    ("rust-type-removed", "rust-type-added"),
+    ("rust-type-renamed", "a rename is its own inverse"),
+    ("rust-type-changed", "a change is its own inverse"),
+    ("rust-type-kind-changed", "a change is its own inverse"),
+    ("rust-field-added", "rust-field-removed"),
+    ("rust-field-added-required", "rust-field-removed"),
+    ("rust-field-removed", "rust-field-added"),
+    ("rust-field-renamed", "a rename is its own inverse"),
+    ("rust-field-type-changed", "rust-variant-type-changed"),
+    ("rust-variant-added", "rust-variant-removed"),
+    ("rust-variant-removed", "rust-variant-added"),
+    ("rust-variant-renamed", "a rename is its own inverse"),
+    ("rust-variant-type-changed", "rust-field-type-changed"),
+    ("rust-deprecated", "un-deprecating breaks nothing and is not reported"),
+];
+
 pub fn compare(old: &Surface, new: &Surface) -> Vec<Finding> {
     let mut out = Vec::new();
     let old_by_name = by_name(old);
