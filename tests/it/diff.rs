@@ -452,3 +452,22 @@ fn every_breaking_rust_finding_has_a_witness_that_confirms_it() {
         assert!(ids.contains(&id), "{id} not among {ids:?}");
     }
 }
+
+/// Found by `--witness` on Twilio's and Nexmo's v1 -> v2: an operation
+/// moved to another path keeps its method, and a path parameter renamed
+/// keeps the argument's place and type; code calling either still compiles.
+#[test]
+fn a_moved_operation_or_a_renamed_argument_breaks_no_call() {
+    let moved = edit(&[("  /pets:\n    post:", "  /v2/pets:\n    post:")]);
+    let report = diff::compare(&version(BASE), &version(&moved));
+    let rust: Vec<&Finding> = report.findings.iter().filter(|f| f.axis == Axis::Rust).collect();
+    assert!(rust.is_empty(), "{}", show(&report.findings));
+    assert!(report.findings.iter().any(|f| f.id == "api-path-removed-without-deprecation"));
+    let renamed = BASE.replace("{id}", "{petId}").replace("{name: id, in: path", "{name: petId, in: path");
+    let report = diff::compare(&version(BASE), &version(&renamed));
+    assert!(
+        !report.findings.iter().any(|f| f.severity == Severity::Breaking),
+        "{}",
+        show(&report.findings)
+    );
+}

@@ -44,14 +44,30 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Finding> {
     let mut out = Vec::new();
     let old_by_name = by_name(old);
     let new_by_name = by_name(new);
+    // Items are matched by where they come from in the spec; one whose
+    // place is gone is matched by its Rust path, which is what code names
+    // (an operation moved to another path keeps its method).
+    let unmatched_new: HashMap<&str, &Item> = new
+        .items
+        .iter()
+        .filter(|(k, _)| !old.items.contains_key(*k))
+        .map(|(_, b)| (b.path.as_str(), b))
+        .collect();
+    let mut moved: Vec<&str> = Vec::new();
     for (key, a) in &old.items {
         match new.items.get(key) {
-            None => out.push(removed(a)),
             Some(b) => item(a, b, &old_by_name, &new_by_name, &mut out),
+            None => match unmatched_new.get(a.path.as_str()) {
+                Some(b) => {
+                    moved.push(b.key.as_str());
+                    item(a, b, &old_by_name, &new_by_name, &mut out);
+                }
+                None => out.push(removed(a)),
+            },
         }
     }
     for (key, b) in &new.items {
-        if !old.items.contains_key(key) {
+        if !old.items.contains_key(key) && !moved.contains(&key.as_str()) {
             let (id, what) =
                 if is_fn(b) { ("rust-fn-added", "fn") } else { ("rust-type-added", "type") };
             out.push(finding(id, Severity::Safe, None, Some(b), &b.path, format!("new {what}")));
@@ -324,28 +340,27 @@ fn method(a: &Item, b: &Item, x: Signature<'_>, y: Signature<'_>, out: &mut Vec<
     let mut f = |id, severity, rust: String, message| {
         out.push(finding(id, severity, Some(a), Some(b), &rust, message));
     };
-    let wires = |m: &[Member]| m.iter().map(|m| m.wire.clone()).collect::<Vec<_>>();
     let show = |m: &[Member]| {
         m.iter().map(|m| format!("{}: {}", m.name, m.ty)).collect::<Vec<_>>().join(", ")
     };
-    if wires(args_a) != wires(args_b)
-        || args_a.iter().zip(args_b).any(|(p, q)| p.ty != q.ty || p.name != q.name)
-    {
-        let added = args_b.iter().any(|q| !args_a.iter().any(|p| p.wire == q.wire));
-        let removed = args_a.iter().any(|p| !args_b.iter().any(|q| q.wire == p.wire));
-        let id = match (added, removed) {
-            (true, false) => "rust-fn-argument-added",
-            (false, true) => "rust-fn-argument-removed",
-            _ if wires(args_a).len() == wires(args_b).len()
-                && args_a.iter().all(|p| args_b.iter().any(|q| q.wire == p.wire)) =>
-            {
-                if args_a.iter().zip(args_b).all(|(p, q)| p.wire == q.wire) {
-                    "rust-fn-argument-type-changed"
-                } else {
-                    "rust-fn-arguments-reordered"
-                }
-            }
-            _ => "rust-fn-arguments-changed",
+    // Arguments are positional: what a call depends on is their number,
+    // order and types, not their names.
+    let types = |m: &[Member]| m.iter().map(|m| m.ty.clone()).collect::<Vec<_>>();
+    let (ta, tb) = (types(args_a), types(args_b));
+    if ta != tb {
+        let mut sorted = (ta.clone(), tb.clone());
+        sorted.0.sort();
+        sorted.1.sort();
+        let id = if ta.len() < tb.len() && tb.starts_with(&ta) {
+            "rust-fn-argument-added"
+        } else if ta.len() > tb.len() && ta.starts_with(&tb) {
+            "rust-fn-argument-removed"
+        } else if ta.len() == tb.len() && sorted.0 == sorted.1 {
+            "rust-fn-arguments-reordered"
+        } else if ta.len() == tb.len() {
+            "rust-fn-argument-type-changed"
+        } else {
+            "rust-fn-arguments-changed"
         };
         f(
             id,
