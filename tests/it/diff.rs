@@ -463,7 +463,8 @@ fn a_moved_operation_or_a_renamed_argument_breaks_no_call() {
     let rust: Vec<&Finding> = report.findings.iter().filter(|f| f.axis == Axis::Rust).collect();
     assert!(rust.is_empty(), "{}", show(&report.findings));
     assert!(report.findings.iter().any(|f| f.id == "api-path-removed-without-deprecation"));
-    let renamed = BASE.replace("{id}", "{petId}").replace("{name: id, in: path", "{name: petId, in: path");
+    let renamed =
+        BASE.replace("{id}", "{petId}").replace("{name: id, in: path", "{name: petId, in: path");
     let report = diff::compare(&version(BASE), &version(&renamed));
     assert!(
         !report.findings.iter().any(|f| f.severity == Severity::Breaking),
