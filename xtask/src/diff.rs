@@ -35,7 +35,9 @@ pub fn run(root: &Path, f: flags::Diff) -> Result<(), String> {
     let title = codegen::module_name_for(&f.new);
     let cross = if f.cross_check {
         let wire = codegen::diff::wire::compare(&old, &new);
-        Some(cross_check(root, &work, &documents, &report, &wire)?)
+        let ops: Vec<String> =
+            [&old, &new].iter().flat_map(|v| codegen::diff::surface::op_keys(&v.api)).collect();
+        Some(cross_check(root, &work, &documents, &report, &wire, &ops)?)
     } else {
         None
     };
@@ -231,6 +233,7 @@ fn cross_check(
     documents: &[serde_json::Value; 2],
     report: &codegen::diff::Report,
     wire: &[codegen::diff::Finding],
+    operations: &[String],
 ) -> Result<String, String> {
     let crates = work.join("cross");
     codegen::diff::witness::write_crates([&documents[0], &documents[1]], &crates)?;
@@ -258,7 +261,10 @@ fn cross_check(
     let mut out = String::from("\n### Cross-check\n\n");
     out.push_str(&agreement("Rust source", "cargo-semver-checks", &ours_rust, &rust));
     match wire_theirs {
-        Ok(theirs) => out.push_str(&agreement("Wire", "openapi-diff", &ours_wire, &theirs)),
+        Ok(theirs) => {
+            let theirs = per_operation(theirs, operations);
+            out.push_str(&agreement("Wire", "openapi-diff", &ours_wire, &theirs))
+        }
         Err(e) => {
             let first = e.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
             out.push_str(&format!("**Wire**: openapi-diff failed on these specs ({first}).\n\n"));
@@ -530,12 +536,37 @@ fn openapi_diff(tools: &Path, crates: &Path) -> Result<Theirs, String> {
     Ok(theirs)
 }
 
-/// `paths./pets/{id}.get.responses.200...` -> `GET /pets/{}`.
+/// openapi-diff says a whole path item was removed or added (`* /pets`):
+/// that is each operation it had, as ours says.
+fn per_operation(theirs: Theirs, operations: &[String]) -> Theirs {
+    let spread = |map: std::collections::BTreeMap<String, Vec<String>>| {
+        let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for (unit, said) in map {
+            match unit.strip_prefix("* ") {
+                Some(path) => {
+                    for op in operations
+                        .iter()
+                        .filter(|o| o.split_once(' ').is_some_and(|(_, p)| p == path))
+                    {
+                        out.entry(op.clone()).or_default().extend(said.iter().cloned());
+                    }
+                }
+                None => out.entry(unit).or_default().extend(said),
+            }
+        }
+        out
+    };
+    Theirs { breaking: spread(theirs.breaking), other: spread(theirs.other) }
+}
+
+/// `paths./pets/{id}.get.responses.200...` -> `GET /pets/{}`; a path
+/// item's own location (`paths./pets/{id}`) -> `* /pets/{}`.
 fn operation_of(location: &str) -> Option<String> {
     let rest = location.strip_prefix("paths.")?;
     let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
     let segments: Vec<&str> = rest.split('.').collect();
-    let i = segments.iter().position(|s| methods.contains(s))?;
+    let found = segments.iter().position(|s| methods.contains(s));
+    let i = found.unwrap_or(segments.len());
     let path = segments[..i].join(".");
     let mut normalized = String::new();
     let mut in_param = false;
@@ -550,7 +581,10 @@ fn operation_of(location: &str) -> Option<String> {
             c => normalized.push(c),
         }
     }
-    Some(format!("{} {normalized}", segments[i].to_ascii_uppercase()))
+    Some(match found {
+        Some(i) => format!("{} {normalized}", segments[i].to_ascii_uppercase()),
+        None => format!("* {normalized}"),
+    })
 }
 
 /// `cargo xtask stable-names`: the property of `tests/it/stable_names.rs`

@@ -124,9 +124,7 @@ fn at_member(mut f: Finding, a: &Item, b: &Item, wire: &str, property: bool) -> 
 fn removed(a: &Item) -> Finding {
     let (id, what) =
         if is_fn(a) { ("rust-fn-removed", "fn") } else { ("rust-type-removed", "type") };
-    // Only `Default` and the setters build a parameter struct.
-    let severity = if a.key.ends_with(" params") { Severity::MayBreak } else { Severity::Breaking };
-    finding(id, severity, Some(a), None, &a.path, format!("{what} `{}` removed", a.path))
+    finding(id, Severity::Breaking, Some(a), None, &a.path, format!("{what} `{}` removed", a.path))
 }
 
 /// The item an alias stands for, followed through aliases (at most a few).
