@@ -34,20 +34,7 @@ fn removing_an_operation_renames_nothing_else() {
         for (path, method) in diff::operations(&document) {
             let without = diff::without_operation(&document, &path, &method);
             let after = diff::surface_of(without, &spec).unwrap();
-            let touched: Vec<String> = whole
-                .items
-                .values()
-                .filter(|i| {
-                    i.pointer
-                        == codegen::pointer::Pointer::root()
-                            .push("paths")
-                            .push(&path)
-                            .push(&method)
-                            .to_string()
-                })
-                .filter_map(|i| i.operation.clone())
-                .take(1)
-                .collect();
+            let touched: Vec<String> = whole.operation_at(&path, &method).into_iter().collect();
             assert_eq!(touched.len(), 1, "{}: no item for {method} {path}", spec.display());
             let renamed = diff::renamed(&whole, &after, &touched);
             assert!(
@@ -136,8 +123,8 @@ components:
     {
         let after =
             diff::surface_of(diff::without_operation(&document, &path, &method), file).unwrap();
-        let key = format!("{} {}", method.to_ascii_uppercase(), path.replace("{name}", "{}"));
-        let touched = vec![key];
+        let touched: Vec<String> = whole.operation_at(&path, &method).into_iter().collect();
+        assert_eq!(touched.len(), 1, "no item for {method} {path}");
         let renamed = diff::renamed(&whole, &after, &touched);
         assert!(renamed.is_empty(), "without {method} {path}:\n{}", show(&renamed));
     }

@@ -563,24 +563,10 @@ fn per_operation(theirs: Theirs, operations: &[String]) -> Theirs {
 /// item's own location (`paths./pets/{id}`) -> `* /pets/{}`.
 fn operation_of(location: &str) -> Option<String> {
     let rest = location.strip_prefix("paths.")?;
-    let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
     let segments: Vec<&str> = rest.split('.').collect();
-    let found = segments.iter().position(|s| methods.contains(s));
+    let found = segments.iter().position(|s| codegen::input::parse::METHODS.contains(s));
     let i = found.unwrap_or(segments.len());
-    let path = segments[..i].join(".");
-    let mut normalized = String::new();
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                normalized.push_str("{}");
-            }
-            '}' => in_param = false,
-            _ if in_param => {}
-            c => normalized.push(c),
-        }
-    }
+    let normalized = codegen::diff::surface::unnamed_params(&segments[..i].join("."));
     Some(match found {
         Some(i) => format!("{} {normalized}", segments[i].to_ascii_uppercase()),
         None => format!("* {normalized}"),
@@ -622,16 +608,7 @@ pub fn stable_names(root: &Path, f: flags::StableNames) -> Result<(), String> {
             .into_iter()
             .map(|i| {
                 let (path, method) = &ops[i];
-                let pointer =
-                    codegen::pointer::Pointer::root().push("paths").push(path).push(method);
-                let touched = whole
-                    .surface
-                    .items
-                    .values()
-                    .filter(|it| it.pointer == pointer.to_string())
-                    .filter_map(|it| it.operation.clone())
-                    .take(1)
-                    .collect();
+                let touched = whole.surface.operation_at(path, method).into_iter().collect();
                 let label = format!("without {} {path}", method.to_ascii_uppercase());
                 (label, codegen::diff::without_operation(&document, path, method), touched)
             })

@@ -295,32 +295,22 @@ fn fields_in(
 fn variants(a: &Item, b: &Item, x: &[Member], y: &[Member], out: &mut Vec<Finding>) {
     for v in x {
         let path = format!("{}::{}", a.path, v.name);
-        match y.iter().find(|w| w.wire == v.wire) {
-            None => out.push(finding(
+        let changed = match y.iter().find(|w| w.wire == v.wire) {
+            None => Some((
                 "rust-variant-removed",
-                Severity::Breaking,
-                Some(a),
-                Some(b),
-                &path,
                 format!("variant `{}` (`{}`) removed", v.name, v.wire),
             )),
-            Some(w) if w.name != v.name => out.push(finding(
-                "rust-variant-renamed",
-                Severity::Breaking,
-                Some(a),
-                Some(b),
-                &path,
-                format!("variant `{}` is now `{}`", v.name, w.name),
-            )),
-            Some(w) if w.ty != v.ty => out.push(finding(
+            Some(w) if w.name != v.name => {
+                Some(("rust-variant-renamed", format!("variant `{}` is now `{}`", v.name, w.name)))
+            }
+            Some(w) if w.ty != v.ty => Some((
                 "rust-variant-type-changed",
-                Severity::Breaking,
-                Some(a),
-                Some(b),
-                &path,
                 format!("variant `{}` held `{}`, now `{}`", v.name, v.ty, w.ty),
             )),
-            Some(_) => {}
+            Some(_) => None,
+        };
+        if let Some((id, message)) = changed {
+            out.push(finding(id, Severity::Breaking, Some(a), Some(b), &path, message));
         }
     }
     for w in y.iter().filter(|w| !x.iter().any(|v| v.wire == w.wire)) {

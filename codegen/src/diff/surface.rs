@@ -87,6 +87,22 @@ pub struct Member {
     pub deprecated: bool,
 }
 
+impl Member {
+    /// A member that is neither required nor deprecated.
+    fn of(wire: String, name: &str, ty: String) -> Member {
+        Member { wire, name: name.to_string(), ty, required: false, deprecated: false }
+    }
+}
+
+impl Surface {
+    /// The key of the operation at `paths/<path>/<method>` of the spec.
+    pub fn operation_at(&self, path: &str, method: &str) -> Option<String> {
+        let pointer = crate::pointer::Pointer::root().push("paths").push(path).push(method);
+        let pointer = pointer.to_string();
+        self.items.values().find(|i| i.pointer == pointer).and_then(|i| i.operation.clone())
+    }
+}
+
 impl Item {
     /// The item's name in the module.
     pub fn name(&self) -> &str {
@@ -171,13 +187,7 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
                     .values
                     .iter()
                     .zip(&tn.members)
-                    .map(|(v, n)| Member {
-                        wire: v.clone(),
-                        name: n.clone(),
-                        ty: String::new(),
-                        required: false,
-                        deprecated: false,
-                    })
+                    .map(|(v, n)| Member::of(v.clone(), n, String::new()))
                     .collect(),
             },
             TypeKind::Union(u) => Kind::Union {
@@ -185,12 +195,9 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
                     .variants
                     .iter()
                     .zip(&tn.members)
-                    .map(|(v, n)| Member {
-                        wire: v.tag_value.clone().unwrap_or_else(|| n.clone()),
-                        name: n.clone(),
-                        ty: show(&emit::ty(&v.ty, names, Place::InTypes)),
-                        required: false,
-                        deprecated: false,
+                    .map(|(v, n)| {
+                        let wire = v.tag_value.clone().unwrap_or_else(|| n.clone());
+                        Member::of(wire, n, show(&emit::ty(&v.ty, names, Place::InTypes)))
                     })
                     .collect(),
             },
@@ -262,26 +269,23 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
             variants: outcomes
                 .iter()
                 .zip(variants)
-                .map(|(o, v)| Member {
+                .map(|(o, v)| {
                     // The status, and the media type where one status has
                     // several: a body added to a status is the same variant.
-                    wire: match &o.content {
+                    let wire = match &o.content {
                         Some(c) if outcomes.iter().filter(|x| x.status == o.status).count() > 1 => {
                             format!("{} {}", emit::status_text(o.status), c.media_type)
                         }
                         _ => emit::status_text(o.status),
-                    },
-                    name: v.clone(),
-                    ty: o.content.as_ref().map_or(String::new(), |c| {
-                        let t = emit::body_ty(&c.kind, names, Place::InTypes);
-                        if success {
-                            show(&emit::success_body_ty(&c.kind, names, Place::InTypes))
+                    };
+                    let ty = o.content.as_ref().map_or(String::new(), |c| {
+                        show(&if success {
+                            emit::success_body_ty(&c.kind, names, Place::InTypes)
                         } else {
-                            show(&emit::option(t, names))
-                        }
-                    }),
-                    required: false,
-                    deprecated: false,
+                            emit::option(emit::body_ty(&c.kind, names, Place::InTypes), names)
+                        })
+                    });
+                    Member::of(wire, v, ty)
                 })
                 .collect(),
         };
@@ -306,12 +310,12 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
                     o.headers
                         .iter()
                         .zip(&set.fields)
-                        .map(|(h, n)| Member {
-                            wire: h.name.clone(),
-                            name: n.clone(),
-                            ty: show(&emit::ty(&h.ty, names, Place::InTypes)),
-                            required: false,
-                            deprecated: false,
+                        .map(|(h, n)| {
+                            Member::of(
+                                h.name.clone(),
+                                n,
+                                show(&emit::ty(&h.ty, names, Place::InTypes)),
+                            )
                         })
                         .collect()
                 })
@@ -382,9 +386,14 @@ pub fn op_keys(api: &Api) -> Vec<String> {
 /// `GET /pets/{}`: path parameters' names left out, as servers route
 /// (a parameter renamed in the template is the same operation).
 pub fn op_key(op: &Operation) -> String {
-    let mut path = String::with_capacity(op.path.len());
+    format!("{} {}", op.method.as_str().to_ascii_uppercase(), unnamed_params(&op.path))
+}
+
+/// A path template with its parameters' names left out: `/pets/{}`.
+pub fn unnamed_params(template: &str) -> String {
+    let mut path = String::with_capacity(template.len());
     let mut in_param = false;
-    for c in op.path.chars() {
+    for c in template.chars() {
         match c {
             '{' => {
                 in_param = true;
@@ -395,5 +404,5 @@ pub fn op_key(op: &Operation) -> String {
             c => path.push(c),
         }
     }
-    format!("{} {path}", op.method.as_str().to_ascii_uppercase())
+    path
 }

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use super::surface::op_keys;
 use super::{Axis, Finding, Severity, Version};
+use crate::emit::status_text as status;
 use crate::model::*;
 use crate::pointer::Pointer;
 
@@ -586,80 +587,57 @@ impl Cx<'_> {
                     };
                     let fb = db.pointer.push("properties").push(&g.name);
                     let rust = self.new.field(y, &g.name).or(rust);
-                    match (side, f.required, g.required) {
-                        (Side::Request, false, true) => self.push(
-                            "request-property-became-required",
-                            Severity::Breaking,
-                            &fa,
-                            &fb,
-                            rust.clone(),
-                            format!("property `{}` of {what} became required", f.name),
-                        ),
-                        (Side::Request, true, false) => self.push(
-                            "request-property-became-optional",
-                            Severity::Safe,
-                            &fa,
-                            &fb,
-                            rust.clone(),
-                            format!("property `{}` of {what} became optional", f.name),
-                        ),
-                        (Side::Response, true, false) => self.push(
-                            "response-property-became-optional",
-                            Severity::Breaking,
-                            &fa,
-                            &fb,
-                            rust.clone(),
-                            format!(
-                                "property `{}` of {what} became optional: it may be left out",
-                                f.name
-                            ),
-                        ),
-                        (Side::Response, false, true) => self.push(
-                            "response-property-became-required",
-                            Severity::Safe,
-                            &fa,
-                            &fb,
-                            rust.clone(),
-                            format!("property `{}` of {what} became required", f.name),
-                        ),
-                        _ => {}
-                    }
                     let (na, nb) =
                         (f.nullable || is_nullable(&f.ty), g.nullable || is_nullable(&g.ty));
-                    match (side, na, nb) {
-                        (Side::Response, false, true) => self.push(
+                    let became = match (side, f.required, g.required) {
+                        (Side::Request, false, true) => Some((
+                            "request-property-became-required",
+                            Severity::Breaking,
+                            "became required",
+                        )),
+                        (Side::Request, true, false) => Some((
+                            "request-property-became-optional",
+                            Severity::Safe,
+                            "became optional",
+                        )),
+                        (Side::Response, true, false) => Some((
+                            "response-property-became-optional",
+                            Severity::Breaking,
+                            "became optional: it may be left out",
+                        )),
+                        (Side::Response, false, true) => Some((
+                            "response-property-became-required",
+                            Severity::Safe,
+                            "became required",
+                        )),
+                        _ => None,
+                    };
+                    let null = match (side, na, nb) {
+                        (Side::Response, false, true) => Some((
                             "response-property-became-nullable",
                             Severity::Breaking,
-                            &fa,
-                            &fb,
-                            rust.clone(),
-                            format!("property `{}` of {what} may now be null", f.name),
-                        ),
-                        (Side::Response, true, false) => self.push(
+                            "may now be null",
+                        )),
+                        (Side::Response, true, false) => Some((
                             "response-property-became-not-nullable",
                             Severity::Safe,
-                            &fa,
-                            &fb,
-                            rust.clone(),
-                            format!("property `{}` of {what} is no longer null", f.name),
-                        ),
-                        (Side::Request, true, false) => self.push(
+                            "is no longer null",
+                        )),
+                        (Side::Request, true, false) => Some((
                             "request-property-became-not-nullable",
                             Severity::Breaking,
-                            &fa,
-                            &fb,
-                            rust.clone(),
-                            format!("property `{}` of {what} may no longer be null", f.name),
-                        ),
-                        (Side::Request, false, true) => self.push(
+                            "may no longer be null",
+                        )),
+                        (Side::Request, false, true) => Some((
                             "request-property-became-nullable",
                             Severity::Safe,
-                            &fa,
-                            &fb,
-                            rust.clone(),
-                            format!("property `{}` of {what} may now be null", f.name),
-                        ),
-                        _ => {}
+                            "may now be null",
+                        )),
+                        _ => None,
+                    };
+                    for (id, severity, how) in [became, null].into_iter().flatten() {
+                        let m = format!("property `{}` of {what} {how}", f.name);
+                        self.push(id, severity, &fa, &fb, rust.clone(), m);
                     }
                     let inner = format!("property `{}` of {what}", f.name);
                     self.schema(side, &f.ty, &g.ty, &fa, &fb, &inner, rust, depth + 1);
@@ -800,14 +778,6 @@ fn required(r: bool) -> &'static str {
         "required"
     } else {
         "optional"
-    }
-}
-
-fn status(s: StatusKey) -> String {
-    match s {
-        StatusKey::Code(c) => c.to_string(),
-        StatusKey::Range(r) => format!("{r}XX"),
-        StatusKey::Default => "default".into(),
     }
 }
 

@@ -76,14 +76,10 @@ impl Lowerer<'_> {
                     };
                     if let Some(op) = op {
                         let at = item_at.push(method.as_str().to_ascii_lowercase());
-                        ops.push(self.operation(
-                            path,
-                            method,
-                            op,
-                            &item.parameters,
-                            &item_at,
-                            &at,
-                        )?);
+                        self.home = Some(at.clone());
+                        let op = self.operation(path, method, op, &item.parameters, &item_at, &at);
+                        self.home = None;
+                        ops.push(op?);
                     }
                 }
             }
@@ -92,21 +88,6 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn operation(
-        &mut self,
-        path: &str,
-        method: Method,
-        op: &openapiv3::Operation,
-        item_params: &[ReferenceOr<Parameter>],
-        item_at: &Pointer,
-        at: &Pointer,
-    ) -> Result<Operation> {
-        self.home = Some(at.clone());
-        let lowered = self.operation_in(path, method, op, item_params, item_at, at);
-        self.home = None;
-        lowered
-    }
-
-    fn operation_in(
         &mut self,
         path: &str,
         method: Method,
