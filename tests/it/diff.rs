@@ -258,6 +258,8 @@ fn cases() -> Vec<Case> {
             [("required: [id, name]", "required: [id]")]),
         case!(Rust "rust-variant-added" Safe, Some("#/components/schemas/Pet/properties/status"), Some("#/components/schemas/Pet/properties/status"), [],
             [(STATUS, "status: {type: string, enum: [available, sold, pending]}")]),
+        case!(Rust "rust-variants-reordered" MayBreak, Some("#/components/schemas/Pet/properties/status"), Some("#/components/schemas/Pet/properties/status"), [],
+            [(STATUS, "status: {type: string, enum: [sold, available]}")]),
         case!(Rust "rust-variant-removed" Breaking, Some("#/components/schemas/Pet/properties/status"), Some("#/components/schemas/Pet/properties/status"), [],
             [(STATUS, "status: {type: string, enum: [available]}")]),
         case!(Rust "rust-type-removed" Breaking, Some("#/paths/~1pets~1{id}/get"), None, [],

@@ -37,6 +37,7 @@ pub const CHECKS: &[(&str, &str)] = &[
     ("rust-variant-removed", "rust-variant-added"),
     ("rust-variant-renamed", "a rename is its own inverse"),
     ("rust-variant-type-changed", "rust-field-type-changed"),
+    ("rust-variants-reordered", "a change is its own inverse"),
     ("rust-deprecated", "un-deprecating breaks nothing and is not reported"),
 ];
 
@@ -191,8 +192,11 @@ fn item(
         | (Kind::Headers { fields: x }, Kind::Headers { fields: y }) => {
             fields(a, b, x, y, ra.in_request || rb.in_request, out)
         }
-        (Kind::Enum { variants: x }, Kind::Enum { variants: y })
-        | (Kind::Union { variants: x }, Kind::Union { variants: y })
+        (Kind::Enum { variants: x }, Kind::Enum { variants: y }) => {
+            variants(a, b, x, y, out);
+            reordered(a, b, x, y, out)
+        }
+        (Kind::Union { variants: x }, Kind::Union { variants: y })
         | (Kind::Answers { variants: x }, Kind::Answers { variants: y }) => {
             variants(a, b, x, y, out)
         }
@@ -317,6 +321,36 @@ fn variants(a: &Item, b: &Item, x: &[Member], y: &[Member], out: &mut Vec<Findin
         let path = format!("{}::{}", b.path, w.name);
         let message = format!("new variant `{}` (the enum is `#[non_exhaustive]`)", w.name);
         out.push(finding("rust-variant-added", Severity::Safe, Some(a), Some(b), &path, message));
+    }
+}
+
+/// String enums derive `Ord` in the order of the spec's values, so a
+/// reordered `enum` changes what sorting and comparing kept values do. A
+/// value added or removed moves only the catch-all `Other` (which
+/// cargo-semver-checks reports as a reorder), and no comparison between
+/// values both versions name changes.
+fn reordered(a: &Item, b: &Item, x: &[Member], y: &[Member], out: &mut Vec<Finding>) {
+    let kept = |from: &[Member], other: &[Member]| -> Vec<String> {
+        from.iter()
+            .filter(|v| other.iter().any(|w| w.wire == v.wire))
+            .map(|v| v.wire.clone())
+            .collect()
+    };
+    let (before, after) = (kept(x, y), kept(y, x));
+    if before != after {
+        let message = format!(
+            "values compare in a new order (`Ord`): `{}` was `{}`",
+            after.join(" < "),
+            before.join(" < ")
+        );
+        out.push(finding(
+            "rust-variants-reordered",
+            Severity::MayBreak,
+            Some(a),
+            Some(b),
+            &b.path,
+            message,
+        ));
     }
 }
 
