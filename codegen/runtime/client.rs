@@ -181,7 +181,13 @@ impl<'a, T: Send + 'a, E: Send + 'a, P: Params + 'a> std::future::IntoFuture for
             match decode {
                 Decode::Whole(decode) => decode(core.execute(request, security).await?),
                 Decode::Streaming(decode) => {
-                    decode(core.execute_streaming(request, security).await?).await
+                    let resume =
+                        request.resumable.then(|| request.duplicate()).flatten().map(|request| {
+                            super::items::Resume { core: core.as_ref().clone(), request, security }
+                        });
+                    let mut incoming = core.execute_streaming(request, security).await?;
+                    incoming.resume = resume;
+                    decode(incoming).await
                 }
             }
         })
@@ -794,7 +800,13 @@ pub(crate) async fn send(
     if response.url().origin() != origin {
         return Err(Failure::Redirected(response.url().origin().ascii_serialization()));
     }
-    Ok(Incoming { status: response.status(), headers: response.headers().clone(), response, limit })
+    Ok(Incoming {
+        status: response.status(),
+        headers: response.headers().clone(),
+        response,
+        limit,
+        resume: None,
+    })
 }
 
 /// An error and its causes, outermost first: reqwest's own message alone

@@ -39,6 +39,9 @@ pub struct Request {
     pub(crate) error: Option<String>,
     /// The header the operation declares for an idempotency key.
     pub(crate) idempotency: Option<&'static str>,
+    /// Whether the answer may be an event stream that reconnects, which
+    /// needs the request kept to send it again.
+    pub(crate) resumable: bool,
 }
 
 impl Request {
@@ -80,7 +83,37 @@ impl Request {
             body: None,
             error,
             idempotency: None,
+            resumable: false,
         }
+    }
+
+    /// The answer may be an event stream, which the caller may ask to
+    /// reconnect: the call keeps a copy of the request.
+    pub fn resumable(&mut self) {
+        self.resumable = true;
+    }
+
+    /// A copy to send again; `None` for a multipart body, which is a stream.
+    pub(crate) fn duplicate(&self) -> Option<Request> {
+        let body = match &self.body {
+            None => None,
+            Some(Body::Raw(media, bytes)) => Some(Body::Raw(media, bytes.clone())),
+            Some(Body::Multipart(_)) => return None,
+        };
+        Some(Request {
+            method: self.method.clone(),
+            operation: self.operation,
+            template: self.template,
+            accept: self.accept,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            cookies: self.cookies.clone(),
+            body,
+            error: self.error.clone(),
+            idempotency: self.idempotency,
+            resumable: false,
+        })
     }
 
     pub(crate) fn fail(&mut self, message: String) {

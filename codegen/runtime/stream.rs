@@ -12,6 +12,8 @@ pub struct Incoming {
     pub(crate) response: reqwest::Response,
     /// The most of the body `read` takes into memory.
     pub(crate) limit: usize,
+    /// How to send the request again, for event streams that reconnect.
+    pub(crate) resume: Option<super::items::Resume>,
 }
 
 impl Incoming {
@@ -126,7 +128,7 @@ impl fmt::Debug for ByteStream {
 
 /// A body read error as I/O, saying what happened: timeouts are `TimedOut`
 /// (reqwest calls them "error decoding response body").
-fn io_error(e: reqwest::Error) -> std::io::Error {
+pub(crate) fn io_error(e: reqwest::Error) -> std::io::Error {
     let e = e.without_url();
     if e.is_timeout() {
         return std::io::Error::new(

@@ -276,10 +276,17 @@ impl Operation {
         concrete.iter().map(|m| m.to_string()).chain(ranges).collect::<Vec<_>>().join(", ")
     }
 
-    /// Whether a documented success is a file, which the client hands over
-    /// as a stream rather than reading it whole.
+    /// Whether a documented success is a file or a stream of items, which
+    /// the client hands over as it arrives rather than reading it whole.
     pub fn streams(&self) -> bool {
-        self.success.iter().any(|o| o.content.as_ref().is_some_and(|c| c.kind == BodyKind::Bytes))
+        self.success.iter().any(|o| o.content.as_ref().is_some_and(|c| c.kind.streams()))
+    }
+
+    /// Whether a documented success is an event stream, which may reconnect.
+    pub fn has_events(&self) -> bool {
+        self.success
+            .iter()
+            .any(|o| o.content.as_ref().is_some_and(|c| matches!(c.kind, BodyKind::Events(_))))
     }
 }
 
@@ -395,6 +402,12 @@ pub enum BodyKind {
     Multipart,
     Text,
     Bytes,
+    /// `text/event-stream` answers: server-sent events whose `data` is this
+    /// type (`String` when the spec gives none, or a string).
+    Events(Ty),
+    /// JSON Lines answers (`application/x-ndjson`, `application/jsonl`,
+    /// `application/json-seq`): one item of this type per line.
+    Lines(Ty),
 }
 
 /// How a body is read off the wire, whatever type it is decoded into.
@@ -406,10 +419,34 @@ pub enum BodyRead {
 }
 
 impl BodyKind {
+    /// Whether a success of this kind is handed over as it arrives.
+    pub fn streams(&self) -> bool {
+        matches!(self, BodyKind::Bytes | BodyKind::Events(_) | BodyKind::Lines(_))
+    }
+
+    /// The type a body of this kind is decoded into, if it has one.
+    pub fn ty(&self) -> Option<&Ty> {
+        match self {
+            BodyKind::Json(t) | BodyKind::Form(t) | BodyKind::Events(t) | BodyKind::Lines(t) => {
+                Some(t)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn ty_mut(&mut self) -> Option<&mut Ty> {
+        match self {
+            BodyKind::Json(t) | BodyKind::Form(t) | BodyKind::Events(t) | BodyKind::Lines(t) => {
+                Some(t)
+            }
+            _ => None,
+        }
+    }
+
     pub fn read(&self) -> BodyRead {
         match self {
             BodyKind::Json(_) | BodyKind::Form(_) => BodyRead::Json,
-            BodyKind::Text => BodyRead::Text,
+            BodyKind::Text | BodyKind::Events(_) | BodyKind::Lines(_) => BodyRead::Text,
             BodyKind::Bytes | BodyKind::Multipart => BodyRead::Bytes,
         }
     }

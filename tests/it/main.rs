@@ -23,4 +23,5 @@ mod select;
 mod send_sync;
 mod snapshots;
 mod stable_names;
+mod streams;
 mod support;

@@ -213,26 +213,12 @@ fn visit_mut(ty: &mut Ty, f: &mut impl FnMut(&mut TypeId)) {
     }
 }
 
-fn body_ty(kind: &BodyKind) -> Option<&Ty> {
-    match kind {
-        BodyKind::Json(t) | BodyKind::Form(t) => Some(t),
-        _ => None,
-    }
-}
-
-fn body_ty_mut(kind: &mut BodyKind) -> Option<&mut Ty> {
-    match kind {
-        BodyKind::Json(t) | BodyKind::Form(t) => Some(t),
-        _ => None,
-    }
-}
-
 /// Every type expression an operation mentions.
 fn op_tys(op: &Operation) -> Vec<&Ty> {
     let mut out: Vec<&Ty> = op.params.iter().map(|p| &p.ty).collect();
-    out.extend(op.body.as_ref().and_then(|b| body_ty(&b.kind)));
+    out.extend(op.body.as_ref().and_then(|b| b.kind.ty()));
     for outcome in op.success.iter().chain(&op.errors) {
-        out.extend(outcome.content.as_ref().and_then(|c| body_ty(&c.kind)));
+        out.extend(outcome.content.as_ref().and_then(|c| c.kind.ty()));
         out.extend(outcome.headers.iter().map(|h| &h.ty));
     }
     out
@@ -240,9 +226,9 @@ fn op_tys(op: &Operation) -> Vec<&Ty> {
 
 fn op_tys_mut(op: &mut Operation) -> Vec<&mut Ty> {
     let mut out: Vec<&mut Ty> = op.params.iter_mut().map(|p| &mut p.ty).collect();
-    out.extend(op.body.as_mut().and_then(|b| body_ty_mut(&mut b.kind)));
+    out.extend(op.body.as_mut().and_then(|b| b.kind.ty_mut()));
     for outcome in op.success.iter_mut().chain(&mut op.errors) {
-        out.extend(outcome.content.as_mut().and_then(|c| body_ty_mut(&mut c.kind)));
+        out.extend(outcome.content.as_mut().and_then(|c| c.kind.ty_mut()));
         out.extend(outcome.headers.iter_mut().map(|h| &mut h.ty));
     }
     out

@@ -284,7 +284,11 @@ pub(crate) fn arguments<'a>(
         let t = match &b.kind {
             BodyKind::Json(t) | BodyKind::Form(t) => ref_type(ty(t, names, Place::Outside)),
             BodyKind::Text => ref_type(named_type(false, &["str"])),
-            BodyKind::Bytes => syntax::runtime_type("Bytes"),
+            // Streams of items are answers only: a request body of such a
+            // media type is bytes.
+            BodyKind::Bytes | BodyKind::Events(_) | BodyKind::Lines(_) => {
+                syntax::runtime_type("Bytes")
+            }
             BodyKind::Multipart => syntax::runtime_type("Multipart"),
         };
         args.push((&on.body, if b.required { t } else { option(t, names) }));
@@ -384,7 +388,9 @@ fn operation(
                 let copy = call(path_expr(syntax::runtime(&["Bytes", "copy_from_slice"])), [bytes]);
                 method(req(), word("raw_body"), [ct(), copy])
             }
-            BodyKind::Bytes => method(req(), word("raw_body"), [ct(), body()]),
+            BodyKind::Bytes | BodyKind::Events(_) | BodyKind::Lines(_) => {
+                method(req(), word("raw_body"), [ct(), body()])
+            }
             BodyKind::Form(_) => method(req(), word("form"), [ct(), body()]),
             BodyKind::Multipart => method(req(), word("multipart"), [body()]),
         };
@@ -448,7 +454,11 @@ fn operation(
         // decoder is a future of its own. Rare; parsed from tokens.
         let decode = decode_match(op, on, read);
         let security = quote::ToTokens::into_token_stream(security());
+        // A caller may ask an event stream to reconnect, which sends the
+        // request again.
+        let resumable = op.has_events().then(|| quote!(req.resumable();));
         let send: syn::Block = syntax::parse(quote! {{
+            #resumable
             self.core.call_streaming(req, #security, |raw| {
                 ::std::boxed::Box::pin(async move { #decode })
             })
@@ -723,9 +733,22 @@ fn arms(
     };
     let decode = |o: &Outcome, v: &String| {
         let kind = o.content.as_ref().map(|c| &c.kind);
-        if read == (Read::Incoming { success: true }) && kind == Some(&BodyKind::Bytes) {
-            let body = finish(v, Payload::Stream);
-            return quote! {{ let (raw, stream) = raw.into_stream(); #body }};
+        if let (Read::Incoming { success: true }, Some(kind)) = (read, kind) {
+            // Server-sent events carry text unless the spec gives their data
+            // a type other than a string; a JSON line is JSON whatever it is.
+            let into = match kind {
+                BodyKind::Bytes => Some(quote!(into_stream())),
+                BodyKind::Events(Ty::String) => {
+                    Some(quote!(into_events(crate::runtime::item_text)))
+                }
+                BodyKind::Events(_) => Some(quote!(into_events(crate::runtime::item_json))),
+                BodyKind::Lines(_) => Some(quote!(into_lines(crate::runtime::item_json))),
+                _ => None,
+            };
+            if let Some(into) = into {
+                let body = finish(v, Payload::Stream);
+                return quote! {{ let (raw, stream) = raw.#into; #body }};
+            }
         }
         let body = finish(v, kind.map_or(Payload::None, Payload::Read));
         match read {

@@ -126,7 +126,9 @@ fn operation(
         let (owned, deref) = match &b.kind {
             BodyKind::Json(t) | BodyKind::Form(t) => (ty(t, names, Place::Outside), false),
             BodyKind::Text => (body_ty(&b.kind, names, Place::Outside), true),
-            BodyKind::Bytes => (syn::parse_quote!(crate::runtime::Bytes), false),
+            BodyKind::Bytes | BodyKind::Events(_) | BodyKind::Lines(_) => {
+                (syn::parse_quote!(crate::runtime::Bytes), false)
+            }
             BodyKind::Multipart => {
                 return quote! {
                     async fn #run(_: &Client, _: &s::Args, _: &[(String, String)]) -> s::Outcome {
@@ -135,7 +137,7 @@ fn operation(
                 };
             }
         };
-        let by_value = matches!(b.kind, BodyKind::Bytes);
+        let by_value = matches!(b.kind, BodyKind::Bytes | BodyKind::Events(_) | BodyKind::Lines(_));
         if by_value {
             // Bytes are given as text.
             let get = if b.required { quote!(s::arg::<String>) } else { quote!(s::opt::<String>) };

@@ -431,10 +431,18 @@ pub(crate) fn status_text(status: StatusKey) -> String {
     }
 }
 
-/// The Rust type of a success body: files (`BodyKind::Bytes`) are streams.
+/// The Rust type of a success body: files (`BodyKind::Bytes`) are streams,
+/// and so are events and JSON Lines, of their items.
 pub(crate) fn success_body_ty(kind: &BodyKind, names: &Names, place: Place) -> syn::Type {
+    let of = |stream: &str, t: &Ty| {
+        let item = ty(t, names, place);
+        let stream = syntax::runtime_type(stream);
+        syn::parse_quote!(#stream<#item>)
+    };
     match kind {
         BodyKind::Bytes => syntax::runtime_type("ByteStream"),
+        BodyKind::Events(t) => of("EventStream", t),
+        BodyKind::Lines(t) => of("JsonLines", t),
         other => body_ty(other, names, place),
     }
 }
@@ -443,7 +451,8 @@ pub(crate) fn success_body_ty(kind: &BodyKind, names: &Names, place: Place) -> s
 pub(crate) fn body_ty(kind: &BodyKind, names: &Names, place: Place) -> syn::Type {
     match kind {
         BodyKind::Json(t) | BodyKind::Form(t) => ty(t, names, place),
-        BodyKind::Text => string(names),
+        // A stream of items read whole (an error answer) is its text.
+        BodyKind::Text | BodyKind::Events(_) | BodyKind::Lines(_) => string(names),
         BodyKind::Bytes | BodyKind::Multipart => syntax::runtime_type("Bytes"),
     }
 }

@@ -10,7 +10,10 @@
 //! - numeric `exclusiveMinimum`/`exclusiveMaximum` -> `minimum`/`maximum` plus the 3.0 flag;
 //! - `prefixItems` (tuples) -> `items: {}` unless `items` is given (a list of JSON values);
 //! - `$ref` with sibling keywords -> `allOf: [{$ref}]` beside them (3.0 ignores siblings);
-//! - a document without `paths` (webhooks only) -> `paths: {}`: types, no operations.
+//! - a document without `paths` (webhooks only) -> `paths: {}`: types, no operations;
+//! - a media type's `itemSchema` (OpenAPI 3.2, for streams) -> its `schema`: one
+//!   line's schema, or for server-sent events the schema of `data` (its
+//!   `contentSchema` when it has one).
 //!
 //! 3.1 documents that still use 3.0's `nullable` keep it. Data positions
 //! (`example`, `default`, `enum`, `const`, extensions) are never rewritten.
@@ -30,13 +33,33 @@ pub fn to_3_0(doc: &mut Value) -> Option<String> {
     Some(version)
 }
 
-/// Keys whose values are data, not schemas or OpenAPI objects.
+/// The schema of what a stream's item decodes into: an item shaped as a
+/// server-sent event (`data`, and no properties but `event`, `id` and
+/// `retry` beside it) is its `data`.
+fn item_data(item: Value) -> Value {
+    let props = item.get("properties").and_then(Value::as_object);
+    let event = props.is_some_and(|p| {
+        p.contains_key("data")
+            && p.keys().all(|k| matches!(k.as_str(), "data" | "event" | "id" | "retry"))
+    });
+    if !event {
+        return item;
+    }
+    let data = &item["properties"]["data"];
+    data.get("contentSchema").unwrap_or(data).clone()
+}
+
 fn is_null_schema(v: &Value) -> bool {
     v.get("type").and_then(Value::as_str) == Some("null")
         && v.as_object().is_some_and(|o| o.len() == 1)
 }
 
 fn rewrite_schema(o: &mut Map<String, Value>) {
+    if !o.contains_key("schema") {
+        if let Some(item) = o.remove("itemSchema") {
+            o.insert("schema".into(), item_data(item));
+        }
+    }
     // `$ref` beside schema keywords: 3.0 would drop the keywords.
     if o.contains_key("$ref") {
         let meaningful = o.keys().any(|k| {
@@ -134,6 +157,24 @@ mod tests {
         assert_eq!(doc["openapi"], "3.0.3");
         assert_eq!(doc["paths"], json!({}));
         doc["components"]["schemas"]["S"].take()
+    }
+
+    #[test]
+    fn item_schemas_become_schemas_of_one_item() {
+        let mut doc = json!({"openapi": "3.1.0", "paths": {"/e": {"get": {"responses": {"200": {
+        "description": "ok",
+        "content": {
+            "text/event-stream": {"itemSchema": {"type": "object", "properties": {
+                "event": {"type": "string"},
+                "data": {"type": "string", "contentMediaType": "application/json",
+                         "contentSchema": {"$ref": "#/components/schemas/Tick"}}}}},
+            "application/jsonl": {"itemSchema": {"$ref": "#/components/schemas/Tick"}}
+        }}}}}}});
+        to_3_0(&mut doc);
+        let content = &doc["paths"]["/e"]["get"]["responses"]["200"]["content"];
+        let tick = json!({"$ref": "#/components/schemas/Tick"});
+        assert_eq!(content["text/event-stream"], json!({"schema": tick}));
+        assert_eq!(content["application/jsonl"], json!({"schema": tick}));
     }
 
     #[test]

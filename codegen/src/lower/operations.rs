@@ -329,6 +329,42 @@ impl Lowerer<'_> {
         })
     }
 
+    /// An answer that is a stream of items: server-sent events, whose
+    /// schema is the type of each event's `data` (as specs write it; an
+    /// OpenAPI 3.2 `itemSchema` is moved there when the document is read),
+    /// or JSON Lines, whose schema is one line's.
+    fn item_stream(
+        &mut self,
+        media: &str,
+        mt: &openapiv3::MediaType,
+        at: &Pointer,
+        place: &[String],
+    ) -> Result<Option<BodyKind>> {
+        let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let events = essence == "text/event-stream";
+        let lines = matches!(
+            essence.as_str(),
+            "application/x-ndjson"
+                | "application/ndjson"
+                | "application/jsonl"
+                | "application/x-jsonlines"
+                | "application/jsonlines"
+                | "application/json-seq"
+        );
+        if !events && !lines {
+            return Ok(None);
+        }
+        let item = match &mt.schema {
+            Some(s) => {
+                let (t, nullable) = self.ty(s, &at.push("schema"), place)?;
+                nullable_if(t, nullable)
+            }
+            None if events => Ty::String,
+            None => Ty::Json,
+        };
+        Ok(Some(if events { BodyKind::Events(item) } else { BodyKind::Lines(item) }))
+    }
+
     pub(super) fn responses(
         &mut self,
         op_id: &str,
@@ -389,6 +425,8 @@ impl Lowerer<'_> {
                 // A form or multipart *answer* is rare; it is handed over as bytes.
                 let kind = if is_form(media) || is_multipart(media) {
                     BodyKind::Bytes
+                } else if let Some(kind) = self.item_stream(media, mt, &content_at, &place)? {
+                    kind
                 } else if self.structured_wildcard(media, mt, &content_at)? {
                     self.content_kind("application/json", mt, &content_at, &place)?
                 } else {

@@ -17,6 +17,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("decode.rs", include_str!("../../runtime/decode.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("hook.rs", include_str!("../../runtime/hook.rs")),
+    ("items.rs", include_str!("../../runtime/items.rs")),
     ("poll.rs", include_str!("../../runtime/poll.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
@@ -189,6 +190,9 @@ httpdate = "1"
 tokio = {{ version = "1", default-features = false, features = ["time", "sync", "fs", "io-util"] }}
 # Jitter for retry backoff.
 fastrand = "2"
+# The `Stream` trait of event streams, JSON Lines and pages, the one
+# `futures::StreamExt` works on.
+futures-core = "0.3"
 # One span per call; no bodies or secrets.
 tracing = {{ version = "0.1", default-features = false, features = ["std"] }}
 {dev}"#,

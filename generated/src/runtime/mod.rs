@@ -10,6 +10,7 @@ mod credentials;
 mod decode;
 mod error;
 mod hook;
+mod items;
 mod poll;
 mod request;
 mod response;
@@ -29,6 +30,7 @@ pub use client::{
 pub use credentials::{ClientCredentials, Secret};
 pub use error::{ApiError, AuthError, DecodeError, Error};
 pub use hook::{CallInfo, Hook, HookError, HookFuture, ResponseHead};
+pub use items::{Event, EventStream, JsonLines, StreamError, DEFAULT_ITEM_LIMIT};
 pub use poll::{poll_until, PollError, PollPolicy};
 pub use response::{FromHeaderValue, FromHeaders, RawResponse, Response};
 pub use retry::{retry_after, RetryPolicy};
@@ -43,6 +45,8 @@ pub use credentials::{Credential, KeyLocation};
 #[doc(hidden)]
 pub use decode::{enum_value, field, from_json_value, json_text, skip_value, try_variant, Key};
 #[doc(hidden)]
+pub use items::{item_json, item_text, ItemDecoder};
+#[doc(hidden)]
 pub use request::{path_segment, ParamValue, Request};
 #[doc(hidden)]
 pub use response::typed_header;
@@ -56,6 +60,9 @@ pub(crate) use client::client_settings;
 pub(crate) use decode::{deserialize_struct, string_enum, unknown_key};
 
 pub use bytes::Bytes;
+/// The `Stream` trait event streams and JSON Lines implement (`futures::StreamExt`
+/// works on them).
+pub use futures_core::Stream;
 /// The HTTP client the generated clients use, so that callers build a
 /// [`reqwest::Client`] for `with_http_client` (or fetch a pre-signed download
 /// URL) with the very version this crate was built with.
