@@ -126,7 +126,7 @@ impl<'a, S, I> Pull<'a, S, I> {
         std::future::poll_fn(|cx| self.poll(cx)).await
     }
 
-    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Option<I>> {
+    pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Option<I>> {
         loop {
             match std::mem::replace(&mut self.state, PullState::Done) {
                 PullState::Idle(s) => self.state = PullState::Busy((self.step)(*s)),

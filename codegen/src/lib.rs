@@ -137,6 +137,43 @@ pub(crate) fn named(
     Ok((api, names))
 }
 
+/// One operation that pages, as the pagination report lists it: how it was
+/// decided (detected from the spec's names, or its `x-pagination`), the
+/// style, and where the next page and the items are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagedOperation {
+    pub operation: String,
+    pub method: &'static str,
+    pub path: String,
+    pub given: bool,
+    pub style: model::PageStyle,
+    pub items: String,
+}
+
+/// The operations of the spec at `path` that page (with its selection and
+/// settings, as `generate_module` reads it).
+pub fn paged_operations(path: &Path) -> Result<Vec<PagedOperation>> {
+    let selection = selection_for(path, &Selection::default())?;
+    let settings = config::for_spec(path)?;
+    let doc = input::load_file(path)?;
+    let (api, _) = named(doc, &selection, &settings, &mut |_| {})?;
+    Ok(api
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let paging = op.paging.as_ref()?;
+            Some(PagedOperation {
+                operation: op.id.clone(),
+                method: op.method.as_str(),
+                path: op.path.clone(),
+                given: matches!(op.paging_hint, model::PagingHint::Given { .. }),
+                style: paging.style.clone(),
+                items: paging.items.clone(),
+            })
+        })
+        .collect())
+}
+
 /// What `cargo xtask conformance` needs to judge one spec's client on the
 /// wire: the module, its harness (see `emit::harness`), and the document as
 /// codegen read it, for the mock server to serve.

@@ -249,6 +249,64 @@ pub struct Operation {
     /// Empty: no auth. An empty alternative: auth is optional.
     pub security: Vec<Vec<String>>,
     pub pointer: Pointer,
+    /// What the spec's `x-pagination` says; `Detect` when it says nothing.
+    pub paging_hint: PagingHint,
+    /// How the operation's lists page; decided by `analyze::pages`.
+    pub paging: Option<Paging>,
+}
+
+/// An operation's `x-pagination` (set in the spec or an overlay): `false`,
+/// or a style with its parameters and pointers, which the detection then
+/// does not second-guess.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PagingHint {
+    Detect,
+    Off,
+    Given { style: PageStyle, items: Option<String> },
+}
+
+/// How an operation's list answers page: the style, and where in the
+/// success body the items are (a JSON pointer; `""` is the body itself),
+/// and their type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Paging {
+    pub style: PageStyle,
+    pub items: String,
+    pub item: Ty,
+}
+
+/// Where the next page is. Parameters are query parameters' names;
+/// pointers are JSON pointers into the success body.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(tag = "style", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PageStyle {
+    /// `param` set to the value at `next` (`next_cursor`, `nextPageToken`).
+    Cursor { param: String, next: String },
+    /// `param` (`starting_after`) set to the last item's `id` while `more`
+    /// (`has_more`) is true.
+    HasMore { param: String, more: String },
+    /// The URL at `next` (`next`, `@odata.nextLink`).
+    NextUrl { next: String },
+    /// The `Link` header's `rel="next"`.
+    Link,
+    /// `param` moved on by each page's item count.
+    Offset { param: String, limit: Option<String> },
+    /// `param` counted up by one.
+    Page { param: String, size: Option<String> },
+}
+
+impl PageStyle {
+    /// The style's name, as `x-pagination` and the codegen report say it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PageStyle::Cursor { .. } => "cursor",
+            PageStyle::HasMore { .. } => "has_more",
+            PageStyle::NextUrl { .. } => "next_url",
+            PageStyle::Link => "link",
+            PageStyle::Offset { .. } => "offset",
+            PageStyle::Page { .. } => "page",
+        }
+    }
 }
 
 impl Operation {

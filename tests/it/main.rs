@@ -18,6 +18,7 @@ mod http_gumloop;
 mod http_hienergy;
 mod http_onlyfansapi;
 mod http_vantage;
+mod pages;
 mod resilience;
 mod select;
 mod send_sync;

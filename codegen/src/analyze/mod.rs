@@ -11,6 +11,7 @@
 
 pub mod customize;
 mod describe;
+mod pages;
 pub mod select;
 mod sharing;
 
@@ -22,6 +23,7 @@ pub fn analyze(api: &mut Api) {
     break_alias_cycles(api);
     dedup(api);
     mark_boxed(api);
+    pages::detect(api);
     sharing::share(api);
     describe::describe(api);
 }

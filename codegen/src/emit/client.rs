@@ -365,6 +365,10 @@ fn operation(
             .collect();
         text.push_str(&lines.join("\n"));
     }
+    if let Some(paging) = &op.paging {
+        text.push_str("\n\n# Pages\n\n");
+        text.push_str(&pages_doc(paging));
+    }
     let mut doc = docs.trees(Some(&text));
     if op.deprecated {
         doc.push(super::deprecated(op.description.as_deref().or(op.summary.as_deref())));
@@ -558,6 +562,9 @@ pub(super) fn params_items(
     });
     let ok = ok_ty(op, on, names, Place::InTypes);
     let err = error_ty(on.error.as_deref(), Place::InTypes);
+    let paged = paged(op, &name, names);
+    // A paginated operation has parameters even with none to set.
+    let req = if optional.is_empty() { quote!(_req) } else { quote!(req) };
     let doc = docs.attrs(&format!(
         "The optional parameters of `{}` (`{} {}`), each set with a method of its own on the \
          call it returns.",
@@ -573,7 +580,7 @@ pub(super) fn params_items(
         }
 
         impl crate::runtime::Params for #name {
-            fn apply(self, req: &mut crate::runtime::Request) {
+            fn apply(self, #req: &mut crate::runtime::Request) {
                 let Self { #(#fields),* } = self;
                 #(#shapes)*
                 #(#stmts)*
@@ -582,6 +589,71 @@ pub(super) fn params_items(
 
         impl<'a> crate::runtime::Call<'a, #ok, #err, #name> {
             #(#setters)*
+        }
+
+        #paged
+    }
+}
+
+/// What a paginated method's docs say about its pages.
+fn pages_doc(paging: &Paging) -> String {
+    let how = match &paging.style {
+        PageStyle::Cursor { param, next } => {
+            format!("the query parameter `{param}` set to the page's `{next}`")
+        }
+        PageStyle::HasMore { param, more } => {
+            format!("`{param}` set to the last item's `id` while the page's `{more}` is true")
+        }
+        PageStyle::NextUrl { next } => format!("the URL in the page's `{next}`"),
+        PageStyle::Link => "the `Link` header's `rel=\"next\"` URL".to_string(),
+        PageStyle::Offset { param, .. } => {
+            format!("the query parameter `{param}` moved on by each page's items")
+        }
+        PageStyle::Page { param, .. } => format!("the query parameter `{param}` counted up"),
+    };
+    let items = if paging.items.is_empty() {
+        "the body".to_string()
+    } else {
+        format!("`{}`", paging.items)
+    };
+    format!(
+        "`.pages()` on the call fetches every page, and `.items()` the items of each \
+         ({items}); the next page is {how}."
+    )
+}
+
+/// How a paginated operation pages, for the runtime's `.pages()` and
+/// `.items()`: written on its parameters' struct, which every such
+/// operation has.
+fn paged(op: &Operation, params: &proc_macro2::Ident, names: &Names) -> TokenStream {
+    let Some(paging) = &op.paging else { return TokenStream::new() };
+    let opt = |p: &Option<String>| match p {
+        Some(p) => quote!(::std::option::Option::Some(#p)),
+        None => quote!(::std::option::Option::None),
+    };
+    let style = match &paging.style {
+        PageStyle::Cursor { param, next } => quote!(Cursor { param: #param, next: #next }),
+        PageStyle::HasMore { param, more } => quote!(HasMore { param: #param, more: #more }),
+        PageStyle::NextUrl { next } => quote!(NextUrl { next: #next }),
+        PageStyle::Link => quote!(Link),
+        PageStyle::Offset { param, limit } => {
+            let limit = opt(limit);
+            quote!(Offset { param: #param, limit: #limit })
+        }
+        PageStyle::Page { param, size } => {
+            let size = opt(size);
+            quote!(Page { param: #param, size: #size })
+        }
+    };
+    let item = ty(&paging.item, names, Place::InTypes);
+    let items = &paging.items;
+    quote! {
+        impl crate::runtime::Paged for #params {
+            type Item = #item;
+            const PAGING: crate::runtime::Paging = crate::runtime::Paging {
+                style: crate::runtime::PageStyle::#style,
+                items: #items,
+            };
         }
     }
 }

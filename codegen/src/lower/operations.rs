@@ -169,6 +169,8 @@ impl Lowerer<'_> {
             errors,
             security,
             pointer: at.clone(),
+            paging_hint: paging_hint(op.extensions.get("x-pagination"), &at.push("x-pagination"))?,
+            paging: None,
         })
     }
 
@@ -470,6 +472,45 @@ impl Lowerer<'_> {
         }
         Ok(out)
     }
+}
+
+/// An operation's `x-pagination`: `false`, or an object naming the style
+/// (`{style: cursor, param: cursor, next: /meta/next_cursor, items: /data}`).
+fn paging_hint(value: Option<&serde_json::Value>, at: &Pointer) -> Result<PagingHint> {
+    let Some(value) = value else { return Ok(PagingHint::Detect) };
+    if value == &serde_json::Value::Bool(false) {
+        return Ok(PagingHint::Off);
+    }
+    let mut value = value.clone();
+    let items = match value.as_object_mut().map(|o| o.remove("items")) {
+        Some(Some(serde_json::Value::String(items))) => Some(items),
+        Some(None) => None,
+        _ => return Err(paging_error(at, "`items` is a JSON pointer into the body")),
+    };
+    let style: PageStyle =
+        serde_json::from_value(value).map_err(|e| paging_error(at, &e.to_string()))?;
+    let pointers = match &style {
+        PageStyle::Cursor { next, .. } | PageStyle::NextUrl { next } => vec![next],
+        PageStyle::HasMore { more, .. } => vec![more],
+        _ => vec![],
+    };
+    if let Some(bad) =
+        pointers.into_iter().chain(&items).find(|p| !p.is_empty() && !p.starts_with('/'))
+    {
+        return Err(paging_error(at, &format!("`{bad}` is not a JSON pointer (`/meta/next`)")));
+    }
+    Ok(PagingHint::Given { style, items })
+}
+
+fn paging_error(at: &Pointer, what: &str) -> Error {
+    Error::invalid(
+        at,
+        format!(
+            "invalid `x-pagination`: {what}; it is `false`, or `{{style: cursor|has_more|next_url|\
+             link|offset|page, ...}}` with `param`, `next`, `more`, `limit` or `size` as the style \
+             takes them, and `items`"
+        ),
+    )
 }
 
 pub(crate) fn is_json(media: &str) -> bool {

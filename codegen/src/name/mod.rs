@@ -103,6 +103,8 @@ pub const CALL_METHODS: &[&str] = &[
     "with_params",
     "params_mut",
     "into_future",
+    "pages",
+    "items",
 ];
 
 pub fn name(api: &Api) -> Names {
@@ -139,10 +141,10 @@ pub fn name(api: &Api) -> Names {
         let base = &words.base;
         let success = (op.success.len() > 1).then(|| type_ns.claim(format!("{base}Success"), ""));
         let error = (!op.errors.is_empty()).then(|| type_ns.claim(format!("{base}Error"), ""));
-        let params = op
-            .params
-            .iter()
-            .any(Param::has_setter)
+        // `.pages()` and `.items()` are the runtime's, for calls whose
+        // parameters say how they page: a paginated operation has a struct
+        // of parameters even with none to set.
+        let params = (op.params.iter().any(Param::has_setter) || op.paging.is_some())
             .then(|| type_ns.claim(format!("{base}Params"), ""));
         let mut headers: Vec<HeaderSetNames> = Vec::new();
         for o in op.success.iter().chain(&op.errors) {

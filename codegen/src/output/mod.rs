@@ -18,6 +18,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("hook.rs", include_str!("../../runtime/hook.rs")),
     ("items.rs", include_str!("../../runtime/items.rs")),
+    ("pages.rs", include_str!("../../runtime/pages.rs")),
     ("poll.rs", include_str!("../../runtime/poll.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),

@@ -161,6 +161,32 @@ pub enum Split<'a, T, E> {
 #[doc(hidden)]
 pub type RawDecoder<T, E> = fn(RawResponse) -> Result<Response<T>, Error<E>>;
 
+impl<'a, T, E, P: Params> Call<'a, T, E, P> {
+    /// The client with this call's options, the request with its
+    /// parameters, and how its answers are read, for calls that send more
+    /// than one request (pages). Operations that page read answers whole.
+    pub(crate) fn into_parts(self) -> Parts<'a, T, E> {
+        let Call { core, mut request, security, decode, timeout, retry, params } = self;
+        params.apply(&mut request);
+        let core = core.with_options(timeout, retry);
+        let decode = match decode {
+            Decode::Whole(decode) => decode,
+            Decode::Streaming(_) => {
+                |_| Err(Error::InvalidRequest("an operation that streams does not page".into()))
+            }
+        };
+        Parts { core, request, security, decode }
+    }
+}
+
+/// A call taken apart, to send more than one request (pages).
+pub(crate) struct Parts<'a, T, E> {
+    pub(crate) core: Cow<'a, ClientCore>,
+    pub(crate) request: Request,
+    pub(crate) security: &'static [&'static [&'static str]],
+    pub(crate) decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
+}
+
 impl<'a, T: Send + 'a, E: Send + 'a, P: Params + 'a> std::future::IntoFuture for Call<'a, T, E, P> {
     type Output = Result<Response<T>, Error<E>>;
     type IntoFuture =
@@ -170,16 +196,7 @@ impl<'a, T: Send + 'a, E: Send + 'a, P: Params + 'a> std::future::IntoFuture for
         let Call { core, mut request, security, decode, timeout, retry, params } = self;
         params.apply(&mut request);
         Box::pin(async move {
-            // Options of this call alone: a copy of the client's settings.
-            let core = match (timeout, retry) {
-                (None, None) => Cow::Borrowed(core),
-                (timeout, retry) => {
-                    let mut own = core.clone();
-                    own.timeout = timeout.unwrap_or(own.timeout);
-                    own.retry = retry.unwrap_or(own.retry);
-                    Cow::Owned(own)
-                }
-            };
+            let core = core.with_options(timeout, retry);
             match decode {
                 Decode::Whole(decode) => decode(core.execute(request, security).await?),
                 Decode::Streaming(decode) => {
@@ -456,6 +473,23 @@ impl ClientCore {
     /// is what keeps a crate of thousands of operations cheap to check:
     /// each method is a plain function and a plain decoder, with no state
     /// machine of its own to type-check and borrow-check.
+    /// Options of one call alone: a copy of the client's settings.
+    fn with_options(
+        &self,
+        timeout: Option<Option<Duration>>,
+        retry: Option<RetryPolicy>,
+    ) -> Cow<'_, ClientCore> {
+        match (timeout, retry) {
+            (None, None) => Cow::Borrowed(self),
+            (timeout, retry) => {
+                let mut own = self.clone();
+                own.timeout = timeout.unwrap_or(own.timeout);
+                own.retry = retry.unwrap_or(own.retry);
+                Cow::Owned(own)
+            }
+        }
+    }
+
     pub fn call<T, E>(
         &self,
         request: Request,
@@ -633,7 +667,16 @@ impl ClientCore {
         fetched: Option<&Secret>,
     ) -> Result<reqwest::Request, Error<E>> {
         let Request {
-            method, path, accept, mut query, mut headers, mut cookies, body, error, ..
+            method,
+            path,
+            url,
+            accept,
+            mut query,
+            mut headers,
+            mut cookies,
+            body,
+            error,
+            ..
         } = request;
         if let Some(message) = error {
             return Err(Error::InvalidRequest(message));
@@ -697,11 +740,20 @@ impl ClientCore {
             headers.insert(reqwest::header::COOKIE, value);
         }
 
-        let mut url =
-            reqwest::Url::parse(&format!("{}{}", self.base_url.trim_end_matches('/'), path))
-                .map_err(|e| {
-                    Error::InvalidRequest(format!("invalid URL from base `{}`: {e}", self.base_url))
-                })?;
+        // A next page's URL, from the server and checked to be on the API's
+        // origin, in place of base URL, path and query.
+        let mut url = match url {
+            Some(url) => url,
+            None => {
+                reqwest::Url::parse(&format!("{}{}", self.base_url.trim_end_matches('/'), path))
+                    .map_err(|e| {
+                        Error::InvalidRequest(format!(
+                            "invalid URL from base `{}`: {e}",
+                            self.base_url
+                        ))
+                    })?
+            }
+        };
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
         }

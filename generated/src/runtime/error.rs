@@ -37,6 +37,10 @@ pub enum Error<E> {
     Redirected(String),
     /// A hook of the client's ([`Hook`]) refused the call.
     Hook(HookError),
+    /// Paging stopped: the server gave a page, cursor or next URL it had
+    /// given before (the list would never end), a next page on another
+    /// origin, or a page whose items are not the spec's.
+    Pagination(String),
 }
 
 /// Why no access token could be had: the token endpoint's answer, when it
@@ -108,7 +112,8 @@ impl<E> Error<E> {
             | Error::Transport(_)
             | Error::Timeout(_)
             | Error::Redirected(_)
-            | Error::Hook(_) => None,
+            | Error::Hook(_)
+            | Error::Pagination(_) => None,
         }
     }
 
@@ -158,6 +163,7 @@ impl<E> fmt::Display for Error<E> {
                 write!(f, "the HTTP client followed a redirect to {origin}; answers from another origin are refused")
             }
             Error::Hook(e) => write!(f, "a hook refused the call: {e}"),
+            Error::Pagination(m) => write!(f, "paging stopped: {m}"),
         }
     }
 }

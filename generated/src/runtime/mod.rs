@@ -11,6 +11,7 @@ mod decode;
 mod error;
 mod hook;
 mod items;
+mod pages;
 mod poll;
 mod request;
 mod response;
@@ -31,6 +32,7 @@ pub use credentials::{ClientCredentials, Secret};
 pub use error::{ApiError, AuthError, DecodeError, Error};
 pub use hook::{CallInfo, Hook, HookError, HookFuture, ResponseHead};
 pub use items::{Event, EventStream, JsonLines, StreamError, DEFAULT_ITEM_LIMIT};
+pub use pages::{PageItems, Pages};
 pub use poll::{poll_until, PollError, PollPolicy};
 pub use response::{FromHeaderValue, FromHeaders, RawResponse, Response};
 pub use retry::{retry_after, RetryPolicy};
@@ -46,6 +48,8 @@ pub use credentials::{Credential, KeyLocation};
 pub use decode::{enum_value, field, from_json_value, json_text, skip_value, try_variant, Key};
 #[doc(hidden)]
 pub use items::{item_json, item_text, ItemDecoder};
+#[doc(hidden)]
+pub use pages::{PageStyle, Paged, Paging};
 #[doc(hidden)]
 pub use request::{path_segment, ParamValue, Request};
 #[doc(hidden)]

@@ -33,6 +33,9 @@ pub struct Request {
     pub(crate) template: &'static str,
     pub(crate) accept: &'static str,
     pub(crate) path: String,
+    /// A whole URL in place of the base URL, `path` and `query`: a next
+    /// page's, checked to be on the API's origin.
+    pub(crate) url: Option<reqwest::Url>,
     pub(crate) query: Vec<(Cow<'static, str>, String)>,
     pub(crate) headers: HeaderMap,
     pub(crate) cookies: Vec<(&'static str, String)>,
@@ -79,6 +82,7 @@ impl Request {
             template,
             accept,
             path,
+            url: None,
             query: Vec::new(),
             headers: HeaderMap::new(),
             cookies: Vec::new(),
@@ -95,6 +99,23 @@ impl Request {
         self.resumable = true;
     }
 
+    /// The value of a query parameter that was set (the last, if several).
+    pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
+        self.query.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The query parameter `name` set to `value` alone.
+    pub(crate) fn set_query(&mut self, name: &'static str, value: String) {
+        self.query.retain(|(k, _)| k != name);
+        self.query.push((Cow::Borrowed(name), value));
+    }
+
+    /// Sends to `url` as it is: its query is the server's, not this request's.
+    pub(crate) fn set_url(&mut self, url: reqwest::Url) {
+        self.query.clear();
+        self.url = Some(url);
+    }
+
     /// A copy to send again; `None` for a multipart body, which is a stream.
     pub(crate) fn duplicate(&self) -> Option<Request> {
         let body = match &self.body {
@@ -108,6 +129,7 @@ impl Request {
             template: self.template,
             accept: self.accept,
             path: self.path.clone(),
+            url: self.url.clone(),
             query: self.query.clone(),
             headers: self.headers.clone(),
             cookies: self.cookies.clone(),
