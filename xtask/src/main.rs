@@ -12,6 +12,7 @@ mod corpus;
 mod diff;
 mod flags;
 mod fuzz;
+mod pages;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         flags::Command::FuzzRender(f) => fuzz::render(f),
         flags::Command::Diff(f) => diff::run(&root, f),
         flags::Command::StableNames(f) => diff::stable_names(&root, f),
+        flags::Command::Pages(f) => pages::run(&root, f),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

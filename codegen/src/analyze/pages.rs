@@ -103,7 +103,8 @@ fn detected(api: &Api, op: &Operation) -> Option<Paging> {
     } else if let Some(param) = param(OFFSETS, true) {
         PageStyle::Offset { param, limit: param_named(&query, SIZES) }
     } else if let Some(param) = param(PAGES, true) {
-        PageStyle::Page { param, size: param_named(&query, SIZES) }
+        let docs = query.iter().find(|(_, p)| p.name == param).and_then(|(_, p)| p.docs.as_deref());
+        PageStyle::Page { param, size: param_named(&query, SIZES), first: first_page(docs) }
     } else {
         return None;
     };
@@ -163,6 +164,30 @@ fn cursor(query: &[(String, &Param)], fields: &[(String, String, Ty)]) -> Option
         }
     }
     None
+}
+
+/// Pages count from 1 unless the parameter's docs say they count from 0
+/// (Paylocity: "page numbers are 0-based ... Default value is 0").
+fn first_page(docs: Option<&str>) -> u64 {
+    let docs = docs.unwrap_or("").to_ascii_lowercase().replace(['-', '_'], " ");
+    let zero = [
+        "0 based",
+        "zero based",
+        "0 indexed",
+        "zero indexed",
+        "starts at 0",
+        "start at 0",
+        "begins at 0",
+        "starting at 0",
+        "starting from 0",
+        "starts from 0",
+        "default value is 0",
+        "defaults to 0",
+        "default is 0",
+        "default: 0",
+        "first page is 0",
+    ];
+    u64::from(!zero.iter().any(|z| docs.contains(z)))
 }
 
 fn param_named(query: &[(String, &Param)], names: &[&str]) -> Option<String> {
@@ -353,6 +378,11 @@ paths:
       operationId: page
       parameters: [{name: 'page[number]', in: query, schema: {type: integer}}, {name: 'page[size]', in: query, schema: {type: integer}}]
       responses: {'200': {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}}
+  /zero:
+    get:
+      operationId: zero
+      parameters: [{name: pagenumber, in: query, description: 'Page numbers are 0-based. Default value is 0.', schema: {type: integer}}]
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}}
   /one:
     get:
       operationId: notAList
@@ -395,7 +425,8 @@ paths:
         github: Link items ""
         graph: NextUrl { next: "/@odata.nextLink" } items "/value"
         offset: Offset { param: "offset", limit: Some("limit") } items "/results"
-        page: Page { param: "page[number]", size: Some("page[size]") } items ""
+        page: Page { param: "page[number]", size: Some("page[size]"), first: 1 } items ""
+        zero: Page { param: "pagenumber", size: None, first: 0 } items ""
         notAList: none
         twoLists: none
         stringOffset: none

@@ -609,7 +609,11 @@ fn pages_doc(paging: &Paging) -> String {
         PageStyle::Offset { param, .. } => {
             format!("the query parameter `{param}` moved on by each page's items")
         }
-        PageStyle::Page { param, .. } => format!("the query parameter `{param}` counted up"),
+        PageStyle::Page { param, first, .. } => {
+            format!(
+                "the query parameter `{param}` counted up (from {first} when the call sets none)"
+            )
+        }
     };
     let items = if paging.items.is_empty() {
         "the body".to_string()
@@ -640,9 +644,10 @@ fn paged(op: &Operation, params: &proc_macro2::Ident, names: &Names) -> TokenStr
             let limit = opt(limit);
             quote!(Offset { param: #param, limit: #limit })
         }
-        PageStyle::Page { param, size } => {
+        PageStyle::Page { param, size, first } => {
             let size = opt(size);
-            quote!(Page { param: #param, size: #size })
+            let first = proc_macro2::Literal::u64_unsuffixed(*first);
+            quote!(Page { param: #param, size: #size, first: #first })
         }
     };
     let item = ty(&paging.item, names, Place::InTypes);

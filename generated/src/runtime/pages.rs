@@ -33,9 +33,9 @@ pub enum PageStyle {
     /// `param` moved on by the items of each page; a page shorter than the
     /// `limit` parameter's value, or empty, is the last.
     Offset { param: &'static str, limit: Option<&'static str> },
-    /// `param` counted up from the one asked for (1 unless set); a page
-    /// shorter than the `size` parameter's value, or empty, is the last.
-    Page { param: &'static str, size: Option<&'static str> },
+    /// `param` counted up from the one asked for (`first` unless set); a
+    /// page shorter than the `size` parameter's value, or empty, is the last.
+    Page { param: &'static str, size: Option<&'static str>, first: u64 },
 }
 
 /// How an operation pages: the style, and where the items are.
@@ -304,8 +304,9 @@ impl<E> Pager<'_, E> {
                     .is_some_and(|l| count < l);
                 (count > 0 && !short).then(|| Next::Query(param, (at + count as u64).to_string()))
             }
-            PageStyle::Page { param, size } => {
-                let at: u64 = request.query_value(param).and_then(|v| v.parse().ok()).unwrap_or(1);
+            PageStyle::Page { param, size, first } => {
+                let at: u64 =
+                    request.query_value(param).and_then(|v| v.parse().ok()).unwrap_or(first);
                 let short = size
                     .and_then(|s| request.query_value(s))
                     .and_then(|s| s.parse::<usize>().ok())
