@@ -95,6 +95,27 @@ async fn a_cursor_is_followed_until_the_page_has_none() {
 }
 
 #[tokio::test]
+async fn a_cursor_that_is_a_url_is_followed_as_one() {
+    let server = MockServer::start().await;
+    let next = format!("{}/ticks/history?cursor=c2&limit=5", server.uri());
+    first_page(
+        &server,
+        "/ticks/history",
+        "cursor",
+        json!({"data": [tick("A")], "meta": {"next_cursor": next}}),
+    )
+    .await;
+    page(&server, "/ticks/history", Some(("cursor", "c2")), json!({"data": [tick("B")]})).await;
+    let client = Client::with_base_url(server.uri());
+    let mut items = client.tick_history().items();
+    let (got, error) = collect(async || items.next().await).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(got.len(), 2);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[1].url.query(), Some("cursor=c2&limit=5"));
+}
+
+#[tokio::test]
 async fn a_server_that_always_answers_the_same_cursor_is_stopped() {
     let server = MockServer::start().await;
     // Every page, the first included, says the next one is `again`.

@@ -145,8 +145,10 @@ const NEXT_URLS: &[&str] =
     &["next", "nexturl", "nextlink", "odatanextlink", "nextpageurl", "nexthref", "linksnext"];
 const OFFSETS: &[&str] = &["offset", "skip", "startindex"];
 const PAGES: &[&str] = &["page", "pagenumber", "pageno", "pagenum", "pageindex"];
+/// In order of preference: Stack Exchange's `max` is a bound of the sort
+/// field, and `pagesize` its page size.
 const SIZES: &[&str] =
-    &["limit", "perpage", "pagesize", "size", "count", "pagelimit", "top", "maxresults", "max"];
+    &["limit", "perpage", "pagesize", "pagelimit", "maxresults", "size", "count", "top"];
 
 /// A cursor parameter and the field that gives its next value.
 fn cursor(query: &[(String, &Param)], fields: &[(String, String, Ty)]) -> Option<(String, String)> {
@@ -190,8 +192,9 @@ fn first_page(docs: Option<&str>) -> u64 {
     u64::from(!zero.iter().any(|z| docs.contains(z)))
 }
 
+/// The parameter with the first of `names` that the operation has.
 fn param_named(query: &[(String, &Param)], names: &[&str]) -> Option<String> {
-    query.iter().find(|(n, _)| names.contains(&n.as_str())).map(|(_, p)| p.name.clone())
+    names.iter().find_map(|name| query.iter().find(|(n, _)| n == name)).map(|(_, p)| p.name.clone())
 }
 
 /// Lowercase ASCII letters and digits only: `page[size]`, `page_size` and

@@ -280,9 +280,15 @@ impl<E> Pager<'_, E> {
         let items = body.pointer(self.paging.items).and_then(serde_json::Value::as_array);
         let count = items.map_or(0, Vec::len);
         let next = match self.paging.style {
-            PageStyle::Cursor { param, next } => {
-                scalar(body.pointer(next)).map(|cursor| Next::Query(param, cursor))
-            }
+            // A cursor that is a URL (drchrono's `next` beside a `cursor`
+            // parameter) is followed as one: no opaque token starts so.
+            PageStyle::Cursor { param, next } => match scalar(body.pointer(next)) {
+                Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                    Some(Next::Url(self.on_origin(&url)?))
+                }
+                Some(cursor) => Some(Next::Query(param, cursor)),
+                None => None,
+            },
             PageStyle::HasMore { param, more } => {
                 let more = body.pointer(more).and_then(serde_json::Value::as_bool) == Some(true);
                 let last = items.and_then(|i| i.last()).and_then(|i| scalar(i.get("id")));
