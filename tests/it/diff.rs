@@ -359,6 +359,34 @@ fn an_unchanged_spec_has_no_findings_and_a_patch_bump() {
     assert_eq!(report.summary(), "diff: 0 breaking, 0 may break, 0 safe; suggested bump: patch");
 }
 
+/// GHES 3.16 -> 3.17: a new property identical to an old one and sorting
+/// first now keeps the shared definition, and the old one's type and its
+/// members' types are aliases of the new one's. Nothing old code names
+/// changes (a witness found this: the field's type read as changed).
+#[test]
+fn a_shared_definition_moving_to_another_place_breaks_nothing() {
+    let object = "{type: object, properties: {state: {type: string, enum: [on, off]}}}";
+    let old = edit(&[(
+        "        tag: {type: string}\n",
+        &format!("        tag: {{type: string}}\n        scan: {object}\n"),
+    )]);
+    let new = edit(&[(
+        "        tag: {type: string}\n",
+        &format!(
+            "        tag: {{type: string}}\n        scan: {object}\n        audit: {object}\n"
+        ),
+    )]);
+    let report = diff::compare(&version(&old), &version(&new));
+    let breaking: Vec<_> =
+        report.findings.iter().filter(|f| f.severity != Severity::Safe).cloned().collect();
+    assert!(breaking.is_empty(), "{}", show(&breaking));
+    assert!(
+        report.findings.iter().any(|f| f.id == "rust-field-added"),
+        "{}",
+        show(&report.findings)
+    );
+}
+
 #[test]
 fn a_break_without_a_new_version_is_warned_of_and_bumps_major() {
     let new = edit(&[(

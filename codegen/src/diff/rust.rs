@@ -45,6 +45,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Finding> {
     let mut out = Vec::new();
     let old_by_name = by_name(old);
     let new_by_name = by_name(new);
+    let spelling = Spelling::of(new);
     // Items are matched by where they come from in the spec; one whose
     // place is gone is matched by its Rust path, which is what code names
     // (an operation moved to another path keeps its method).
@@ -57,11 +58,11 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Finding> {
     let mut moved: Vec<&str> = Vec::new();
     for (key, a) in &old.items {
         match new.items.get(key) {
-            Some(b) => item(a, b, &old_by_name, &new_by_name, &mut out),
+            Some(b) => item(a, b, &old_by_name, &new_by_name, &spelling, &mut out),
             None => match unmatched_new.get(a.path.as_str()) {
                 Some(b) => {
                     moved.push(b.key.as_str());
-                    item(a, b, &old_by_name, &new_by_name, &mut out);
+                    item(a, b, &old_by_name, &new_by_name, &spelling, &mut out);
                 }
                 None => out.push(removed(a)),
             },
@@ -75,6 +76,62 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Type names as the new module reads them: a name the old module used
+/// may now be an alias of another (two identical inline schemas now share
+/// one definition), and a member declared with the definition's name has
+/// the same type as before.
+struct Spelling<'a> {
+    aliases: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Spelling<'a> {
+    fn of(new: &'a Surface) -> Self {
+        let aliases = new
+            .items
+            .values()
+            .filter_map(|i| match &i.kind {
+                Kind::Alias { target } => Some((i.name(), target.as_str())),
+                _ => None,
+            })
+            .collect();
+        Spelling { aliases }
+    }
+
+    /// Whether `x` and `y` spell the same type in the new module.
+    fn same(&self, x: &str, y: &str) -> bool {
+        x == y || self.canonical(x) == self.canonical(y)
+    }
+
+    /// Every type name that is an alias replaced by what it stands for.
+    fn canonical(&self, ty: &str) -> String {
+        let mut out = String::with_capacity(ty.len());
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            let mut name = word.strip_prefix("types::").unwrap_or(word).to_string();
+            for _ in 0..8 {
+                match self.aliases.get(name.as_str()) {
+                    Some(target) => {
+                        name = target.strip_prefix("types::").unwrap_or(target).to_string()
+                    }
+                    None => break,
+                }
+            }
+            out.push_str(&name);
+            word.clear();
+        };
+        for c in ty.chars() {
+            if c.is_ascii_alphanumeric() || c == '_' || c == ':' {
+                word.push(c);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(c);
+            }
+        }
+        flush(&mut word, &mut out);
+        out
+    }
 }
 
 fn by_name(s: &Surface) -> HashMap<&str, &Item> {
@@ -148,6 +205,7 @@ fn item(
     b: &Item,
     old_names: &HashMap<&str, &Item>,
     new_names: &HashMap<&str, &Item>,
+    spelling: &Spelling<'_>,
     out: &mut Vec<Finding>,
 ) {
     let fun = is_fn(a);
@@ -177,7 +235,7 @@ fn item(
     }
     let (ra, rb) = (resolve(a, old_names), resolve(b, new_names));
     match (&ra.kind, &rb.kind) {
-        (Kind::Alias { target: x }, Kind::Alias { target: y }) if x != y => {
+        (Kind::Alias { target: x }, Kind::Alias { target: y }) if !spelling.same(x, y) => {
             let message = format!("`{}` was `{x}`, now `{y}`", a.path);
             out.push(finding(
                 "rust-type-changed",
@@ -190,21 +248,21 @@ fn item(
         }
         (Kind::Struct { fields: x }, Kind::Struct { fields: y })
         | (Kind::Headers { fields: x }, Kind::Headers { fields: y }) => {
-            fields(a, b, x, y, ra.in_request || rb.in_request, out)
+            fields(a, b, x, y, ra.in_request || rb.in_request, spelling, out)
         }
         (Kind::Enum { variants: x }, Kind::Enum { variants: y }) => {
-            variants(a, b, x, y, out);
+            variants(a, b, x, y, spelling, out);
             reordered(a, b, x, y, out)
         }
         (Kind::Union { variants: x }, Kind::Union { variants: y })
         | (Kind::Answers { variants: x }, Kind::Answers { variants: y }) => {
-            variants(a, b, x, y, out)
+            variants(a, b, x, y, spelling, out)
         }
         (
             Kind::Method { args: x, setters: sx, ok: ox, err: ex },
             Kind::Method { args: y, setters: sy, ok: oy, err: ey },
         ) => {
-            method(a, b, (x, sx, ox, ex), (y, sy, oy, ey), out);
+            method(a, b, (x, sx, ox, ex), (y, sy, oy, ey), spelling, out);
         }
         (x, y) if std::mem::discriminant(x) != std::mem::discriminant(y) => {
             let message = format!("`{}` was {}, now {}", a.path, kind_word(x), kind_word(y));
@@ -234,9 +292,17 @@ fn kind_word(k: &Kind) -> &'static str {
     }
 }
 
-fn fields(a: &Item, b: &Item, x: &[Member], y: &[Member], built: bool, out: &mut Vec<Finding>) {
+fn fields(
+    a: &Item,
+    b: &Item,
+    x: &[Member],
+    y: &[Member],
+    built: bool,
+    spelling: &Spelling<'_>,
+    out: &mut Vec<Finding>,
+) {
     let mut found = Vec::new();
-    fields_in(a, b, x, y, built, &mut found);
+    fields_in(a, b, x, y, built, spelling, &mut found);
     out.extend(found.into_iter().map(|(f, wire)| at_member(f, a, b, &wire, true)));
 }
 
@@ -246,6 +312,7 @@ fn fields_in(
     x: &[Member],
     y: &[Member],
     built: bool,
+    spelling: &Spelling<'_>,
     out: &mut Vec<(Finding, String)>,
 ) {
     let mut push = |id, severity, path: &str, message: String, wire: &str| {
@@ -263,7 +330,7 @@ fn fields_in(
                 let m = format!("field `{}` is now `{}`", f.name, g.name);
                 push("rust-field-renamed", Severity::Breaking, &path, m, w)
             }
-            Some(g) if g.ty != f.ty => {
+            Some(g) if !spelling.same(&g.ty, &f.ty) => {
                 let m = format!("field `{}` was `{}`, now `{}`", f.name, f.ty, g.ty);
                 push("rust-field-type-changed", Severity::Breaking, &path, m, w)
             }
@@ -296,7 +363,14 @@ fn fields_in(
     }
 }
 
-fn variants(a: &Item, b: &Item, x: &[Member], y: &[Member], out: &mut Vec<Finding>) {
+fn variants(
+    a: &Item,
+    b: &Item,
+    x: &[Member],
+    y: &[Member],
+    spelling: &Spelling<'_>,
+    out: &mut Vec<Finding>,
+) {
     for v in x {
         let path = format!("{}::{}", a.path, v.name);
         let changed = match y.iter().find(|w| w.wire == v.wire) {
@@ -307,7 +381,7 @@ fn variants(a: &Item, b: &Item, x: &[Member], y: &[Member], out: &mut Vec<Findin
             Some(w) if w.name != v.name => {
                 Some(("rust-variant-renamed", format!("variant `{}` is now `{}`", v.name, w.name)))
             }
-            Some(w) if w.ty != v.ty => Some((
+            Some(w) if !spelling.same(&w.ty, &v.ty) => Some((
                 "rust-variant-type-changed",
                 format!("variant `{}` held `{}`, now `{}`", v.name, v.ty, w.ty),
             )),
@@ -356,7 +430,14 @@ fn reordered(a: &Item, b: &Item, x: &[Member], y: &[Member], out: &mut Vec<Findi
 
 type Signature<'a> = (&'a [Member], &'a [Member], &'a String, &'a String);
 
-fn method(a: &Item, b: &Item, x: Signature<'_>, y: Signature<'_>, out: &mut Vec<Finding>) {
+fn method(
+    a: &Item,
+    b: &Item,
+    x: Signature<'_>,
+    y: Signature<'_>,
+    spelling: &Spelling<'_>,
+    out: &mut Vec<Finding>,
+) {
     let (args_a, set_a, ok_a, err_a) = x;
     let (args_b, set_b, ok_b, err_b) = y;
     let mut f = |id, severity, rust: String, message| {
@@ -367,7 +448,7 @@ fn method(a: &Item, b: &Item, x: Signature<'_>, y: Signature<'_>, out: &mut Vec<
     };
     // Arguments are positional: what a call depends on is their number,
     // order and types, not their names.
-    let types = |m: &[Member]| m.iter().map(|m| m.ty.clone()).collect::<Vec<_>>();
+    let types = |m: &[Member]| m.iter().map(|m| spelling.canonical(&m.ty)).collect::<Vec<_>>();
     let (ta, tb) = (types(args_a), types(args_b));
     if ta != tb {
         let mut sorted = (ta.clone(), tb.clone());
@@ -400,7 +481,7 @@ fn method(a: &Item, b: &Item, x: Signature<'_>, y: Signature<'_>, out: &mut Vec<
                 path,
                 format!("optional parameter `{}` removed with its setter `.{}()`", s.wire, s.name),
             ),
-            Some(t) if t.name != s.name || t.ty != s.ty => f(
+            Some(t) if t.name != s.name || !spelling.same(&t.ty, &s.ty) => f(
                 "rust-setter-changed",
                 Severity::Breaking,
                 path,
@@ -423,7 +504,7 @@ fn method(a: &Item, b: &Item, x: Signature<'_>, y: Signature<'_>, out: &mut Vec<
             format!("new optional parameter `{}`, set with `.{}()`", t.wire, t.name),
         );
     }
-    if ok_a != ok_b {
+    if !spelling.same(ok_a, ok_b) {
         f(
             "rust-fn-answer-type-changed",
             Severity::Breaking,
@@ -431,7 +512,7 @@ fn method(a: &Item, b: &Item, x: Signature<'_>, y: Signature<'_>, out: &mut Vec<
             format!("answers `{ok_a}`, now `{ok_b}`"),
         );
     }
-    if err_a != err_b {
+    if !spelling.same(err_a, err_b) {
         f(
             "rust-fn-error-type-changed",
             Severity::Breaking,
