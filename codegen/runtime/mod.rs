@@ -7,6 +7,7 @@ mod client;
 mod credentials;
 mod decode;
 mod error;
+mod forms;
 mod hook;
 mod items;
 mod pages;
@@ -28,6 +29,7 @@ pub use client::{
 };
 pub use credentials::{ClientCredentials, Secret};
 pub use error::{ApiError, AuthError, DecodeError, Error};
+pub use forms::FilePart;
 pub use hook::{CallInfo, Hook, HookError, HookFuture, ResponseHead};
 pub use items::{Event, EventStream, JsonLines, StreamError, DEFAULT_ITEM_LIMIT};
 pub use pages::{PageItems, Pages};
@@ -44,6 +46,8 @@ pub use client::{Answer, ClientCore, RawDecoder, Split};
 pub use credentials::{Credential, KeyLocation};
 #[doc(hidden)]
 pub use decode::{enum_value, field, from_json_value, json_text, skip_value, try_variant, Key};
+#[doc(hidden)]
+pub use forms::{FormParts, IntoMultipart};
 #[doc(hidden)]
 pub use items::{item_json, item_text, ItemDecoder};
 #[doc(hidden)]

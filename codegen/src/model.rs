@@ -466,8 +466,9 @@ pub enum BodyKind {
     Json(Ty),
     /// `application/x-www-form-urlencoded`, from a typed value.
     Form(Ty),
-    /// `multipart/form-data`: the caller builds the parts.
-    Multipart,
+    /// `multipart/form-data`: typed parts when the schema is an object with
+    /// properties, else parts the caller builds.
+    Multipart(Option<Form>),
     Text,
     Bytes,
     /// `text/event-stream` answers: server-sent events whose `data` is this
@@ -476,6 +477,34 @@ pub enum BodyKind {
     /// JSON Lines answers (`application/x-ndjson`, `application/jsonl`,
     /// `application/json-seq`): one item of this type per line.
     Lines(Ty),
+}
+
+/// A `multipart/form-data` body typed from its schema: one part per
+/// property.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Form {
+    pub parts: Vec<FormPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FormPart {
+    /// The property's name: the part's name on the wire.
+    pub name: String,
+    pub required: bool,
+    pub docs: Option<String>,
+    pub kind: PartKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PartKind {
+    /// A value sent as text: a scalar as itself, anything else as JSON.
+    Text(Ty),
+    /// A list of scalars: one part per item.
+    Texts(Ty),
+    /// `format: binary`: a file, with its file name and content type.
+    File,
+    /// A list of files, one part each.
+    Files,
 }
 
 /// How a body is read off the wire, whatever type it is decoded into.
@@ -502,12 +531,36 @@ impl BodyKind {
         }
     }
 
-    pub fn ty_mut(&mut self) -> Option<&mut Ty> {
+    /// Every type expression the body is made of (a typed multipart body's
+    /// parts too).
+    pub fn tys(&self) -> Vec<&Ty> {
+        match self {
+            BodyKind::Multipart(Some(form)) => form
+                .parts
+                .iter()
+                .filter_map(|p| match &p.kind {
+                    PartKind::Text(t) | PartKind::Texts(t) => Some(t),
+                    PartKind::File | PartKind::Files => None,
+                })
+                .collect(),
+            other => other.ty().into_iter().collect(),
+        }
+    }
+
+    pub fn tys_mut(&mut self) -> Vec<&mut Ty> {
         match self {
             BodyKind::Json(t) | BodyKind::Form(t) | BodyKind::Events(t) | BodyKind::Lines(t) => {
-                Some(t)
+                vec![t]
             }
-            _ => None,
+            BodyKind::Multipart(Some(form)) => form
+                .parts
+                .iter_mut()
+                .filter_map(|p| match &mut p.kind {
+                    PartKind::Text(t) | PartKind::Texts(t) => Some(t),
+                    PartKind::File | PartKind::Files => None,
+                })
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -515,7 +568,7 @@ impl BodyKind {
         match self {
             BodyKind::Json(_) | BodyKind::Form(_) => BodyRead::Json,
             BodyKind::Text | BodyKind::Events(_) | BodyKind::Lines(_) => BodyRead::Text,
-            BodyKind::Bytes | BodyKind::Multipart => BodyRead::Bytes,
+            BodyKind::Bytes | BodyKind::Multipart(_) => BodyRead::Bytes,
         }
     }
 }

@@ -250,7 +250,7 @@ async fn form_bodies_are_url_encoded() {
 }
 
 #[tokio::test]
-async fn multipart_bodies_send_the_parts_the_caller_built() {
+async fn multipart_bodies_send_their_typed_parts() {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .and(path("/pets/7/photo"))
@@ -269,9 +269,10 @@ async fn multipart_bodies_send_the_parts_the_caller_built() {
     assert_eq!(response.status(), 204);
 }
 
-fn generated_multipart_form() -> fixtures::runtime::Multipart {
-    let part = fixtures::runtime::multipart::Part::bytes(b"PNGDATA".to_vec()).file_name("cat.png");
-    fixtures::runtime::Multipart::new().part("file", part)
+fn generated_multipart_form() -> fixtures::composition::types::UploadPhotoForm {
+    let mut form = fixtures::composition::types::UploadPhotoForm::default();
+    form.file = Some(fixtures::runtime::FilePart::bytes(b"PNGDATA".to_vec()).file_name("cat.png"));
+    form
 }
 
 #[test]

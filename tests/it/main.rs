@@ -10,6 +10,7 @@ mod diff;
 mod examples;
 mod export_examples;
 mod extend;
+mod forms;
 mod fresh;
 mod hostile;
 mod hostile_server;

@@ -289,7 +289,12 @@ pub(crate) fn arguments<'a>(
             BodyKind::Bytes | BodyKind::Events(_) | BodyKind::Lines(_) => {
                 syntax::runtime_type("Bytes")
             }
-            BodyKind::Multipart => syntax::runtime_type("Multipart"),
+            // A typed form is taken by value: its files may be streams.
+            BodyKind::Multipart(Some(_)) => match &on.form {
+                Some(form) => spec_type(&form.ident, Place::Outside),
+                None => syntax::runtime_type("Multipart"),
+            },
+            BodyKind::Multipart(None) => syntax::runtime_type("Multipart"),
         };
         args.push((&on.body, if b.required { t } else { option(t, names) }));
     }
@@ -396,7 +401,10 @@ fn operation(
                 method(req(), word("raw_body"), [ct(), body()])
             }
             BodyKind::Form(_) => method(req(), word("form"), [ct(), body()]),
-            BodyKind::Multipart => method(req(), word("multipart"), [body()]),
+            BodyKind::Multipart(Some(_)) if on.form.is_some() => {
+                method(req(), word("multipart_body"), [body()])
+            }
+            BodyKind::Multipart(_) => method(req(), word("multipart"), [body()]),
         };
         body_stmt = Some(if b.required {
             semi(send)
@@ -592,6 +600,117 @@ pub(super) fn params_items(
         }
 
         #paged
+    }
+}
+
+/// A typed multipart body, for the `types` module: a struct with one field
+/// per part (files are `runtime::FilePart`s), `new` with the required ones,
+/// and how it becomes the parts sent.
+pub(super) fn form_items(
+    api: &Api,
+    op: &Operation,
+    on: &OpNames,
+    names: &Names,
+    docs: &Docs,
+) -> TokenStream {
+    let (Some(form), Some(fnames)) = (
+        match op.body.as_ref().map(|b| &b.kind) {
+            Some(BodyKind::Multipart(Some(form))) => Some(form),
+            _ => None,
+        },
+        &on.form,
+    ) else {
+        return TokenStream::new();
+    };
+    let name = ident(&fnames.ident);
+    let file = syntax::runtime_type("FilePart");
+    let part_ty = |p: &FormPart| -> syn::Type {
+        match &p.kind {
+            PartKind::Text(t) => ty(t, names, Place::InTypes),
+            PartKind::Texts(t) => {
+                let t = ty(t, names, Place::InTypes);
+                syn::parse_quote!(::std::vec::Vec<#t>)
+            }
+            PartKind::File => file.clone(),
+            PartKind::Files => syn::parse_quote!(::std::vec::Vec<#file>),
+        }
+    };
+    let fields: Vec<_> = fnames.fields.iter().map(|f| ident(f)).collect();
+    let decls = form.parts.iter().zip(&fields).map(|(p, f)| {
+        let t = part_ty(p);
+        let t = if p.required { quote!(#t) } else { quote!(::std::option::Option<#t>) };
+        let doc = docs.of(p.docs.as_deref());
+        quote! { #doc pub #f: #t, }
+    });
+    let required: Vec<_> = form.parts.iter().zip(&fields).filter(|(p, _)| p.required).collect();
+    let new_args = required.iter().map(|(p, f)| {
+        let t = part_ty(p);
+        quote!(#f: #t)
+    });
+    let inits = form.parts.iter().zip(&fields).map(|(p, f)| {
+        if p.required {
+            quote!(#f)
+        } else {
+            quote!(#f: ::std::option::Option::None)
+        }
+    });
+    let adds = form.parts.iter().zip(&fields).map(|(p, f)| {
+        let wire = &p.name;
+        let add = match &p.kind {
+            PartKind::Text(t) if is_scalar(t, api) && *t != Ty::Json => {
+                quote!(parts.text(#wire, &#f))
+            }
+            PartKind::Text(_) => quote!(parts.json(#wire, &#f)),
+            PartKind::Texts(_) => quote!(parts.texts(#wire, &#f)),
+            PartKind::File => quote!(parts.file(#wire, #f)),
+            PartKind::Files => quote!(parts.files(#wire, #f)),
+        };
+        if p.required {
+            quote!(#add;)
+        } else {
+            quote!(if let ::std::option::Option::Some(#f) = #f { #add; })
+        }
+    });
+    let doc = docs.attrs(&format!(
+        "The `multipart/form-data` body of `{}` (`{} {}`): one field per part.",
+        on.method,
+        op.method.as_str(),
+        op.path
+    ));
+    // As for structs: `new` with the required parts, or `Default`.
+    let (derives, constructor) = if required.is_empty() {
+        (quote!(#[derive(Debug, Default)]), quote!())
+    } else {
+        let new_doc =
+            docs.attrs("The required parts; every optional one is `None`, to set by name.");
+        let constructor = quote! {
+            impl #name {
+                #new_doc
+                pub fn new(#(#new_args),*) -> Self {
+                    Self { #(#inits),* }
+                }
+            }
+        };
+        (quote!(#[derive(Debug)]), constructor)
+    };
+    quote! {
+        #doc
+        #derives
+        #[non_exhaustive]
+        pub struct #name {
+            #(#decls)*
+        }
+
+        #constructor
+
+        impl crate::runtime::IntoMultipart for #name {
+            fn into_multipart(self) -> ::std::result::Result<crate::runtime::Multipart, ::std::string::String> {
+                let mut parts = crate::runtime::FormParts::default();
+                let Self { #(#fields),* } = self;
+                #(#adds)*
+                parts.finish()
+            }
+        }
     }
 }
 

@@ -129,7 +129,7 @@ fn operation(
             BodyKind::Bytes | BodyKind::Events(_) | BodyKind::Lines(_) => {
                 (syn::parse_quote!(crate::runtime::Bytes), false)
             }
-            BodyKind::Multipart => {
+            BodyKind::Multipart(_) => {
                 return quote! {
                     async fn #run(_: &Client, _: &s::Args, _: &[(String, String)]) -> s::Outcome {
                         s::unbuilt("a multipart body is built by the caller")

@@ -453,7 +453,7 @@ pub(crate) fn body_ty(kind: &BodyKind, names: &Names, place: Place) -> syn::Type
         BodyKind::Json(t) | BodyKind::Form(t) => ty(t, names, place),
         // A stream of items read whole (an error answer) is its text.
         BodyKind::Text | BodyKind::Events(_) | BodyKind::Lines(_) => string(names),
-        BodyKind::Bytes | BodyKind::Multipart => syntax::runtime_type("Bytes"),
+        BodyKind::Bytes | BodyKind::Multipart(_) => syntax::runtime_type("Bytes"),
     }
 }
 

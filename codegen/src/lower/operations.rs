@@ -281,7 +281,7 @@ impl Lowerer<'_> {
             return Ok(BodyKind::Form(ty));
         }
         if is_multipart(media) {
-            return Ok(BodyKind::Multipart);
+            return Ok(BodyKind::Multipart(self.form(mt, at, place)?));
         }
         if is_json(media) {
             let ty = match &mt.schema {
@@ -305,6 +305,67 @@ impl Lowerer<'_> {
         } else {
             Ok(BodyKind::Bytes)
         }
+    }
+
+    /// A multipart body's parts, typed from its schema when it is an object
+    /// with properties (through `$ref`s): binary strings are files, lists of
+    /// them several files, lists of scalars one part per item, and any other
+    /// value one text part. Otherwise the caller builds the parts.
+    fn form(
+        &mut self,
+        mt: &openapiv3::MediaType,
+        at: &Pointer,
+        place: &[String],
+    ) -> Result<Option<Form>> {
+        let Some(schema) = &mt.schema else { return Ok(None) };
+        let (s, s_at) = self.resolver.item(schema, &at.push("schema"), "schema")?;
+        let s = s.into_owned();
+        let SchemaKind::Type(Type::Object(object)) = &s.schema_kind else { return Ok(None) };
+        if object.properties.is_empty() {
+            return Ok(None);
+        }
+        let mut parts = Vec::new();
+        for (name, prop) in &object.properties {
+            let p_at = s_at.push("properties").push(name);
+            let (p, _) = self.resolver.item(prop, &p_at, "schema")?;
+            let docs = p.schema_data.description.clone();
+            let items = match &p.schema_kind {
+                SchemaKind::Type(Type::Array(a)) => a.items.clone(),
+                _ => None,
+            };
+            let kind = if is_binary_schema(&p) {
+                PartKind::File
+            } else if let Some(items) = items {
+                let items_at = p_at.push("items");
+                let (item, _) = self.resolver.item(&items, &items_at, "schema")?;
+                if is_binary_schema(&item) {
+                    PartKind::Files
+                } else {
+                    let mut item_place = place.to_vec();
+                    item_place.push(name.clone());
+                    let (ty, _) = self.boxed_ty(prop, &p_at, &item_place)?;
+                    match ty {
+                        Ty::List(item)
+                            if matches!(*item, Ty::String | Ty::Int(_) | Ty::Float | Ty::Bool) =>
+                        {
+                            PartKind::Texts(*item)
+                        }
+                        other => PartKind::Text(other),
+                    }
+                }
+            } else {
+                let mut prop_place = place.to_vec();
+                prop_place.push(name.clone());
+                PartKind::Text(self.boxed_ty(prop, &p_at, &prop_place)?.0)
+            };
+            parts.push(FormPart {
+                name: name.clone(),
+                required: object.required.contains(name),
+                docs,
+                kind,
+            });
+        }
+        Ok(Some(Form { parts }))
     }
 
     /// An answer documented as any media type (`*/*`, `application/*`)
@@ -472,6 +533,14 @@ impl Lowerer<'_> {
         }
         Ok(out)
     }
+}
+
+/// `type: string, format: binary`: a file's bytes.
+fn is_binary_schema(s: &openapiv3::Schema) -> bool {
+    matches!(
+        &s.schema_kind,
+        SchemaKind::Type(Type::String(st)) if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+    )
 }
 
 /// An operation's `x-pagination`: `false`, or an object naming the style

@@ -63,6 +63,15 @@ pub struct OpNames {
     pub error_variants: Vec<String>,
     /// One struct per status whose answer declares headers.
     pub headers: Vec<HeaderSetNames>,
+    /// The struct of a typed multipart body, in `types`.
+    pub form: Option<FormNames>,
+}
+
+/// A typed multipart body: its struct and one field per part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormNames {
+    pub ident: String,
+    pub fields: Vec<String>,
 }
 
 /// The typed headers of one status of an operation.
@@ -157,7 +166,15 @@ pub fn name(api: &Api) -> Names {
             let ident = type_ns.claim(format!("{base}{status}Headers"), "");
             headers.push(HeaderSetNames { status: o.status, ident, fields });
         }
-        op_type_names[i] = Some((success, error, headers, params));
+        let form = match op.body.as_ref().map(|b| &b.kind) {
+            Some(BodyKind::Multipart(Some(form))) => {
+                let raw: Vec<&str> = form.parts.iter().map(|p| p.name.as_str()).collect();
+                let (fields, _) = member_names(&raw, |r| snake(r, "part"), "_");
+                Some(FormNames { ident: type_ns.claim(format!("{base}Form"), ""), fields })
+            }
+            _ => None,
+        };
+        op_type_names[i] = Some((success, error, headers, params, form));
     }
     let op_type_names: Vec<_> =
         op_type_names.into_iter().map(|n| n.expect("every operation named")).collect();
@@ -261,7 +278,7 @@ pub fn name(api: &Api) -> Names {
         .map(
             |(
                 (
-                    ((op, words), (success, error, headers, params_struct)),
+                    ((op, words), (success, error, headers, params_struct, form)),
                     (error_alias_of, error_shared_by),
                 ),
                 method,
@@ -309,6 +326,7 @@ pub fn name(api: &Api) -> Names {
                     error_shared_by,
                     error_variants: words.error_variants,
                     headers,
+                    form,
                 }
             },
         )

@@ -16,6 +16,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("credentials.rs", include_str!("../../runtime/credentials.rs")),
     ("decode.rs", include_str!("../../runtime/decode.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("forms.rs", include_str!("../../runtime/forms.rs")),
     ("hook.rs", include_str!("../../runtime/hook.rs")),
     ("items.rs", include_str!("../../runtime/items.rs")),
     ("pages.rs", include_str!("../../runtime/pages.rs")),
@@ -168,7 +169,7 @@ native-tls = ["reqwest/native-tls"]
 
 [dependencies]
 # HTTP client.
-reqwest = {{ version = "0.13", default-features = false, features = ["http2", "multipart"] }}
+reqwest = {{ version = "0.13", default-features = false, features = ["http2", "multipart", "stream"] }}
 serde = {{ version = "1", features = ["derive"] }}
 # `float_roundtrip`: a number read and written again is the number the
 # server sent (the default parser may be one ULP off). `preserve_order`:

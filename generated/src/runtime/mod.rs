@@ -9,6 +9,7 @@ mod client;
 mod credentials;
 mod decode;
 mod error;
+mod forms;
 mod hook;
 mod items;
 mod pages;
@@ -30,6 +31,7 @@ pub use client::{
 };
 pub use credentials::{ClientCredentials, Secret};
 pub use error::{ApiError, AuthError, DecodeError, Error};
+pub use forms::FilePart;
 pub use hook::{CallInfo, Hook, HookError, HookFuture, ResponseHead};
 pub use items::{Event, EventStream, JsonLines, StreamError, DEFAULT_ITEM_LIMIT};
 pub use pages::{PageItems, Pages};
@@ -46,6 +48,8 @@ pub use client::{Answer, ClientCore, RawDecoder, Split};
 pub use credentials::{Credential, KeyLocation};
 #[doc(hidden)]
 pub use decode::{enum_value, field, from_json_value, json_text, skip_value, try_variant, Key};
+#[doc(hidden)]
+pub use forms::{FormParts, IntoMultipart};
 #[doc(hidden)]
 pub use items::{item_json, item_text, ItemDecoder};
 #[doc(hidden)]
