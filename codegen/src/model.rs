@@ -459,6 +459,18 @@ pub struct Body {
     pub kind: BodyKind,
     pub required: bool,
     pub docs: Option<String>,
+    /// The other media types the operation accepts, in the spec's order
+    /// (ranges left out: no body is sent as one), for a method that lets
+    /// the caller choose.
+    pub others: Vec<(String, BodyKind)>,
+}
+
+impl Body {
+    /// Every media type the body may be sent as, the default first.
+    pub fn choices(&self) -> impl Iterator<Item = (&str, &BodyKind)> {
+        std::iter::once((self.media_type.as_str(), &self.kind))
+            .chain(self.others.iter().map(|(m, k)| (m.as_str(), k)))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -133,3 +133,43 @@ fn futures_stream(
     }
     Chunks(chunks.into_iter())
 }
+
+/// An operation that accepts several media types: its method sends the
+/// default (JSON), and its `_as` method the one the caller chooses.
+#[tokio::test]
+async fn the_caller_chooses_among_the_media_types_an_operation_accepts() {
+    use fixtures::streams::types::{CreateNoteBody, CreateNoteForm, Note};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/notes"))
+        .respond_with(ResponseTemplate::new(201))
+        .mount(&server)
+        .await;
+    let client = Client::with_base_url(server.uri());
+    let note = Note::new("hi there".into());
+    client.create_note(Some(&note)).await.unwrap();
+    client.create_note_as(Some(CreateNoteBody::Form(&note))).await.unwrap();
+    client.create_note_as(Some(CreateNoteBody::Text("plain"))).await.unwrap();
+    let mut form = CreateNoteForm::default();
+    form.text = Some("in parts".into());
+    client.create_note_as(Some(CreateNoteBody::Multipart(form))).await.unwrap();
+    client.create_note_as(None).await.unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    let sent: Vec<(String, String)> = requests
+        .iter()
+        .map(|r| {
+            let ct = r.headers.get("content-type").map_or("", |v| v.to_str().unwrap());
+            (
+                ct.split(';').next().unwrap().to_string(),
+                String::from_utf8_lossy(&r.body).into_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(sent[0], ("application/json".into(), r#"{"text":"hi there"}"#.into()));
+    assert_eq!(sent[1], ("application/x-www-form-urlencoded".into(), "text=hi+there".into()));
+    assert_eq!(sent[2], ("text/plain".into(), "plain".into()));
+    assert_eq!(sent[3].0, "multipart/form-data");
+    assert!(sent[3].1.contains("name=\"text\"") && sent[3].1.contains("in parts"), "{}", sent[3].1);
+    assert_eq!(sent[4], (String::new(), String::new()), "no body at all");
+}

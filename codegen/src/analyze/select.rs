@@ -216,7 +216,7 @@ fn visit_mut(ty: &mut Ty, f: &mut impl FnMut(&mut TypeId)) {
 /// Every type expression an operation mentions.
 fn op_tys(op: &Operation) -> Vec<&Ty> {
     let mut out: Vec<&Ty> = op.params.iter().map(|p| &p.ty).collect();
-    out.extend(op.body.iter().flat_map(|b| b.kind.tys()));
+    out.extend(op.body.iter().flat_map(|b| b.choices().flat_map(|(_, k)| k.tys())));
     for outcome in op.success.iter().chain(&op.errors) {
         out.extend(outcome.content.as_ref().and_then(|c| c.kind.ty()));
         out.extend(outcome.headers.iter().map(|h| &h.ty));
@@ -226,7 +226,10 @@ fn op_tys(op: &Operation) -> Vec<&Ty> {
 
 fn op_tys_mut(op: &mut Operation) -> Vec<&mut Ty> {
     let mut out: Vec<&mut Ty> = op.params.iter_mut().map(|p| &mut p.ty).collect();
-    out.extend(op.body.iter_mut().flat_map(|b| b.kind.tys_mut()));
+    if let Some(b) = op.body.as_mut() {
+        out.extend(b.kind.tys_mut());
+        out.extend(b.others.iter_mut().flat_map(|(_, k)| k.tys_mut()));
+    }
     for outcome in op.success.iter_mut().chain(&mut op.errors) {
         out.extend(outcome.content.iter_mut().flat_map(|c| c.kind.tys_mut()));
         out.extend(outcome.headers.iter_mut().map(|h| &mut h.ty));

@@ -10,7 +10,7 @@ use quote::quote;
 
 use super::{ident, is_scalar, option, some, spec_type, success_body_ty, syntax, ty, Docs, Place};
 use crate::model::*;
-use crate::name::{Names, OpNames};
+use crate::name::{ChoiceNames, Names, OpNames};
 use syn::Expr;
 
 pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'a>> {
@@ -112,6 +112,7 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
                         &names.ops[i - 1],
                         names,
                         api.sharing.decoder_of(i - 1),
+                        None,
                         docs,
                     )
                     .map(syn::ImplItem::Fn),
@@ -119,6 +120,30 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
             }),
         }),
     ];
+    // The methods that take a body in any media type the operation accepts.
+    let choices: Vec<usize> =
+        (0..api.operations.len()).filter(|&i| names.ops[i].choice.is_some()).collect();
+    if !choices.is_empty() {
+        sections.push(super::Section::Block(super::Block {
+            open: Box::new(|| quote!(impl Client)),
+            len: choices.len(),
+            item: Box::new(move |n, docs| {
+                let i = choices[n];
+                super::Piece::ImplItem(Box::new(
+                    operation(
+                        api,
+                        &api.operations[i],
+                        &names.ops[i],
+                        names,
+                        api.sharing.decoder_of(i),
+                        names.ops[i].choice.as_ref(),
+                        docs,
+                    )
+                    .map(syn::ImplItem::Fn),
+                ))
+            }),
+        }));
+    }
     if !shared.is_empty() {
         sections.push(super::Section::Block(super::Block {
             open: Box::new(|| quote!(impl Client)),
@@ -314,10 +339,11 @@ fn operation(
     on: &OpNames,
     names: &Names,
     decoder: Option<usize>,
+    choice: Option<&ChoiceNames>,
     docs: &Docs,
 ) -> syn::Result<syn::ImplItemFn> {
     use syntax::{array, call, method, path, path_expr, reference, semi, str, var, word};
-    let method_name = ident(&on.method);
+    let method_name = ident(choice.map_or(&on.method, |c| &c.method));
 
     // Docs: summary, description, the HTTP line, then the parameters.
     let mut text = String::new();
@@ -374,6 +400,14 @@ fn operation(
         text.push_str("\n\n# Pages\n\n");
         text.push_str(&pages_doc(paging));
     }
+    if let (Some(_), Some(b)) = (choice, &op.body) {
+        let media: Vec<String> = b.choices().map(|(m, _)| format!("`{m}`")).collect();
+        text = format!(
+            "As [`Self::{}`], with the body in any media type the operation accepts: {}.",
+            crate::name::ident::bare(&on.method),
+            media.join(", ")
+        );
+    }
     let mut doc = docs.trees(Some(&text));
     if op.deprecated {
         doc.push(super::deprecated(op.description.as_deref().or(op.summary.as_deref())));
@@ -383,10 +417,41 @@ fn operation(
     let runtime = |item: &str| path_expr(syntax::runtime(&[item]));
 
     let mut args = vec![syntax::ref_self()];
-    args.extend(arguments(op, on, names).into_iter().map(|(n, t)| syntax::arg(ident(n), t)));
+    let mut arg_list = arguments(op, on, names);
+    if let (Some(c), Some(b)) = (choice, &op.body) {
+        let t = choice_type(b, c, Place::Outside, true);
+        if let Some(last) = arg_list.last_mut() {
+            last.1 = if b.required { t } else { option(t, names) };
+        }
+    }
+    args.extend(arg_list.into_iter().map(|(n, t)| syntax::arg(ident(n), t)));
     let mut stmts = Vec::new();
     let mut body_stmt = None;
-    if let Some(b) = &op.body {
+    if let (Some(c), Some(b)) = (choice, &op.body) {
+        let body_name = ident(&on.body);
+        let enum_name = ident(&c.ident);
+        let arms = b.choices().zip(&c.variants).map(|((media, kind), v)| {
+            let v = ident(v);
+            let send = match kind {
+                BodyKind::Json(_) => quote!(req.json(#media, b)),
+                BodyKind::Form(_) => quote!(req.form(#media, b)),
+                BodyKind::Text => {
+                    quote!(req.raw_body(#media, crate::runtime::Bytes::copy_from_slice(b.as_bytes())))
+                }
+                BodyKind::Bytes | BodyKind::Events(_) | BodyKind::Lines(_) => quote!(req.raw_body(#media, b)),
+                BodyKind::Multipart(Some(_)) if on.form.is_some() => quote!(req.multipart_body(b)),
+                BodyKind::Multipart(_) => quote!(req.multipart(b)),
+            };
+            quote!(types::#enum_name::#v(b) => #send,)
+        });
+        let send = quote!(match #body_name { #(#arms)* });
+        let stmt = if b.required {
+            quote!(#send;)
+        } else {
+            quote!(if let ::std::option::Option::Some(#body_name) = #body_name { #send })
+        };
+        body_stmt = Some(syntax::parse::<syn::Stmt>(stmt)?);
+    } else if let Some(b) = &op.body {
         let body_name = ident(&on.body);
         let ct = || str(&b.media_type);
         let body = || var(body_name.clone());
@@ -613,13 +678,14 @@ pub(super) fn form_items(
     names: &Names,
     docs: &Docs,
 ) -> TokenStream {
-    let (Some(form), Some(fnames)) = (
-        match op.body.as_ref().map(|b| &b.kind) {
-            Some(BodyKind::Multipart(Some(form))) => Some(form),
+    // The form of the body, or of one of the other media types it accepts.
+    let form = op.body.as_ref().and_then(|b| {
+        b.choices().find_map(|(_, k)| match k {
+            BodyKind::Multipart(Some(form)) => Some(form),
             _ => None,
-        },
-        &on.form,
-    ) else {
+        })
+    });
+    let (Some(form), Some(fnames)) = (form, &on.form) else {
         return TokenStream::new();
     };
     let name = ident(&fnames.ident);
@@ -710,6 +776,69 @@ pub(super) fn form_items(
                 #(#adds)*
                 parts.finish()
             }
+        }
+    }
+}
+
+/// Whether a body of this kind is taken by reference.
+fn borrows(kind: &BodyKind) -> bool {
+    matches!(kind, BodyKind::Json(_) | BodyKind::Form(_) | BodyKind::Text)
+}
+
+/// The body enum's type, with `'_` when a variant borrows.
+fn choice_type(b: &Body, c: &ChoiceNames, place: Place, elided: bool) -> syn::Type {
+    let t = spec_type(&c.ident, place);
+    if !b.choices().any(|(_, k)| borrows(k)) {
+        return t;
+    }
+    if elided {
+        syn::parse_quote!(#t<'_>)
+    } else {
+        syn::parse_quote!(#t<'a>)
+    }
+}
+
+/// The bodies of an operation that accepts several media types, for the
+/// `types` module: one variant each, what its `_as` method takes.
+pub(super) fn choice_items(
+    op: &Operation,
+    on: &OpNames,
+    names: &Names,
+    docs: &Docs,
+) -> TokenStream {
+    let (Some(c), Some(b)) = (&on.choice, &op.body) else { return TokenStream::new() };
+    let name = choice_type(b, c, Place::InTypes, false);
+    let variants = b.choices().zip(&c.variants).map(|((media, kind), v)| {
+        let v = ident(v);
+        let t: syn::Type = match kind {
+            BodyKind::Json(t) | BodyKind::Form(t) => {
+                let t = ty(t, names, Place::InTypes);
+                syn::parse_quote!(&'a #t)
+            }
+            BodyKind::Text => syn::parse_quote!(&'a str),
+            BodyKind::Bytes | BodyKind::Events(_) | BodyKind::Lines(_) => {
+                syntax::runtime_type("Bytes")
+            }
+            BodyKind::Multipart(Some(_)) if on.form.is_some() => {
+                spec_type(&on.form.as_ref().expect("checked").ident, Place::InTypes)
+            }
+            BodyKind::Multipart(_) => syntax::runtime_type("Multipart"),
+        };
+        let doc = docs.attrs(&format!("Sent as `{media}`."));
+        quote! { #doc #v(#t), }
+    });
+    let doc = docs.attrs(&format!(
+        "The bodies `{}` sends, one per media type `{}` (`{} {}`) accepts.",
+        c.method,
+        op.id,
+        op.method.as_str(),
+        op.path
+    ));
+    quote! {
+        #doc
+        #[derive(Debug)]
+        pub enum #name {
+            #(#variants)*
         }
     }
 }

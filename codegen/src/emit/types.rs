@@ -30,6 +30,7 @@ pub(super) fn types<'a>(api: &'a Api, names: &'a Names) -> super::Block<'a> {
                 let mut tokens = op_enums(op, i - n, names, docs);
                 tokens.extend(super::client::params_items(api, op, &names.ops[i - n], names, docs));
                 tokens.extend(super::client::form_items(api, op, &names.ops[i - n], names, docs));
+                tokens.extend(super::client::choice_items(op, &names.ops[i - n], names, docs));
                 super::Piece::Tokens(tokens)
             }
         }),

@@ -263,7 +263,22 @@ impl Lowerer<'_> {
             m if is_json(m) => "application/json".to_string(),
             _ => "application/octet-stream".to_string(),
         };
-        Ok(Some(Body { media_type, kind, required: rb.required, docs: rb.description.clone() }))
+        // The others, each lowered as the one chosen would be; their inline
+        // schemas are named from their media type too.
+        let mut others = Vec::new();
+        for (other, mt) in content.iter().filter(|(m, _)| *m != media && concrete(m)) {
+            let mut place = shared_place(at, [op_id, "Request"], "Request", "");
+            place.push(other.clone());
+            let kind = self.content_kind(other, mt, &at.push("content").push(other), &place)?;
+            others.push((other.clone(), kind));
+        }
+        Ok(Some(Body {
+            media_type,
+            kind,
+            required: rb.required,
+            docs: rb.description.clone(),
+            others,
+        }))
     }
 
     pub(super) fn content_kind(

@@ -65,6 +65,18 @@ pub struct OpNames {
     pub headers: Vec<HeaderSetNames>,
     /// The struct of a typed multipart body, in `types`.
     pub form: Option<FormNames>,
+    /// When the operation accepts several request media types: the method
+    /// that takes any of them, and its body enum.
+    pub choice: Option<ChoiceNames>,
+}
+
+/// The method of an operation that takes its body in any media type it
+/// accepts (`create_pet_as`), and the enum of those bodies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChoiceNames {
+    pub method: String,
+    pub ident: String,
+    pub variants: Vec<String>,
 }
 
 /// A typed multipart body: its struct and one field per part.
@@ -166,15 +178,27 @@ pub fn name(api: &Api) -> Names {
             let ident = type_ns.claim(format!("{base}{status}Headers"), "");
             headers.push(HeaderSetNames { status: o.status, ident, fields });
         }
-        let form = match op.body.as_ref().map(|b| &b.kind) {
-            Some(BodyKind::Multipart(Some(form))) => {
+        // The chosen body's form, or an alternative's.
+        let typed_form = op.body.as_ref().and_then(|b| {
+            b.choices().find_map(|(_, k)| match k {
+                BodyKind::Multipart(Some(form)) => Some(form),
+                _ => None,
+            })
+        });
+        let choice = op
+            .body
+            .as_ref()
+            .filter(|b| !b.others.is_empty())
+            .map(|b| (type_ns.claim(format!("{base}Body"), ""), body_variants(b)));
+        let form = match typed_form {
+            Some(form) => {
                 let raw: Vec<&str> = form.parts.iter().map(|p| p.name.as_str()).collect();
                 let (fields, _) = member_names(&raw, |r| snake(r, "part"), "_");
                 Some(FormNames { ident: type_ns.claim(format!("{base}Form"), ""), fields })
             }
             _ => None,
         };
-        op_type_names[i] = Some((success, error, headers, params, form));
+        op_type_names[i] = Some((success, error, headers, params, (form, choice)));
     }
     let op_type_names: Vec<_> =
         op_type_names.into_iter().map(|n| n.expect("every operation named")).collect();
@@ -252,6 +276,13 @@ pub fn name(api: &Api) -> Names {
     for &i in &by_method {
         methods[i] = method_ns.claim(words[i].method.clone(), "_");
     }
+    // After every operation's own method, so that none is renamed by them.
+    let mut choice_methods = vec![None; api.operations.len()];
+    for &i in &by_method {
+        if api.operations[i].body.as_ref().is_some_and(|b| !b.others.is_empty()) {
+            choice_methods[i] = Some(method_ns.claim(format!("{}_as", methods[i]), "_"));
+        }
+    }
 
     // Operations that answer the same errors share one enum (see
     // `analyze::sharing`); each operation's name stays, as an alias of the
@@ -274,15 +305,20 @@ pub fn name(api: &Api) -> Names {
         .zip(words)
         .zip(op_type_names)
         .zip(error_alias_of.into_iter().zip(error_shared_by))
-        .zip(methods)
+        .zip(methods.into_iter().zip(choice_methods))
         .map(
             |(
                 (
-                    ((op, words), (success, error, headers, params_struct, form)),
+                    ((op, words), (success, error, headers, params_struct, (form, choice))),
                     (error_alias_of, error_shared_by),
                 ),
-                method,
+                (method, choice_method),
             )| {
+                let choice = choice.map(|(ident, variants)| ChoiceNames {
+                    method: choice_method.expect("claimed for every operation with a choice"),
+                    ident,
+                    variants,
+                });
                 let mut param_ns = Namespace::default();
                 // Names a method body uses besides its parameters: its request
                 // and the runtime function that encodes path parameters.
@@ -327,6 +363,7 @@ pub fn name(api: &Api) -> Names {
                     error_variants: words.error_variants,
                     headers,
                     form,
+                    choice,
                 }
             },
         )
@@ -435,6 +472,28 @@ fn status_word(status: StatusKey) -> String {
         StatusKey::Range(r) => format!("Status{r}xx"),
         StatusKey::Default => "Default".to_string(),
     }
+}
+
+/// The variants of a body enum, one per media type: `Json`, `Form`,
+/// `Multipart`, `Xml`, `MergePatchJson`.
+fn body_variants(b: &Body) -> Vec<String> {
+    let mut ns = Namespace::default();
+    b.choices()
+        .map(|(media, _)| {
+            let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let word = match essence.as_str() {
+                "application/x-www-form-urlencoded" => "Form".to_string(),
+                "multipart/form-data" => "Multipart".to_string(),
+                "application/octet-stream" => "Bytes".to_string(),
+                "text/plain" => "Text".to_string(),
+                other => {
+                    let sub = other.rsplit('/').next().unwrap_or("");
+                    ident::bare(&camel(sub.trim_start_matches("x-"), "Body", "Media")).to_string()
+                }
+            };
+            ns.claim(word, "")
+        })
+        .collect()
 }
 
 /// `Ok`, `NotFound`; `OkJson` and `OkCsv` when one status has several bodies.
