@@ -64,6 +64,11 @@ pub struct Config {
     /// Per component schema, by its name in the spec.
     #[serde(default)]
     pub types: BTreeMap<String, TypeSettings>,
+    /// The module is one file for `include!` in a crate of the user's,
+    /// which declares no tag features: nothing is gated by them. Set by
+    /// `Generator::single_file`, never by the settings file.
+    #[serde(skip)]
+    pub single_file: bool,
 }
 
 /// Cargo's `[package]` keys a user sets; what is not set has a default.

@@ -131,6 +131,9 @@ pub(crate) fn named(
     analyze::select::select(&mut api, selection).map_err(in_file)?;
     lap("select");
     analyze::analyze(&mut api);
+    if settings.single_file {
+        api.features = model::Features::default();
+    }
     lap("analyze");
     let names = name::name(&api);
     lap("name");
@@ -478,7 +481,8 @@ impl Generator {
 
     /// The module and the runtime as one file, for `include!` (see above).
     pub fn single_file(&self) -> Result<String> {
-        let settings = self.settings()?;
+        let mut settings = self.settings()?;
+        settings.single_file = true;
         let name = self.spec.file_name().and_then(|n| n.to_str()).unwrap_or("spec");
         Ok(output::single_file(&self.module(&settings, name)?))
     }

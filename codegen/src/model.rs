@@ -22,6 +22,60 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// Which operations share generated code; decided by `analyze`.
     pub sharing: Sharing,
+    /// Which Cargo features compile what; decided by `analyze::features`.
+    pub features: Features,
+}
+
+/// A Cargo feature per tag (operations without one are the group
+/// `untagged`): an operation is compiled when a feature of one of its tags
+/// is on, and a type when an operation that reaches it is. Indexes are
+/// into `groups`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Features {
+    /// The tags, sorted, and `untagged` last when some operation has none.
+    pub groups: Vec<String>,
+    /// Per operation: its groups.
+    pub ops: Vec<Gate>,
+    /// Per operation: what compiles its error enum, which operations that
+    /// answer the same errors share (see `Sharing::errors_of`).
+    pub errors: Vec<Gate>,
+    /// Per type.
+    pub types: Vec<Gate>,
+    /// Per shared decoder.
+    pub decoders: Vec<Gate>,
+}
+
+impl Features {
+    const ALWAYS: &'static Gate = &Gate::Always;
+
+    /// An operation's gate; `Always` when there are no features (a single
+    /// file, whose crate declares none).
+    pub fn op(&self, i: usize) -> &Gate {
+        self.ops.get(i).unwrap_or(Self::ALWAYS)
+    }
+
+    pub fn error(&self, i: usize) -> &Gate {
+        self.errors.get(i).unwrap_or(Self::ALWAYS)
+    }
+
+    pub fn ty(&self, i: usize) -> &Gate {
+        self.types.get(i).unwrap_or(Self::ALWAYS)
+    }
+
+    pub fn decoder(&self, i: usize) -> &Gate {
+        self.decoders.get(i).unwrap_or(Self::ALWAYS)
+    }
+}
+
+/// When an item is compiled.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Gate {
+    /// Whatever features are on: a type no operation reaches, one every
+    /// group reaches, or one such a type is made of.
+    #[default]
+    Always,
+    /// When a feature of one of these groups is on (sorted, not empty).
+    Any(Vec<u32>),
 }
 
 /// Operations that answer alike share code: Microsoft Graph has 11,422

@@ -143,11 +143,21 @@ fn only_the_items_and_attributes_a_client_needs() {
     );
     assert_eq!(
         attrs,
-        ["allow", "derive", "doc", "non_exhaustive", "serde"].map(String::from).into()
+        ["allow", "cfg", "derive", "doc", "non_exhaustive", "serde"].map(String::from).into()
     );
     // The one `allow` is the module's own list, whatever the spec says.
     let allow = file.attrs.iter().filter(|a| a.path().is_ident("allow")).count();
     assert_eq!(allow, 1);
+    // `cfg`s name tag features, slugs whatever the tags say.
+    let text =
+        std::fs::read_to_string(project_root().join("tests/fixtures/src/hostile.rs")).unwrap();
+    for feature in codegen::output::cfg_features(&text) {
+        assert!(
+            ["default-2", "evil-dependencies-x-1", "n-c-d", "tag-9lives", "untagged"]
+                .contains(&feature.as_str()),
+            "{feature}"
+        );
+    }
 }
 
 #[test]
@@ -193,12 +203,29 @@ fn the_manifest_holds_no_spec_text() {
     ]
     .into();
     assert_eq!(deps, expected);
-    assert!(!text.contains("evil"), "{text}");
+    // A hostile tag reaches the manifest only as its slug, a feature.
+    for line in text.lines().filter(|l| l.contains("evil")) {
+        assert!(
+            line.starts_with("\"evil-dependencies-x-1\" = []") || line.starts_with("all = ["),
+            "{line}"
+        );
+    }
     let tables: BTreeSet<&str> = manifest.keys().map(String::as_str).collect();
     assert_eq!(tables, ["dependencies", "features", "lib", "package"].into());
+    // Besides the crate's own, one feature per tag: a slug of ASCII letters,
+    // digits and `-`, whatever the tag says.
     let features: BTreeSet<&str> =
         manifest["features"].as_table().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(features, ["default", "native-tls", "rustls", "rustls-no-provider"].into());
+    let own: BTreeSet<&str> =
+        ["all", "default", "native-tls", "rustls", "rustls-no-provider"].into();
+    assert!(own.is_subset(&features), "{features:?}");
+    for tag in features.difference(&own) {
+        assert!(
+            tag.starts_with(|c: char| c.is_ascii_lowercase())
+                && tag.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{tag}"
+        );
+    }
 }
 
 #[test]

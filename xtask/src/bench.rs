@@ -312,6 +312,10 @@ fn detach(dir: &Path) -> Result<(), String> {
 }
 
 pub fn run(root: &Path, flags: crate::flags::Bench) -> Result<(), String> {
+    if flags.build {
+        let tag = flags.tag.clone();
+        return build(root, &options(flags), tag.as_deref());
+    }
     let o = options(flags);
     let bench = root.join("target/bench");
     std::fs::create_dir_all(&bench).map_err(|e| e.to_string())?;
@@ -391,6 +395,145 @@ pub fn run(root: &Path, flags: crate::flags::Bench) -> Result<(), String> {
     std::fs::write(&report, text).map_err(|e| e.to_string())?;
     eprintln!("bench: report in {}", report.display());
     Ok(())
+}
+
+/// `cargo bench --build`: what building a generated crate costs a user, with
+/// every feature and with one tag's alone.
+fn build(root: &Path, o: &Options, tag: Option<&str>) -> Result<(), String> {
+    let bench = root.join("target/bench");
+    let target = bench.join("target-build");
+    let mut rows = Vec::new();
+    for input in inputs(root, o) {
+        let Ok(spec) = &input.path else { continue };
+        eprintln!("bench --build: {}", input.name);
+        let dir = bench.join("ours").join(&input.name);
+        our_crate(spec, &dir)?;
+        let source = std::fs::read_to_string(dir.join("src").join(format!("{}.rs", input.name)))
+            .or_else(|_| {
+                let module = codegen::module_name_for(spec);
+                std::fs::read_to_string(dir.join("src").join(format!("{module}.rs")))
+            })
+            .map_err(|e| e.to_string())?;
+        let tag = tag.map(str::to_string).or_else(|| busiest_feature(&source));
+        let mut row = json!({"spec": input.name, "bytes": source.len()});
+        let runs: Vec<(&str, &str, Vec<String>)> = vec![
+            ("check", "check", vec![]),
+            ("build", "build", vec![]),
+            (
+                "build_one_tag",
+                "build",
+                match &tag {
+                    Some(t) => vec![
+                        "--no-default-features".into(),
+                        "--features".into(),
+                        format!("rustls,{t}"),
+                    ],
+                    None => vec![],
+                },
+            ),
+        ];
+        for (key, command, extra) in runs {
+            if key == "build_one_tag" && tag.is_none() {
+                continue;
+            }
+            match timed_cargo(&dir, &target, command, &extra) {
+                Ok((time, peak_kb)) => {
+                    row[format!("{key}_ms")] = json!(ms(time));
+                    row[format!("{key}_peak_mb")] = json!(peak_kb as f64 / 1024.0);
+                }
+                Err(why) => row[key] = json!(why),
+            }
+        }
+        row["tag"] = json!(tag);
+        eprintln!("{row}");
+        rows.push(row);
+    }
+    println!("| spec | MB of Rust | check s | check peak MB | build s | build peak MB | tag | one-tag build s | one-tag peak MB |");
+    println!("|---|---:|---:|---:|---:|---:|---|---:|---:|");
+    for r in &rows {
+        let secs =
+            |k: &str| r[k].as_f64().map_or("-".to_string(), |v| format!("{:.1}", v / 1000.0));
+        let mb = |k: &str| r[k].as_f64().map_or("-".to_string(), |v| format!("{v:.0}"));
+        println!(
+            "| {} | {:.1} | {} | {} | {} | {} | {} | {} | {} |",
+            r["spec"].as_str().unwrap_or(""),
+            r["bytes"].as_f64().unwrap_or(0.0) / 1e6,
+            secs("check_ms"),
+            mb("check_peak_mb"),
+            secs("build_ms"),
+            mb("build_peak_mb"),
+            r["tag"].as_str().unwrap_or("-"),
+            secs("build_one_tag_ms"),
+            mb("build_one_tag_peak_mb"),
+        );
+    }
+    let report = bench.join("build-report.json");
+    std::fs::write(&report, serde_json::to_string_pretty(&rows).unwrap_or_default())
+        .map_err(|e| e.to_string())?;
+    eprintln!("bench --build: report in {}", report.display());
+    Ok(())
+}
+
+/// The tag feature that gates the most items of a module.
+fn busiest_feature(source: &str) -> Option<String> {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for f in codegen::output::cfg_features(source) {
+        *counts.entry(f).or_default() += 1;
+    }
+    counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(f, _)| f)
+}
+
+/// `cargo COMMAND` of the crate at `dir` with its dependencies built first
+/// and incremental compilation off, timed on a second run after touching
+/// `src/lib.rs`: the crate alone. Peak memory is the largest process's
+/// (GNU time's `%M`: rustc), 0 where `/usr/bin/time` is missing.
+fn timed_cargo(
+    dir: &Path,
+    target: &Path,
+    command: &str,
+    extra: &[String],
+) -> Result<(Duration, u64), String> {
+    let run = |timed: bool| {
+        let time = Path::new("/usr/bin/time");
+        let mut c = if timed && time.exists() {
+            let mut c = std::process::Command::new(time);
+            c.args(["-f", "peak_kb=%M"])
+                .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+            c
+        } else {
+            crate::corpus::cargo()
+        };
+        c.arg(command)
+            .arg("--quiet")
+            .arg("--manifest-path")
+            .arg(dir.join("Cargo.toml"))
+            .args(extra)
+            .env("CARGO_TARGET_DIR", target)
+            .env("CARGO_INCREMENTAL", "0");
+        c.output().map_err(|e| e.to_string())
+    };
+    let first = run(false)?;
+    if !first.status.success() {
+        let stderr = String::from_utf8_lossy(&first.stderr);
+        return Err(format!(
+            "cargo {command} failed: {}",
+            stderr.lines().find(|l| l.contains("error")).unwrap_or("")
+        ));
+    }
+    let lib = dir.join("src/lib.rs");
+    let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
+    std::fs::write(&lib, text).map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let second = run(true)?;
+    let elapsed = started.elapsed();
+    if !second.status.success() {
+        return Err(format!("cargo {command} failed"));
+    }
+    let peak = String::from_utf8_lossy(&second.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("peak_kb=").and_then(|n| n.trim().parse().ok()))
+        .unwrap_or(0);
+    Ok((elapsed, peak))
 }
 
 fn ms(d: Duration) -> f64 {

@@ -203,6 +203,15 @@ pub struct Bench {
     /// Skip `cargo check` of the generated crates.
     #[arg(long)]
     pub no_check: bool,
+    /// Instead of codegen's figures: `cargo check` and `cargo build` of each
+    /// generated crate with every feature, and `cargo build` with one tag's
+    /// feature alone (time and peak memory, dependencies prebuilt).
+    #[arg(long)]
+    pub build: bool,
+    /// The tag feature `--build` builds alone [default: the one that gates
+    /// the most items].
+    #[arg(long, value_name = "FEATURE")]
+    pub tag: Option<String>,
 }
 
 #[derive(Args)]

@@ -11,6 +11,7 @@
 
 pub mod customize;
 mod describe;
+mod features;
 mod pages;
 pub mod select;
 mod sharing;
@@ -25,6 +26,7 @@ pub fn analyze(api: &mut Api) {
     mark_boxed(api);
     pages::detect(api);
     sharing::share(api);
+    features::features(api);
     describe::describe(api);
 }
 

@@ -197,7 +197,7 @@ fn reachable(api: &Api) -> Vec<usize> {
     seen.iter().enumerate().filter(|(_, s)| **s).map(|(i, _)| i).collect()
 }
 
-fn visit(ty: &Ty, f: &mut impl FnMut(TypeId)) {
+pub(crate) fn visit(ty: &Ty, f: &mut impl FnMut(TypeId)) {
     match ty {
         Ty::Named(id) => f(*id),
         Ty::Map(inner) | Ty::List(inner) | Ty::Nullable(inner) => visit(inner, f),
@@ -214,13 +214,14 @@ fn visit_mut(ty: &mut Ty, f: &mut impl FnMut(&mut TypeId)) {
 }
 
 /// Every type expression an operation mentions.
-fn op_tys(op: &Operation) -> Vec<&Ty> {
+pub(crate) fn op_tys(op: &Operation) -> Vec<&Ty> {
     let mut out: Vec<&Ty> = op.params.iter().map(|p| &p.ty).collect();
     out.extend(op.body.iter().flat_map(|b| b.choices().flat_map(|(_, k)| k.tys())));
     for outcome in op.success.iter().chain(&op.errors) {
         out.extend(outcome.content.as_ref().and_then(|c| c.kind.ty()));
         out.extend(outcome.headers.iter().map(|h| &h.ty));
     }
+    out.extend(op.paging.as_ref().map(|p| &p.item));
     out
 }
 

@@ -83,7 +83,9 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
     {
         used.push(quote!(path_segment));
     }
-    let imports = (!used.is_empty()).then(|| quote!(use crate::runtime::{#(#used),*};));
+    // With tag features, a build may enable no operation that uses them.
+    let allow = (!names.features.is_empty()).then(|| quote!(#[allow(unused_imports)]));
+    let imports = (!used.is_empty()).then(|| quote!(#allow use crate::runtime::{#(#used),*};));
     let mut sections = vec![
         super::Section::Items(quote! {
             #imports
@@ -105,18 +107,21 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
                 0 => super::Piece::Tokens(
                     head.parse().expect("tokens printed by proc_macro2 parse back"),
                 ),
-                _ => super::Piece::ImplItem(Box::new(
-                    operation(
-                        api,
-                        &api.operations[i - 1],
-                        &names.ops[i - 1],
-                        names,
-                        api.sharing.decoder_of(i - 1),
-                        None,
-                        docs,
-                    )
-                    .map(syn::ImplItem::Fn),
-                )),
+                _ => super::gated(
+                    super::Piece::ImplItem(Box::new(
+                        operation(
+                            api,
+                            &api.operations[i - 1],
+                            &names.ops[i - 1],
+                            names,
+                            api.sharing.decoder_of(i - 1),
+                            None,
+                            docs,
+                        )
+                        .map(syn::ImplItem::Fn),
+                    )),
+                    super::cfg(api.features.op(i - 1), names),
+                ),
             }),
         }),
     ];
@@ -129,18 +134,21 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
             len: choices.len(),
             item: Box::new(move |n, docs| {
                 let i = choices[n];
-                super::Piece::ImplItem(Box::new(
-                    operation(
-                        api,
-                        &api.operations[i],
-                        &names.ops[i],
-                        names,
-                        api.sharing.decoder_of(i),
-                        names.ops[i].choice.as_ref(),
-                        docs,
-                    )
-                    .map(syn::ImplItem::Fn),
-                ))
+                super::gated(
+                    super::Piece::ImplItem(Box::new(
+                        operation(
+                            api,
+                            &api.operations[i],
+                            &names.ops[i],
+                            names,
+                            api.sharing.decoder_of(i),
+                            names.ops[i].choice.as_ref(),
+                            docs,
+                        )
+                        .map(syn::ImplItem::Fn),
+                    )),
+                    super::cfg(api.features.op(i), names),
+                )
             }),
         }));
     }
@@ -149,7 +157,18 @@ pub(super) fn client<'a>(api: &'a Api, names: &'a Names) -> Vec<super::Section<'
             open: Box::new(|| quote!(impl Client)),
             len: shared.len(),
             item: Box::new(move |n, docs| {
-                super::Piece::Tokens(shared_decoder(api, names, n, shared[n], docs))
+                let tokens = shared_decoder(api, names, n, shared[n], docs);
+                match super::cfg(api.features.decoder(n), names) {
+                    None => super::Piece::Tokens(tokens),
+                    Some(attr) => super::Piece::ImplItem(Box::new(
+                        syn::parse2::<syn::ImplItem>(tokens).map(|mut item| {
+                            if let syn::ImplItem::Fn(f) = &mut item {
+                                f.attrs.insert(0, attr);
+                            }
+                            item
+                        }),
+                    )),
+                }
             }),
         }));
     }

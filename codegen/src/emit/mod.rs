@@ -422,6 +422,61 @@ pub(crate) fn is_scalar(t: &Ty, api: &Api) -> bool {
     }
 }
 
+/// `#[cfg(feature = "...")]` for an item behind tag features (see
+/// `analyze::features`); `None` when it is always compiled.
+pub(crate) fn cfg(gate: &Gate, names: &Names) -> Option<syn::Attribute> {
+    let Gate::Any(groups) = gate else { return None };
+    if names.features.is_empty() {
+        return None;
+    }
+    let features: Vec<&str> = groups.iter().map(|&g| names.features[g as usize].as_str()).collect();
+    let predicate = match features.as_slice() {
+        [one] => quote!(feature = #one),
+        many => quote!(any(#(feature = #many),*)),
+    };
+    Some(syn::parse_quote!(#[cfg(#predicate)]))
+}
+
+/// `piece` with `attr` on each of its items.
+pub(crate) fn gated(piece: Piece, attr: Option<syn::Attribute>) -> Piece {
+    let Some(attr) = attr else { return piece };
+    match piece {
+        Piece::Tokens(tokens) => match syn::parse2::<syn::File>(tokens.clone()) {
+            Ok(file) => gated(Piece::Items(file.items), Some(attr)),
+            // Left to the formatter, which says what did not parse.
+            Err(_) => Piece::Tokens(tokens),
+        },
+        Piece::Items(mut items) => {
+            for item in &mut items {
+                if let Some(attrs) = item_attrs(item) {
+                    attrs.insert(0, attr.clone());
+                }
+            }
+            Piece::Items(items)
+        }
+        Piece::ImplItem(item) => Piece::ImplItem(Box::new(item.map(|mut item| {
+            if let syn::ImplItem::Fn(f) = &mut item {
+                f.attrs.insert(0, attr);
+            }
+            item
+        }))),
+    }
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    Some(match item {
+        syn::Item::Struct(i) => &mut i.attrs,
+        syn::Item::Enum(i) => &mut i.attrs,
+        syn::Item::Type(i) => &mut i.attrs,
+        syn::Item::Impl(i) => &mut i.attrs,
+        syn::Item::Macro(i) => &mut i.attrs,
+        syn::Item::Fn(i) => &mut i.attrs,
+        syn::Item::Const(i) => &mut i.attrs,
+        syn::Item::Use(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
+
 /// A status as the spec writes it: `202`, `4XX`, `default`.
 pub(crate) fn status_text(status: StatusKey) -> String {
     match status {

@@ -23,15 +23,40 @@ pub(super) fn types<'a>(api: &'a Api, names: &'a Names) -> super::Block<'a> {
         }),
         len: n + api.operations.len(),
         item: Box::new(move |i, docs| {
+            let gate = |g: &Gate| super::cfg(g, names);
             if i < n {
-                type_def(i, &api.types[i], names, docs)
+                super::gated(type_def(i, &api.types[i], names, docs), gate(api.features.ty(i)))
             } else {
-                let op = &api.operations[i - n];
-                let mut tokens = op_enums(op, i - n, names, docs);
-                tokens.extend(super::client::params_items(api, op, &names.ops[i - n], names, docs));
-                tokens.extend(super::client::form_items(api, op, &names.ops[i - n], names, docs));
-                tokens.extend(super::client::choice_items(op, &names.ops[i - n], names, docs));
-                super::Piece::Tokens(tokens)
+                let k = i - n;
+                let op = &api.operations[k];
+                let (success, error, mut rest) = op_enums(op, k, names, docs);
+                rest.extend(super::client::params_items(api, op, &names.ops[k], names, docs));
+                rest.extend(super::client::form_items(api, op, &names.ops[k], names, docs));
+                rest.extend(super::client::choice_items(op, &names.ops[k], names, docs));
+                // An error enum other operations share is compiled for theirs too.
+                let error_gate = match names.ops[k].error_alias_of {
+                    Some(_) => api.features.op(k),
+                    None => api.features.error(k),
+                };
+                let own = gate(api.features.op(k));
+                let pieces = [
+                    super::gated(super::Piece::Tokens(success), own.clone()),
+                    super::gated(super::Piece::Tokens(error), gate(error_gate)),
+                    super::gated(super::Piece::Tokens(rest), own),
+                ];
+                if pieces.iter().all(|p| matches!(p, super::Piece::Items(_))) {
+                    super::Piece::Items(
+                        pieces
+                            .into_iter()
+                            .flat_map(|p| match p {
+                                super::Piece::Items(items) => items,
+                                _ => Vec::new(),
+                            })
+                            .collect(),
+                    )
+                } else {
+                    super::Piece::Tokens(pieces.into_iter().map(piece_tokens).collect())
+                }
             }
         }),
     }
@@ -422,7 +447,26 @@ fn outcome_doc(o: &Outcome, headers: Option<&str>, docs: &Docs) -> TokenStream {
     docs.attrs(&text)
 }
 
-fn op_enums(op: &Operation, i: usize, names: &Names, docs: &Docs) -> TokenStream {
+/// A piece's items as tokens again.
+fn piece_tokens(piece: super::Piece) -> TokenStream {
+    match piece {
+        super::Piece::Tokens(t) => t,
+        super::Piece::Items(items) => quote!(#(#items)*),
+        super::Piece::ImplItem(item) => match *item {
+            Ok(item) => quote!(#item),
+            Err(e) => e.to_compile_error(),
+        },
+    }
+}
+
+/// An operation's success enum, its error enum (which operations that
+/// answer alike share) and its header structs.
+fn op_enums(
+    op: &Operation,
+    i: usize,
+    names: &Names,
+    docs: &Docs,
+) -> (TokenStream, TokenStream, TokenStream) {
     let on = &names.ops[i];
     let enum_of =
         |name: &str, outcomes: &[Outcome], variants: &[String], what: &str, success: bool| {
@@ -498,7 +542,7 @@ fn op_enums(op: &Operation, i: usize, names: &Names, docs: &Docs) -> TokenStream
         None => enum_of(n, &op.errors, &on.error_variants, "The documented error answers", false),
     });
     let headers = on.headers.iter().map(|set| header_struct(op, set, names, docs));
-    quote! { #success #error #(#headers)* }
+    (quote! { #success }, quote! { #error }, quote! { #(#headers)* })
 }
 
 /// The headers one status of an operation declares, each an `Option` that is

@@ -57,6 +57,7 @@ pub fn lower(doc: &Document) -> Result<Api> {
         operations,
         security_schemes,
         sharing: Sharing::default(),
+        features: Features::default(),
     })
 }
 

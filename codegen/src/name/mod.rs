@@ -26,6 +26,47 @@ pub struct Names {
     /// the prelude does: not when a type of the spec takes one of the
     /// prelude's names, which would shadow it inside `types`.
     pub prelude: bool,
+    /// The Cargo feature of each group of `Api::features` (empty when the
+    /// API has one group: nothing is gated).
+    pub features: Vec<String>,
+}
+
+/// Features every generated crate has, which no tag's may take.
+pub const CRATE_FEATURES: &[&str] =
+    &["default", "all", "rustls", "rustls-no-provider", "native-tls"];
+
+/// A Cargo feature per tag: lowercase ASCII letters, digits and `-`
+/// (`users.user` is `users-user`), starting with a letter, unique.
+fn feature_names(groups: &[String]) -> Vec<String> {
+    if groups.len() < 2 {
+        return Vec::new();
+    }
+    let mut taken: std::collections::BTreeSet<String> =
+        CRATE_FEATURES.iter().map(|f| f.to_string()).collect();
+    groups
+        .iter()
+        .map(|g| {
+            let mut slug = String::new();
+            for c in g.chars() {
+                if c.is_ascii_alphanumeric() {
+                    slug.push(c.to_ascii_lowercase());
+                } else if !slug.ends_with('-') && !slug.is_empty() {
+                    slug.push('-');
+                }
+            }
+            let mut slug = slug.trim_end_matches('-').to_string();
+            if !slug.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                slug = format!("tag-{slug}").trim_end_matches('-').to_string();
+            }
+            let mut name = slug.clone();
+            let mut n = 2;
+            while !taken.insert(name.clone()) {
+                name = format!("{slug}-{n}");
+                n += 1;
+            }
+            name
+        })
+        .collect()
 }
 
 /// Prelude names a type in `types` could shadow.
@@ -369,7 +410,8 @@ pub fn name(api: &Api) -> Names {
         )
         .collect();
 
-    Names { types, ops, auth, auth_client_credentials, prelude }
+    let features = feature_names(&api.features.groups);
+    Names { types, ops, auth, auth_client_credentials, prelude, features }
 }
 
 /// The texts an operation's names are claimed from.

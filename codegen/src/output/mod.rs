@@ -58,7 +58,10 @@ pub fn crate_files(
     examples: bool,
 ) -> Vec<File> {
     let mut files = vec![
-        File { path: "Cargo.toml".into(), contents: manifest(name, package, examples) },
+        File {
+            path: "Cargo.toml".into(),
+            contents: manifest(name, package, examples, &tag_features(modules)),
+        },
         File { path: "src/lib.rs".into(), contents: lib_rs(modules) },
         // The code is laid out by codegen (prettyplease) and compared byte for
         // byte by `--check`; a `cargo fmt` of the user's workspace must not
@@ -127,7 +130,56 @@ fn lib_rs(modules: &[Module]) -> String {
 /// The manifest. Nothing a spec says reaches it; what the user's settings
 /// say is checked (`config`) and written as TOML strings, so no value can
 /// add a key.
-fn manifest(name: &str, package: &crate::config::Package, examples: bool) -> String {
+/// The tag features the modules' items are gated by (see
+/// `analyze::features`), read off their `#[cfg(...)]` lines: the manifest
+/// declares exactly what the code uses, whoever made the modules.
+fn tag_features(modules: &[Module]) -> Vec<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for m in modules {
+        out.extend(cfg_features(&m.source));
+    }
+    out.into_iter().collect()
+}
+
+/// The features `#[cfg(...)]` attributes of `source` name (an attribute
+/// prettyplease wrapped over several lines too). Only attributes that
+/// start a line count, never text in a doc comment, and only names of
+/// the characters feature names are minted from.
+pub fn cfg_features(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = source;
+    while let Some(at) = rest.find("#[cfg(") {
+        let line_start = rest[..at].rfind('\n').map_or(0, |n| n + 1);
+        let starts_line = rest[line_start..at].trim().is_empty();
+        rest = &rest[at + "#[cfg(".len()..];
+        let end = rest.find(")]").unwrap_or(rest.len());
+        if starts_line {
+            let mut attr = &rest[..end];
+            while let Some(f) = attr.find("feature = \"") {
+                attr = &attr[f + "feature = \"".len()..];
+                let Some(close) = attr.find('"') else { break };
+                let name = &attr[..close];
+                if !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                {
+                    out.push(name.to_string());
+                }
+                attr = &attr[close..];
+            }
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+fn manifest(
+    name: &str,
+    package: &crate::config::Package,
+    examples: bool,
+    tags: &[String],
+) -> String {
     let quoted = |s: &str| toml::Value::String(s.to_string()).to_string();
     let edition = package.edition.as_deref().unwrap_or("2021");
     let mut p = format!(
@@ -162,11 +214,16 @@ doctest = false
 # ["native-tls"]`). With neither, only `http://` URLs can be called.
 # `rustls-no-provider` is rustls with the crypto provider the program
 # installs (`ring`, say) before it makes a client.
-default = ["rustls"]
+default = ["rustls", "all"]
 rustls = ["reqwest/rustls"]
 rustls-no-provider = ["reqwest/rustls-no-provider"]
 native-tls = ["reqwest/native-tls"]
-
+# One feature per tag of the specs' operations (`untagged` for those with
+# none): each compiles its operations and the types they reach. `all` has
+# every one; with `default-features = false`, name the tags you call and a
+# TLS feature: `features = ["rustls", "users"]`.
+all = [{all}]
+{tags}
 [dependencies]
 # HTTP client.
 reqwest = {{ version = "0.13", default-features = false, features = ["http2", "multipart", "stream"] }}
@@ -199,6 +256,8 @@ futures-core = "0.3"
 tracing = {{ version = "0.1", default-features = false, features = ["std"] }}
 {dev}"#,
         dev = if examples { EXAMPLE_DEPS } else { "" },
+        all = tags.iter().map(|t| format!("{t:?}")).collect::<Vec<_>>().join(", "),
+        tags = tags.iter().map(|t| format!("{t:?} = []\n")).collect::<String>(),
     )
 }
 
