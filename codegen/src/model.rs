@@ -70,10 +70,12 @@ impl Features {
 /// When an item is compiled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum Gate {
-    /// Whatever features are on: a type no operation reaches, one every
-    /// group reaches, or one such a type is made of.
+    /// Whatever features are on: a type every group reaches.
     #[default]
     Always,
+    /// With the feature `all`: a type no operation reaches, and what it is
+    /// made of that no operation reaches either.
+    All,
     /// When a feature of one of these groups is on (sorted, not empty).
     Any(Vec<u32>),
 }

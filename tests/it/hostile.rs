@@ -153,7 +153,7 @@ fn only_the_items_and_attributes_a_client_needs() {
         std::fs::read_to_string(project_root().join("tests/fixtures/src/hostile.rs")).unwrap();
     for feature in codegen::output::cfg_features(&text) {
         assert!(
-            ["default-2", "evil-dependencies-x-1", "n-c-d", "tag-9lives", "untagged"]
+            ["all", "default-2", "evil-dependencies-x-1", "n-c-d", "tag-9lives", "untagged"]
                 .contains(&feature.as_str()),
             "{feature}"
         );

@@ -477,7 +477,7 @@ fn build(root: &Path, o: &Options, tag: Option<&str>) -> Result<(), String> {
 /// The tag feature that gates the most items of a module.
 fn busiest_feature(source: &str) -> Option<String> {
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
-    for f in codegen::output::cfg_features(source) {
+    for f in codegen::output::cfg_features(source).into_iter().filter(|f| f != "all") {
         *counts.entry(f).or_default() += 1;
     }
     counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(f, _)| f)

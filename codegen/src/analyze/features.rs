@@ -3,9 +3,8 @@
 //! not the whole crate. An operation is gated by its tags; a type by the
 //! tags of every operation that reaches it, through parameters, bodies,
 //! answers, headers, pages and from there fields, variants and aliases.
-//! A type that no operation reaches is always compiled (it is part of the
-//! API a user may name), and so is everything it is made of, and so is a
-//! type every tag reaches.
+//! A type that no operation reaches comes with the feature `all` (in
+//! `default`); a type every tag reaches is always compiled.
 
 use super::select::{op_tys, visit};
 use crate::model::*;
@@ -64,20 +63,9 @@ pub fn features(api: &mut Api) {
             }
         }
     }
-    // What no operation reaches is always compiled, with all it is made of.
-    let mut always: Vec<bool> =
-        reached.iter().map(|r| r.is_empty() || r.len() == groups.len()).collect();
-    let mut stack: Vec<TypeId> = (0..n).filter(|&i| always[i]).map(TypeId).collect();
-    while let Some(id) = stack.pop() {
-        for ty in api.types[id.0].kind.members() {
-            visit(ty, &mut |m| {
-                if !always[m.0] {
-                    always[m.0] = true;
-                    stack.push(m);
-                }
-            });
-        }
-    }
+    // A type every group reaches is always compiled; one no operation
+    // reaches comes with `all` (a type an operation reaches is compiled with
+    // its operations' features, so what is made of it is too).
     let gate = |g: Vec<u32>| {
         if g.is_empty() || g.len() == groups.len() {
             Gate::Always
@@ -85,11 +73,8 @@ pub fn features(api: &mut Api) {
             Gate::Any(g)
         }
     };
-    let types = reached
-        .into_iter()
-        .zip(always)
-        .map(|(r, a)| if a { Gate::Always } else { gate(r) })
-        .collect();
+    let types =
+        reached.into_iter().map(|r| if r.is_empty() { Gate::All } else { gate(r) }).collect();
 
     let union = |members: &[usize]| -> Gate {
         let mut all: Vec<u32> =

@@ -425,10 +425,14 @@ pub(crate) fn is_scalar(t: &Ty, api: &Api) -> bool {
 /// `#[cfg(feature = "...")]` for an item behind tag features (see
 /// `analyze::features`); `None` when it is always compiled.
 pub(crate) fn cfg(gate: &Gate, names: &Names) -> Option<syn::Attribute> {
-    let Gate::Any(groups) = gate else { return None };
     if names.features.is_empty() {
         return None;
     }
+    let groups = match gate {
+        Gate::Always => return None,
+        Gate::All => return Some(syn::parse_quote!(#[cfg(feature = "all")])),
+        Gate::Any(groups) => groups,
+    };
     let features: Vec<&str> = groups.iter().map(|&g| names.features[g as usize].as_str()).collect();
     let predicate = match features.as_slice() {
         [one] => quote!(feature = #one),

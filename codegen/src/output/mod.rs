@@ -138,7 +138,8 @@ fn tag_features(modules: &[Module]) -> Vec<String> {
     for m in modules {
         out.extend(cfg_features(&m.source));
     }
-    out.into_iter().collect()
+    // `all` gates what no operation reaches; it is the crate's own.
+    out.into_iter().filter(|f| !crate::name::CRATE_FEATURES.contains(&f.as_str())).collect()
 }
 
 /// The features `#[cfg(...)]` attributes of `source` name (an attribute
