@@ -99,3 +99,46 @@ pub fn features(api: &mut Api) {
     let ops = op_groups.into_iter().map(gate).collect();
     api.features = Features { groups, ops, errors, types, decoders };
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Gate;
+    use crate::testing::{analyzed, spec};
+
+    #[test]
+    fn operations_by_their_tags_and_types_by_what_reaches_them() {
+        let api = analyzed(&spec(
+            "
+/pets: {get: {operationId: listPets, tags: [pets], responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}, '404': {description: no, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}}}}
+/owners: {get: {operationId: listOwners, tags: [owners], responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Owner'}}}}, '404': {description: no, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}}}}
+/health: {get: {operationId: health, responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Tag'}}}}}}}
+",
+            "
+schemas:
+  Pet: {type: object, properties: {tag: {$ref: '#/components/schemas/Tag'}}}
+  Owner: {type: object, properties: {pet: {$ref: '#/components/schemas/Pet'}}}
+  Tag: {type: object, properties: {name: {type: string}}}
+  Problem: {type: object, properties: {detail: {type: string}}}
+  Unused: {type: object, properties: {owner: {$ref: '#/components/schemas/Owner'}}}
+",
+        ));
+        let f = &api.features;
+        assert_eq!(f.groups, ["owners", "pets", "untagged"]);
+        let by_name = |name: &str| {
+            let named = |t: &crate::model::TypeDef| matches!(&t.name, crate::model::NameHint::Component(n) if n == name);
+            let i = api.types.iter().position(named).unwrap();
+            f.ty(i).clone()
+        };
+        assert_eq!(f.op(0), &Gate::Any(vec![1]));
+        assert_eq!(f.op(2), &Gate::Any(vec![2]));
+        assert_eq!(by_name("Pet"), Gate::Any(vec![0, 1]), "reached from both tags");
+        assert_eq!(by_name("Owner"), Gate::Any(vec![0]));
+        assert_eq!(by_name("Tag"), Gate::Always, "every group reaches it");
+        assert_eq!(by_name("Problem"), Gate::Any(vec![0, 1]));
+        assert_eq!(by_name("Unused"), Gate::All, "no operation reaches it");
+        // `listPets` answers the same errors as `listOwners`, whose enum
+        // (kept by the id that sorts first) it names: compiled for both.
+        assert_eq!(api.sharing.errors_of(0), Some(1));
+        assert_eq!(f.error(1), &Gate::Any(vec![0, 1]));
+    }
+}
