@@ -155,8 +155,8 @@ pub struct PagedOperation {
 
 /// The pagination report of one spec: the operations that page, and the
 /// `GET` operations that take a parameter named like a position (`page`,
-/// `cursor`, `offset`, `*token`, ...) and do not page: where detection
-/// may have missed one.
+/// `cursor`, `offset`, `nextToken`, ...; not `access_token`) and do not
+/// page: where detection may have missed one.
 #[derive(Debug, Clone, Default)]
 pub struct PagingReport {
     pub gets: usize,
@@ -183,9 +183,18 @@ pub fn paging_report(path: &Path) -> Result<PagingReport> {
                     .filter(char::is_ascii_alphanumeric)
                     .collect();
                 p.location == model::ParamLocation::Query
-                    && ["page", "cursor", "offset", "token", "marker", "after", "skip"]
-                        .iter()
-                        .any(|w| n.contains(w))
+                    && [
+                        "page",
+                        "cursor",
+                        "offset",
+                        "nexttoken",
+                        "continuation",
+                        "marker",
+                        "after",
+                        "skip",
+                    ]
+                    .iter()
+                    .any(|w| n.contains(w))
             });
             if op.method == model::Method::Get && positional {
                 report.missed.push((op.method.as_str(), op.path.clone()));

