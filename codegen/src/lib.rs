@@ -175,27 +175,7 @@ pub fn paging_report(path: &Path) -> Result<PagingReport> {
     for op in &api.operations {
         report.gets += usize::from(op.method == model::Method::Get);
         let Some(paging) = &op.paging else {
-            let positional = op.params.iter().any(|p| {
-                let n: String = p
-                    .name
-                    .to_ascii_lowercase()
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .collect();
-                p.location == model::ParamLocation::Query
-                    && [
-                        "page",
-                        "cursor",
-                        "offset",
-                        "nexttoken",
-                        "continuation",
-                        "marker",
-                        "after",
-                        "skip",
-                    ]
-                    .iter()
-                    .any(|w| n.contains(w))
-            });
+            let positional = analyze::pages::takes_a_position(op);
             if op.method == model::Method::Get && positional {
                 report.missed.push((op.method.as_str(), op.path.clone()));
             }

@@ -527,6 +527,15 @@ impl Body {
         std::iter::once((self.media_type.as_str(), &self.kind))
             .chain(self.others.iter().map(|(m, k)| (m.as_str(), k)))
     }
+
+    /// The typed multipart form it may be sent as, the default's or another
+    /// media type's.
+    pub fn form(&self) -> Option<&Form> {
+        self.choices().find_map(|(_, k)| match k {
+            BodyKind::Multipart(Some(form)) => Some(form),
+            _ => None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

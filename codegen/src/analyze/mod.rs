@@ -12,7 +12,7 @@
 pub mod customize;
 mod describe;
 mod features;
-mod pages;
+pub(crate) mod pages;
 pub mod select;
 mod sharing;
 

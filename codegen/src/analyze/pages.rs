@@ -197,6 +197,18 @@ fn param_named(query: &[(String, &Param)], names: &[&str]) -> Option<String> {
     names.iter().find_map(|name| query.iter().find(|(n, _)| n == name)).map(|(_, p)| p.name.clone())
 }
 
+/// Whether an operation takes a query parameter named like a position
+/// (`page`, `cursor`, `offset`, `nextToken`, ...; not `access_token`): where
+/// the pagination report looks for operations detection missed.
+pub(crate) fn takes_a_position(op: &Operation) -> bool {
+    const WORDS: &[&str] =
+        &["page", "cursor", "offset", "nexttoken", "continuation", "marker", "after", "skip"];
+    op.params.iter().any(|p| {
+        let n = normal(&p.name);
+        p.location == ParamLocation::Query && WORDS.iter().any(|w| n.contains(w))
+    })
+}
+
 /// Lowercase ASCII letters and digits only: `page[size]`, `page_size` and
 /// `pageSize` are one name.
 fn normal(name: &str) -> String {

@@ -316,7 +316,6 @@ pub(crate) fn arguments<'a>(
     on: &'a OpNames,
     names: &Names,
 ) -> Vec<(&'a str, syn::Type)> {
-    use syntax::{named_type, ref_type};
     let mut args: Vec<(&str, syn::Type)> = op
         .params
         .iter()
@@ -325,21 +324,7 @@ pub(crate) fn arguments<'a>(
         .map(|(p, n)| (n.as_str(), param_ty(&p.ty, true, names)))
         .collect();
     if let Some(b) = &op.body {
-        let t = match &b.kind {
-            BodyKind::Json(t) | BodyKind::Form(t) => ref_type(ty(t, names, Place::Outside)),
-            BodyKind::Text => ref_type(named_type(false, &["str"])),
-            // Streams of items are answers only: a request body of such a
-            // media type is bytes.
-            BodyKind::Bytes | BodyKind::Events(_) | BodyKind::Lines(_) => {
-                syntax::runtime_type("Bytes")
-            }
-            // A typed form is taken by value: its files may be streams.
-            BodyKind::Multipart(Some(_)) => match &on.form {
-                Some(form) => spec_type(&form.ident, Place::Outside),
-                None => syntax::runtime_type("Multipart"),
-            },
-            BodyKind::Multipart(None) => syntax::runtime_type("Multipart"),
-        };
+        let t = body_arg_ty(&b.kind, on, names, Place::Outside, false);
         args.push((&on.body, if b.required { t } else { option(t, names) }));
     }
     args
@@ -446,49 +431,38 @@ fn operation(
     args.extend(arg_list.into_iter().map(|(n, t)| syntax::arg(ident(n), t)));
     let mut stmts = Vec::new();
     let mut body_stmt = None;
-    if let (Some(c), Some(b)) = (choice, &op.body) {
+    if let Some(b) = &op.body {
         let body_name = ident(&on.body);
-        let enum_name = ident(&c.ident);
-        let arms = b.choices().zip(&c.variants).map(|((media, kind), v)| {
-            let v = ident(v);
-            let send = match kind {
-                BodyKind::Json(_) => quote!(req.json(#media, b)),
-                BodyKind::Form(_) => quote!(req.form(#media, b)),
-                BodyKind::Text => {
-                    quote!(req.raw_body(#media, crate::runtime::Bytes::copy_from_slice(b.as_bytes())))
-                }
-                BodyKind::Bytes | BodyKind::Events(_) | BodyKind::Lines(_) => quote!(req.raw_body(#media, b)),
-                BodyKind::Multipart(Some(_)) if on.form.is_some() => quote!(req.multipart_body(b)),
-                BodyKind::Multipart(_) => quote!(req.multipart(b)),
-            };
-            quote!(types::#enum_name::#v(b) => #send,)
-        });
-        let send = quote!(match #body_name { #(#arms)* });
-        let stmt = if b.required {
-            quote!(#send;)
-        } else {
-            quote!(if let ::std::option::Option::Some(#body_name) = #body_name { #send })
-        };
-        body_stmt = Some(syntax::parse::<syn::Stmt>(stmt)?);
-    } else if let Some(b) = &op.body {
-        let body_name = ident(&on.body);
-        let ct = || str(&b.media_type);
         let body = || var(body_name.clone());
-        let send = match &b.kind {
-            BodyKind::Json(_) => method(req(), word("json"), [ct(), body()]),
+        // How a body of this kind and media type is added to the request.
+        let send = |media: &str, kind: &BodyKind, body: Expr| match kind {
+            BodyKind::Json(_) => method(req(), word("json"), [str(media), body]),
             BodyKind::Text => {
-                let bytes = method(body(), word("as_bytes"), []);
+                let bytes = method(body, word("as_bytes"), []);
                 let copy = call(path_expr(syntax::runtime(&["Bytes", "copy_from_slice"])), [bytes]);
-                method(req(), word("raw_body"), [ct(), copy])
+                method(req(), word("raw_body"), [str(media), copy])
             }
             BodyKind::Bytes | BodyKind::Events(_) | BodyKind::Lines(_) => {
-                method(req(), word("raw_body"), [ct(), body()])
+                method(req(), word("raw_body"), [str(media), body])
             }
-            BodyKind::Form(_) => method(req(), word("form"), [ct(), body()]),
+            BodyKind::Form(_) => method(req(), word("form"), [str(media), body]),
             BodyKind::Multipart(Some(_)) if on.form.is_some() => {
-                method(req(), word("multipart_body"), [body()])
+                method(req(), word("multipart_body"), [body])
             }
-            BodyKind::Multipart(_) => method(req(), word("multipart"), [body()]),
+            BodyKind::Multipart(_) => method(req(), word("multipart"), [body]),
+        };
+        let send = match choice {
+            // The `_as` method: one arm per media type of the body enum.
+            Some(c) => {
+                let enum_name = ident(&c.ident);
+                let arms = b.choices().zip(&c.variants).map(|((media, kind), v)| {
+                    let v = ident(v);
+                    let send = send(media, kind, var(word("b")));
+                    quote!(types::#enum_name::#v(b) => #send,)
+                });
+                syntax::parse::<Expr>(quote!(match #body_name { #(#arms)* }))?
+            }
+            None => send(&b.media_type, &b.kind, body()),
         };
         body_stmt = Some(if b.required {
             semi(send)
@@ -697,14 +671,7 @@ pub(super) fn form_items(
     names: &Names,
     docs: &Docs,
 ) -> TokenStream {
-    // The form of the body, or of one of the other media types it accepts.
-    let form = op.body.as_ref().and_then(|b| {
-        b.choices().find_map(|(_, k)| match k {
-            BodyKind::Multipart(Some(form)) => Some(form),
-            _ => None,
-        })
-    });
-    let (Some(form), Some(fnames)) = (form, &on.form) else {
+    let (Some(form), Some(fnames)) = (op.body.as_ref().and_then(Body::form), &on.form) else {
         return TokenStream::new();
     };
     let name = ident(&fnames.ident);
@@ -799,7 +766,38 @@ pub(super) fn form_items(
     }
 }
 
-/// Whether a body of this kind is taken by reference.
+/// The type a request body of this kind is taken as: JSON and form values
+/// and text by reference (`&'a` in a body enum, elided in a method's
+/// argument), bytes and multipart forms by value (a form's files may be
+/// streams). Streams of items are answers only: a request body of such a
+/// media type is bytes.
+fn body_arg_ty(
+    kind: &BodyKind,
+    on: &OpNames,
+    names: &Names,
+    place: Place,
+    lifetime: bool,
+) -> syn::Type {
+    let borrowed = |t: syn::Type| -> syn::Type {
+        if lifetime {
+            syn::parse_quote!(&'a #t)
+        } else {
+            syntax::ref_type(t)
+        }
+    };
+    match kind {
+        BodyKind::Json(t) | BodyKind::Form(t) => borrowed(ty(t, names, place)),
+        BodyKind::Text => borrowed(syntax::named_type(false, &["str"])),
+        BodyKind::Bytes | BodyKind::Events(_) | BodyKind::Lines(_) => syntax::runtime_type("Bytes"),
+        BodyKind::Multipart(Some(_)) => match &on.form {
+            Some(form) => spec_type(&form.ident, place),
+            None => syntax::runtime_type("Multipart"),
+        },
+        BodyKind::Multipart(None) => syntax::runtime_type("Multipart"),
+    }
+}
+
+/// Whether a body of this kind is taken by reference (see `body_arg_ty`).
 fn borrows(kind: &BodyKind) -> bool {
     matches!(kind, BodyKind::Json(_) | BodyKind::Form(_) | BodyKind::Text)
 }
@@ -829,20 +827,7 @@ pub(super) fn choice_items(
     let name = choice_type(b, c, Place::InTypes, false);
     let variants = b.choices().zip(&c.variants).map(|((media, kind), v)| {
         let v = ident(v);
-        let t: syn::Type = match kind {
-            BodyKind::Json(t) | BodyKind::Form(t) => {
-                let t = ty(t, names, Place::InTypes);
-                syn::parse_quote!(&'a #t)
-            }
-            BodyKind::Text => syn::parse_quote!(&'a str),
-            BodyKind::Bytes | BodyKind::Events(_) | BodyKind::Lines(_) => {
-                syntax::runtime_type("Bytes")
-            }
-            BodyKind::Multipart(Some(_)) if on.form.is_some() => {
-                spec_type(&on.form.as_ref().expect("checked").ident, Place::InTypes)
-            }
-            BodyKind::Multipart(_) => syntax::runtime_type("Multipart"),
-        };
+        let t = body_arg_ty(kind, on, names, Place::InTypes, true);
         let doc = docs.attrs(&format!("Sent as `{media}`."));
         quote! { #doc #v(#t), }
     });

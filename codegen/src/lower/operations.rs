@@ -308,13 +308,7 @@ impl Lowerer<'_> {
             };
             return Ok(BodyKind::Json(ty));
         }
-        let is_binary = match &mt.schema {
-            Some(ReferenceOr::Item(s)) => matches!(
-                &s.schema_kind,
-                SchemaKind::Type(Type::String(st)) if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
-            ),
-            _ => false,
-        };
+        let is_binary = matches!(&mt.schema, Some(ReferenceOr::Item(s)) if is_binary_schema(s));
         if media.starts_with("text/") && !is_binary {
             Ok(BodyKind::Text)
         } else {
@@ -344,34 +338,30 @@ impl Lowerer<'_> {
             let p_at = s_at.push("properties").push(name);
             let (p, _) = self.resolver.item(prop, &p_at, "schema")?;
             let docs = p.schema_data.description.clone();
-            let items = match &p.schema_kind {
-                SchemaKind::Type(Type::Array(a)) => a.items.clone(),
-                _ => None,
+            let files = match &p.schema_kind {
+                SchemaKind::Type(Type::Array(a)) => match &a.items {
+                    Some(items) => is_binary_schema(
+                        &self.resolver.item(items, &p_at.push("items"), "schema")?.0,
+                    ),
+                    None => false,
+                },
+                _ => false,
             };
             let kind = if is_binary_schema(&p) {
                 PartKind::File
-            } else if let Some(items) = items {
-                let items_at = p_at.push("items");
-                let (item, _) = self.resolver.item(&items, &items_at, "schema")?;
-                if is_binary_schema(&item) {
-                    PartKind::Files
-                } else {
-                    let mut item_place = place.to_vec();
-                    item_place.push(name.clone());
-                    let (ty, _) = self.boxed_ty(prop, &p_at, &item_place)?;
-                    match ty {
-                        Ty::List(item)
-                            if matches!(*item, Ty::String | Ty::Int(_) | Ty::Float | Ty::Bool) =>
-                        {
-                            PartKind::Texts(*item)
-                        }
-                        other => PartKind::Text(other),
-                    }
-                }
+            } else if files {
+                PartKind::Files
             } else {
                 let mut prop_place = place.to_vec();
                 prop_place.push(name.clone());
-                PartKind::Text(self.boxed_ty(prop, &p_at, &prop_place)?.0)
+                match self.boxed_ty(prop, &p_at, &prop_place)?.0 {
+                    Ty::List(item)
+                        if matches!(*item, Ty::String | Ty::Int(_) | Ty::Float | Ty::Bool) =>
+                    {
+                        PartKind::Texts(*item)
+                    }
+                    other => PartKind::Text(other),
+                }
             };
             parts.push(FormPart {
                 name: name.clone(),

@@ -219,13 +219,7 @@ pub fn name(api: &Api) -> Names {
             let ident = type_ns.claim(format!("{base}{status}Headers"), "");
             headers.push(HeaderSetNames { status: o.status, ident, fields });
         }
-        // The chosen body's form, or an alternative's.
-        let typed_form = op.body.as_ref().and_then(|b| {
-            b.choices().find_map(|(_, k)| match k {
-                BodyKind::Multipart(Some(form)) => Some(form),
-                _ => None,
-            })
-        });
+        let typed_form = op.body.as_ref().and_then(Body::form);
         let choice = op
             .body
             .as_ref()

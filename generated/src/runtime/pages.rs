@@ -303,21 +303,14 @@ impl<E> Pager<'_, E> {
                 None => None,
             },
             PageStyle::Offset { param, limit } => {
-                let at: u64 = request.query_value(param).and_then(|v| v.parse().ok()).unwrap_or(0);
-                let short = limit
-                    .and_then(|l| request.query_value(l))
-                    .and_then(|l| l.parse::<usize>().ok())
-                    .is_some_and(|l| count < l);
-                (count > 0 && !short).then(|| Next::Query(param, (at + count as u64).to_string()))
+                let at = number(&request, param).unwrap_or(0);
+                let full = count > 0 && !short_of(&request, limit, count);
+                full.then(|| Next::Query(param, (at + count as u64).to_string()))
             }
             PageStyle::Page { param, size, first } => {
-                let at: u64 =
-                    request.query_value(param).and_then(|v| v.parse().ok()).unwrap_or(first);
-                let short = size
-                    .and_then(|s| request.query_value(s))
-                    .and_then(|s| s.parse::<usize>().ok())
-                    .is_some_and(|s| count < s);
-                (count > 0 && !short).then(|| Next::Query(param, (at + 1).to_string()))
+                let at = number(&request, param).unwrap_or(first);
+                let full = count > 0 && !short_of(&request, size, count);
+                full.then(|| Next::Query(param, (at + 1).to_string()))
             }
         };
         let Some(next) = next else { return Ok(None) };
@@ -381,6 +374,17 @@ impl<I: serde::de::DeserializeOwned, E> ItemsState<'_, I, E> {
             }
         }
     }
+}
+
+/// The number a query parameter of the request was set to.
+fn number(request: &Request, param: &str) -> Option<u64> {
+    request.query_value(param).and_then(|v| v.parse().ok())
+}
+
+/// Whether a page of `count` items is shorter than the size the request
+/// asked for (`limit`, `per_page`): the last page.
+fn short_of(request: &Request, size: Option<&str>, count: usize) -> bool {
+    size.and_then(|s| number(request, s)).is_some_and(|s| (count as u64) < s)
 }
 
 /// A cursor, id or URL: a string that is not empty, or a number.
