@@ -176,6 +176,7 @@ macro_rules! string_enum {
 
         impl $name {
             /// The value as it is written on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $( Self::$variant => $wire, )*
@@ -185,12 +186,14 @@ macro_rules! string_enum {
         }
 
         impl ::std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
         impl crate::runtime::ParamValue for $name {
+            #[inline]
             fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(self.as_str())
             }

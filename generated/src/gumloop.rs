@@ -98,6 +98,7 @@ pub mod types {
         download: ::std::option::Option<bool>,
     }
     impl crate::runtime::Params for ExportStatusParams {
+        #[inline]
         fn apply(self, req: &mut crate::runtime::Request) {
             let Self { download } = self;
             req.query_opt("download", download);
@@ -116,6 +117,7 @@ pub mod types {
         /// Default: `false`.
         ///
         /// Sent as the query parameter `download`.
+        #[inline]
         pub fn download(mut self, download: bool) -> Self {
             self.params_mut().download = ::std::option::Option::Some(download);
             self
@@ -196,6 +198,7 @@ impl Client {
     /// - `user_id`: The ID of the user requesting the export status.
     /// - `data_export_id`: The unique identifier of the data export job to check (returned by the Export data endpoint).
     /// - `.download(...)` on the call, optional: Set to `true` to download the export file directly when the export is completed. When `true` and the export state is `COMPLETED`, the response will be a CSV file download instead of JSON. Default: `false`.
+    #[inline]
     pub fn export_status(
         &self,
         user_id: &str,

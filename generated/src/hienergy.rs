@@ -36,6 +36,7 @@ pub mod types {
     );
     impl GetExportReportResponse {
         /// The required fields; every optional one is `None`, to set by name.
+        #[inline]
         pub fn new(export: GetExportReportResponseExport) -> Self {
             Self {
                 export,
@@ -106,6 +107,7 @@ pub mod types {
     );
     impl GetExportReportResponseExport {
         /// The required fields; every optional one is `None`, to set by name.
+        #[inline]
         pub fn new(
             id: i64,
             report_type: GetExportReportResponseExportReportType,
@@ -247,6 +249,7 @@ impl Client {
     /// # Parameters
     ///
     /// - `id`: Export report id
+    #[inline]
     pub fn get_export_report(
         &self,
         id: i64,

@@ -55,6 +55,7 @@ pub mod types {
     );
     impl CreateDataExportRequest {
         /// The required fields; every optional one is `None`, to set by name.
+        #[inline]
         pub fn new(
             r#type: CreateDataExportRequestType,
             start_date: String,
@@ -356,6 +357,7 @@ pub mod types {
         download_url_expires_in: ::std::option::Option<i64>,
     }
     impl crate::runtime::Params for GetDataExportStatusParams {
+        #[inline]
         fn apply(self, req: &mut crate::runtime::Request) {
             let Self { download_url_expires_in } = self;
             req.query_opt("download_url_expires_in", download_url_expires_in);
@@ -372,6 +374,7 @@ pub mod types {
         /// Number of minutes until the download URL expires. Min `1`, max `60`, default `5`.
         ///
         /// Sent as the query parameter `download_url_expires_in`.
+        #[inline]
         pub fn download_url_expires_in(mut self, download_url_expires_in: i64) -> Self {
             self.params_mut().download_url_expires_in = ::std::option::Option::Some(
                 download_url_expires_in,
@@ -428,6 +431,7 @@ impl Client {
     /// Create a new data export request. This will calculate the required credits and prepare the export for starting.
     ///
     /// `POST /api/data-exports`
+    #[inline]
     pub fn create_data_export(
         &self,
         body: &types::CreateDataExportRequest,
@@ -451,6 +455,7 @@ impl Client {
     ///
     /// - `data_export_id`: The prefixed ID of the data export
     /// - `.download_url_expires_in(...)` on the call, optional: Number of minutes until the download URL expires. Min `1`, max `60`, default `5`.
+    #[inline]
     pub fn get_data_export_status(
         &self,
         data_export_id: &str,
@@ -474,6 +479,7 @@ impl Client {
 }
 impl Client {
     /// Reads the answers of [`Self::create_data_export`], and of 1 more operation documented alike.
+    #[inline]
     fn decode_1<T: ::serde::de::DeserializeOwned>(
         raw: crate::runtime::RawResponse,
     ) -> Result<

@@ -41,6 +41,7 @@ pub mod types {
     );
     impl DataExport {
         /// The required fields; every optional one is `None`, to set by name.
+        #[inline]
         pub fn new(
             token: String,
             status: String,
@@ -74,6 +75,7 @@ pub mod types {
     );
     impl Errors {
         /// The required fields; every optional one is `None`, to set by name.
+        #[inline]
         pub fn new(errors: Vec<String>) -> Self {
             Self {
                 links: ::std::option::Option::None,
@@ -97,6 +99,7 @@ pub mod types {
     );
     impl DataExportManifest {
         /// The required fields; every optional one is `None`, to set by name.
+        #[inline]
         pub fn new(
             files: Vec<String>,
             completed_at: Option<String>,
@@ -256,6 +259,7 @@ impl Client {
     /// # Typed response headers
     ///
     /// - 202: [`types::GetDataExportAcceptedHeaders`] (`headers_as::<types::GetDataExportAcceptedHeaders>()`)
+    #[inline]
     pub fn get_data_export(
         &self,
         data_export_token: &str,

@@ -143,7 +143,9 @@ fn only_the_items_and_attributes_a_client_needs() {
     );
     assert_eq!(
         attrs,
-        ["allow", "cfg", "derive", "doc", "non_exhaustive", "serde"].map(String::from).into()
+        ["allow", "cfg", "derive", "doc", "inline", "non_exhaustive", "serde"]
+            .map(String::from)
+            .into()
     );
     // The one `allow` is the module's own list, whatever the spec says.
     let allow = file.attrs.iter().filter(|a| a.path().is_ident("allow")).count();

@@ -558,7 +558,9 @@ fn operation(
         generics.push(spec_type(params, Place::Outside));
     }
     let output = syntax::type_with_elided_lifetime(&["Call"], generics);
-    Ok(syntax::public_fn(doc, method_name, args, output, stmts))
+    let mut attrs = doc;
+    attrs.push(syntax::inline());
+    Ok(syntax::public_fn(attrs, method_name, args, output, stmts))
 }
 
 /// The optional parameters of an operation, for the `types` module: their
@@ -620,6 +622,7 @@ pub(super) fn params_items(
             #sep
             #wire
             #deprecated
+            #[inline]
             pub fn #setter(mut self, #f: #arg) -> Self {
                 self.params_mut().#f = ::std::option::Option::Some(#value);
                 self
@@ -646,6 +649,7 @@ pub(super) fn params_items(
         }
 
         impl crate::runtime::Params for #name {
+            #[inline]
             fn apply(self, #req: &mut crate::runtime::Request) {
                 let Self { #(#fields),* } = self;
                 #(#shapes)*
@@ -738,6 +742,7 @@ pub(super) fn form_items(
         let constructor = quote! {
             impl #name {
                 #new_doc
+                #[inline]
                 pub fn new(#(#new_args),*) -> Self {
                     Self { #(#inits),* }
                 }
@@ -756,6 +761,7 @@ pub(super) fn form_items(
         #constructor
 
         impl crate::runtime::IntoMultipart for #name {
+            #[inline]
             fn into_multipart(self) -> ::std::result::Result<crate::runtime::Multipart, ::std::string::String> {
                 let mut parts = crate::runtime::FormParts::default();
                 let Self { #(#fields),* } = self;
@@ -1267,6 +1273,7 @@ fn shared_decoder(
     ));
     quote! {
         #doc
+        #[inline]
         fn #name #params(raw: crate::runtime::RawResponse) -> #result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err_ty>> {
             #decode
         }

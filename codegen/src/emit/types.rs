@@ -183,6 +183,7 @@ fn constructor(
     syn::parse2(quote! {
         impl #name {
             /// The required fields; every optional one is `None`, to set by name.
+            #[inline]
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits),* }
             }
