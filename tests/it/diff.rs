@@ -109,6 +109,16 @@ const STATUS: &str = "status: {type: string, enum: [available, sold]}";
 const COLOUR: &str = "colour: {type: string, enum: [black, white]}";
 const PET_TOY: &str = "        toy: {oneOf: [{type: string}, {type: integer}]}\n    NewPet:";
 
+/// Where a list operation goes: before `createPet`.
+const POSTS: &str = "  /pets:\n    post:";
+/// A list of pets that pages by cursor.
+const LIST: &str = "  /pets:\n    get:\n      operationId: listPets\n      parameters:\n        - {name: cursor, in: query, schema: {type: string}}\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: '#/components/schemas/Pet'}}, next_cursor: {type: string}}}}}\n    post:";
+/// The same list, with its pagination turned off.
+const UNPAGED: &str = "  /pets:\n    get:\n      operationId: listPets\n      x-pagination: false\n      parameters:\n        - {name: cursor, in: query, schema: {type: string}}\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: '#/components/schemas/Pet'}}, next_cursor: {type: string}}}}}\n    post:";
+/// The same list, of new pets.
+const NEW_PETS: &str = "  /pets:\n    get:\n      operationId: listPets\n      parameters:\n        - {name: cursor, in: query, schema: {type: string}}\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: '#/components/schemas/NewPet'}}, next_cursor: {type: string}}}}}\n    post:";
+const LIST_GET: &str = "#/paths/~1pets/get";
+
 fn cases() -> Vec<Case> {
     let get = Some(GET);
     vec![
@@ -274,6 +284,9 @@ fn cases() -> Vec<Case> {
             [("    Code: {type: integer}", "    Code: {type: string}")]),
         case!(Rust "rust-type-kind-changed" Breaking, Some("#/components/schemas/Code"), Some("#/components/schemas/Code"), [],
             [("    Code: {type: integer}", "    Code: {type: string, enum: [a, b]}")]),
+        case!(Rust "rust-pages-removed" Breaking, Some(LIST_GET), Some(LIST_GET), [(POSTS, LIST)], [(POSTS, UNPAGED)]),
+        case!(Rust "rust-pages-added" Safe, Some(LIST_GET), Some(LIST_GET), [(POSTS, UNPAGED)], [(POSTS, LIST)]),
+        case!(Rust "rust-page-item-type-changed" Breaking, Some(LIST_GET), Some(LIST_GET), [(POSTS, LIST)], [(POSTS, NEW_PETS)]),
         case!(Rust "rust-deprecated" Safe, Some("#/paths/~1pets~1{id}/delete"), Some("#/paths/~1pets~1{id}/delete"), [],
             [("      operationId: deletePet\n", "      operationId: deletePet\n      deprecated: true\n")]),
     ]
@@ -422,7 +435,8 @@ fn an_optional_parameter_added_is_safe_for_rust_callers_too() {
 fn every_breaking_rust_finding_has_a_witness_that_confirms_it() {
     // One more operation in the old spec, removed in the new.
     let toys = "  /pets:\n    post:";
-    let old = edit(&[(toys, "  /toys:\n    get:\n      operationId: listToys\n      responses: {'200': {description: ok}}\n  /pets:\n    post:")]);
+    let toys_then_list = format!("  /toys:\n    get:\n      operationId: listToys\n      responses: {{'200': {{description: ok}}}}\n{LIST}");
+    let old = edit(&[(toys, &toys_then_list)]);
     let new = edit(&[
         (LIMIT, "        - {name: limit, in: query, required: true, schema: {type: integer}}\n"),
         ("enum: [cat, dog]", "enum: [cat]"),
@@ -441,6 +455,7 @@ fn every_breaking_rust_finding_has_a_witness_that_confirms_it() {
             "        '404': {description: gone, content: {application/json: {schema: {type: object, properties: {why: {type: string}}}}}}\n",
         ),
         ("operationId: createPet", "operationId: addPet"),
+        (POSTS, UNPAGED),
         ("        '204': {description: gone}\n", "        '204': {description: gone}\n        '409': {description: busy}\n"),
     ]);
     let documents: Vec<serde_json::Value> =
@@ -478,9 +493,43 @@ fn every_breaking_rust_finding_has_a_witness_that_confirms_it() {
         "rust-field-added-required",
         "rust-variant-removed",
         "rust-variant-type-changed",
+        "rust-pages-removed",
     ] {
         assert!(ids.contains(&id), "{id} not among {ids:?}");
     }
+}
+
+/// A body in several media types and a typed form are part of the
+/// surface: the `_as` method, its body enum and the form's fields.
+#[test]
+fn body_choices_and_forms_are_compared() {
+    let json = "requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/NewPet'}}}}";
+    let form = |parts: &str, required: &str| {
+        format!(
+            "requestBody: {{required: true, content: {{application/json: {{schema: {{$ref: '#/components/schemas/NewPet'}}}}, multipart/form-data: {{schema: {{type: object, required: [{required}], properties: {{{parts}}}}}}}}}}}"
+        )
+    };
+    let photo = "name: {type: string}, photo: {type: string, format: binary}";
+    let old = edit(&[(json, &form(&format!("{photo}, tag: {{type: string}}"), "name"))]);
+    let new = edit(&[(json, &form(&format!("{photo}, age: {{type: integer}}"), "name, age"))]);
+    let report = diff::compare(&version(&old), &version(&new));
+    let found = |id: &str, rust: &str| {
+        report.findings.iter().find(|f| f.id == id && f.rust.as_deref() == Some(rust))
+    };
+    let removed = found("rust-field-removed", "types::CreatePetForm::tag");
+    assert_eq!(removed.map(|f| f.severity), Some(Severity::Breaking), "{}", show(&report.findings));
+    // Users build forms: a new required part breaks `new`.
+    let added = found("rust-field-added-required", "types::CreatePetForm::age");
+    assert_eq!(added.map(|f| f.severity), Some(Severity::Breaking), "{}", show(&report.findings));
+
+    let one = edit(&[]);
+    let report = diff::compare(&version(&old), &version(&one));
+    let found = |id: &str, rust: &str| {
+        report.findings.iter().any(|f| f.id == id && f.rust.as_deref() == Some(rust))
+    };
+    assert!(found("rust-fn-removed", "Client::create_pet_as"), "{}", show(&report.findings));
+    assert!(found("rust-type-removed", "types::CreatePetBody"), "{}", show(&report.findings));
+    assert!(found("rust-type-removed", "types::CreatePetForm"), "{}", show(&report.findings));
 }
 
 /// Found by `--witness` on Twilio's and Nexmo's v1 -> v2: an operation

@@ -22,6 +22,9 @@ pub const CHECKS: &[(&str, &str)] = &[
     ("rust-setter-removed", "rust-setter-added"),
     ("rust-setter-changed", "a change is its own inverse"),
     ("rust-fn-answer-type-changed", "rust-fn-error-type-changed"),
+    ("rust-pages-added", "rust-pages-removed"),
+    ("rust-pages-removed", "rust-pages-added"),
+    ("rust-page-item-type-changed", "rust-fn-answer-type-changed"),
     ("rust-fn-error-type-changed", "rust-fn-answer-type-changed"),
     ("rust-type-added", "rust-type-removed"),
     ("rust-type-removed", "rust-type-added"),
@@ -259,10 +262,11 @@ fn item(
             variants(a, b, x, y, spelling, out)
         }
         (
-            Kind::Method { args: x, setters: sx, ok: ox, err: ex },
-            Kind::Method { args: y, setters: sy, ok: oy, err: ey },
+            Kind::Method { args: x, setters: sx, ok: ox, err: ex, pages: px },
+            Kind::Method { args: y, setters: sy, ok: oy, err: ey, pages: py },
         ) => {
             method(a, b, (x, sx, ox, ex), (y, sy, oy, ey), spelling, out);
+            pages(a, b, px.as_deref(), py.as_deref(), spelling, out);
         }
         (x, y) if std::mem::discriminant(x) != std::mem::discriminant(y) => {
             let message = format!("`{}` was {}, now {}", a.path, kind_word(x), kind_word(y));
@@ -426,6 +430,39 @@ fn reordered(a: &Item, b: &Item, x: &[Member], y: &[Member], out: &mut Vec<Findi
             message,
         ));
     }
+}
+
+/// A call's `.pages()` and `.items()`, there while the spec says how the
+/// operation pages (or `x-pagination` does).
+fn pages(
+    a: &Item,
+    b: &Item,
+    x: Option<&str>,
+    y: Option<&str>,
+    spelling: &Spelling<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let (id, severity, message) = match (x, y) {
+        (Some(_), None) => (
+            "rust-pages-removed",
+            Severity::Breaking,
+            "`.pages()` and `.items()` removed from its call: the spec no longer says how it \
+             pages"
+                .to_string(),
+        ),
+        (None, Some(t)) => (
+            "rust-pages-added",
+            Severity::Safe,
+            format!("its call now pages: `.pages()`, and `.items()` of `{t}`"),
+        ),
+        (Some(s), Some(t)) if !spelling.same(s, t) => (
+            "rust-page-item-type-changed",
+            Severity::Breaking,
+            format!("`.items()` yielded `{s}`, now `{t}`"),
+        ),
+        _ => return,
+    };
+    out.push(finding(id, severity, Some(a), Some(b), &format!("{}().items", a.path), message));
 }
 
 type Signature<'a> = (&'a [Member], &'a [Member], &'a String, &'a String);

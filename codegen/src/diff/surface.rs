@@ -55,6 +55,8 @@ pub enum Kind {
         setters: Vec<Member>,
         ok: String,
         err: String,
+        /// What `.items()` of its call yields, when the operation pages.
+        pages: Option<String>,
     },
     /// An operation's success or error enum, one variant per answer.
     Answers {
@@ -255,7 +257,56 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
             })
             .collect();
         let (ok, err) = emit::client::answer_types(op, on, names);
-        let method = Kind::Method { args, setters, ok: show(&ok), err: show(&err) };
+        let pages = emit::client::page_item_ty(op, names).map(|t| show(&t));
+        let method =
+            Kind::Method { args, setters, ok: show(&ok), err: show(&err), pages: pages.clone() };
+        let with_args = |kind: &Kind, args: Vec<Member>| match kind {
+            Kind::Method { setters, ok, err, pages, .. } => Kind::Method {
+                args,
+                setters: setters.clone(),
+                ok: ok.clone(),
+                err: err.clone(),
+                pages: pages.clone(),
+            },
+            other => other.clone(),
+        };
+        // The `_as` method of an operation with several request media
+        // types: the same call, its body one of an enum users build.
+        if let (Some(c), Kind::Method { args, .. }) = (&on.choice, &method) {
+            let mut choice_args = args.clone();
+            let types = emit::client::choice_arguments(op, on, c, names);
+            if let (Some(last), Some((_, t))) = (choice_args.last_mut(), types.last()) {
+                last.ty = show(t);
+            }
+            add(Item {
+                deprecated: op.deprecated,
+                ..item("as", format!("Client::{}", c.method), with_args(&method, choice_args))
+            });
+            let variants = emit::client::choice_variants(op, on, names, Place::InTypes, false)
+                .into_iter()
+                .map(|(media, v, t)| Member::of(media.to_string(), v, show(&t)))
+                .collect();
+            add(Item {
+                in_request: true,
+                ..item("body", format!("types::{}", c.ident), Kind::Union { variants })
+            });
+        }
+        if let Some(form) = &on.form {
+            let fields = emit::client::form_fields(op, on, names)
+                .into_iter()
+                .map(|(p, f, t)| Member {
+                    wire: p.name.clone(),
+                    name: f.to_string(),
+                    ty: show(&t),
+                    required: p.required,
+                    deprecated: false,
+                })
+                .collect();
+            add(Item {
+                in_request: true,
+                ..item("form", format!("types::{}", form.ident), Kind::Struct { fields })
+            });
+        }
         add(Item {
             key: key.clone(),
             pointer: pointer.clone(),

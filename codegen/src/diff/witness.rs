@@ -48,6 +48,19 @@ pub fn witness(f: &Finding, old: &Surface) -> Option<String> {
             item.name(),
             names(args)
         )),
+        ("rust-pages-removed", Kind::Method { args, .. }) => Some(format!(
+            "#[allow(unreachable_code, unused_variables)] pub fn w(c: &Client) {{ {} let _ = c.{}({}).items(); }}",
+            lets(args),
+            item.name(),
+            names(args)
+        )),
+        ("rust-page-item-type-changed", Kind::Method { args, pages: Some(t), .. }) => Some(format!(
+            "#[allow(unreachable_code, unused_variables)] pub async fn w(c: &Client) {{ {} \
+             let _: Option<{t}> = c.{}({}).items().next().await.and_then(Result::ok); }}",
+            lets(args),
+            item.name(),
+            names(args)
+        )),
         ("rust-type-removed" | "rust-type-renamed", _) => {
             Some(format!("pub fn w(_: Option<{}>) {{}}", ty(item.name())))
         }

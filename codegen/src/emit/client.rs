@@ -330,6 +330,85 @@ pub(crate) fn arguments<'a>(
     args
 }
 
+/// The arguments of an operation's `_as` method: its method's, with the
+/// body enum for the body.
+pub(crate) fn choice_arguments<'a>(
+    op: &Operation,
+    on: &'a OpNames,
+    c: &ChoiceNames,
+    names: &Names,
+) -> Vec<(&'a str, syn::Type)> {
+    let mut args = arguments(op, on, names);
+    if let Some(b) = &op.body {
+        let t = choice_type(b, c, Place::Outside, true);
+        if let Some(last) = args.last_mut() {
+            last.1 = if b.required { t } else { option(t, names) };
+        }
+    }
+    args
+}
+
+/// The variants of an operation's body enum: media type, name and what it
+/// holds (`&Pet` with the lifetime elided when `lifetime` is false).
+pub(crate) fn choice_variants<'a>(
+    op: &'a Operation,
+    on: &'a OpNames,
+    names: &Names,
+    place: Place,
+    lifetime: bool,
+) -> Vec<(&'a str, &'a str, syn::Type)> {
+    let (Some(c), Some(b)) = (&on.choice, &op.body) else { return Vec::new() };
+    b.choices()
+        .zip(&c.variants)
+        .map(|((media, kind), v)| {
+            (media, v.as_str(), body_arg_ty(kind, on, names, place, lifetime))
+        })
+        .collect()
+}
+
+/// The fields of an operation's typed multipart body: each part, its
+/// field's name and type (`Option` unless the part is required).
+pub(crate) fn form_fields<'a>(
+    op: &'a Operation,
+    on: &'a OpNames,
+    names: &Names,
+) -> Vec<(&'a FormPart, &'a str, syn::Type)> {
+    let (Some(form), Some(fnames)) = (op.body.as_ref().and_then(Body::form), &on.form) else {
+        return Vec::new();
+    };
+    form.parts
+        .iter()
+        .zip(&fnames.fields)
+        .map(|(p, f)| {
+            let t = part_ty(p, names);
+            (
+                p,
+                f.as_str(),
+                if p.required { t } else { syn::parse_quote!(::std::option::Option<#t>) },
+            )
+        })
+        .collect()
+}
+
+/// The Rust type of one part of a typed multipart body.
+fn part_ty(p: &FormPart, names: &Names) -> syn::Type {
+    let file = syntax::runtime_type("FilePart");
+    match &p.kind {
+        PartKind::Text(t) => ty(t, names, Place::InTypes),
+        PartKind::Texts(t) => {
+            let t = ty(t, names, Place::InTypes);
+            syn::parse_quote!(::std::vec::Vec<#t>)
+        }
+        PartKind::File => file,
+        PartKind::Files => syn::parse_quote!(::std::vec::Vec<#file>),
+    }
+}
+
+/// What `.items()` of a paginated operation's call yields.
+pub(crate) fn page_item_ty(op: &Operation, names: &Names) -> Option<syn::Type> {
+    op.paging.as_ref().map(|p| ty(&p.item, names, Place::InTypes))
+}
+
 /// What an operation's call answers: its success and its error types.
 pub(crate) fn answer_types(op: &Operation, on: &OpNames, names: &Names) -> (syn::Type, syn::Type) {
     (ok_ty(op, on, names, Place::Outside), error_ty(on.error.as_deref(), Place::Outside))
@@ -421,13 +500,10 @@ fn operation(
     let runtime = |item: &str| path_expr(syntax::runtime(&[item]));
 
     let mut args = vec![syntax::ref_self()];
-    let mut arg_list = arguments(op, on, names);
-    if let (Some(c), Some(b)) = (choice, &op.body) {
-        let t = choice_type(b, c, Place::Outside, true);
-        if let Some(last) = arg_list.last_mut() {
-            last.1 = if b.required { t } else { option(t, names) };
-        }
-    }
+    let arg_list = match choice {
+        Some(c) => choice_arguments(op, on, c, names),
+        None => arguments(op, on, names),
+    };
     args.extend(arg_list.into_iter().map(|(n, t)| syntax::arg(ident(n), t)));
     let mut stmts = Vec::new();
     let mut body_stmt = None;
@@ -679,28 +755,14 @@ pub(super) fn form_items(
         return TokenStream::new();
     };
     let name = ident(&fnames.ident);
-    let file = syntax::runtime_type("FilePart");
-    let part_ty = |p: &FormPart| -> syn::Type {
-        match &p.kind {
-            PartKind::Text(t) => ty(t, names, Place::InTypes),
-            PartKind::Texts(t) => {
-                let t = ty(t, names, Place::InTypes);
-                syn::parse_quote!(::std::vec::Vec<#t>)
-            }
-            PartKind::File => file.clone(),
-            PartKind::Files => syn::parse_quote!(::std::vec::Vec<#file>),
-        }
-    };
     let fields: Vec<_> = fnames.fields.iter().map(|f| ident(f)).collect();
-    let decls = form.parts.iter().zip(&fields).map(|(p, f)| {
-        let t = part_ty(p);
-        let t = if p.required { quote!(#t) } else { quote!(::std::option::Option<#t>) };
+    let decls = form_fields(op, on, names).into_iter().zip(&fields).map(|((p, _, t), f)| {
         let doc = docs.of(p.docs.as_deref());
         quote! { #doc pub #f: #t, }
     });
     let required: Vec<_> = form.parts.iter().zip(&fields).filter(|(p, _)| p.required).collect();
     let new_args = required.iter().map(|(p, f)| {
-        let t = part_ty(p);
+        let t = part_ty(p, names);
         quote!(#f: #t)
     });
     let inits = form.parts.iter().zip(&fields).map(|(p, f)| {
@@ -831,12 +893,12 @@ pub(super) fn choice_items(
 ) -> TokenStream {
     let (Some(c), Some(b)) = (&on.choice, &op.body) else { return TokenStream::new() };
     let name = choice_type(b, c, Place::InTypes, false);
-    let variants = b.choices().zip(&c.variants).map(|((media, kind), v)| {
-        let v = ident(v);
-        let t = body_arg_ty(kind, on, names, Place::InTypes, true);
-        let doc = docs.attrs(&format!("Sent as `{media}`."));
-        quote! { #doc #v(#t), }
-    });
+    let variants =
+        choice_variants(op, on, names, Place::InTypes, true).into_iter().map(|(media, v, t)| {
+            let v = ident(v);
+            let doc = docs.attrs(&format!("Sent as `{media}`."));
+            quote! { #doc #v(#t), }
+        });
     let doc = docs.attrs(&format!(
         "The bodies `{}` sends, one per media type `{}` (`{} {}`) accepts.",
         c.method,
@@ -908,7 +970,7 @@ fn paged(op: &Operation, params: &proc_macro2::Ident, names: &Names) -> TokenStr
             quote!(Page { param: #param, size: #size, first: #first })
         }
     };
-    let item = ty(&paging.item, names, Place::InTypes);
+    let item = page_item_ty(op, names);
     let items = &paging.items;
     quote! {
         impl crate::runtime::Paged for #params {
