@@ -43,6 +43,9 @@ pub struct Features {
     pub types: Vec<Gate>,
     /// Per shared decoder.
     pub decoders: Vec<Gate>,
+    /// Per operation: what compiles its struct of optional parameters,
+    /// which operations that set the same ones share (`Sharing::params_of`).
+    pub params: Vec<Gate>,
 }
 
 impl Features {
@@ -56,6 +59,10 @@ impl Features {
 
     pub fn error(&self, i: usize) -> &Gate {
         self.errors.get(i).unwrap_or(Self::ALWAYS)
+    }
+
+    pub fn params(&self, i: usize) -> &Gate {
+        self.params.get(i).unwrap_or(Self::ALWAYS)
     }
 
     pub fn ty(&self, i: usize) -> &Gate {
@@ -94,6 +101,9 @@ pub struct Sharing {
     pub decoder_of: Vec<Option<usize>>,
     /// Decoders used by more than one operation, in order of first use.
     pub decoders: Vec<SharedDecoder>,
+    /// Per operation: the operation whose struct of optional parameters
+    /// its call uses, because it sets the same ones and pages alike.
+    pub params_of: Vec<Option<usize>>,
 }
 
 impl Sharing {
@@ -103,6 +113,10 @@ impl Sharing {
 
     pub fn decoder_of(&self, op: usize) -> Option<usize> {
         self.decoder_of.get(op).copied().flatten()
+    }
+
+    pub fn params_of(&self, op: usize) -> Option<usize> {
+        self.params_of.get(op).copied().flatten()
     }
 }
 
@@ -470,7 +484,7 @@ pub enum PathPart {
     Param(usize),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParamLocation {
     Path,
     Query,

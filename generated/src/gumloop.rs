@@ -104,14 +104,7 @@ pub mod types {
             req.query_opt("download", download);
         }
     }
-    impl<
-        'a,
-    > crate::runtime::Call<
-        'a,
-        ExportStatusSuccess,
-        ExportStatusError,
-        ExportStatusParams,
-    > {
+    impl<'a, T, E> crate::runtime::Call<'a, T, E, ExportStatusParams> {
         /// Set to `true` to download the export file directly when the export is completed. When `true` and the export state is `COMPLETED`, the response will be a CSV file download instead of JSON.
         ///
         /// Default: `false`.

@@ -363,14 +363,7 @@ pub mod types {
             req.query_opt("download_url_expires_in", download_url_expires_in);
         }
     }
-    impl<
-        'a,
-    > crate::runtime::Call<
-        'a,
-        GetDataExportStatusResponse,
-        ::std::convert::Infallible,
-        GetDataExportStatusParams,
-    > {
+    impl<'a, T, E> crate::runtime::Call<'a, T, E, GetDataExportStatusParams> {
         /// Number of minutes until the download URL expires. Min `1`, max `60`, default `5`.
         ///
         /// Sent as the query parameter `download_url_expires_in`.

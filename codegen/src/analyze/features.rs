@@ -86,9 +86,13 @@ pub fn features(api: &mut Api) {
     let ops_n = api.operations.len();
     let mut sharers: Vec<Vec<usize>> = (0..ops_n).map(|i| vec![i]).collect();
     let mut users: Vec<Vec<usize>> = vec![Vec::new(); api.sharing.decoders.len()];
+    let mut setters: Vec<Vec<usize>> = (0..ops_n).map(|i| vec![i]).collect();
     for j in 0..ops_n {
         if let Some(i) = api.sharing.errors_of(j) {
             sharers[i].push(j);
+        }
+        if let Some(i) = api.sharing.params_of(j) {
+            setters[i].push(j);
         }
         if let Some(d) = api.sharing.decoder_of(j) {
             users[d].push(j);
@@ -96,8 +100,9 @@ pub fn features(api: &mut Api) {
     }
     let errors = sharers.iter().map(|s| union(s)).collect();
     let decoders = users.iter().map(|u| union(u)).collect();
+    let params = setters.iter().map(|s| union(s)).collect();
     let ops = op_groups.into_iter().map(gate).collect();
-    api.features = Features { groups, ops, errors, types, decoders };
+    api.features = Features { groups, ops, errors, types, decoders, params };
 }
 
 #[cfg(test)]

@@ -652,6 +652,19 @@ pub(super) fn params_items(
 ) -> TokenStream {
     let Some(params) = &on.params_struct else { return TokenStream::new() };
     let name = ident(params);
+    if let Some(owner) = &on.params_alias_of {
+        let owner = ident(owner);
+        let doc = docs.attrs(&format!(
+            "The optional parameters of `{}` (`{} {}`): the same as [`{owner}`]'s.",
+            on.method,
+            op.method.as_str(),
+            op.path
+        ));
+        return quote! {
+            #doc
+            pub type #name = #owner;
+        };
+    }
     let optional: Vec<(&Param, &String, &String)> = op
         .params
         .iter()
@@ -705,14 +718,25 @@ pub(super) fn params_items(
             }
         }
     });
-    let ok = ok_ty(op, on, names, Place::InTypes);
-    let err = error_ty(on.error.as_deref(), Place::InTypes);
+    let setters: Vec<TokenStream> = setters.collect();
+    let setters = (!setters.is_empty()).then(|| {
+        quote! {
+            impl<'a, T, E> crate::runtime::Call<'a, T, E, #name> {
+                #(#setters)*
+            }
+        }
+    });
     let paged = paged(op, &name, names);
     // A paginated operation has parameters even with none to set.
     let req = if optional.is_empty() { quote!(_req) } else { quote!(req) };
+    let also = match on.params_shared_by {
+        0 => String::new(),
+        1 => ", and of 1 more operation that sets the same ones".to_string(),
+        n => format!(", and of {n} more operations that set the same ones"),
+    };
     let doc = docs.attrs(&format!(
-        "The optional parameters of `{}` (`{} {}`), each set with a method of its own on the \
-         call it returns.",
+        "The optional parameters of `{}` (`{} {}`){also}, each set with a method of its own on \
+         the call it returns.",
         on.method,
         op.method.as_str(),
         op.path
@@ -733,9 +757,7 @@ pub(super) fn params_items(
             }
         }
 
-        impl<'a> crate::runtime::Call<'a, #ok, #err, #name> {
-            #(#setters)*
-        }
+        #setters
 
         #paged
     }

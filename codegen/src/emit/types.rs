@@ -29,20 +29,27 @@ pub(super) fn types<'a>(api: &'a Api, names: &'a Names) -> super::Block<'a> {
             } else {
                 let k = i - n;
                 let op = &api.operations[k];
-                let (success, error, mut rest) = op_enums(op, k, names, docs);
-                rest.extend(super::client::params_items(api, op, &names.ops[k], names, docs));
-                rest.extend(super::client::form_items(api, op, &names.ops[k], names, docs));
-                rest.extend(super::client::choice_items(op, &names.ops[k], names, docs));
+                let (success, error, rest) = op_enums(op, k, names, docs);
+                let params = super::client::params_items(api, op, &names.ops[k], names, docs);
+                let mut bodies = super::client::form_items(api, op, &names.ops[k], names, docs);
+                bodies.extend(super::client::choice_items(op, &names.ops[k], names, docs));
                 // An error enum other operations share is compiled for theirs too.
                 let error_gate = match names.ops[k].error_alias_of {
                     Some(_) => api.features.op(k),
                     None => api.features.error(k),
                 };
+                // So is a struct of parameters.
+                let params_gate = match names.ops[k].params_alias_of {
+                    Some(_) => api.features.op(k),
+                    None => api.features.params(k),
+                };
                 let own = gate(api.features.op(k));
                 let pieces = [
                     super::gated(super::Piece::Tokens(success), own.clone()),
                     super::gated(super::Piece::Tokens(error), gate(error_gate)),
-                    super::gated(super::Piece::Tokens(rest), own),
+                    super::gated(super::Piece::Tokens(rest), own.clone()),
+                    super::gated(super::Piece::Tokens(params), gate(params_gate)),
+                    super::gated(super::Piece::Tokens(bodies), own),
                 ];
                 if pieces.iter().all(|p| matches!(p, super::Piece::Items(_))) {
                     super::Piece::Items(

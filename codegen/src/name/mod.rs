@@ -87,6 +87,12 @@ pub struct OpNames {
     pub params: Vec<String>,
     /// The struct of the optional parameters, in `types`, when there are any.
     pub params_struct: Option<String>,
+    /// Set when another operation sets the same optional parameters and
+    /// keeps the struct (see `analyze::sharing`): `params_struct` is then an
+    /// alias of that operation's.
+    pub params_alias_of: Option<String>,
+    /// On a struct others alias: how many operations share it besides its own.
+    pub params_shared_by: usize,
     /// Per parameter: the method of the call that sets it, for optional ones.
     pub setters: Vec<Option<String>>,
     pub body: String,
@@ -330,6 +336,17 @@ pub fn name(api: &Api) -> Names {
     }
     let error_alias_of: Vec<Option<String>> =
         error_alias_of.iter().map(|owner| owner.and_then(|o| op_type_names[o].1.clone())).collect();
+    // Parameter structs likewise.
+    let mut params_shared_by = vec![0usize; api.operations.len()];
+    let params_alias_of: Vec<Option<String>> = (0..api.operations.len())
+        .map(|i| {
+            let owner = api.sharing.params_of(i)?;
+            params_shared_by[owner] += 1;
+            op_type_names[owner].3.clone()
+        })
+        .collect();
+    let mut params_alias_of = params_alias_of.into_iter();
+    let mut params_shared_by = params_shared_by.into_iter();
 
     // Parameter names repeat from operation to operation too (Graph: `$top`,
     // `$select`, ... on most of 11,000).
@@ -388,6 +405,8 @@ pub fn name(api: &Api) -> Names {
                     method,
                     params,
                     params_struct,
+                    params_alias_of: params_alias_of.next().flatten(),
+                    params_shared_by: params_shared_by.next().unwrap_or(0),
                     setters,
                     body,
                     success,
