@@ -45,10 +45,19 @@ pub fn features(api: &mut Api) {
     let mut seen = vec![u32::MAX; n];
     for g in 0..groups.len() as u32 {
         let mut stack: Vec<TypeId> = Vec::new();
-        for (op, og) in api.operations.iter().zip(&op_groups) {
+        for (j, (op, og)) in api.operations.iter().zip(&op_groups).enumerate() {
             if og.contains(&g) {
                 for ty in op_tys(op) {
                     visit(ty, &mut |id| stack.push(id));
+                }
+                // A struct of parameters another operation keeps names that
+                // operation's types (aliases of this one's, by other names).
+                if let Some(k) = api.sharing.params_of(j) {
+                    let keeper = &api.operations[k];
+                    let setters = keeper.params.iter().filter(|p| p.has_setter()).map(|p| &p.ty);
+                    for ty in setters.chain(keeper.paging.as_ref().map(|p| &p.item)) {
+                        visit(ty, &mut |id| stack.push(id));
+                    }
                 }
             }
         }
