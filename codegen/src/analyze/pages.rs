@@ -211,7 +211,7 @@ pub(crate) fn takes_a_position(op: &Operation) -> bool {
 
 /// Lowercase ASCII letters and digits only: `page[size]`, `page_size` and
 /// `pageSize` are one name.
-fn normal(name: &str) -> String {
+pub(crate) fn normal(name: &str) -> String {
     name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 

@@ -258,29 +258,20 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
             .collect();
         let (ok, err) = emit::client::answer_types(op, on, names);
         let pages = emit::client::page_item_ty(op, names).map(|t| show(&t));
-        let method =
-            Kind::Method { args, setters, ok: show(&ok), err: show(&err), pages: pages.clone() };
-        let with_args = |kind: &Kind, args: Vec<Member>| match kind {
-            Kind::Method { setters, ok, err, pages, .. } => Kind::Method {
-                args,
-                setters: setters.clone(),
-                ok: ok.clone(),
-                err: err.clone(),
-                pages: pages.clone(),
-            },
-            other => other.clone(),
-        };
+        let method = Kind::Method { args, setters, ok: show(&ok), err: show(&err), pages };
         // The `_as` method of an operation with several request media
         // types: the same call, its body one of an enum users build.
-        if let (Some(c), Kind::Method { args, .. }) = (&on.choice, &method) {
-            let mut choice_args = args.clone();
+        if let Some(c) = &on.choice {
+            let mut as_method = method.clone();
             let types = emit::client::choice_arguments(op, on, c, names);
-            if let (Some(last), Some((_, t))) = (choice_args.last_mut(), types.last()) {
-                last.ty = show(t);
+            if let (Kind::Method { args, .. }, Some((_, t))) = (&mut as_method, types.last()) {
+                if let Some(last) = args.last_mut() {
+                    last.ty = show(t);
+                }
             }
             add(Item {
                 deprecated: op.deprecated,
-                ..item("as", format!("Client::{}", c.method), with_args(&method, choice_args))
+                ..item("as", format!("Client::{}", c.method), as_method)
             });
             let variants = emit::client::choice_variants(op, on, names, Place::InTypes, false)
                 .into_iter()

@@ -778,15 +778,14 @@ pub(super) fn form_items(
     };
     let name = ident(&fnames.ident);
     let fields: Vec<_> = fnames.fields.iter().map(|f| ident(f)).collect();
-    let decls = form_fields(op, on, names).into_iter().zip(&fields).map(|((p, _, t), f)| {
+    let typed: Vec<_> = form_fields(op, on, names).into_iter().zip(&fields).collect();
+    let decls = typed.iter().map(|((p, _, t), f)| {
         let doc = docs.of(p.docs.as_deref());
         quote! { #doc pub #f: #t, }
     });
-    let required: Vec<_> = form.parts.iter().zip(&fields).filter(|(p, _)| p.required).collect();
-    let new_args = required.iter().map(|(p, f)| {
-        let t = part_ty(p, names);
-        quote!(#f: #t)
-    });
+    // A required part's field is its type itself, as `new` takes it.
+    let required: Vec<_> = typed.iter().filter(|((p, _, _), _)| p.required).collect();
+    let new_args = required.iter().map(|((_, _, t), f)| quote!(#f: #t));
     let inits = form.parts.iter().zip(&fields).map(|(p, f)| {
         if p.required {
             quote!(#f)
