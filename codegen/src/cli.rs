@@ -1,6 +1,7 @@
 //! The command line over `Generator`: `openapi-rust` (this crate's binary)
 //! and `cargo xtask codegen --spec --out` parse the same flags and run the
-//! same code.
+//! same code; `openapi-rust diff` and `cargo xtask diff` likewise share
+//! `diff` and `print_diff`.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -16,12 +17,62 @@ use crate::{config, Generator, Mode, Selection, Stale};
     after_help = "Settings kept with the spec (the crate's [package], types replaced by your own, \
                   derives) go in NAME.codegen.toml beside it; flags win over the file for one run."
 )]
+#[command(
+    subcommand_negates_reqs = true,
+    args_conflicts_with_subcommands = true,
+    override_usage = "openapi-rust [--check] --spec <PATH> --out <DIR> [OPTIONS]\n       \
+                      openapi-rust diff [--json] [--witness] <OLD> <NEW>"
+)]
 pub struct Command {
+    #[command(subcommand)]
+    pub diff: Option<Sub>,
     /// Fail, with a diff, if what would be written differs from what is there.
     #[arg(long)]
     pub check: bool,
     #[command(flatten)]
     pub standalone: Standalone,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Sub {
+    /// What a spec update does to the generated crate: wire and Rust
+    /// findings, and the semver bump they call for.
+    #[command(after_help = DIFF_HELP)]
+    Diff(Diff),
+}
+
+/// The exit and output contract of both diff commands.
+pub const DIFF_HELP: &str = "Prints markdown (or JSON with --json) on stdout; the last line \
+printed, on stdout (stderr with --json), is `diff: B breaking, M may break, S safe; suggested \
+bump: major|minor|patch`. Exits 0 whatever it finds; non-zero when a spec cannot be read, or \
+when --witness finds a breaking Rust finding no program confirms.";
+
+/// The flags both diff commands take; `cargo xtask diff` adds `git:REV`
+/// and `--cross-check`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct DiffFlags {
+    /// JSON for scripts instead of markdown.
+    #[arg(long)]
+    pub json: bool,
+    /// Check each breaking Rust finding with a program that compiles
+    /// against the old crate and must fail against the new one (runs cargo).
+    #[arg(long)]
+    pub witness: bool,
+    /// Where --witness (and xtask's --cross-check) builds [default:
+    /// target/diff under `cargo xtask`, a temporary folder otherwise].
+    #[arg(long, value_name = "DIR")]
+    pub work: Option<PathBuf>,
+}
+
+/// `openapi-rust diff OLD NEW`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Diff {
+    /// The old spec.
+    pub old: PathBuf,
+    /// The new spec.
+    pub new: PathBuf,
+    #[command(flatten)]
+    pub flags: DiffFlags,
 }
 
 /// One spec into a standalone crate. `--spec` and `--out` are optional here
@@ -62,6 +113,93 @@ impl Command {
             .get_matches();
         Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
     }
+}
+
+/// The two specs read and compared, and with `witness` (a work folder),
+/// each breaking Rust finding checked by a program.
+pub struct Compared {
+    pub documents: [serde_json::Value; 2],
+    pub old: crate::diff::Version,
+    pub new: crate::diff::Version,
+    pub report: crate::diff::Report,
+    /// Breaking findings (by index) no witness confirmed, and why.
+    pub unconfirmed: Vec<(usize, String)>,
+}
+
+pub fn diff(old_file: &Path, new_file: &Path, witness: Option<&Path>) -> Result<Compared, String> {
+    let read = |file: &Path| -> Result<(serde_json::Value, crate::diff::Version), String> {
+        let document = crate::input::as_read(file, None).map_err(|e| e.to_string())?;
+        let version =
+            crate::diff::Version::read(document.clone(), file).map_err(|e| e.to_string())?;
+        Ok((document, version))
+    };
+    let ((old_doc, old), (new_doc, new)) = (read(old_file)?, read(new_file)?);
+    let mut report = crate::diff::compare(&old, &new);
+    let mut unconfirmed = Vec::new();
+    if let Some(work) = witness {
+        let done = crate::diff::witness::confirm(
+            &mut report.findings,
+            &old.surface,
+            [&old_doc, &new_doc],
+            &work.join("witness"),
+            &work.join("target"),
+        )?;
+        eprintln!(
+            "diff: witnesses confirm {} breaking Rust finding(s); {} have no witness program; {} not confirmed",
+            done.confirmed,
+            done.without,
+            done.unconfirmed.len()
+        );
+        unconfirmed = done.unconfirmed;
+    }
+    Ok(Compared { documents: [old_doc, new_doc], old, new, report, unconfirmed })
+}
+
+/// Prints the report (`extra`, e.g. a cross-check, before the summary
+/// line) and fails when a breaking finding went unconfirmed.
+pub fn print_diff(
+    c: &Compared,
+    title: &str,
+    json: bool,
+    extra: Option<&str>,
+) -> Result<(), String> {
+    let report = &c.report;
+    if json {
+        let text = serde_json::to_string_pretty(&report.json()).map_err(|e| e.to_string())?;
+        println!("{text}");
+        if let Some(extra) = extra {
+            eprint!("{extra}");
+        }
+        eprintln!("{}", report.summary());
+    } else {
+        print!("{}", report.markdown(title));
+        if let Some(extra) = extra {
+            print!("{extra}");
+        }
+        println!();
+        println!("{}", report.summary());
+    }
+    if c.unconfirmed.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = c
+        .unconfirmed
+        .iter()
+        .map(|(i, why)| {
+            let f = &report.findings[*i];
+            format!("{} {}: {why}", f.id, f.rust.as_deref().unwrap_or(""))
+        })
+        .collect();
+    Err(format!("breaking findings no witness confirms (a bug of the diff):\n{}", list.join("\n")))
+}
+
+/// `openapi-rust diff`: the work folder defaults to a temporary one, as
+/// the binary may run outside any cargo project.
+pub fn run_diff(d: Diff) -> Result<(), String> {
+    let work =
+        d.flags.work.clone().unwrap_or_else(|| std::env::temp_dir().join("openapi-rust-diff"));
+    let compared = diff(&d.old, &d.new, d.flags.witness.then_some(work.as_path()))?;
+    print_diff(&compared, &crate::module_name_for(&d.new), d.flags.json, None)
 }
 
 /// Generates (or checks) the crate and says what changed.

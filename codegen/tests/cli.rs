@@ -107,3 +107,42 @@ fn a_name_cargo_would_refuse_is_an_error_before_anything_is_written() {
     let e = stderr(&o);
     assert!(e.contains("pets.codegen.toml: #/package/edition: generated code is not tested under edition `2018`"), "{e}");
 }
+
+#[test]
+fn diff_says_what_an_update_does_and_ends_with_the_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(root.join("old.yaml"), SPEC).unwrap();
+    // A required query parameter: a new argument for Rust callers, and a
+    // request the old clients no longer send right.
+    let new = SPEC.replace(
+        "      operationId: listPets\n",
+        "      operationId: listPets\n      parameters:\n        - {name: owner, in: query, \
+         required: true, schema: {type: string}}\n",
+    );
+    std::fs::write(root.join("new.yaml"), new).unwrap();
+    let o = run(root, &["diff", "old.yaml", "new.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("`new-required-request-parameter`"), "{out}");
+    assert!(out.contains("`rust-fn-argument-added`"), "{out}");
+    assert_eq!(
+        out.lines().last(),
+        Some("diff: 2 breaking, 0 may break, 0 safe; suggested bump: major"),
+        "{out}"
+    );
+
+    let o = run(root, &["diff", "--json", "old.yaml", "new.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
+    let ids: Vec<&str> =
+        json["findings"].as_array().unwrap().iter().filter_map(|f| f["id"].as_str()).collect();
+    assert!(ids.contains(&"rust-fn-argument-added"), "{json}");
+    assert!(stderr(&o).ends_with("suggested bump: major\n"), "{}", stderr(&o));
+
+    let o = run(root, &["diff", "old.yaml", "missing.yaml"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("missing.yaml"), "{}", stderr(&o));
+    let o = run(root, &["--check", "diff", "old.yaml", "new.yaml"]);
+    assert_eq!(o.status.code(), Some(2), "generation flags are not diff's: {}", stderr(&o));
+}

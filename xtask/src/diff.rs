@@ -7,80 +7,21 @@ use std::process::Command;
 use crate::flags;
 
 pub fn run(root: &Path, f: flags::Diff) -> Result<(), String> {
-    let work = f.work.clone().unwrap_or_else(|| root.join("target/diff"));
+    let work = f.flags.work.clone().unwrap_or_else(|| root.join("target/diff"));
     let old_file = match f.old.strip_prefix("git:") {
         Some(rev) => committed(root, rev, &f.new, &work.join("old"))?,
         None => PathBuf::from(&f.old),
     };
-    let documents = [as_read(&old_file)?, as_read(&f.new)?];
-    let (old, new) = (read(&documents[0], &old_file)?, read(&documents[1], &f.new)?);
-    let mut report = codegen::diff::compare(&old, &new);
-    let mut unconfirmed = Vec::new();
-    if f.witness {
-        let done = codegen::diff::witness::confirm(
-            &mut report.findings,
-            &old.surface,
-            [&documents[0], &documents[1]],
-            &work.join("witness"),
-            &work.join("target"),
-        )?;
-        eprintln!(
-            "diff: witnesses confirm {} breaking Rust finding(s); {} have no witness program; {} not confirmed",
-            done.confirmed,
-            done.without,
-            done.unconfirmed.len()
-        );
-        unconfirmed = done.unconfirmed;
-    }
-    let title = codegen::module_name_for(&f.new);
+    let c = codegen::cli::diff(&old_file, &f.new, f.flags.witness.then_some(work.as_path()))?;
     let cross = if f.cross_check {
-        let wire = codegen::diff::wire::compare(&old, &new);
+        let wire = codegen::diff::wire::compare(&c.old, &c.new);
         let ops: Vec<String> =
-            [&old, &new].iter().flat_map(|v| codegen::diff::surface::op_keys(&v.api)).collect();
-        Some(cross_check(root, &work, &documents, &report, &wire, &ops)?)
+            [&c.old, &c.new].iter().flat_map(|v| codegen::diff::surface::op_keys(&v.api)).collect();
+        Some(cross_check(root, &work, &c.documents, &c.report, &wire, &ops)?)
     } else {
         None
     };
-    if f.json {
-        let text = serde_json::to_string_pretty(&report.json()).map_err(|e| e.to_string())?;
-        println!("{text}");
-        if let Some(cross) = &cross {
-            eprint!("{cross}");
-        }
-        eprintln!("{}", report.summary());
-    } else {
-        print!("{}", report.markdown(&title));
-        if let Some(cross) = &cross {
-            print!("{cross}");
-        }
-        println!();
-        println!("{}", report.summary());
-    }
-    if !unconfirmed.is_empty() {
-        let list: Vec<String> = unconfirmed
-            .iter()
-            .map(|(i, why)| {
-                format!(
-                    "{} {}: {why}",
-                    report.findings[*i].id,
-                    report.findings[*i].rust.as_deref().unwrap_or("")
-                )
-            })
-            .collect();
-        return Err(format!(
-            "breaking findings no witness confirms (a bug of the diff):\n{}",
-            list.join("\n")
-        ));
-    }
-    Ok(())
-}
-
-fn as_read(file: &Path) -> Result<serde_json::Value, String> {
-    codegen::input::as_read(file, None).map_err(|e| e.to_string())
-}
-
-fn read(document: &serde_json::Value, file: &Path) -> Result<codegen::diff::Version, String> {
-    codegen::diff::Version::read(document.clone(), file).map_err(|e| e.to_string())
+    codegen::cli::print_diff(&c, &codegen::module_name_for(&f.new), f.flags.json, cross.as_deref())
 }
 
 /// `spec` (and its overlay, if it had one) as committed at `rev`, written
@@ -158,6 +99,7 @@ pub fn changelog(root: &Path) -> Result<Vec<String>, String> {
     for spec in specs {
         // A spec not committed yet has nothing to be compared with.
         let Ok(old_file) = committed(root, "HEAD", &spec, &work) else { continue };
+        let as_read = |f: &Path| codegen::input::as_read(f, None).map_err(|e| e.to_string());
         let (old_doc, new_doc) = (as_read(&old_file)?, as_read(&spec)?);
         let module = codegen::module_name_for(&spec);
         let (from, to) = (fingerprint(&old_doc), fingerprint(&new_doc));
@@ -181,7 +123,9 @@ pub fn changelog(root: &Path) -> Result<Vec<String>, String> {
         if text.contains(&marker) {
             continue;
         }
-        let report = codegen::diff::compare(&read(&old_doc, &old_file)?, &read(&new_doc, &spec)?);
+        // Both are read again as `diff` reads them; the specs are small and
+        // this runs only for one that changed.
+        let report = codegen::cli::diff(&old_file, &spec, None)?.report;
         let entry = format!("{marker}\n{}\n{}\n\n", report.markdown(&module), report.summary());
         text = match existing {
             Some((start, end)) => format!("{}{entry}{}", &text[..start], &text[end..]),
@@ -651,4 +595,87 @@ pub fn stable_names(root: &Path, f: flags::StableNames) -> Result<(), String> {
         return Err(format!("{} variant(s) renamed names of untouched items", variants - clean));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::process::Command;
+
+    const SPEC: &str = "openapi: 3.0.3
+info: {title: Pets, version: '1'}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {type: string}}
+";
+
+    fn git(root: &Path, args: &[&str]) {
+        let o = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(root)
+            .output()
+            .expect("git runs");
+        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+
+    /// The life of one uncommitted spec change in `generated/CHANGELOG.md`:
+    /// written once, not repeated, replaced when the change changes, and
+    /// dropped when the spec is back to what is committed.
+    #[test]
+    fn the_changelog_follows_an_uncommitted_spec_change() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("specs")).unwrap();
+        std::fs::create_dir_all(root.join("generated")).unwrap();
+        let spec = root.join("specs/pets.yaml");
+        std::fs::write(&spec, SPEC).unwrap();
+        git(root, &["init", "-q"]);
+        git(root, &["add", "."]);
+        git(root, &["commit", "-q", "-m", "pets"]);
+        let log = || std::fs::read_to_string(root.join(super::CHANGELOG)).unwrap_or_default();
+
+        assert!(super::changelog(root).unwrap().is_empty(), "nothing changed");
+        assert_eq!(log(), "", "no file for no change");
+
+        let v2 = SPEC
+            .replace("operationId: listPets\n", "operationId: listPets\n      deprecated: true\n");
+        std::fs::write(&spec, &v2).unwrap();
+        assert_eq!(super::changelog(root).unwrap(), ["pets"]);
+        let first = log();
+        assert!(first.starts_with("# Changes of the generated crate\n"), "{first}");
+        assert!(first.contains("<!-- pets: spec "), "{first}");
+        assert!(first.trim_end().ends_with("suggested bump: patch"), "{first}");
+
+        assert!(super::changelog(root).unwrap().is_empty(), "the same change is not diffed again");
+        assert_eq!(log(), first);
+
+        let v3 = v2.replace("type: string}}", "type: integer}}");
+        std::fs::write(&spec, v3).unwrap();
+        assert_eq!(super::changelog(root).unwrap(), ["pets"]);
+        let replaced = log();
+        assert_eq!(replaced.matches("<!-- pets: spec ").count(), 1, "{replaced}");
+        assert!(replaced.contains("breaking"), "{replaced}");
+        assert_ne!(replaced, first);
+
+        std::fs::write(&spec, SPEC).unwrap();
+        assert_eq!(super::changelog(root).unwrap(), ["pets"]);
+        assert!(!log().contains("<!-- pets"), "the entry is dropped: {}", log());
+
+        // Once committed, the change is history: the next edit adds an entry
+        // above the old ones rather than replacing them.
+        std::fs::write(&spec, &v2).unwrap();
+        super::changelog(root).unwrap();
+        git(root, &["commit", "-q", "-am", "v2"]);
+        std::fs::write(&spec, v2.replace("listPets", "listAllPets")).unwrap();
+        super::changelog(root).unwrap();
+        assert_eq!(log().matches("<!-- pets: spec ").count(), 2, "{}", log());
+    }
 }

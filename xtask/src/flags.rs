@@ -68,32 +68,20 @@ pub struct Codegen {
 }
 
 #[derive(Args)]
-#[command(
-    after_help = "Prints markdown (or JSON with --json) on stdout; the last line printed, on \
-stdout (stderr with --json), is `diff: B breaking, M may break, S safe; suggested bump: \
-major|minor|patch`. Exits 0 whatever it finds; non-zero when a spec cannot be read, or when \
---witness finds a breaking Rust finding no program confirms."
-)]
+#[command(after_help = codegen::cli::DIFF_HELP)]
 pub struct Diff {
     /// The old spec: a file, or `git:REV` for NEW as committed at REV
     /// (e.g. `git:HEAD`), its overlay too.
     pub old: String,
     /// The new spec.
     pub new: PathBuf,
-    /// JSON for scripts instead of markdown.
-    #[arg(long)]
-    pub json: bool,
-    /// Check each breaking Rust finding with a program that compiles
-    /// against the old crate and must fail against the new one.
-    #[arg(long)]
-    pub witness: bool,
+    /// The flags of `openapi-rust diff`.
+    #[command(flatten)]
+    pub flags: codegen::cli::DiffFlags,
     /// Also run cargo-semver-checks on the two generated crates and npm
     /// openapi-diff on the two specs, and list where they disagree.
     #[arg(long)]
     pub cross_check: bool,
-    /// Where --witness and --cross-check build [default: target/diff].
-    #[arg(long, value_name = "DIR")]
-    pub work: Option<PathBuf>,
 }
 
 #[derive(Args)]
