@@ -287,6 +287,8 @@ struct EventReader<T> {
     in_event: bool,
     resume: Option<Resume>,
     reconnects: u32,
+    /// Whether a stream the server ends between events is reconnected too.
+    at_end: bool,
     /// Reconnections made since the last event.
     failures: u32,
     wait: Duration,
@@ -305,6 +307,7 @@ impl<T: Send + 'static> EventStream<T> {
             in_event: false,
             resume: None,
             reconnects: 0,
+            at_end: false,
             failures: 0,
             wait: Duration::from_secs(3),
             done: false,
@@ -339,11 +342,26 @@ impl<T: Send + 'static> EventStream<T> {
     /// When the stream is cut or its connection fails, send the request
     /// again with `Last-Event-ID` (the last `id:` received), up to
     /// `attempts` times in a row, waiting as the server's `retry:` says
-    /// (3 s until it says). Off by default: a stream that ends where an
-    /// event ends is over either way. Set it before reading.
+    /// (3 s until it says). Off by default. A stream the server ends where
+    /// an event ends is over, unless [`reconnect_at_end`](Self::reconnect_at_end)
+    /// says otherwise. Set it before reading.
     pub fn reconnect(mut self, attempts: u32) -> Self {
         if let Some(r) = self.pull.idle() {
             r.reconnects = attempts;
+        }
+        self
+    }
+
+    /// With [`reconnect`](Self::reconnect), also reconnect when the server
+    /// ends the stream between events, as a browser's `EventSource` does:
+    /// for feeds that never end, behind proxies that close idle
+    /// connections. The server ends such a stream for good by answering
+    /// `204 No Content`; attempts still count in a row, since the last
+    /// event. Leave it off for answers that end when they are complete
+    /// (a completion's tokens), or the request is sent again.
+    pub fn reconnect_at_end(mut self, yes: bool) -> Self {
+        if let Some(r) = self.pull.idle() {
+            r.at_end = yes;
         }
         self
     }
@@ -379,9 +397,15 @@ impl<T> EventReader<T> {
                         return Some(event);
                     }
                 }
-                Line::End { partial } if partial.is_none() && !self.in_event => self.done = true,
+                Line::End { partial } if partial.is_none() && !self.in_event => {
+                    if !self.at_end {
+                        self.done = true;
+                    } else if let Some(e) = self.cut(None).await {
+                        return Some(Err(e));
+                    }
+                }
                 Line::End { .. } => {
-                    if let Some(e) = self.cut(StreamError::Cut).await {
+                    if let Some(e) = self.cut(Some(StreamError::Cut)).await {
                         return Some(Err(e));
                     }
                 }
@@ -390,7 +414,7 @@ impl<T> EventReader<T> {
                     return Some(Err(e));
                 }
                 Line::Failed(e) => {
-                    if let Some(e) = self.cut(e).await {
+                    if let Some(e) = self.cut(Some(e)).await {
                         return Some(Err(e));
                     }
                 }
@@ -444,17 +468,23 @@ impl<T> EventReader<T> {
         })
     }
 
-    /// The stream was cut: reconnect if the caller asked, else say so once.
-    async fn cut(&mut self, why: StreamError) -> Option<StreamError> {
+    /// The stream was cut (`why`), or ended between events (`None`):
+    /// reconnect if the caller asked, else end, saying why once.
+    async fn cut(&mut self, why: Option<StreamError>) -> Option<StreamError> {
         self.data.clear();
         self.event = None;
         self.in_event = false;
         let Some(resume) = self.resume.as_ref().filter(|_| self.failures < self.reconnects) else {
             self.done = true;
-            return Some(why);
+            return why;
         };
         self.failures += 1;
-        tracing::info!(attempt = self.failures, %why, "event stream cut; reconnecting");
+        match &why {
+            Some(why) => {
+                tracing::info!(attempt = self.failures, %why, "event stream cut; reconnecting")
+            }
+            None => tracing::info!(attempt = self.failures, "event stream ended; reconnecting"),
+        }
         tokio::time::sleep(self.wait).await;
         let mut request = match resume.request.duplicate() {
             Some(request) => request,

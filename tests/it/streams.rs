@@ -196,6 +196,53 @@ async fn reconnecting_stops_after_the_attempts_asked_for() {
 }
 
 #[tokio::test]
+async fn a_feed_asked_to_reconnect_at_its_end_resumes_until_the_server_says_204() {
+    // Each connection ends cleanly, between events, as a proxy closing an
+    // idle connection does; the third answers 204, which ends the feed.
+    let event = |id: u32| {
+        format!("{SSE}retry: 1\nid: {id}\ndata: {{\"symbol\":\"AB\",\"price\":{id}}}\n\n")
+            .into_bytes()
+    };
+    let (uri, seen) = scripted(
+        "",
+        vec![
+            vec![event(1)],
+            vec![event(2)],
+            pieces(&["HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n"]),
+        ],
+    )
+    .await;
+    let response = Client::with_base_url(&uri).watch_ticks("AB").await.unwrap();
+    let mut stream = response.into_body().reconnect(3).reconnect_at_end(true);
+    let got = all(async || stream.next().await).await;
+    let ids: Vec<_> = got.iter().map(|e| e.as_ref().unwrap().id.clone().unwrap()).collect();
+    assert_eq!(ids, ["1", "2"], "{got:?}");
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 3, "two streams, then the 204");
+    assert!(seen[1].contains("last-event-id: 1"), "{}", seen[1]);
+    assert!(seen[2].contains("last-event-id: 2"), "{}", seen[2]);
+
+    // Without it, a clean end is the end: one connection.
+    let (uri, seen) = scripted("", vec![vec![event(1)], vec![event(2)]]).await;
+    let response = Client::with_base_url(&uri).watch_ticks("AB").await.unwrap();
+    let mut stream = response.into_body().reconnect(3);
+    let got = all(async || stream.next().await).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_feed_that_ends_empty_stops_after_the_attempts_asked_for() {
+    let empty = format!("{SSE}retry: 1\n: nothing yet\n\n").into_bytes();
+    let (uri, seen) = scripted("", vec![vec![empty]]).await;
+    let response = Client::with_base_url(&uri).watch_ticks("AB").await.unwrap();
+    let mut stream = response.into_body().reconnect(2).reconnect_at_end(true);
+    let got = all(async || stream.next().await).await;
+    assert!(got.is_empty(), "{got:?}");
+    assert_eq!(seen.lock().unwrap().len(), 3, "the first connection and two more");
+}
+
+#[tokio::test]
 async fn text_events_are_their_text() {
     let (uri, seen) =
         scripted(SSE, vec![pieces(&["data: Hello\ndata: world\n\n", "data: [DONE]\n\n"])]).await;
