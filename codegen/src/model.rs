@@ -584,6 +584,18 @@ pub struct FormPart {
     pub required: bool,
     pub docs: Option<String>,
     pub kind: PartKind,
+    /// The media type the spec's `encoding` gives the part, when it names
+    /// one the part can be sent as.
+    pub media: Option<PartMedia>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PartMedia {
+    /// A JSON type (`application/json`, `application/vnd.api+json`): the
+    /// value is sent as JSON, a scalar too.
+    Json(String),
+    /// Any other: text parts are sent as their text, files as their bytes.
+    Other(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

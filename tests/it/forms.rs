@@ -70,11 +70,18 @@ async fn every_part_is_sent_as_its_schema_says() {
     let tags: Vec<&[u8]> = named("tags").iter().map(|(_, b)| b.as_slice()).collect();
     assert_eq!(tags, [&b"sea"[..], b"sun"], "a list of scalars is one part per item");
     assert_eq!(named("size")[0].1, b"128");
+    // The spec's `encoding` types: a JSON type for a structured value, a
+    // text type for each text part, a file's default; nothing where the
+    // spec's text is no media type.
     let crop = named("crop");
-    assert!(crop[0].0.contains("content-type: application/json"), "{}", crop[0].0);
+    assert!(crop[0].0.contains("content-type: application/vnd.crop+json"), "{}", crop[0].0);
     assert_eq!(crop[0].1, br#"{"x":4}"#);
+    assert!(named("tags").iter().all(|(h, _)| h.contains("content-type: text/x-tag")), "{got:?}");
+    assert!(!named("size")[0].0.contains("content-type"), "{}", named("size")[0].0);
+    assert!(!named("caption")[0].0.contains("content-type"), "{}", named("caption")[0].0);
     let extras: Vec<&[u8]> = named("extras").iter().map(|(_, b)| b.as_slice()).collect();
     assert_eq!(extras, [&b"one"[..], b"two"]);
+    assert!(named("extras").iter().all(|(h, _)| h.contains("content-type: image/webp")), "{got:?}");
     assert_eq!(got.len(), 8, "no part for what was not set");
 }
 

@@ -795,14 +795,27 @@ pub(super) fn form_items(
     });
     let adds = form.parts.iter().zip(&fields).map(|(p, f)| {
         let wire = &p.name;
-        let add = match &p.kind {
-            PartKind::Text(t) if is_scalar(t, api) && *t != Ty::Json => {
-                quote!(parts.text(#wire, &#f))
+        // The spec's `encoding` type where the part can be sent as it: a
+        // structured value only as JSON, a list of texts only as text.
+        let add = match (&p.kind, &p.media) {
+            (PartKind::Text(_), Some(PartMedia::Json(m))) => quote!(parts.json_as(#wire, &#f, #m)),
+            (PartKind::Text(t), media) if is_scalar(t, api) && *t != Ty::Json => match media {
+                Some(PartMedia::Other(m)) => quote!(parts.text_as(#wire, &#f, #m)),
+                _ => quote!(parts.text(#wire, &#f)),
+            },
+            (PartKind::Text(_), _) => quote!(parts.json(#wire, &#f)),
+            (PartKind::Texts(_), Some(PartMedia::Other(m))) => {
+                quote!(parts.texts_as(#wire, &#f, #m))
             }
-            PartKind::Text(_) => quote!(parts.json(#wire, &#f)),
-            PartKind::Texts(_) => quote!(parts.texts(#wire, &#f)),
-            PartKind::File => quote!(parts.file(#wire, #f)),
-            PartKind::Files => quote!(parts.files(#wire, #f)),
+            (PartKind::Texts(_), _) => quote!(parts.texts(#wire, &#f)),
+            (PartKind::File, Some(PartMedia::Json(m) | PartMedia::Other(m))) => {
+                quote!(parts.file_as(#wire, #f, #m))
+            }
+            (PartKind::File, None) => quote!(parts.file(#wire, #f)),
+            (PartKind::Files, Some(PartMedia::Json(m) | PartMedia::Other(m))) => {
+                quote!(parts.files_as(#wire, #f, #m))
+            }
+            (PartKind::Files, None) => quote!(parts.files(#wire, #f)),
         };
         if p.required {
             quote!(#add;)

@@ -363,11 +363,14 @@ impl Lowerer<'_> {
                     other => PartKind::Text(other),
                 }
             };
+            let media =
+                mt.encoding.get(name).and_then(|e| e.content_type.as_deref()).and_then(part_media);
             parts.push(FormPart {
                 name: name.clone(),
                 required: object.required.contains(name),
                 docs,
                 kind,
+                media,
             });
         }
         Ok(Some(Form { parts }))
@@ -585,6 +588,25 @@ fn paging_error(at: &Pointer, what: &str) -> Error {
              takes them, and `items`"
         ),
     )
+}
+
+/// The media type a part is sent as, from its `encoding.contentType`: the
+/// first of the listed types (`image/png, image/jpeg`) that is one type,
+/// not a range (`image/*`) nor text that is no media type (the value goes
+/// into a string literal either way, never into code).
+fn part_media(listed: &str) -> Option<PartMedia> {
+    let concrete = |m: &&str| {
+        let Some((ty, sub)) = m.split(';').next().unwrap_or("").trim().split_once('/') else {
+            return false;
+        };
+        let token = |t: &str| {
+            !t.is_empty()
+                && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+        };
+        token(ty) && token(sub)
+    };
+    let media = listed.split(',').map(str::trim).find(concrete)?.to_string();
+    Some(if is_json(&media) { PartMedia::Json(media) } else { PartMedia::Other(media) })
 }
 
 pub(crate) fn is_json(media: &str) -> bool {

@@ -135,25 +135,67 @@ impl Default for FormParts {
     }
 }
 
+/// The `_as` methods send the part with the media type the spec's
+/// `encoding` gives it (a file's own content type still wins).
 impl FormParts {
     pub fn text<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        self.text_part(name, value, None);
+    }
+
+    pub fn text_as<V: ParamValue + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &V,
+        media: &'static str,
+    ) {
+        self.text_part(name, value, Some(media));
+    }
+
+    fn text_part<V: ParamValue + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &V,
+        media: Option<&'static str>,
+    ) {
         let text = value.to_param().into_owned();
-        self.add(name, |form| Ok(form.text(name, text)));
+        self.add(name, |form| {
+            let part = multipart::Part::text(text);
+            Ok(form.part(name, with_media(part, media)?))
+        });
     }
 
     pub fn texts<V: ParamValue>(&mut self, name: &'static str, values: &[V]) {
         for v in values {
-            self.text(name, v);
+            self.text_part(name, v, None);
+        }
+    }
+
+    pub fn texts_as<V: ParamValue>(
+        &mut self,
+        name: &'static str,
+        values: &[V],
+        media: &'static str,
+    ) {
+        for v in values {
+            self.text_part(name, v, Some(media));
         }
     }
 
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        let json = serde_json::to_string(value).map_err(|e| format!("part `{name}`: {e}"));
+        self.json_as(name, value, "application/json");
+    }
+
+    /// `media` is a JSON media type (`application/vnd.api+json`): the
+    /// generator gives no other here.
+    pub fn json_as<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        media: &'static str,
+    ) {
+        let json = serde_json::to_string(value).map_err(|e| e.to_string());
         self.add(name, |form| {
-            let part = multipart::Part::text(json?)
-                .mime_str("application/json")
-                .map_err(|e| format!("part `{name}`: {e}"))?;
-            Ok(form.part(name, part))
+            Ok(form.part(name, with_media(multipart::Part::text(json?), Some(media))?))
         });
     }
 
@@ -161,9 +203,20 @@ impl FormParts {
         self.add(name, |form| Ok(form.part(name, file.into_part()?)));
     }
 
+    pub fn file_as(&mut self, name: &'static str, mut file: FilePart, media: &'static str) {
+        file.content_type.get_or_insert_with(|| media.to_owned());
+        self.file(name, file);
+    }
+
     pub fn files(&mut self, name: &'static str, files: Vec<FilePart>) {
         for file in files {
             self.file(name, file);
+        }
+    }
+
+    pub fn files_as(&mut self, name: &'static str, files: Vec<FilePart>, media: &'static str) {
+        for file in files {
+            self.file_as(name, file, media);
         }
     }
 
@@ -183,6 +236,15 @@ impl FormParts {
             Some(e) => Err(e),
             None => Ok(self.form),
         }
+    }
+}
+
+fn with_media(part: multipart::Part, media: Option<&str>) -> Result<multipart::Part, String> {
+    match media {
+        Some(media) => part
+            .mime_str(media)
+            .map_err(|_| format!("`{media}` is not a media type a part can have")),
+        None => Ok(part),
     }
 }
 
