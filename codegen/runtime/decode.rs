@@ -54,14 +54,20 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// How a struct's `Deserialize` turns what it read into each field: every
-/// field is read as `Option<field type>` (`None` when absent); `check` notes
-/// the first required field that is missing, and `ready` gives the field's
-/// value, `None` only for a missing required field.
+/// How a struct's impls treat each kind of field. Decoding: every field is
+/// read as `Option<field type>` (`None` when absent); `check` notes the
+/// first required field that is missing, and `ready` gives the field's
+/// value, `None` only for a missing required field. Encoding (see
+/// `serialize_struct!`): `count` is 1 for a field that is written, and
+/// `put` writes it or skips it.
 #[doc(hidden)]
 pub mod field {
+    use super::super::encode::FieldSink;
+
     /// Required and not nullable: absent is serde's "missing field" error.
     pub mod required {
+        use super::FieldSink;
+
         pub fn check<T>(value: &Option<T>, name: &'static str, missing: &mut Option<&'static str>) {
             if value.is_none() && missing.is_none() {
                 *missing = Some(name);
@@ -71,19 +77,62 @@ pub mod field {
         pub fn ready<T>(value: Option<T>) -> Option<T> {
             value
         }
+
+        #[inline]
+        pub fn count<T>(_: &T) -> usize {
+            1
+        }
+
+        #[inline]
+        pub fn put<F: FieldSink, T: serde::Serialize>(
+            fields: &mut F,
+            key: &'static str,
+            value: &T,
+        ) {
+            fields.field(key, value);
+        }
     }
 
-    /// An `Option` field: absent and `null` both read as `None`.
+    /// Required and nullable, an `Option` field always sent (`null` for
+    /// `None`); absent and `null` both read as `None`.
+    pub mod always {
+        pub use super::optional::{check, ready};
+        pub use super::required::{count, put};
+    }
+
+    /// An `Option` field left out when `None`: absent and `null` both read
+    /// as `None`.
     pub mod optional {
+        use super::FieldSink;
+
         pub fn check<T>(_: &Option<Option<T>>, _: &'static str, _: &mut Option<&'static str>) {}
 
         pub fn ready<T>(value: Option<Option<T>>) -> Option<Option<T>> {
             Some(value.flatten())
         }
+
+        #[inline]
+        pub fn count<T>(value: &Option<T>) -> usize {
+            value.is_some() as usize
+        }
+
+        #[inline]
+        pub fn put<F: FieldSink, T: serde::Serialize>(
+            fields: &mut F,
+            key: &'static str,
+            value: &Option<T>,
+        ) {
+            match value {
+                Some(value) => fields.field(key, value),
+                None => fields.skip(key),
+            }
+        }
     }
 
     /// An `Option<Option<T>>` field: absent is `None`, `null` is `Some(None)`.
     pub mod nullable {
+        pub use super::optional::{count, put};
+
         pub fn check<T>(
             _: &Option<Option<Option<T>>>,
             _: &'static str,

@@ -18,27 +18,23 @@
 /// Types for the schemas, request bodies and responses of this API.
 pub mod types {
     /// The 200 `application/json` answer of `exportStatus`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct ExportStatusResponse {
         /// The unique identifier of the data export job.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data_export_id: Option<String>,
         /// Current state of the export job:
         /// - `REQUESTED` — The export has been created and is queued for processing.
         /// - `IN_PROGRESS` — The export is currently being processed.
         /// - `COMPLETED` — The export finished successfully and is available for download.
         /// - `FAILED` — The export encountered an error.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: Option<ExportStatusResponseState>,
         /// Timestamp when the export was created (ISO 8601).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_ts: Option<::chrono::DateTime<::chrono::Utc>>,
         /// Timestamp when the export finished (ISO 8601). Only present when the state is `COMPLETED` or `FAILED`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub finished_ts: Option<::chrono::DateTime<::chrono::Utc>>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         ExportStatusResponse,
         optional(data_export_id, "data_export_id"),
         optional(state, "state"),

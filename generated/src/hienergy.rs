@@ -20,16 +20,15 @@
 /// Types for the schemas, request bodies and responses of this API.
 pub mod types {
     /// The 200 `application/json` answer of `getExportReport`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GetExportReportResponse {
         /// Generative export report (chunked Excel/CSV) summary.
         pub export: GetExportReportResponseExport,
         /// True when the create request was answered by a previously-completed identical export within the dedupe window.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub deduped: Option<bool>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         GetExportReportResponse,
         required(export, "export"),
         optional(deduped, "deduped"),
@@ -45,46 +44,31 @@ pub mod types {
         }
     }
     /// Generative export report (chunked Excel/CSV) summary.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GetExportReportResponseExport {
         pub id: i64,
         pub report_type: GetExportReportResponseExportReportType,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub display_name: Option<String>,
         pub status: GetExportReportResponseExportStatus,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_display: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parameters: Option<::serde_json::Map<String, ::serde_json::Value>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filename: Option<Option<String>>,
         /// Presigned S3 GET URL valid for download_expires_in_seconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub download_url: Option<Option<String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub download_expires_in_seconds: Option<Option<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_message: Option<Option<String>>,
         /// Set on chunked export parents; reports completed-vs-total chunk counts.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub progress: Option<Option<GetExportReportResponseExportProgress>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_report_id: Option<Option<i64>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub chunked_export: Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub started_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub completed_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_url: Option<Option<String>>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         GetExportReportResponseExport,
         required(id, "id"),
         required(report_type, "report_type"),
@@ -174,15 +158,13 @@ pub mod types {
         Failed = "failed",
     );
     /// Set on chunked export parents; reports completed-vs-total chunk counts.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct GetExportReportResponseExportProgress {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parts_ready: Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_parts: Option<i64>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         GetExportReportResponseExportProgress,
         optional(parts_ready, "parts_ready"),
         optional(total_parts, "total_parts"),

@@ -18,31 +18,27 @@
 /// Types for the schemas, request bodies and responses of this API.
 pub mod types {
     /// The `application/json` request body of `createDataExport`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CreateDataExportRequest {
         /// The type of data to export
         pub r#type: CreateDataExportRequestType,
         /// Array of account prefixed IDs to export data from. Not required for `public_profiles` type.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_ids: Option<Vec<String>>,
         /// The start date for the export (ISO 8601 format).
         pub start_date: String,
         /// The end date for the export (ISO 8601 format).
         pub end_date: String,
         /// Array of column names to include in the export (optional, defaults to all columns for the export type)
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub export_columns: Option<Vec<String>>,
         /// The output file format. Supported formats vary by export type: `csv` or `xlsx` for transactions, chat_messages, trial_links, tracking_links, smart_links, payouts, chargebacks, public_profiles, fans, followings; `zip` for media_vault.
         pub file_type: CreateDataExportRequestFileType,
         /// Type-specific export options. For `chat_messages`: `maxMessages` (required per account, max 10,000,000), `maxChats` (optional per-account chat scrape limit), `skipMassMessages` (optional, bool), `chatIds` (optional array of numeric fan/chat IDs; filters output and can drastically reduce totals). For `media_vault`: `mediaType` (required, one of: `all`, `photo`, `gif`, `video`, `audio`). For `fans`: `type` (required, one of: `all`, `active`, `expired`, `latest`). For `followings`: `type` (required, one of: `all`, `active`, `expired`). For `public_profiles`: `query` (optional, full-text search), `gender` (optional, filter: male, female, trans, couple), `minSubscribePrice` (optional, USD), `maxSubscribePrice` (optional, USD), `location` (optional), `minPostsCount` (optional, minimum posts), `minPhotosCount` (optional, minimum photos), `minVideosCount` (optional, minimum videos), `minSubscribersCount` (optional, minimum subscribers), `minJoinDate` (optional, ISO 8601 date), `minLastSeenAt` (optional, ISO 8601 date), `createdAtFrom` (optional, ISO 8601 date, profile added to DB after), `createdAtTo` (optional, ISO 8601 date, profile added to DB before), `instagram` (optional), `twitter` (optional), `tiktok` (optional), `maxResults` (optional, limit results).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub options: Option<::serde_json::Map<String, ::serde_json::Value>>,
         /// When true, automatically starts the export after creation.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auto_start: Option<bool>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         CreateDataExportRequest,
         required(r#type, "type"),
         optional(account_ids, "account_ids"),
@@ -125,46 +121,32 @@ pub mod types {
         Zip = "zip",
     );
     /// The 200 `application/json` answer of `createDataExport`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct CreateDataExportResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: Option<CreateDataExportResponseData>,
-        #[serde(
-            rename = "_meta",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub meta: Option<CreateDataExportResponseMeta>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         CreateDataExportResponse,
         optional(data, "data"),
         optional(meta, "_meta"),
     );
     /// The `data` property of the 200 `application/json` answer of `createDataExport`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct CreateDataExportResponseData {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub r#type: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start_date: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_date: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file_type: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub requires_scraping: Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credit_calculation_note: Option<String>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         CreateDataExportResponseData,
         optional(id, "id"),
         optional(r#type, "type"),
@@ -177,78 +159,56 @@ pub mod types {
         optional(credit_calculation_note, "credit_calculation_note"),
     );
     /// The `_meta` property of the 200 `application/json` answer of `createDataExport`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct CreateDataExportResponseMeta {
-        #[serde(
-            rename = "_credits",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub credits: Option<CreateDataExportResponseMetaCredits>,
-        #[serde(
-            rename = "_cache",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub cache: Option<CreateDataExportResponseMetaCache>,
-        #[serde(
-            rename = "_rate_limits",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub rate_limits: Option<CreateDataExportResponseMetaRateLimits>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         CreateDataExportResponseMeta,
         optional(credits, "_credits"),
         optional(cache, "_cache"),
         optional(rate_limits, "_rate_limits"),
     );
     /// The `_credits` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct CreateDataExportResponseMetaCredits {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub used: Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub balance: Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub note: Option<String>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         CreateDataExportResponseMetaCredits,
         optional(used, "used"),
         optional(balance, "balance"),
         optional(note, "note"),
     );
     /// The `_cache` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct CreateDataExportResponseMetaCache {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_cached: Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub note: Option<String>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         CreateDataExportResponseMetaCache,
         optional(is_cached, "is_cached"),
         optional(note, "note"),
     );
     /// The `_rate_limits` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct CreateDataExportResponseMetaRateLimits {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit_minute: Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit_day: Option<Option<String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub remaining_minute: Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub remaining_day: Option<Option<String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notice: Option<String>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         CreateDataExportResponseMetaRateLimits,
         optional(limit_minute, "limit_minute"),
         nullable(limit_day, "limit_day"),
@@ -257,60 +217,39 @@ pub mod types {
         optional(notice, "notice"),
     );
     /// The 200 `application/json` answer of `getDataExportStatus`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct GetDataExportStatusResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: Option<GetDataExportStatusResponseData>,
-        #[serde(
-            rename = "_meta",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub meta: Option<GetDataExportStatusResponseMeta>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         GetDataExportStatusResponse,
         optional(data, "data"),
         optional(meta, "_meta"),
     );
     /// The `data` property of the 200 `application/json` answer of `getDataExportStatus`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct GetDataExportStatusResponseData {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub r#type: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start_date: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_date: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file_type: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_rows: Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rows_processed: Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub progress_percentage: Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credit_cost: Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub export_columns: Option<Vec<String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub accounts: Option<Vec<GetDataExportStatusResponseDataAccountsItem>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub completed_at: Option<Option<String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failed_at: Option<Option<String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failed_reason: Option<Option<String>>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         GetDataExportStatusResponseData,
         optional(id, "id"),
         optional(r#type, "type"),
@@ -330,15 +269,13 @@ pub mod types {
         nullable(failed_reason, "failed_reason"),
     );
     /// An item of the `accounts` property of the `data` property of the 200 `application/json` answer of `getDataExportStatus`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct GetDataExportStatusResponseDataAccountsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: Option<String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub display_name: Option<String>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         GetDataExportStatusResponseDataAccountsItem,
         optional(id, "id"),
         optional(display_name, "display_name"),

@@ -20,7 +20,7 @@
 /// Types for the schemas, request bodies and responses of this API.
 pub mod types {
     /// DataExport model
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct DataExport {
         pub token: String,
@@ -30,7 +30,7 @@ pub mod types {
         pub manifest: DataExportManifest,
         pub attributes: ::serde_json::Map<String, ::serde_json::Value>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         DataExport,
         required(token, "token"),
         required(status, "status"),
@@ -61,14 +61,13 @@ pub mod types {
         }
     }
     /// Errors model
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Errors {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: Option<Links>,
         pub errors: Vec<String>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         Errors,
         optional(links, "links"),
         required(errors, "errors"),
@@ -84,18 +83,18 @@ pub mod types {
         }
     }
     /// The `DataExportManifest` schema.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct DataExportManifest {
         pub files: Vec<String>,
         pub completed_at: Option<String>,
         pub valid_until: Option<String>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         DataExportManifest,
         required(files, "files"),
-        optional(completed_at, "completed_at"),
-        optional(valid_until, "valid_until"),
+        always(completed_at, "completed_at"),
+        always(valid_until, "valid_until"),
     );
     impl DataExportManifest {
         /// The required fields; every optional one is `None`, to set by name.
@@ -113,26 +112,21 @@ pub mod types {
         }
     }
     /// The `Links` schema.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Links {
         /// The URL of the current page of results.
-        #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: Option<Option<String>>,
         /// The URL of the first page of results.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first: Option<Option<String>>,
         /// The URL of the next page of results, if one exists.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: Option<Option<String>>,
         /// The URL of the last page of results, if one exists.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last: Option<Option<String>>,
         /// The URL of the previous page of results, if one exists.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub prev: Option<Option<String>>,
     }
-    crate::runtime::deserialize_struct!(
+    crate::runtime::serde_struct!(
         Links,
         nullable(self_, "self"),
         nullable(first, "first"),

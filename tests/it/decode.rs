@@ -1,5 +1,5 @@
 //! What the generated `Deserialize` impls accept and how they fill fields:
-//! structs decode through the runtime's `deserialize_struct!`, string enums
+//! structs decode through the runtime's `serde_struct!`, string enums
 //! and untagged unions through short hand-written impls, so their behaviour
 //! is ours to pin down here rather than serde's derive.
 
@@ -134,4 +134,57 @@ fn media_types_match_whatever_their_parameters() {
     assert!(answer("Application/JSON; charset=utf-8").media_type_is("application/json"));
     assert!(answer("text/csv").media_type_is("text/*"));
     assert!(!answer("application/json").media_type_is("application/problem+json"));
+}
+
+/// `serde_struct!`'s `Serialize` writes what serde's derive writes with
+/// the attributes the generator used to give: the same keys in the same
+/// order, `None` left out or sent as `null` as the field's kind says, and
+/// the extra map's entries after the fields.
+#[test]
+fn the_own_serialize_writes_what_the_derive_wrote() {
+    #[derive(serde::Serialize)]
+    struct Derived {
+        count: i64,
+        owner: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        label: Option<Option<String>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+        #[serde(flatten)]
+        additional_properties: std::collections::BTreeMap<String, i64>,
+    }
+    let labels = [None, Some(None), Some(Some("l".to_string()))];
+    let notes = [None, Some("n".to_string())];
+    let owners = [None, Some("o".to_string())];
+    let extras = [vec![], vec![("b".to_string(), 2), ("a".to_string(), 1)]];
+    let mut compared = 0;
+    for label in &labels {
+        for note in &notes {
+            for owner in &owners {
+                for extra in &extras {
+                    let extra: std::collections::BTreeMap<_, _> = extra.iter().cloned().collect();
+                    let mut ours = Settings::new(7, owner.clone());
+                    ours.label = label.clone();
+                    ours.note = note.clone();
+                    ours.additional_properties = extra.clone();
+                    let theirs = Derived {
+                        count: 7,
+                        owner: owner.clone(),
+                        label: label.clone(),
+                        note: note.clone(),
+                        additional_properties: extra,
+                    };
+                    assert_eq!(
+                        serde_json::to_string(&ours).unwrap(),
+                        serde_json::to_string(&theirs).unwrap()
+                    );
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(compared, 24);
+    // A struct without an extra map is a struct to the serializer, named.
+    let pet = fixtures::composition::types::Animal::new("dog".into(), "Rex".into());
+    assert_eq!(serde_json::to_value(&pet).unwrap(), json!({"petType": "dog", "name": "Rex"}));
 }

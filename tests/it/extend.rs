@@ -371,3 +371,46 @@ async fn a_replaced_schema_decodes_into_the_users_type_and_uuids_are_typed() {
     assert!(order.partial_cmp(&order).is_some());
     assert_eq!(order.status, Some(Status::Paid));
 }
+
+/// Structs write their own `Serialize` (`serde_struct!`), which reads no
+/// `#[serde]` attribute. A derive of the user's that is not the standard
+/// library's may read them (a JSON Schema derive reads the wire names), so
+/// then serde's derive comes back with its attributes.
+#[test]
+fn a_derive_that_may_read_serde_attributes_gets_them() {
+    let spec = "openapi: 3.0.3
+info: {title: Pets, version: '1'}
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [petName]
+      properties:
+        petName: {type: string}
+        tag: {type: string}
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pets.yaml");
+    std::fs::write(&path, spec).unwrap();
+    let module = || codegen::generate_module(&path, "pets").unwrap().source;
+
+    let own = module();
+    assert!(own.contains("crate::runtime::serde_struct!(\n        Pet,"), "{own}");
+    assert!(!own.contains("#[serde("), "{own}");
+
+    std::fs::write(dir.path().join("pets.codegen.toml"), "derives = [\"Eq\", \"Hash\"]\n").unwrap();
+    assert!(!module().contains("#[serde("), "std derives read no serde attribute");
+
+    std::fs::write(dir.path().join("pets.codegen.toml"), "derives = [\"schemars::JsonSchema\"]\n")
+        .unwrap();
+    let derived = module();
+    assert!(
+        derived.contains(
+            "#[derive(Debug, Clone, PartialEq, ::serde::Serialize, schemars::JsonSchema)]"
+        ),
+        "{derived}"
+    );
+    assert!(derived.contains("#[serde(rename = \"petName\")]"), "{derived}");
+    assert!(derived.contains("crate::runtime::deserialize_struct!(\n        Pet,"), "{derived}");
+}

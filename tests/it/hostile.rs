@@ -93,13 +93,14 @@ fn runtime_macro_call(mac: &syn::Macro) {
     let mut args = args.iter();
     assert!(is_ident(args.next()));
     match path.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        ["crate", "runtime", "deserialize_struct"] => {
+        ["crate", "runtime", "serde_struct" | "deserialize_struct"] => {
             for arg in args {
                 match arg {
                     syn::Expr::Call(call) => {
                         let finish = quote::ToTokens::to_token_stream(&call.func).to_string();
                         assert!(
-                            ["required", "optional", "nullable"].contains(&finish.as_str()),
+                            ["required", "always", "optional", "nullable"]
+                                .contains(&finish.as_str()),
                             "{finish}"
                         );
                         let parts: Vec<&syn::Expr> = call.args.iter().collect();

@@ -217,10 +217,12 @@ async fn a_feed_asked_to_reconnect_at_its_end_resumes_until_the_server_says_204(
     let got = all(async || stream.next().await).await;
     let ids: Vec<_> = got.iter().map(|e| e.as_ref().unwrap().id.clone().unwrap()).collect();
     assert_eq!(ids, ["1", "2"], "{got:?}");
-    let seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), 3, "two streams, then the 204");
-    assert!(seen[1].contains("last-event-id: 1"), "{}", seen[1]);
-    assert!(seen[2].contains("last-event-id: 2"), "{}", seen[2]);
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 3, "two streams, then the 204");
+        assert!(seen[1].contains("last-event-id: 1"), "{}", seen[1]);
+        assert!(seen[2].contains("last-event-id: 2"), "{}", seen[2]);
+    }
 
     // Without it, a clean end is the end: one connection.
     let (uri, seen) = scripted("", vec![vec![event(1)], vec![event(2)]]).await;

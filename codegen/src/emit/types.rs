@@ -99,11 +99,19 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
             attrs.extend(def.deprecated.then(|| super::deprecated(def.docs.as_deref())));
             let all_optional =
                 s.fields.iter().all(|f| !matches!(Presence::of(f), Presence::Required));
+            let extra = extra_derives(def, if all_optional { BUILT_IN_DEFAULT } else { BUILT_IN });
+            // A derive of the user's may read `#[serde]` attributes (a JSON
+            // Schema derive reads the wire names): then serde's own derive
+            // writes `Serialize`, to give those attributes a meaning.
+            let serde_attrs = extra.iter().any(|p| {
+                let last = p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                !STD_DERIVES.contains(&last.as_str())
+            });
             let mut fields: Vec<syn::Field> = s
                 .fields
                 .iter()
                 .zip(&tn.members)
-                .map(|(f, member)| field(f, member, names, docs))
+                .map(|(f, member)| field(f, member, names, docs, serde_attrs))
                 .collect();
             let extra_name = s
                 .additional
@@ -112,17 +120,19 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
             if let Some((a, fname)) = s.additional.as_ref().zip(extra_name.as_ref()) {
                 let v = ty(&Ty::Map(Box::new(a.clone())), names, Place::InTypes);
                 let mut attrs = docs.trees(Some("Properties beside the declared ones."));
-                attrs.push(syntax::attribute(word("serde").into(), quote!(flatten)));
+                if serde_attrs {
+                    attrs.push(syntax::attribute(word("serde").into(), quote!(flatten)));
+                }
                 fields.push(syntax::field(attrs, Some(fname.clone()), v));
             }
-            let default = all_optional.then(|| quote!(Default,));
-            let extra = extra_derives(def, if all_optional { BUILT_IN_DEFAULT } else { BUILT_IN });
-            attrs.push(syntax::attribute(
-                word("derive").into(),
-                quote!(Debug, Clone, PartialEq, #default ::serde::Serialize #(, #extra)*),
-            ));
+            let derives = [quote!(Debug), quote!(Clone), quote!(PartialEq)]
+                .into_iter()
+                .chain(all_optional.then(|| quote!(Default)))
+                .chain(serde_attrs.then(|| quote!(::serde::Serialize)))
+                .chain(extra.iter().map(|p| quote!(#p)));
+            attrs.push(syntax::attribute(word("derive").into(), quote!(#(#derives),*)));
             attrs.push(non_exhaustive());
-            let de = struct_deserialize(&name, s, &tn.members, extra_name.as_ref());
+            let de = struct_serde(&name, s, &tn.members, extra_name.as_ref(), serde_attrs);
             let new = constructor(s, &name, &fields, extra_name.as_ref());
             let mut items = vec![syntax::item_struct(attrs, name, fields), de];
             items.extend(new);
@@ -209,6 +219,8 @@ fn non_exhaustive() -> syn::Attribute {
 
 /// What generated types derive already, by the last segment of the path.
 const BUILT_IN: &[&str] = &["Debug", "Clone", "PartialEq", "Serialize"];
+/// Derives of the standard library, which read no `#[serde]` attribute.
+const STD_DERIVES: &[&str] = &["Eq", "Hash", "PartialOrd", "Ord", "Default", "Copy"];
 const BUILT_IN_DEFAULT: &[&str] = &["Debug", "Clone", "PartialEq", "Serialize", "Default"];
 const BUILT_IN_UNION: &[&str] = BUILT_IN;
 const BUILT_IN_ENUM: &[&str] = &["Debug", "Clone", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"];
@@ -352,28 +364,32 @@ fn union(
     }
 }
 
-/// A struct's `Deserialize`, written by the runtime's `deserialize_struct!`:
-/// per field its local (the field's own name), wire name and how absence
-/// and `null` finish it.
-fn struct_deserialize(
+/// A struct's `Serialize` and `Deserialize`, written by the runtime's
+/// `serde_struct!` (or its `deserialize_struct!` alone, beside serde's
+/// derive): per field its name, wire name and kind, which says how absence
+/// and `null` read and whether `None` is sent.
+fn struct_serde(
     name: &proc_macro2::Ident,
     s: &Struct,
     members: &[String],
     extra: Option<&proc_macro2::Ident>,
+    derived_serialize: bool,
 ) -> syn::Item {
     let fields = s.fields.iter().zip(members).map(|(f, member)| {
         let member = ident(member);
         let wire = string_literal(&f.name);
-        let finish = match Presence::of(f) {
+        let kind = match Presence::of(f) {
             Presence::Required => quote!(required),
-            Presence::RequiredNullable | Presence::Optional => quote!(optional),
+            Presence::RequiredNullable => quote!(always),
+            Presence::Optional => quote!(optional),
             Presence::OptionalNullable => quote!(nullable),
         };
-        quote!(#finish(#member, #wire))
+        quote!(#kind(#member, #wire))
     });
     let extra = extra.map(|e| quote!(..#e));
+    let mac = if derived_serialize { "deserialize_struct" } else { "serde_struct" };
     // Written as a list of calls so that it formats like code.
-    runtime_macro("deserialize_struct", quote!(#name, #(#fields,)* #extra))
+    runtime_macro(mac, quote!(#name, #(#fields,)* #extra))
 }
 
 /// How a field's value may be missing, which decides both its Rust type and
@@ -416,10 +432,14 @@ pub(crate) fn field_ty(f: &Field, names: &Names) -> syn::Type {
     }
 }
 
-fn field(f: &Field, member: &str, names: &Names, docs: &Docs) -> syn::Field {
+fn field(f: &Field, member: &str, names: &Names, docs: &Docs, serde_attrs: bool) -> syn::Field {
     let name = ident(member);
     let mut attrs = docs.trees(f.docs.as_deref());
     attrs.extend(f.deprecated.then(|| super::deprecated(f.docs.as_deref())));
+    let t = field_ty(f, names);
+    if !serde_attrs {
+        return super::syntax::field(attrs, Some(name), t);
+    }
     let mut serde: Vec<TokenStream> = Vec::new();
     if crate::name::ident::bare(member) != f.name {
         let wire = string_literal(&f.name);
@@ -428,7 +448,6 @@ fn field(f: &Field, member: &str, names: &Names, docs: &Docs) -> syn::Field {
     if matches!(Presence::of(f), Presence::Optional | Presence::OptionalNullable) {
         serde.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
     }
-    let t = field_ty(f, names);
     if !serde.is_empty() {
         attrs.push(super::syntax::attribute(
             super::syntax::word("serde").into(),

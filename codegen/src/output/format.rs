@@ -292,7 +292,11 @@ fn unparse(tokens: TokenStream) -> Result<String> {
 
 /// The runtime macros whose arguments are a list of the spec's fields or
 /// values, one argument a line.
-const LISTS: [&str; 2] = ["crate::runtime::deserialize_struct!(", "crate::runtime::string_enum!("];
+const LISTS: [&str; 3] = [
+    "crate::runtime::serde_struct!(",
+    "crate::runtime::deserialize_struct!(",
+    "crate::runtime::string_enum!(",
+];
 
 /// `text` with each call of a `LISTS` macro laid out one argument a line.
 /// The formatter fills macro arguments like prose, so one field added to a

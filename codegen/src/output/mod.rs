@@ -15,6 +15,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("credentials.rs", include_str!("../../runtime/credentials.rs")),
     ("decode.rs", include_str!("../../runtime/decode.rs")),
+    ("encode.rs", include_str!("../../runtime/encode.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("forms.rs", include_str!("../../runtime/forms.rs")),
     ("hook.rs", include_str!("../../runtime/hook.rs")),

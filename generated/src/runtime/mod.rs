@@ -8,6 +8,7 @@
 mod client;
 mod credentials;
 mod decode;
+mod encode;
 mod error;
 mod forms;
 mod hook;
@@ -49,6 +50,8 @@ pub use credentials::{Credential, KeyLocation};
 #[doc(hidden)]
 pub use decode::{enum_value, field, from_json_value, json_text, skip_value, try_variant, Key};
 #[doc(hidden)]
+pub use encode::{FieldSink, MapFields, StructFields};
+#[doc(hidden)]
 pub use forms::{FormParts, IntoMultipart};
 #[doc(hidden)]
 pub use items::{item_json, item_text, ItemDecoder};
@@ -66,6 +69,8 @@ pub use stream::Incoming;
 pub(crate) use client::client_settings;
 #[allow(unused_imports)]
 pub(crate) use decode::{deserialize_struct, string_enum, unknown_key};
+#[allow(unused_imports)]
+pub(crate) use encode::{serde_struct, serialize_struct};
 
 pub use bytes::Bytes;
 /// The `Stream` trait event streams and JSON Lines implement (`futures::StreamExt`
