@@ -118,6 +118,10 @@ const UNPAGED: &str = "  /pets:\n    get:\n      operationId: listPets\n      x-
 /// The same list, of new pets.
 const NEW_PETS: &str = "  /pets:\n    get:\n      operationId: listPets\n      parameters:\n        - {name: cursor, in: query, schema: {type: string}}\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: '#/components/schemas/NewPet'}}, next_cursor: {type: string}}}}}\n    post:";
 const LIST_GET: &str = "#/paths/~1pets/get";
+/// `deletePet`, alone with its tag, which is a Cargo feature.
+const DELETE: &str = "#/paths/~1pets~1{id}/delete";
+const DELETE_ID: &str = "      operationId: deletePet\n";
+const TAGGED: &str = "      operationId: deletePet\n      tags: [admin]\n";
 
 fn cases() -> Vec<Case> {
     let get = Some(GET);
@@ -287,6 +291,8 @@ fn cases() -> Vec<Case> {
         case!(Rust "rust-pages-removed" Breaking, Some(LIST_GET), Some(LIST_GET), [(POSTS, LIST)], [(POSTS, UNPAGED)]),
         case!(Rust "rust-pages-added" Safe, Some(LIST_GET), Some(LIST_GET), [(POSTS, UNPAGED)], [(POSTS, LIST)]),
         case!(Rust "rust-page-item-type-changed" Breaking, Some(LIST_GET), Some(LIST_GET), [(POSTS, LIST)], [(POSTS, NEW_PETS)]),
+        case!(Rust "rust-feature-removed" Breaking, Some(DELETE), None, [(DELETE_ID, TAGGED)], []),
+        case!(Rust "rust-feature-added" Safe, None, Some(DELETE), [], [(DELETE_ID, TAGGED)]),
         case!(Rust "rust-deprecated" Safe, Some("#/paths/~1pets~1{id}/delete"), Some("#/paths/~1pets~1{id}/delete"), [],
             [("      operationId: deletePet\n", "      operationId: deletePet\n      deprecated: true\n")]),
     ]
@@ -433,9 +439,10 @@ fn an_optional_parameter_added_is_safe_for_rust_callers_too() {
 /// against the old crate and fails against the new one.
 #[test]
 fn every_breaking_rust_finding_has_a_witness_that_confirms_it() {
-    // One more operation in the old spec, removed in the new.
+    // One more operation in the old spec, removed in the new, and with it
+    // its tag's Cargo feature.
     let toys = "  /pets:\n    post:";
-    let toys_then_list = format!("  /toys:\n    get:\n      operationId: listToys\n      responses: {{'200': {{description: ok}}}}\n{LIST}");
+    let toys_then_list = format!("  /toys:\n    get:\n      operationId: listToys\n      tags: [toys]\n      responses: {{'200': {{description: ok}}}}\n{LIST}");
     let old = edit(&[(toys, &toys_then_list)]);
     let new = edit(&[
         (LIMIT, "        - {name: limit, in: query, required: true, schema: {type: integer}}\n"),
@@ -494,6 +501,7 @@ fn every_breaking_rust_finding_has_a_witness_that_confirms_it() {
         "rust-variant-removed",
         "rust-variant-type-changed",
         "rust-pages-removed",
+        "rust-feature-removed",
     ] {
         assert!(ids.contains(&id), "{id} not among {ids:?}");
     }

@@ -41,6 +41,8 @@ pub const CHECKS: &[(&str, &str)] = &[
     ("rust-variant-renamed", "a rename is its own inverse"),
     ("rust-variant-type-changed", "rust-field-type-changed"),
     ("rust-variants-reordered", "a change is its own inverse"),
+    ("rust-feature-added", "rust-feature-removed"),
+    ("rust-feature-removed", "rust-feature-added"),
     ("rust-deprecated", "un-deprecating breaks nothing and is not reported"),
 ];
 
@@ -73,8 +75,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Finding> {
     }
     for (key, b) in &new.items {
         if !old.items.contains_key(key) && !moved.contains(&key.as_str()) {
-            let (id, what) =
-                if is_fn(b) { ("rust-fn-added", "fn") } else { ("rust-type-added", "type") };
+            let (id, what) = added_id(b);
             out.push(finding(id, Severity::Safe, None, Some(b), &b.path, format!("new {what}")));
         }
     }
@@ -182,10 +183,37 @@ fn at_member(mut f: Finding, a: &Item, b: &Item, wire: &str, property: bool) -> 
     f
 }
 
+fn added_id(b: &Item) -> (&'static str, &'static str) {
+    match b.kind {
+        Kind::Method { .. } => ("rust-fn-added", "fn"),
+        Kind::Feature => ("rust-feature-added", "Cargo feature"),
+        _ => ("rust-type-added", "type"),
+    }
+}
+
 fn removed(a: &Item) -> Finding {
-    let (id, what) =
-        if is_fn(a) { ("rust-fn-removed", "fn") } else { ("rust-type-removed", "type") };
-    finding(id, Severity::Breaking, Some(a), None, &a.path, format!("{what} `{}` removed", a.path))
+    let (id, what, message) = match a.kind {
+        Kind::Method { .. } => ("rust-fn-removed", "fn", String::new()),
+        // Cargo refuses a `features = [...]` naming a feature that is gone.
+        Kind::Feature => (
+            "rust-feature-removed",
+            "Cargo feature",
+            ": a `Cargo.toml` that enables it no longer resolves (its tag is gone)".to_string(),
+        ),
+        _ => ("rust-type-removed", "type", String::new()),
+    };
+    let path = match a.kind {
+        Kind::Feature => a.name().trim_start_matches("feature ").to_string(),
+        _ => format!("`{}`", a.path),
+    };
+    finding(
+        id,
+        Severity::Breaking,
+        Some(a),
+        None,
+        &a.path,
+        format!("{what} {path} removed{message}"),
+    )
 }
 
 /// The item an alias stands for, followed through aliases (at most a few).
@@ -293,6 +321,7 @@ fn kind_word(k: &Kind) -> &'static str {
         Kind::Answers { .. } => "an answer enum",
         Kind::Headers { .. } => "a headers struct",
         Kind::Params => "a parameters struct",
+        Kind::Feature => "a Cargo feature",
     }
 }
 

@@ -73,6 +73,9 @@ pub enum Kind {
     /// An operation's optional parameters: private fields, set by the
     /// call's setters (listed with the method).
     Params,
+    /// A Cargo feature of the crate (one per tag), which users name in
+    /// their `Cargo.toml`.
+    Feature,
 }
 
 /// A field, variant, argument or setter.
@@ -119,7 +122,7 @@ impl Item {
                 variants
             }
             Kind::Method { args, .. } => args,
-            Kind::Alias { .. } | Kind::AnswersAlias { .. } | Kind::Params => &[],
+            Kind::Alias { .. } | Kind::AnswersAlias { .. } | Kind::Params | Kind::Feature => &[],
         }
     }
 }
@@ -365,6 +368,23 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
             let role = format!("headers {}", emit::status_text(set.status));
             add(item(&role, format!("types::{}", set.ident), Kind::Headers { fields }));
         }
+    }
+    // A feature is where its first operation is: tags have no pointer of
+    // their own unless the spec lists them.
+    for (g, feature) in names.features.iter().enumerate() {
+        let first = api.features.ops.iter().position(
+            |gate| matches!(gate, crate::model::Gate::Any(groups) if groups.contains(&(g as u32))),
+        );
+        let pointer = first.map(|i| api.operations[i].pointer.to_string()).unwrap_or_default();
+        add(Item {
+            key: format!("feature {feature}"),
+            pointer,
+            path: format!("feature `{feature}`"),
+            operation: None,
+            kind: Kind::Feature,
+            deprecated: false,
+            in_request: false,
+        });
     }
     Surface { items }
 }

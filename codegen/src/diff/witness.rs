@@ -238,6 +238,17 @@ pub fn confirm(
     let krate = work.join("witness");
     std::fs::create_dir_all(krate.join("src")).map_err(io)?;
     std::fs::write(krate.join("src/lib.rs"), &source).map_err(io)?;
+    // A removed Cargo feature's witness is a manifest, not a program: one
+    // that enables it must resolve against the old crate and not the new.
+    let features: Vec<(usize, String)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.axis == Axis::Rust && f.id == "rust-feature-removed")
+        .filter_map(|(i, f)| {
+            let path = f.rust.as_deref()?;
+            Some((i, path.strip_prefix("feature `")?.strip_suffix('`')?.to_string()))
+        })
+        .collect();
     let without = findings
         .iter()
         .enumerate()
@@ -245,6 +256,7 @@ pub fn confirm(
             f.axis == Axis::Rust
                 && f.severity == Severity::Breaking
                 && !placed.iter().any(|p| p.finding == *i)
+                && !features.iter().any(|(j, _)| j == i)
         })
         .count();
     let mut result = Confirmed { without, ..Confirmed::default() };
@@ -306,6 +318,39 @@ pub fn confirm(
             result.unconfirmed.push((p.finding, status.clone()));
         }
         findings[p.finding].witness = Some(status);
+    }
+    for (i, feature) in features {
+        let resolves = |side: &str| -> Result<bool, String> {
+            let dir = work.join(format!("feature-{side}"));
+            std::fs::create_dir_all(dir.join("src")).map_err(io)?;
+            std::fs::write(dir.join("src/lib.rs"), "").map_err(io)?;
+            // The feature's name goes into a TOML string: escaped as one.
+            let name = serde_json::to_string(&feature).map_err(|e| e.to_string())?;
+            let manifest = format!(
+                "[package]\nname = \"witness\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+                 publish = false\n\n[dependencies]\napi = {{ path = \"../{side}/api\", \
+                 default-features = false, features = [{name}] }}\n\n[workspace]\n"
+            );
+            std::fs::write(dir.join("Cargo.toml"), manifest).map_err(io)?;
+            let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .args(["metadata", "--quiet", "--format-version", "1"])
+                .current_dir(&dir)
+                .output()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+            Ok(out.status.success())
+        };
+        let status = match (resolves("old")?, resolves("new")?) {
+            (true, false) => {
+                result.confirmed += 1;
+                "confirmed".to_string()
+            }
+            (false, _) => "the old crate has no such feature".to_string(),
+            (true, true) => "the new crate has it too".to_string(),
+        };
+        if status != "confirmed" {
+            result.unconfirmed.push((i, status.clone()));
+        }
+        findings[i].witness = Some(status);
     }
     Ok(result)
 }
