@@ -203,7 +203,7 @@ fn removed(a: &Item) -> Finding {
         _ => ("rust-type-removed", "type", String::new()),
     };
     let path = match a.kind {
-        Kind::Feature => a.name().trim_start_matches("feature ").to_string(),
+        Kind::Feature => format!("`{}`", a.path.trim_start_matches("feature ")),
         _ => format!("`{}`", a.path),
     };
     finding(

@@ -379,7 +379,7 @@ pub fn surface(api: &Api, names: &Names) -> Surface {
         add(Item {
             key: format!("feature {feature}"),
             pointer,
-            path: format!("feature `{feature}`"),
+            path: format!("feature {feature}"),
             operation: None,
             kind: Kind::Feature,
             deprecated: false,

@@ -246,7 +246,7 @@ pub fn confirm(
         .filter(|(_, f)| f.axis == Axis::Rust && f.id == "rust-feature-removed")
         .filter_map(|(i, f)| {
             let path = f.rust.as_deref()?;
-            Some((i, path.strip_prefix("feature `")?.strip_suffix('`')?.to_string()))
+            Some((i, path.strip_prefix("feature ")?.to_string()))
         })
         .collect();
     let without = findings
