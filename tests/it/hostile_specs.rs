@@ -288,7 +288,9 @@ fn a_byte_order_mark_is_skipped() {
 
 /// Inputs that were quadratic or exponential: each now takes well under a
 /// second in a release build (figures in the closing note); a debug test
-/// allows ample time but would have needed minutes to hours before.
+/// allows ample time but would have needed minutes to hours before. The
+/// bound is a guard against those hours, not a speed goal: on a CI machine
+/// shared with other builds the debug run has taken 137 s.
 #[test]
 fn colliding_names_duplicate_ids_long_enums_and_allof_diamonds_stay_fast() {
     let started = std::time::Instant::now();
@@ -337,7 +339,7 @@ fn colliding_names_duplicate_ids_long_enums_and_allof_diamonds_stay_fast() {
     }
     text.push_str("    A29: {type: object, properties: {x: {type: string}}}\n    B29: {type: object, properties: {y: {type: string}}}\n");
     assert!(generate_text("diamond.yaml", &text).is_ok());
-    assert!(started.elapsed() < Duration::from_secs(120), "{:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(600), "{:?}", started.elapsed());
 }
 
 /// The recursion fixture (`tests/specs/recursion.yaml`) is compiled with the
