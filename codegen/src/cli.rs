@@ -127,13 +127,19 @@ pub struct Compared {
 }
 
 pub fn diff(old_file: &Path, new_file: &Path, witness: Option<&Path>) -> Result<Compared, String> {
-    let read = |file: &Path| -> Result<(serde_json::Value, crate::diff::Version), String> {
-        let document = crate::input::as_read(file, None).map_err(|e| e.to_string())?;
-        let version =
-            crate::diff::Version::read(document.clone(), file).map_err(|e| e.to_string())?;
-        Ok((document, version))
+    let read = |file: &Path| crate::input::as_read(file, None).map_err(|e| e.to_string());
+    diff_read([(old_file, read(old_file)?), (new_file, read(new_file)?)], witness)
+}
+
+/// [`diff`] of two documents already read, each with the file it came from.
+pub fn diff_read(
+    [(old_file, old_doc), (new_file, new_doc)]: [(&Path, serde_json::Value); 2],
+    witness: Option<&Path>,
+) -> Result<Compared, String> {
+    let version = |document: &serde_json::Value, file: &Path| {
+        crate::diff::Version::read(document.clone(), file).map_err(|e| e.to_string())
     };
-    let ((old_doc, old), (new_doc, new)) = (read(old_file)?, read(new_file)?);
+    let (old, new) = (version(&old_doc, old_file)?, version(&new_doc, new_file)?);
     let mut report = crate::diff::compare(&old, &new);
     let mut unconfirmed = Vec::new();
     if let Some(work) = witness {

@@ -123,9 +123,8 @@ pub fn changelog(root: &Path) -> Result<Vec<String>, String> {
         if text.contains(&marker) {
             continue;
         }
-        // Both are read again as `diff` reads them; the specs are small and
-        // this runs only for one that changed.
-        let report = codegen::cli::diff(&old_file, &spec, None)?.report;
+        let report =
+            codegen::cli::diff_read([(&old_file, old_doc), (&spec, new_doc)], None)?.report;
         let entry = format!("{marker}\n{}\n{}\n\n", report.markdown(&module), report.summary());
         text = match existing {
             Some((start, end)) => format!("{}{entry}{}", &text[..start], &text[end..]),

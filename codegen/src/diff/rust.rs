@@ -192,19 +192,16 @@ fn added_id(b: &Item) -> (&'static str, &'static str) {
 }
 
 fn removed(a: &Item) -> Finding {
-    let (id, what, message) = match a.kind {
-        Kind::Method { .. } => ("rust-fn-removed", "fn", String::new()),
+    let (id, what, shown, message) = match a.kind {
+        Kind::Method { .. } => ("rust-fn-removed", "fn", a.path.as_str(), ""),
         // Cargo refuses a `features = [...]` naming a feature that is gone.
         Kind::Feature => (
             "rust-feature-removed",
             "Cargo feature",
-            ": a `Cargo.toml` that enables it no longer resolves (its tag is gone)".to_string(),
+            a.path.trim_start_matches("feature "),
+            ": a `Cargo.toml` that enables it no longer resolves (its tag is gone)",
         ),
-        _ => ("rust-type-removed", "type", String::new()),
-    };
-    let path = match a.kind {
-        Kind::Feature => format!("`{}`", a.path.trim_start_matches("feature ")),
-        _ => format!("`{}`", a.path),
+        _ => ("rust-type-removed", "type", a.path.as_str(), ""),
     };
     finding(
         id,
@@ -212,7 +209,7 @@ fn removed(a: &Item) -> Finding {
         Some(a),
         None,
         &a.path,
-        format!("{what} {path} removed{message}"),
+        format!("{what} `{shown}` removed{message}"),
     )
 }
 

@@ -306,18 +306,12 @@ pub fn confirm(
     for p in &placed {
         let (old_fails, new_fails) =
             (failing[0].contains(&p.finding), failing[1].contains(&p.finding));
-        let status = match (old_fails, new_fails) {
-            (false, true) => {
-                result.confirmed += 1;
-                "confirmed".to_string()
-            }
-            (true, _) => "does not compile against the old crate".to_string(),
-            (false, false) => "compiles against the new crate too".to_string(),
+        let failure = match (old_fails, new_fails) {
+            (false, true) => None,
+            (true, _) => Some("does not compile against the old crate"),
+            (false, false) => Some("compiles against the new crate too"),
         };
-        if status != "confirmed" {
-            result.unconfirmed.push((p.finding, status.clone()));
-        }
-        findings[p.finding].witness = Some(status);
+        settle(&mut result, &mut findings[p.finding], p.finding, failure);
     }
     for (i, feature) in features {
         let resolves = |side: &str| -> Result<bool, String> {
@@ -339,18 +333,28 @@ pub fn confirm(
                 .map_err(|e| format!("cannot run cargo: {e}"))?;
             Ok(out.status.success())
         };
-        let status = match (resolves("old")?, resolves("new")?) {
-            (true, false) => {
-                result.confirmed += 1;
-                "confirmed".to_string()
-            }
-            (false, _) => "the old crate has no such feature".to_string(),
-            (true, true) => "the new crate has it too".to_string(),
+        let failure = match (resolves("old")?, resolves("new")?) {
+            (true, false) => None,
+            (false, _) => Some("the old crate has no such feature"),
+            (true, true) => Some("the new crate has it too"),
         };
-        if status != "confirmed" {
-            result.unconfirmed.push((i, status.clone()));
-        }
-        findings[i].witness = Some(status);
+        settle(&mut result, &mut findings[i], i, failure);
     }
     Ok(result)
+}
+
+/// Records one witness's outcome: `None` when it held on the old crate and
+/// failed on the new, or why it did not.
+fn settle(result: &mut Confirmed, finding: &mut Finding, index: usize, failure: Option<&str>) {
+    let status = match failure {
+        None => {
+            result.confirmed += 1;
+            "confirmed".to_string()
+        }
+        Some(why) => {
+            result.unconfirmed.push((index, why.to_string()));
+            why.to_string()
+        }
+    };
+    finding.witness = Some(status);
 }

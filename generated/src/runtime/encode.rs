@@ -36,20 +36,14 @@ impl<S: serde::Serializer> StructFields<S> {
 impl<S: serde::Serializer> FieldSink for StructFields<S> {
     #[inline]
     fn field<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        if let Ok(state) = &mut self.state {
-            if let Err(e) = serde::ser::SerializeStruct::serialize_field(state, key, value) {
-                self.state = Err(e);
-            }
-        }
+        keep_first(&mut self.state, |state| {
+            serde::ser::SerializeStruct::serialize_field(state, key, value)
+        });
     }
 
     #[inline]
     fn skip(&mut self, key: &'static str) {
-        if let Ok(state) = &mut self.state {
-            if let Err(e) = serde::ser::SerializeStruct::skip_field(state, key) {
-                self.state = Err(e);
-            }
-        }
+        keep_first(&mut self.state, |state| serde::ser::SerializeStruct::skip_field(state, key));
     }
 }
 
@@ -73,11 +67,9 @@ impl<S: serde::Serializer> MapFields<S> {
         V: serde::Serialize + 'm,
     {
         for (key, value) in extra {
-            if let Ok(state) = &mut self.state {
-                if let Err(e) = serde::ser::SerializeMap::serialize_entry(state, key, value) {
-                    self.state = Err(e);
-                }
-            }
+            keep_first(&mut self.state, |state| {
+                serde::ser::SerializeMap::serialize_entry(state, key, value)
+            });
         }
     }
 
@@ -90,11 +82,9 @@ impl<S: serde::Serializer> MapFields<S> {
 impl<S: serde::Serializer> FieldSink for MapFields<S> {
     #[inline]
     fn field<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        if let Ok(state) = &mut self.state {
-            if let Err(e) = serde::ser::SerializeMap::serialize_entry(state, key, value) {
-                self.state = Err(e);
-            }
-        }
+        keep_first(&mut self.state, |state| {
+            serde::ser::SerializeMap::serialize_entry(state, key, value)
+        });
     }
 
     #[inline]
@@ -145,3 +135,14 @@ macro_rules! serde_struct {
 }
 #[allow(unused_imports)]
 pub(crate) use serde_struct;
+
+/// Runs one write while no earlier one has failed, and keeps its error if it
+/// fails: the sinks report the first error at `end`, so no field needs a `?`.
+#[inline]
+fn keep_first<T, E>(state: &mut Result<T, E>, write: impl FnOnce(&mut T) -> Result<(), E>) {
+    if let Ok(inner) = state {
+        if let Err(e) = write(inner) {
+            *state = Err(e);
+        }
+    }
+}
