@@ -158,7 +158,7 @@ pub mod field {
 // A module whose spec has no type of this kind does not call it.
 #[allow(unused_macros)]
 macro_rules! deserialize_struct {
-    ($name:ident $(, $finish:ident($field:ident, $wire:literal))* $(, ..$extra:ident)? $(,)?) => {
+    ($name:ident $(, $finish:ident($field:ident: $ty:ty, $wire:literal))* $(, ..$extra:ident)? $(,)?) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                 // Names no generated type can have (they never start with `_`).
@@ -169,13 +169,17 @@ macro_rules! deserialize_struct {
                         f.write_str(concat!("an object (", stringify!($name), ")"))
                     }
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$name, __A::Error> {
-                        $( let mut $field = ::std::option::Option::None; )*
+                        $( let mut $field: ::std::option::Option<$ty> = ::std::option::Option::None; )*
                         $( let mut $extra = ::std::default::Default::default(); )?
                         while let ::std::option::Option::Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                            match key.as_str() {
-                                $( $wire => $field = ::std::option::Option::Some(map.next_value()?), )*
+                            // One `?` for all the arms: a `?` in each arm was an exit
+                            // per field that dropped every field read so far, which
+                            // made the body quadratic in the fields (Graph's `User`).
+                            let read = match key.as_str() {
+                                $( $wire => crate::runtime::read_field(&mut map, &mut $field), )*
                                 _ => crate::runtime::unknown_key!(map key $($extra)?),
-                            }
+                            };
+                            read?;
                         }
                         // One exit for every missing field, not a `?` per field: each
                         // `?` in the struct literal dropped every value read so far,
@@ -257,14 +261,39 @@ pub(crate) use string_enum;
 #[allow(unused_macros)]
 macro_rules! unknown_key {
     ($map:ident $key:ident) => {
-        crate::runtime::skip_value(&mut $map, $key)?
+        crate::runtime::skip_value(&mut $map, $key)
     };
     ($map:ident $key:ident $extra:ident) => {
-        ::std::iter::Extend::extend(&mut $extra, [($key.into_string(), $map.next_value()?)])
+        crate::runtime::read_extra(&mut $map, $key, &mut $extra)
     };
 }
 #[allow(unused_imports)]
 pub(crate) use unknown_key;
+
+/// Reads a field's value into its slot.
+#[doc(hidden)]
+#[inline]
+pub fn read_field<'de, A: serde::de::MapAccess<'de>, T: serde::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Keeps a key the struct has no field for in its extra map.
+#[doc(hidden)]
+#[inline]
+pub fn read_extra<'de, A, V, M>(map: &mut A, key: Key<'de>, extra: &mut M) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    V: serde::Deserialize<'de>,
+    M: Extend<(String, V)>,
+{
+    let value = map.next_value()?;
+    extra.extend([(key.into_string(), value)]);
+    Ok(())
+}
 
 /// Skips a value the generated type has no field for.
 #[doc(hidden)]

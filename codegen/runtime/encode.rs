@@ -98,7 +98,7 @@ impl<S: serde::Serializer> FieldSink for MapFields<S> {
 // A module whose spec has no type of this kind does not call it.
 #[allow(unused_macros)]
 macro_rules! serialize_struct {
-    ($name:ident $(, $kind:ident($field:ident, $wire:literal))* $(,)?) => {
+    ($name:ident $(, $kind:ident($field:ident: $ty:ty, $wire:literal))* $(,)?) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 let len = 0 $( + crate::runtime::field::$kind::count(&self.$field) )*;
@@ -108,7 +108,7 @@ macro_rules! serialize_struct {
             }
         }
     };
-    ($name:ident $(, $kind:ident($field:ident, $wire:literal))*, ..$extra:ident $(,)?) => {
+    ($name:ident $(, $kind:ident($field:ident: $ty:ty, $wire:literal))*, ..$extra:ident $(,)?) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 let mut fields = crate::runtime::MapFields::start(serializer);

@@ -46,7 +46,10 @@ pub use client::{Answer, ClientCore, RawDecoder, Split};
 #[doc(hidden)]
 pub use credentials::{Credential, KeyLocation};
 #[doc(hidden)]
-pub use decode::{enum_value, field, from_json_value, json_text, skip_value, try_variant, Key};
+pub use decode::{
+    enum_value, field, from_json_value, json_text, read_extra, read_field, skip_value, try_variant,
+    Key,
+};
 #[doc(hidden)]
 pub use encode::{FieldSink, MapFields, StructFields};
 #[doc(hidden)]

@@ -36,10 +36,10 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         ExportStatusResponse,
-        optional(data_export_id, "data_export_id"),
-        optional(state, "state"),
-        optional(created_ts, "created_ts"),
-        optional(finished_ts, "finished_ts"),
+        optional(data_export_id: Option<String>, "data_export_id"),
+        optional(state: Option<ExportStatusResponseState>, "state"),
+        optional(created_ts: Option<::chrono::DateTime<::chrono::Utc>>, "created_ts"),
+        optional(finished_ts: Option<::chrono::DateTime<::chrono::Utc>>, "finished_ts"),
     );
     /// Current state of the export job:
     /// - `REQUESTED` — The export has been created and is queued for processing.

@@ -30,8 +30,8 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         GetExportReportResponse,
-        required(export, "export"),
-        optional(deduped, "deduped"),
+        required(export: GetExportReportResponseExport, "export"),
+        optional(deduped: Option<bool>, "deduped"),
     );
     impl GetExportReportResponse {
         /// The required fields; every optional one is `None`, to set by name.
@@ -70,24 +70,24 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         GetExportReportResponseExport,
-        required(id, "id"),
-        required(report_type, "report_type"),
-        optional(display_name, "display_name"),
-        required(status, "status"),
-        optional(status_display, "status_display"),
-        optional(parameters, "parameters"),
-        nullable(filename, "filename"),
-        nullable(download_url, "download_url"),
-        nullable(download_expires_in_seconds, "download_expires_in_seconds"),
-        nullable(error_message, "error_message"),
-        nullable(progress, "progress"),
-        nullable(parent_report_id, "parent_report_id"),
-        optional(chunked_export, "chunked_export"),
-        optional(created_at, "created_at"),
-        optional(updated_at, "updated_at"),
-        nullable(started_at, "started_at"),
-        nullable(completed_at, "completed_at"),
-        nullable(status_url, "status_url"),
+        required(id: i64, "id"),
+        required(report_type: GetExportReportResponseExportReportType, "report_type"),
+        optional(display_name: Option<String>, "display_name"),
+        required(status: GetExportReportResponseExportStatus, "status"),
+        optional(status_display: Option<String>, "status_display"),
+        optional(parameters: Option<::serde_json::Map<String, ::serde_json::Value>>, "parameters"),
+        nullable(filename: Option<Option<String>>, "filename"),
+        nullable(download_url: Option<Option<String>>, "download_url"),
+        nullable(download_expires_in_seconds: Option<Option<i64>>, "download_expires_in_seconds"),
+        nullable(error_message: Option<Option<String>>, "error_message"),
+        nullable(progress: Option<Option<GetExportReportResponseExportProgress>>, "progress"),
+        nullable(parent_report_id: Option<Option<i64>>, "parent_report_id"),
+        optional(chunked_export: Option<bool>, "chunked_export"),
+        optional(created_at: Option<::chrono::DateTime<::chrono::Utc>>, "created_at"),
+        optional(updated_at: Option<::chrono::DateTime<::chrono::Utc>>, "updated_at"),
+        nullable(started_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>, "started_at"),
+        nullable(completed_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>, "completed_at"),
+        nullable(status_url: Option<Option<String>>, "status_url"),
     );
     impl GetExportReportResponseExport {
         /// The required fields; every optional one is `None`, to set by name.
@@ -166,8 +166,8 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         GetExportReportResponseExportProgress,
-        optional(parts_ready, "parts_ready"),
-        optional(total_parts, "total_parts"),
+        optional(parts_ready: Option<i64>, "parts_ready"),
+        optional(total_parts: Option<i64>, "total_parts"),
     );
     /// The documented error answers of `getExportReport` (`GET /exports/{id}`).
     #[derive(Debug, Clone, PartialEq)]

@@ -40,14 +40,14 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         CreateDataExportRequest,
-        required(r#type, "type"),
-        optional(account_ids, "account_ids"),
-        required(start_date, "start_date"),
-        required(end_date, "end_date"),
-        optional(export_columns, "export_columns"),
-        required(file_type, "file_type"),
-        optional(options, "options"),
-        optional(auto_start, "auto_start"),
+        required(r#type: CreateDataExportRequestType, "type"),
+        optional(account_ids: Option<Vec<String>>, "account_ids"),
+        required(start_date: String, "start_date"),
+        required(end_date: String, "end_date"),
+        optional(export_columns: Option<Vec<String>>, "export_columns"),
+        required(file_type: CreateDataExportRequestFileType, "file_type"),
+        optional(options: Option<::serde_json::Map<String, ::serde_json::Value>>, "options"),
+        optional(auto_start: Option<bool>, "auto_start"),
     );
     impl CreateDataExportRequest {
         /// The required fields; every optional one is `None`, to set by name.
@@ -129,8 +129,8 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         CreateDataExportResponse,
-        optional(data, "data"),
-        optional(meta, "_meta"),
+        optional(data: Option<CreateDataExportResponseData>, "data"),
+        optional(meta: Option<CreateDataExportResponseMeta>, "_meta"),
     );
     /// The `data` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -148,15 +148,15 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         CreateDataExportResponseData,
-        optional(id, "id"),
-        optional(r#type, "type"),
-        optional(status, "status"),
-        optional(start_date, "start_date"),
-        optional(end_date, "end_date"),
-        optional(file_type, "file_type"),
-        optional(created_at, "created_at"),
-        optional(requires_scraping, "requires_scraping"),
-        optional(credit_calculation_note, "credit_calculation_note"),
+        optional(id: Option<String>, "id"),
+        optional(r#type: Option<String>, "type"),
+        optional(status: Option<String>, "status"),
+        optional(start_date: Option<String>, "start_date"),
+        optional(end_date: Option<String>, "end_date"),
+        optional(file_type: Option<String>, "file_type"),
+        optional(created_at: Option<String>, "created_at"),
+        optional(requires_scraping: Option<bool>, "requires_scraping"),
+        optional(credit_calculation_note: Option<String>, "credit_calculation_note"),
     );
     /// The `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -168,9 +168,9 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         CreateDataExportResponseMeta,
-        optional(credits, "_credits"),
-        optional(cache, "_cache"),
-        optional(rate_limits, "_rate_limits"),
+        optional(credits: Option<CreateDataExportResponseMetaCredits>, "_credits"),
+        optional(cache: Option<CreateDataExportResponseMetaCache>, "_cache"),
+        optional(rate_limits: Option<CreateDataExportResponseMetaRateLimits>, "_rate_limits"),
     );
     /// The `_credits` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -182,9 +182,9 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         CreateDataExportResponseMetaCredits,
-        optional(used, "used"),
-        optional(balance, "balance"),
-        optional(note, "note"),
+        optional(used: Option<i64>, "used"),
+        optional(balance: Option<i64>, "balance"),
+        optional(note: Option<String>, "note"),
     );
     /// The `_cache` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -195,8 +195,8 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         CreateDataExportResponseMetaCache,
-        optional(is_cached, "is_cached"),
-        optional(note, "note"),
+        optional(is_cached: Option<bool>, "is_cached"),
+        optional(note: Option<String>, "note"),
     );
     /// The `_rate_limits` property of the `_meta` property of the 200 `application/json` answer of `createDataExport`.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -210,11 +210,11 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         CreateDataExportResponseMetaRateLimits,
-        optional(limit_minute, "limit_minute"),
-        nullable(limit_day, "limit_day"),
-        optional(remaining_minute, "remaining_minute"),
-        nullable(remaining_day, "remaining_day"),
-        optional(notice, "notice"),
+        optional(limit_minute: Option<i64>, "limit_minute"),
+        nullable(limit_day: Option<Option<String>>, "limit_day"),
+        optional(remaining_minute: Option<i64>, "remaining_minute"),
+        nullable(remaining_day: Option<Option<String>>, "remaining_day"),
+        optional(notice: Option<String>, "notice"),
     );
     /// The 200 `application/json` answer of `getDataExportStatus`.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -225,8 +225,8 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         GetDataExportStatusResponse,
-        optional(data, "data"),
-        optional(meta, "_meta"),
+        optional(data: Option<GetDataExportStatusResponseData>, "data"),
+        optional(meta: Option<GetDataExportStatusResponseMeta>, "_meta"),
     );
     /// The `data` property of the 200 `application/json` answer of `getDataExportStatus`.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -251,22 +251,22 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         GetDataExportStatusResponseData,
-        optional(id, "id"),
-        optional(r#type, "type"),
-        optional(status, "status"),
-        optional(start_date, "start_date"),
-        optional(end_date, "end_date"),
-        optional(file_type, "file_type"),
-        optional(total_rows, "total_rows"),
-        optional(rows_processed, "rows_processed"),
-        optional(progress_percentage, "progress_percentage"),
-        optional(credit_cost, "credit_cost"),
-        optional(export_columns, "export_columns"),
-        optional(accounts, "accounts"),
-        optional(created_at, "created_at"),
-        nullable(completed_at, "completed_at"),
-        nullable(failed_at, "failed_at"),
-        nullable(failed_reason, "failed_reason"),
+        optional(id: Option<String>, "id"),
+        optional(r#type: Option<String>, "type"),
+        optional(status: Option<String>, "status"),
+        optional(start_date: Option<String>, "start_date"),
+        optional(end_date: Option<String>, "end_date"),
+        optional(file_type: Option<String>, "file_type"),
+        optional(total_rows: Option<i64>, "total_rows"),
+        optional(rows_processed: Option<i64>, "rows_processed"),
+        optional(progress_percentage: Option<i64>, "progress_percentage"),
+        optional(credit_cost: Option<i64>, "credit_cost"),
+        optional(export_columns: Option<Vec<String>>, "export_columns"),
+        optional(accounts: Option<Vec<GetDataExportStatusResponseDataAccountsItem>>, "accounts"),
+        optional(created_at: Option<String>, "created_at"),
+        nullable(completed_at: Option<Option<String>>, "completed_at"),
+        nullable(failed_at: Option<Option<String>>, "failed_at"),
+        nullable(failed_reason: Option<Option<String>>, "failed_reason"),
     );
     /// An item of the `accounts` property of the `data` property of the 200 `application/json` answer of `getDataExportStatus`.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -277,8 +277,8 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         GetDataExportStatusResponseDataAccountsItem,
-        optional(id, "id"),
-        optional(display_name, "display_name"),
+        optional(id: Option<String>, "id"),
+        optional(display_name: Option<String>, "display_name"),
     );
     /// The `_meta` property of the 200 `application/json` answer of `getDataExportStatus`.
     pub type GetDataExportStatusResponseMeta = CreateDataExportResponseMeta;

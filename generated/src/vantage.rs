@@ -32,12 +32,12 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         DataExport,
-        required(token, "token"),
-        required(status, "status"),
-        required(created_at, "created_at"),
-        required(export_type, "export_type"),
-        required(manifest, "manifest"),
-        required(attributes, "attributes"),
+        required(token: String, "token"),
+        required(status: String, "status"),
+        required(created_at: String, "created_at"),
+        required(export_type: String, "export_type"),
+        required(manifest: DataExportManifest, "manifest"),
+        required(attributes: ::serde_json::Map<String, ::serde_json::Value>, "attributes"),
     );
     impl DataExport {
         /// The required fields; every optional one is `None`, to set by name.
@@ -69,8 +69,8 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         Errors,
-        optional(links, "links"),
-        required(errors, "errors"),
+        optional(links: Option<Links>, "links"),
+        required(errors: Vec<String>, "errors"),
     );
     impl Errors {
         /// The required fields; every optional one is `None`, to set by name.
@@ -92,9 +92,9 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         DataExportManifest,
-        required(files, "files"),
-        always(completed_at, "completed_at"),
-        always(valid_until, "valid_until"),
+        required(files: Vec<String>, "files"),
+        always(completed_at: Option<String>, "completed_at"),
+        always(valid_until: Option<String>, "valid_until"),
     );
     impl DataExportManifest {
         /// The required fields; every optional one is `None`, to set by name.
@@ -128,11 +128,11 @@ pub mod types {
     }
     crate::runtime::serde_struct!(
         Links,
-        nullable(self_, "self"),
-        nullable(first, "first"),
-        nullable(next, "next"),
-        nullable(last, "last"),
-        nullable(prev, "prev"),
+        nullable(self_: Option<Option<String>>, "self"),
+        nullable(first: Option<Option<String>>, "first"),
+        nullable(next: Option<Option<String>>, "next"),
+        nullable(last: Option<Option<String>>, "last"),
+        nullable(prev: Option<Option<String>>, "prev"),
     );
     /// The successful answers of `getDataExport` (`GET /data_exports/{data_export_token}`).
     #[derive(Debug, Clone, PartialEq)]

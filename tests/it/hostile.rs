@@ -6,6 +6,8 @@
 
 use std::collections::BTreeSet;
 
+use syn::ext::IdentExt;
+
 use crate::support::project_root;
 
 fn module() -> syn::File {
@@ -77,57 +79,85 @@ fn inventory(items: &[syn::Item], kinds: &mut BTreeSet<String>, attrs: &mut BTre
     }
 }
 
-/// The macros a module calls are the runtime's `deserialize_struct!`, whose
-/// arguments are the type, then `finish(field, "wire name")` per field and
-/// an optional `..extra`, and `string_enum!`, whose arguments are the type,
-/// its catch-all variant, then `Variant = "wire value"` per value: spec text
-/// only ever inside the string literals.
+/// The macros a module calls are the runtime's `serde_struct!` (or
+/// `deserialize_struct!`), whose arguments are the type, then
+/// `kind(field: Type, "wire name")` per field and an optional `..extra`, and
+/// `string_enum!`, whose arguments are the type, its catch-all variant, then
+/// `Variant = "wire value"` per value: spec text only ever inside the string
+/// literals.
 fn runtime_macro_call(mac: &syn::Macro) {
     let path: Vec<String> = mac.path.segments.iter().map(|s| s.ident.to_string()).collect();
-    let args = mac
-        .parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
-        .expect("arguments are expressions");
-    let is_ident = |e: Option<&syn::Expr>| matches!(e, Some(syn::Expr::Path(p)) if p.path.get_ident().is_some());
-    let is_str =
-        |e: &syn::Expr| matches!(e, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. }));
-    let mut args = args.iter();
-    assert!(is_ident(args.next()));
     match path.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["crate", "runtime", "serde_struct" | "deserialize_struct"] => {
-            for arg in args {
-                match arg {
-                    syn::Expr::Call(call) => {
-                        let finish = quote::ToTokens::to_token_stream(&call.func).to_string();
-                        assert!(
-                            ["required", "always", "optional", "nullable"]
-                                .contains(&finish.as_str()),
-                            "{finish}"
-                        );
-                        let parts: Vec<&syn::Expr> = call.args.iter().collect();
-                        assert!(
-                            matches!(parts[..], [syn::Expr::Path(p), value] if p.path.get_ident().is_some() && is_str(value))
-                        );
-                    }
-                    syn::Expr::Range(r) => {
-                        assert!(r.start.is_none());
-                        assert!(is_ident(r.end.as_deref()));
-                    }
-                    other => {
-                        panic!("unexpected argument: {}", quote::ToTokens::to_token_stream(other))
-                    }
-                }
-            }
+            mac.parse_body_with(struct_fields).expect("a type, then its fields");
         }
         ["crate", "runtime", "string_enum"] => {
+            let args = mac
+                .parse_body_with(
+                    syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+                )
+                .expect("arguments are expressions");
+            let is_ident = |e: Option<&syn::Expr>| matches!(e, Some(syn::Expr::Path(p)) if p.path.get_ident().is_some());
+            let mut args = args.iter();
+            assert!(is_ident(args.next()), "the type");
             assert!(is_ident(args.next()), "the catch-all variant");
             for arg in args {
                 let syn::Expr::Assign(pair) = arg else {
                     panic!("unexpected argument: {}", quote::ToTokens::to_token_stream(arg))
                 };
-                assert!(is_ident(Some(&*pair.left)) && is_str(&pair.right));
+                let is_str = matches!(
+                    &*pair.right,
+                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. })
+                );
+                assert!(is_ident(Some(&*pair.left)) && is_str);
             }
         }
         _ => panic!("unexpected macro: {path:?}"),
+    }
+}
+
+/// `Name, kind(field: Type, "wire"),* ..extra?`, where a type is a path of
+/// identifiers and angle brackets only: no literal, so no spec text.
+fn struct_fields(input: syn::parse::ParseStream) -> syn::Result<()> {
+    use syn::Token;
+    input.parse::<syn::Ident>()?;
+    while !input.is_empty() {
+        input.parse::<Token![,]>()?;
+        if input.is_empty() {
+            break;
+        }
+        if input.peek(Token![..]) {
+            input.parse::<Token![..]>()?;
+            input.parse::<syn::Ident>()?;
+            continue;
+        }
+        let kind: syn::Ident = input.parse()?;
+        if !["required", "always", "optional", "nullable"].contains(&kind.to_string().as_str()) {
+            return Err(syn::Error::new(kind.span(), "unknown field kind"));
+        }
+        let inner;
+        syn::parenthesized!(inner in input);
+        syn::Ident::parse_any(&inner)?;
+        inner.parse::<Token![:]>()?;
+        let ty: syn::Type = inner.parse()?;
+        let literal_free = quote::ToTokens::to_token_stream(&ty).into_iter().all(no_literal);
+        if !literal_free {
+            return Err(syn::Error::new(kind.span(), "a literal in a field's type"));
+        }
+        inner.parse::<Token![,]>()?;
+        inner.parse::<syn::LitStr>()?;
+        if !inner.is_empty() {
+            return Err(inner.error("more after the wire name"));
+        }
+    }
+    Ok(())
+}
+
+fn no_literal(t: proc_macro2::TokenTree) -> bool {
+    match t {
+        proc_macro2::TokenTree::Literal(_) => false,
+        proc_macro2::TokenTree::Group(g) => g.stream().into_iter().all(no_literal),
+        _ => true,
     }
 }
 
@@ -148,6 +178,11 @@ fn only_the_items_and_attributes_a_client_needs() {
             .map(String::from)
             .into()
     );
+    // The field parser takes what the generator writes and no literal.
+    let parses = |t: &str| syn::parse::Parser::parse_str(struct_fields, t).is_ok();
+    assert!(parses(r#"X, optional(a: Option<Vec<String>>, "a"), always(r#b: Y, "b"), ..extra,"#));
+    assert!(!parses(r#"X, optional(a: Option<[u8; 3]>, "a")"#));
+    assert!(!parses(r#"X, optional(a: String, "a", "b")"#));
     // The one `allow` is the module's own list, whatever the spec says.
     let allow = file.attrs.iter().filter(|a| a.path().is_ident("allow")).count();
     assert_eq!(allow, 1);

@@ -132,7 +132,7 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
                 .chain(extra.iter().map(|p| quote!(#p)));
             attrs.push(syntax::attribute(word("derive").into(), quote!(#(#derives),*)));
             attrs.push(non_exhaustive());
-            let de = struct_serde(&name, s, &tn.members, extra_name.as_ref(), serde_attrs);
+            let de = struct_serde(&name, s, &tn.members, &fields, extra_name.as_ref(), serde_attrs);
             let new = constructor(s, &name, &fields, extra_name.as_ref());
             let mut items = vec![syntax::item_struct(attrs, name, fields), de];
             items.extend(new);
@@ -366,16 +366,20 @@ fn union(
 
 /// A struct's `Serialize` and `Deserialize`, written by the runtime's
 /// `serde_struct!` (or its `deserialize_struct!` alone, beside serde's
-/// derive): per field its name, wire name and kind, which says how absence
-/// and `null` read and whether `None` is sent.
+/// derive): per field its name, type, wire name and kind, which says how
+/// absence and `null` read and whether `None` is sent. The type is the
+/// field's again: with it, each value read has its type where it is read,
+/// not inferred from the struct built at the end, which rustc resolved with
+/// every field's read still pending (a third of checking Graph's `User`).
 fn struct_serde(
     name: &proc_macro2::Ident,
     s: &Struct,
     members: &[String],
+    declared: &[syn::Field],
     extra: Option<&proc_macro2::Ident>,
     derived_serialize: bool,
 ) -> syn::Item {
-    let fields = s.fields.iter().zip(members).map(|(f, member)| {
+    let fields = s.fields.iter().zip(members).zip(declared).map(|((f, member), declared)| {
         let member = ident(member);
         let wire = string_literal(&f.name);
         let kind = match Presence::of(f) {
@@ -384,7 +388,8 @@ fn struct_serde(
             Presence::Optional => quote!(optional),
             Presence::OptionalNullable => quote!(nullable),
         };
-        quote!(#kind(#member, #wire))
+        let ty = &declared.ty;
+        quote!(#kind(#member: #ty, #wire))
     });
     let extra = extra.map(|e| quote!(..#e));
     let mac = if derived_serialize { "deserialize_struct" } else { "serde_struct" };

@@ -339,13 +339,50 @@ fn one_per_line(text: &str) -> String {
         for arg in top_level_args(&args) {
             out.push_str(indent);
             out.push_str("    ");
-            out.push_str(arg);
+            match typed_field(arg) {
+                Some((head, ty, rest)) => {
+                    out.push_str(head);
+                    out.push_str(": ");
+                    tidy_type(ty, &mut out);
+                    out.push_str(rest);
+                }
+                None => out.push_str(arg),
+            }
             out.push_str(",\n");
         }
         out.push_str(indent);
         out.push_str(");\n");
     }
     out
+}
+
+/// A field of a struct macro, `kind(member : Type, "wire")` as the formatter
+/// prints tokens: the part before the type, the type, and the part from the
+/// wire name on. A type holds no string literal, so it ends where the first
+/// literal's comma is.
+fn typed_field(arg: &str) -> Option<(&str, &str, &str)> {
+    let colon = arg.find(" : ")?;
+    let quote = arg.find('"')?;
+    let end = arg[..quote].rfind(", ")?;
+    (colon < end).then(|| (&arg[..colon], &arg[colon + 3..end], &arg[end..]))
+}
+
+/// A type as the formatter prints a macro's tokens (`Option < Vec < T > >`)
+/// written as rustfmt writes it (`Option<Vec<T>>`).
+fn tidy_type(ty: &str, out: &mut String) {
+    let mut chars = ty.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' if matches!(chars.peek(), Some('<' | '>')) => {}
+            '<' => {
+                out.push('<');
+                while chars.peek() == Some(&' ') {
+                    chars.next();
+                }
+            }
+            _ => out.push(c),
+        }
+    }
 }
 
 /// `args` split at the commas outside brackets and string literals, each
@@ -400,7 +437,7 @@ mod tests {
     #[test]
     fn list_macros_get_one_argument_a_line() {
         let text = unparse(quote! {
-            crate::runtime::deserialize_struct!(GetDataExportStatusResponse, optional(data, "data"), optional(meta, "_meta"), required(some_long_field_name, "a, (b) \"c\" \\"), ..additional_properties,);
+            crate::runtime::deserialize_struct!(GetDataExportStatusResponse, optional(data: Option<Data>, "data"), optional(meta: Option<::std::collections::BTreeMap<String, Option<Vec<u8>>>>, "_meta"), required(some_long_field_name: String, "a, (b) \"c\" : \\"), ..additional_properties,);
             crate::runtime::string_enum!(Kind, Other, A = "a");
             other!(x, y);
         })
@@ -409,9 +446,9 @@ mod tests {
             text,
             r#"crate::runtime::deserialize_struct!(
     GetDataExportStatusResponse,
-    optional(data, "data"),
-    optional(meta, "_meta"),
-    required(some_long_field_name, "a, (b) \"c\" \\"),
+    optional(data: Option<Data>, "data"),
+    optional(meta: Option<::std::collections::BTreeMap<String, Option<Vec<u8>>>>, "_meta"),
+    required(some_long_field_name: String, "a, (b) \"c\" : \\"),
     ..additional_properties,
 );
 crate::runtime::string_enum!(
