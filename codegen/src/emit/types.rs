@@ -132,7 +132,7 @@ fn type_def(i: usize, def: &TypeDef, names: &Names, docs: &Docs) -> super::Piece
                 .chain(extra.iter().map(|p| quote!(#p)));
             attrs.push(syntax::attribute(word("derive").into(), quote!(#(#derives),*)));
             attrs.push(non_exhaustive());
-            let de = struct_serde(&name, s, &tn.members, &fields, extra_name.as_ref(), serde_attrs);
+            let de = struct_serde(&name, s, &fields, extra_name.as_ref(), serde_attrs);
             let new = constructor(s, &name, &fields, extra_name.as_ref());
             let mut items = vec![syntax::item_struct(attrs, name, fields), de];
             items.extend(new);
@@ -374,13 +374,12 @@ fn union(
 fn struct_serde(
     name: &proc_macro2::Ident,
     s: &Struct,
-    members: &[String],
     declared: &[syn::Field],
     extra: Option<&proc_macro2::Ident>,
     derived_serialize: bool,
 ) -> syn::Item {
-    let fields = s.fields.iter().zip(members).zip(declared).map(|((f, member), declared)| {
-        let member = ident(member);
+    let fields = s.fields.iter().zip(declared).map(|(f, declared)| {
+        let member = declared.ident.as_ref().expect("struct fields are named");
         let wire = string_literal(&f.name);
         let kind = match Presence::of(f) {
             Presence::Required => quote!(required),
